@@ -1,0 +1,17 @@
+"""quotetrack: who said what, and which casualty figures disagree, in news articles.
+
+The library API (the CLI is a thin shell over it)::
+
+    from quotetrack import run, Extractor, read_inputs
+    result = run(["seeds/"])                  # every table as a pandas DataFrame
+    result.tables["quotes"], result.tables["claims"], result.tables["disagreements"]
+"""
+
+from quotetrack.ingest import read_inputs
+from quotetrack.models import Article, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
+from quotetrack.pipeline import Extractor, Result, build_tables, extract, run
+from quotetrack.rules import load_ruleset
+
+__all__ = ["Article", "Claim", "Disagreement", "EventGroup", "Extractor", "Issue", "Quote", "QuoteMatch",
+           "Result", "build_tables", "extract", "load_ruleset", "read_inputs", "run"]
+__version__ = "0.1.0"

@@ -1,0 +1,220 @@
+"""The ``quotetrack`` command: a thin typer shell over the library (``quotetrack.pipeline``).
+
+Data goes to stdout or ``--out``; messages go to stderr. Exit codes: 0 success (also with
+per-document issues), 1 handled error (``Error: ...`` and a hint), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import pandas as pd
+import typer
+
+from quotetrack.errors import QuotetrackError
+from quotetrack.export import FORMATS, write_table, write_tables, write_to_stdout
+from quotetrack.pipeline import Result, run as run_pipeline
+from quotetrack.rules import load_ruleset
+
+app = typer.Typer(help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+rules_app = typer.Typer(help="Inspect and check the rules files.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(eval_app, name="eval")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INPUTS = typer.Argument(..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin.")
+RULES = typer.Option(None, "--rules", help="Rules directory to use instead of the packaged rules.")
+OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
+PUBLISHED = typer.Option(None, "--published", help="Published date (YYYY-MM-DD) for inputs without one.")
+DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
+QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues, only errors.")
+
+
+def say(message: str) -> None:
+    """A message for the user, on stderr."""
+    typer.echo(message, err=True)
+
+
+def handled(func: F) -> F:
+    """Turn a QuotetrackError into ``Error: ...`` (+ hint) on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QuotetrackError as exc:
+            say(f"Error: {exc.message}")
+            if exc.hint:
+                say(f"Hint: {exc.hint}")
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    """Validate a --format value (a usage error, exit 2, when unknown)."""
+    if fmt not in allowed:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="--format")
+    return fmt
+
+
+def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
+         debug: bool, quiet: bool, strict: bool = False) -> Result:
+    result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug)
+    issues = result.tables["issues"]
+    if not quiet:
+        for row in issues.itertuples(index=False):
+            where = row.source or row.doc_id or "<input>"
+            if row.line is not None and row.line is not pd.NA:
+                where += f":{row.line}"
+            say(f"{row.severity}: {where}: {row.message}")
+    if result.documents_in == 0:
+        raise QuotetrackError("no input documents found", hint="give .txt, .html, .jsonl or .csv files, a folder, or -")
+    if result.processed == 0:
+        raise QuotetrackError(f"none of the {result.documents_in} input documents could be processed",
+                              hint="see the issues above")
+    if strict and len(issues):
+        say(result.summary())
+        raise QuotetrackError(f"{len(issues)} issues and --strict was given", hint="see issues.csv")
+    return result
+
+
+@app.command()
+@handled
+def run(inputs: list[str] = INPUTS,
+        out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables (created if missing)."),
+        fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+        rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
+        strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
+        debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+    """Extract quotes and claims, compare sources, and write every table to --out.
+
+    Example: quotetrack run seeds/ --out out/
+    """
+    check_format(fmt)
+    result = _run(inputs, rules, outlet, published, debug, quiet, strict)
+    paths = write_tables(result.tables, out, fmt)  # type: ignore[arg-type]
+    say(result.summary())
+    say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
+
+
+def _one_table(table: str, inputs: list[str], output: Optional[Path], fmt: str, rules: Optional[Path],
+               outlet: Optional[str], published: Optional[str], debug: bool, quiet: bool) -> None:
+    check_format(fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json"))
+    result = _run(inputs, rules, outlet, published, debug, quiet)
+    frame = result.tables[table]
+    if output is None:
+        write_to_stdout(frame, fmt)  # type: ignore[arg-type]
+    else:
+        write_table(frame, output, fmt)  # type: ignore[arg-type]
+    say(result.summary())
+
+
+@app.command()
+@handled
+def quotes(inputs: list[str] = INPUTS,
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+           fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
+           rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
+           debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+    """Write the quotes table (one row per quoted segment, with its speaker).
+
+    Example: quotetrack quotes seeds/ --format jsonl
+    """
+    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet)
+
+
+@app.command()
+@handled
+def claims(inputs: list[str] = INPUTS,
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+           fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
+           rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
+           debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+    """Write the claims table (one row per casualty figure, with its claimant).
+
+    Example: quotetrack claims seeds/ -o claims.csv
+    """
+    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet)
+
+
+@rules_app.command("check")
+@handled
+def rules_check(rules: Optional[Path] = RULES) -> None:
+    """Validate every rules file and test every pattern's examples and counter-examples.
+
+    Example: quotetrack rules check --rules my-rules/
+    """
+    ruleset = load_ruleset(rules)
+    problems = ruleset.check()
+    for problem in problems:
+        say(problem)
+    n_patterns = sum(len(f.patterns) for f in ruleset.files.values())
+    n_examples = sum(len(p.examples) + len(p.counter_examples) for f in ruleset.files.values() for p in f.patterns)
+    if problems:
+        raise QuotetrackError(f"{len(problems)} rule problems in {ruleset.directory}", hint="fix the rules above")
+    say(f"ok: {len(ruleset.files)} files, {n_patterns} patterns, {n_examples} examples checked in {ruleset.directory}")
+
+
+def _evaluate(kind: str, gold: Path, inputs: Optional[list[str]], rules: Optional[Path], min_f1: Optional[float],
+              json_out: Optional[Path]) -> None:
+    import importlib
+    import json
+
+    module = importlib.import_module(f"quotetrack.evaluate_{kind}")
+    if not gold.is_file():
+        raise QuotetrackError(f"{gold}: gold file not found")
+    result = module.evaluate(gold, list(inputs or [str(gold)]), rules)
+    typer.echo(module.report(result))
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    f1 = module.headline_f1(result)
+    if min_f1 is not None and f1 < min_f1:
+        raise QuotetrackError(f"{kind} F1 {f1:.3f} is below --min-f1 {min_f1:.3f}")
+
+
+GOLD = typer.Option(..., "--gold", help="Gold JSONL file.")
+MIN_F1 = typer.Option(None, "--min-f1", help="Exit 1 when the headline F1 is below this.")
+JSON_OUT = typer.Option(None, "--json", help="Also write the metrics as JSON to this file.")
+
+
+@eval_app.command("quotes")
+@handled
+def eval_quotes(inputs: Optional[list[str]] = typer.Argument(None, help="Articles (default: the gold file's texts)."),
+                gold: Path = GOLD, rules: Optional[Path] = RULES, min_f1: Optional[float] = MIN_F1,
+                json_out: Optional[Path] = JSON_OUT) -> None:
+    """Score quotes and speakers against PolNeAR-style gold (headline: direct quote F1).
+
+    Example: quotetrack eval quotes --gold ../shared/eval/polnear-dev.jsonl --min-f1 0.9
+    """
+    _evaluate("quotes", gold, inputs, rules, min_f1, json_out)
+
+
+@eval_app.command("claims")
+@handled
+def eval_claims(inputs: list[str] = typer.Argument(..., help="The documents the gold claims are about."),
+                gold: Path = GOLD, rules: Optional[Path] = RULES, min_f1: Optional[float] = MIN_F1,
+                json_out: Optional[Path] = JSON_OUT) -> None:
+    """Score casualty claims against ECB+-style gold (headline: strict F1).
+
+    Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl
+    """
+    _evaluate("claims", gold, inputs, rules, min_f1, json_out)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

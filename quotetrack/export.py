@@ -1,0 +1,117 @@
+"""Writers for the tables: CSV (UTF-8, the fact-checker's format), JSONL, JSON and Parquet.
+
+Every file is written to a temporary file beside its target and renamed into place, so a crash
+never leaves a half-written table that looks complete. In CSV, list cells are joined with
+`` | `` and dict cells are JSON; JSON and JSONL keep lists and dicts as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import pandas as pd
+
+from quotetrack.errors import QuotetrackError
+
+Format = Literal["csv", "jsonl", "json", "parquet"]
+FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
+LIST_SEPARATOR = " | "
+
+
+def _cell_for_csv(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value from a pandas cell (NA -> None)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        return value.item()
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts (NA as None), in column order."""
+    cols = list(frame.columns)
+    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
+    """Write ``frame`` to an open text stream as csv, jsonl or json."""
+    if fmt == "csv":
+        out = frame.copy()
+        for col in out.columns:
+            if out[col].dtype == object:
+                out[col] = out[col].map(_cell_for_csv)
+        out.to_csv(stream, index=False, lineterminator="\n")
+    elif fmt == "jsonl":
+        for rec in records(frame):
+            stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        json.dump(records(frame), stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    else:
+        raise QuotetrackError(f"format {fmt!r} cannot be written to a text stream", hint="use -o FILE for parquet")
+
+
+def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
+    """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
+    fmt = fmt or _format_from_suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if fmt == "parquet":
+            os.close(fd)
+            _write_parquet(frame, Path(tmp_name))
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+                write_frame(frame, stream, fmt)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise QuotetrackError("Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'") from None
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
+    out.to_parquet(path, index=False)
+
+
+def _format_from_suffix(path: Path) -> Format:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix  # type: ignore[return-value]
+    raise QuotetrackError(f"{path}: cannot tell the output format from the extension",
+                          hint="use .csv, .jsonl, .json or .parquet, or pass --format")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
+    """Write every table as ``OUT_DIR/<name>.<fmt>``; each file appears whole or not at all."""
+    return [write_table(frame, out_dir / f"{name}.{fmt}", fmt) for name, frame in tables.items()]
+
+
+def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
+    """Write one table to standard output (csv, jsonl or json)."""
+    write_frame(frame, sys.stdout, fmt)
+    sys.stdout.flush()

@@ -1,0 +1,400 @@
+"""Reading articles: .txt (+ sidecar metadata), .jsonl, .csv, .html, folders and stdin.
+
+Every input document comes out either as an ``Article`` or as a fatal ``Issue`` naming the file
+(and line), so that a batch always accounts for all of its documents. Texts are decoded (UTF-8,
+with a byte-order mark removed; otherwise the encoding is guessed with charset-normalizer and
+reported), and Windows/old-Mac line endings become ``\\n``; nothing else is changed, so offsets
+are into the text exactly as the ``articles`` table holds it.
+
+Sidecar metadata for ``NAME.txt`` or ``NAME.html`` is ``NAME.meta.json``: a JSON object with any
+of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
+
+from quotetrack.models import Article, Issue
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv"}
+SIDECAR_SUFFIX = ".meta.json"
+KNOWN_FIELDS = ("doc_id", "outlet", "url", "published", "title")
+DEFAULT_MAX_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Options that apply to every input: metadata defaults and limits."""
+
+    outlet: str | None = None
+    published: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    stdin: BinaryIO | None = None
+
+
+@dataclass
+class DocIds:
+    """Hands out unique doc_ids within one batch (a repeated id gets a ``~2`` suffix)."""
+
+    seen: set[str] = field(default_factory=set)
+
+    def claim(self, wanted: str) -> tuple[str, bool]:
+        """A unique id for ``wanted`` and whether it had to be changed."""
+        if wanted not in self.seen:
+            self.seen.add(wanted)
+            return wanted, False
+        n = 2
+        while f"{wanted}~{n}" in self.seen:
+            n += 1
+        unique = f"{wanted}~{n}"
+        self.seen.add(unique)
+        return unique, True
+
+
+def read_inputs(inputs: Iterable[str | Path], options: IngestOptions | None = None) -> Iterator[Article | Issue]:
+    """Articles (and issues) from every input path, folders recursively, ``-`` for stdin."""
+    options = options or IngestOptions()
+    ids = DocIds()
+    for item in inputs:
+        if str(item) == "-":
+            yield from _dedupe(read_stdin(options), ids)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            yield from _dedupe(read_folder(path, options), ids)
+        elif path.exists() or path.is_symlink():
+            yield from _dedupe(read_path(path, options), ids)
+        else:
+            yield Issue(source=str(path), code="not_found", message="no such file or directory", fatal=True)
+
+
+def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article | Issue]:
+    for item in items:
+        if isinstance(item, Article):
+            doc_id, changed = ids.claim(item.doc_id)
+            if changed:
+                yield Issue(doc_id=doc_id, source=item.source, line=item.line, severity="warning",
+                            code="duplicate_doc_id",
+                            message=f"doc_id {item.doc_id!r} already used in this batch; renamed {doc_id!r}")
+                item = item.model_copy(update={"doc_id": doc_id})
+        yield item
+
+
+def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issue]:
+    """Every article file below ``folder`` in sorted order (sidecars and hidden files skipped)."""
+    visited: set[Path] = set()
+    try:
+        stack = [folder.resolve()]
+    except OSError as exc:
+        yield Issue(source=str(folder), code="unreadable", message=f"cannot read folder: {exc}", fatal=True)
+        return
+    while stack:
+        current = stack.pop()
+        if current in visited:
+            continue
+        visited.add(current)
+        try:
+            entries = sorted(current.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            yield Issue(source=str(current), code="unreadable", message=f"cannot read folder: {exc.strerror or exc}",
+                        fatal=True)
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX):
+                continue
+            try:
+                if entry.is_dir():
+                    resolved = entry.resolve()
+                    if resolved in visited or folder.resolve() in resolved.parents and resolved in stack:
+                        continue
+                    subdirs.append(resolved)
+                    continue
+            except OSError as exc:
+                yield Issue(source=str(entry), code="unreadable", message=f"cannot read: {exc.strerror or exc}",
+                            fatal=True)
+                continue
+            if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES:
+                yield from read_path(entry, options)
+            elif entry.name.lower() not in {"readme.md", "license", "manifest.csv"}:
+                yield Issue(source=str(entry), severity="info", code="skipped_file_type",
+                            message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
+                                    "(.txt, .html, .jsonl, .csv)")
+        stack.extend(reversed(subdirs))
+
+
+def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
+    """Articles from one file, chosen by its extension (unknown extensions are read as text)."""
+    suffix = path.suffix.lower()
+    raw = _read_bytes(path, options)
+    if isinstance(raw, Issue):
+        yield raw
+        return
+    if suffix in JSONL_SUFFIXES:
+        yield from parse_jsonl(raw, str(path), path.stem, options)
+    elif suffix in CSV_SUFFIXES:
+        yield from parse_csv(raw, str(path), path.stem, options)
+    else:
+        meta = read_sidecar(path)
+        if isinstance(meta, Issue):
+            yield meta
+            meta = {}
+        fmt = "html" if suffix in HTML_SUFFIXES else "txt"
+        yield from parse_document(raw, str(path), path.stem, fmt, meta, options)
+
+
+def read_stdin(options: IngestOptions) -> Iterator[Article | Issue]:
+    """Articles from standard input: JSONL when it starts with ``{``, HTML with ``<``, else text."""
+    stream = options.stdin or sys.stdin.buffer
+    raw = stream.read()
+    head = raw.lstrip()[:1]
+    if head == b"{":
+        yield from parse_jsonl(raw, "-", "stdin", options)
+    else:
+        fmt = "html" if head == b"<" else "txt"
+        yield from parse_document(raw, "-", "stdin", fmt, {}, options)
+
+
+def _read_bytes(path: Path, options: IngestOptions) -> bytes | Issue:
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            return Issue(source=str(path), code="too_large", fatal=True,
+                         message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)")
+        return path.read_bytes()
+    except PermissionError:
+        return Issue(source=str(path), code="unreadable", message="permission denied", fatal=True)
+    except OSError as exc:
+        return Issue(source=str(path), code="unreadable", message=f"cannot read: {exc.strerror or exc}", fatal=True)
+
+
+def read_sidecar(path: Path) -> dict[str, Any] | Issue:
+    """Metadata from ``NAME.meta.json`` beside ``path`` (empty when there is none)."""
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return Issue(source=str(sidecar), severity="warning", code="bad_sidecar",
+                     message=f"metadata sidecar ignored: {exc}")
+    if not isinstance(data, dict):
+        return Issue(source=str(sidecar), severity="warning", code="bad_sidecar",
+                     message="metadata sidecar ignored: not a JSON object")
+    return data
+
+
+def decode(raw: bytes) -> tuple[str | None, str, str | None]:
+    """(text, encoding, problem): UTF-8 first, then a guessed encoding; None text for binary data."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _newlines(raw.decode("utf-16")), "utf-16", None
+        except UnicodeDecodeError:
+            return None, "", "undecodable UTF-16 text"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        if "\x00" in text:
+            return None, "", "binary data (NUL bytes), not text"
+        return _newlines(text), "utf-8", None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    if best is None or b"\x00" in raw[:4096] and best.encoding not in ("utf_16", "utf_16_le", "utf_16_be"):
+        return None, "", "binary or undecodable data, not text"
+    try:
+        text = raw.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None, "", "undecodable bytes"
+    if "\x00" in text:
+        return None, "", "binary data (NUL bytes), not text"
+    return _newlines(text), best.encoding, f"not UTF-8; decoded as {best.encoding} (guessed)"
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def parse_document(raw: bytes, source: str, stem: str, fmt: str, meta: dict[str, Any],
+                   options: IngestOptions) -> Iterator[Article | Issue]:
+    """One .txt or .html document with its sidecar metadata."""
+    text, encoding, problem = decode(raw)
+    doc_id = str(meta.get("doc_id") or stem)
+    if text is None:
+        yield Issue(doc_id=doc_id, source=source, code="not_text", message=problem or "not text", fatal=True)
+        return
+    if problem:
+        yield Issue(doc_id=doc_id, source=source, severity="warning", code="encoding_guessed", message=problem)
+    fields = dict(meta)
+    if fmt == "html":
+        extracted = extract_html(text)
+        if extracted is None:
+            yield Issue(doc_id=doc_id, source=source, code="no_article_text", fatal=True,
+                        message="no article text found in the HTML page")
+            return
+        text, html_meta = extracted
+        for key, value in html_meta.items():
+            fields.setdefault(key, value)
+    if not text.strip():
+        yield Issue(doc_id=doc_id, source=source, code="empty", message="empty document (no text)", fatal=True)
+        return
+    yield from _article(fields, text, source, None, fmt, encoding, doc_id, options)
+
+
+def _article(fields: dict[str, Any], text: str, source: str, line: int | None, fmt: str, encoding: str,
+             doc_id: str, options: IngestOptions) -> Iterator[Article | Issue]:
+    known = {k: fields.get(k) for k in KNOWN_FIELDS}
+    extra = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
+    outlet = _clean(known["outlet"]) or options.outlet
+    published_raw = _clean(known["published"]) or options.published
+    published = parse_date(published_raw) if published_raw else None
+    if published_raw and published is None:
+        yield Issue(doc_id=doc_id, source=source, line=line, severity="warning", code="bad_date",
+                    message=f"published date {published_raw!r} is not a date (YYYY-MM-DD); left empty")
+    yield Article.build(doc_id=doc_id, outlet=outlet, url=_clean(known["url"]), published=published,
+                        title=_clean(known["title"]), source=source, line=line, input_format=fmt,
+                        encoding=encoding, text=text, metadata=extra)
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO ``YYYY-MM-DD`` date from an ISO date or date-time string, else None."""
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        return None
+
+
+def parse_jsonl(raw: bytes, source: str, stem: str, options: IngestOptions) -> Iterator[Article | Issue]:
+    """One article per JSON line; a bad line is an issue naming its line number."""
+    text, encoding, problem = decode(raw)
+    if text is None:
+        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
+        return
+    if problem:
+        yield Issue(source=source, severity="warning", code="encoding_guessed", message=problem)
+    any_line = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        any_line = True
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Issue(source=source, line=number, code="bad_json", fatal=True,
+                        message=f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped")
+            continue
+        yield from _record(record, source, number, f"{stem}-{number}", "jsonl", encoding, options)
+    if not any_line:
+        yield Issue(source=source, code="empty", message="empty file (no JSON lines)", fatal=True)
+
+
+def _record(record: Any, source: str, line: int, fallback_id: str, fmt: str, encoding: str,
+            options: IngestOptions) -> Iterator[Article | Issue]:
+    if not isinstance(record, dict):
+        yield Issue(source=source, line=line, code="bad_record", fatal=True,
+                    message="not a JSON object; line skipped")
+        return
+    doc_id = _clean(record.get("doc_id")) or fallback_id
+    text = record.get("text")
+    if not isinstance(text, str):
+        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        yield Issue(doc_id=doc_id, source=source, line=line, code="bad_text", fatal=True,
+                    message=f"field 'text' is {what}; record skipped")
+        return
+    if not text.strip():
+        yield Issue(doc_id=doc_id, source=source, line=line, code="empty", fatal=True,
+                    message="field 'text' is empty; record skipped")
+        return
+    yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
+
+
+def parse_csv(raw: bytes, source: str, stem: str, options: IngestOptions) -> Iterator[Article | Issue]:
+    """One article per CSV row (header with at least ``text``); a bad row is an issue."""
+    text, encoding, problem = decode(raw)
+    if text is None:
+        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
+        return
+    if problem:
+        yield Issue(source=source, severity="warning", code="encoding_guessed", message=problem)
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield Issue(source=source, code="empty", message="empty CSV file", fatal=True)
+        return
+    except csv.Error as exc:
+        yield Issue(source=source, line=1, code="bad_csv", message=f"unreadable CSV header: {exc}", fatal=True)
+        return
+    header = [h.strip() for h in header]
+    if "text" not in header:
+        yield Issue(source=source, line=1, code="bad_csv", fatal=True,
+                    message=f"no 'text' column (columns: {', '.join(header) or 'none'})")
+        return
+    row_number = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield Issue(source=source, line=line, code="bad_csv", fatal=True, message=f"unreadable row: {exc}")
+            continue
+        row_number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield Issue(source=source, line=line, code="ragged_row", fatal=True,
+                        message=f"row has {len(row)} fields, header has {len(header)}; row skipped")
+            continue
+        yield from _record(dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options)
+
+
+def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:
+    """Main text and metadata of an HTML page (trafilatura); None when it holds no article."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_precision=True)
+    except Exception:  # trafilatura raises many parser-specific errors on hostile HTML
+        doc = None
+    if doc is None:
+        return None
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = data.get("text") or ""
+    title = data.get("title")
+    if not text.strip():
+        return None
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    meta = {"title": title, "url": data.get("url"), "published": data.get("date"),
+            "outlet": data.get("sitename") or data.get("hostname"), "author": data.get("author")}
+    return text, {k: v for k, v in meta.items() if v}

@@ -1,0 +1,75 @@
+"""The pandas tables: one place that turns row models into DataFrames with fixed columns.
+
+Each table's columns are its row model's fields in declaration order (the contract other tools
+read); dtypes are nullable (``Int64``, ``string``, ``boolean``, ``Float64``) so that a missing value
+never turns a count into a float. List and dict fields stay Python objects here; the writers
+serialise them.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+from pydantic import BaseModel
+
+from quotetrack.models import Article, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
+
+#: table name -> row model; the order is the order ``quotetrack run`` writes them in.
+TABLES: dict[str, type[BaseModel]] = {
+    "articles": Article,
+    "quotes": Quote,
+    "claims": Claim,
+    "quote_matches": QuoteMatch,
+    "event_groups": EventGroup,
+    "disagreements": Disagreement,
+    "issues": Issue,
+}
+
+def _dtype(annotation: Any) -> str:
+    """Nullable pandas dtype for a field annotation."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _dtype(args[0])
+    if origin is typing.Literal:
+        return "string"
+    if annotation is bool:
+        return "boolean"
+    if annotation is int:
+        return "Int64"
+    if annotation is float:
+        return "Float64"
+    if annotation is str:
+        return "string"
+    return "object"
+
+
+def columns(table: str) -> dict[str, str]:
+    """Ordered column name -> dtype of ``table``."""
+    model = TABLES[table]
+    return {name: _dtype(info.annotation) for name, info in model.model_fields.items()}
+
+
+def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataFrame:
+    """The DataFrame of ``table`` from its row models (headers kept when there are no rows)."""
+    spec = columns(table)
+    records = [r.model_dump() if isinstance(r, BaseModel) else r for r in rows]
+    data: dict[str, Sequence[Any]] = {name: [rec.get(name) for rec in records] for name in spec}
+    frame = pd.DataFrame(data, columns=list(spec))
+    for name, dtype in spec.items():
+        if dtype != "object":
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """``table`` with its headers and no rows."""
+    return to_frame(table, [])
+
+
+def frames(**rows: Iterable[BaseModel]) -> dict[str, pd.DataFrame]:
+    """Every table, in ``TABLES`` order, from the rows given per table name (missing = empty)."""
+    return {name: to_frame(name, rows.get(name, [])) for name in TABLES}

@@ -1,0 +1,137 @@
+"""The library API: run the pipeline (ingest -> segment -> quotes/claims -> normalise -> compare).
+
+    >>> from quotetrack import run
+    >>> result = run(["seeds/"])
+    >>> result.tables["claims"]            # a pandas DataFrame
+
+``Extractor`` holds the compiled rules and processes one article at a time; ``run`` reads inputs,
+extracts every article, builds the tables once per batch and compares across documents.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from quotetrack.attribution import Attributor
+from quotetrack.claims import ClaimExtractor
+from quotetrack.compare import Comparison, compare
+from quotetrack.ingest import IngestOptions, read_inputs
+from quotetrack.models import Article, Claim, Issue, Quote
+from quotetrack.normalise import to_frame
+from quotetrack.quotes import QuoteExtractor
+from quotetrack.rules import RuleSet, load_ruleset
+from quotetrack.segment import segmenter_for
+
+
+@dataclass
+class DocumentResult:
+    """What one article yields."""
+
+    article: Article
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """A whole run: the tables and its counts."""
+
+    tables: dict[str, pd.DataFrame]
+    documents_in: int
+    processed: int
+    failed: int
+    seconds: float
+
+    def summary(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        t = self.tables
+        return (f"{self.documents_in} documents: {self.processed} processed, {self.failed} failed; "
+                f"{len(t['quotes'])} quotes, {len(t['claims'])} claims, {len(t['disagreements'])} disagreements, "
+                f"{len(t['issues'])} issues; {self.seconds:.2f} s")
+
+
+class Extractor:
+    """Compiled rules for every extraction stage; reuse one for many articles."""
+
+    def __init__(self, ruleset: RuleSet | None = None) -> None:
+        self.ruleset = ruleset or load_ruleset()
+        self.segmenter = segmenter_for(self.ruleset)
+        self.attributor = Attributor(self.ruleset)
+        self.quotes = QuoteExtractor(self.ruleset)
+        self.claims = ClaimExtractor(self.ruleset)
+
+    def process(self, article: Article) -> DocumentResult:
+        """Segment one article and extract its quotes and claims."""
+        seg = self.segmenter.segment(article.text, article.doc_id, article.source)
+        ctx = self.attributor.document(article, seg)
+        quotes = self.quotes.extract(article, seg, ctx)
+        claims = self.claims.extract(article, seg, ctx, quotes)
+        return DocumentResult(article, quotes, claims, list(seg.issues))
+
+    def process_safely(self, article: Article, debug: bool = False) -> DocumentResult:
+        """``process``, turning an unexpected error into a fatal issue row (re-raised with debug)."""
+        try:
+            return self.process(article)
+        except Exception as exc:  # a bug must cost one document, never the batch
+            if debug:
+                raise
+            issue = Issue(doc_id=article.doc_id, source=article.source, line=article.line, code="internal_error",
+                          fatal=True, message=f"extraction failed ({type(exc).__name__}: {exc}); "
+                                              "please report it (rerun with --debug for the traceback)")
+            return DocumentResult(article, issues=[issue])
+
+
+def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None, debug: bool = False,
+            on_document: Callable[[Article | Issue], None] | None = None) -> tuple[list[DocumentResult], list[Issue]]:
+    """Process every article; return per-document results and the input issues met on the way."""
+    extractor = extractor or Extractor()
+    results: list[DocumentResult] = []
+    input_issues: list[Issue] = []
+    for item in items:
+        if isinstance(item, Issue):
+            input_issues.append(item)
+        else:
+            results.append(extractor.process_safely(item, debug=debug))
+        if on_document is not None:
+            on_document(item)
+    return results, input_issues
+
+
+def build_tables(results: list[DocumentResult], input_issues: list[Issue],
+                 comparison: Comparison | None = None) -> dict[str, pd.DataFrame]:
+    """The seven tables from extraction results (and a comparison, when one was made)."""
+    failed_ids = {i.doc_id for r in results for i in r.issues if i.fatal}
+    articles = [r.article for r in results if r.article.doc_id not in failed_ids]
+    tables = {
+        "articles": to_frame("articles", articles),
+        "quotes": to_frame("quotes", [q for r in results for q in r.quotes]),
+        "claims": to_frame("claims", [c for r in results for c in r.claims]),
+    }
+    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"])
+    tables["quote_matches"] = to_frame("quote_matches", comparison.quote_matches)
+    tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
+    tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
+    tables["issues"] = to_frame("issues", input_issues + [i for r in results for i in r.issues])
+    return tables
+
+
+def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outlet: str | None = None,
+        published: str | None = None, debug: bool = False,
+        on_document: Callable[[Article | Issue], None] | None = None) -> Result:
+    """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
+    started = time.perf_counter()
+    extractor = Extractor(load_ruleset(rules_dir))
+    options = IngestOptions(outlet=outlet, published=published)
+    results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document)
+    tables = build_tables(results, input_issues)
+    lost = sum(1 for i in input_issues if i.fatal)
+    failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
+    processed = len(results) - len(failed_docs)
+    return Result(tables=tables, documents_in=len(results) + lost, processed=processed,
+                  failed=lost + len(failed_docs), seconds=time.perf_counter() - started)
