@@ -91,42 +91,40 @@ def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article |
 
 
 def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issue]:
-    """Every article file below ``folder`` in sorted order (sidecars and hidden files skipped)."""
+    """Every article file below ``folder`` in sorted order (sidecars and hidden files skipped).
+
+    Paths are reported as reached from ``folder``; a folder already visited (a symlink loop) is
+    skipped.
+    """
     visited: set[Path] = set()
-    try:
-        stack = [folder.resolve()]
-    except OSError as exc:
-        yield Issue(source=str(folder), code="unreadable", message=f"cannot read folder: {exc}", fatal=True)
-        return
+    stack = [folder]
     while stack:
         current = stack.pop()
-        if current in visited:
-            continue
-        visited.add(current)
         try:
+            real = current.resolve()
             entries = sorted(current.iterdir(), key=lambda p: p.name)
-        except OSError as exc:
-            yield Issue(source=str(current), code="unreadable", message=f"cannot read folder: {exc.strerror or exc}",
-                        fatal=True)
+        except (OSError, RuntimeError) as exc:
+            yield Issue(source=str(current), code="unreadable", fatal=True,
+                        message=f"cannot read folder: {getattr(exc, 'strerror', None) or exc}")
             continue
+        if real in visited:
+            continue
+        visited.add(real)
         subdirs = []
         for entry in entries:
             if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX):
                 continue
             try:
-                if entry.is_dir():
-                    resolved = entry.resolve()
-                    if resolved in visited or folder.resolve() in resolved.parents and resolved in stack:
-                        continue
-                    subdirs.append(resolved)
-                    continue
+                is_dir = entry.is_dir()
             except OSError as exc:
                 yield Issue(source=str(entry), code="unreadable", message=f"cannot read: {exc.strerror or exc}",
                             fatal=True)
                 continue
-            if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES:
+            if is_dir:
+                subdirs.append(entry)
+            elif entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES:
                 yield from read_path(entry, options)
-            elif entry.name.lower() not in {"readme.md", "license", "manifest.csv"}:
+            elif entry.name.lower() not in {"readme.md", "license"}:
                 yield Issue(source=str(entry), severity="info", code="skipped_file_type",
                             message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
                                     "(.txt, .html, .jsonl, .csv)")

@@ -132,7 +132,7 @@ class Segmenter:
             | {c for p in marks.pairs if p.family == "double" for c in p.close} | {'"'})
         self.double_closers = frozenset(c for p in marks.pairs if p.family == "double" for c in p.close)
         elisions = marks.lexicons.get("elisions", [])
-        self.elision_re = regex.compile("(?i)(?:" + lexicon_alternation(elisions) + r")\b") if elisions else None
+        self.elision_re = regex.compile("(?i)(?:" + lexicon_alternation(elisions) + r")(?![\p{L}\d])") if elisions else None
 
     # -- paragraphs ----------------------------------------------------------------------------
     def paragraphs(self, text: str) -> list[Span]:
@@ -233,7 +233,10 @@ class Segmenter:
                                     message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
                                     start=pos, end=pos + 1))
             if open_at_end is not None:
-                quotes.append(QuoteSpan(open_at_end, para.end, para.index, "double", False,
+                prev = carry if (continuing and open_at_end == para.start) else None
+                if prev is not None:
+                    quotes[prev] = _replace(quotes[prev], continues=True)
+                quotes.append(QuoteSpan(open_at_end, para.end, para.index, "double", False, continued_from=prev,
                                         in_headline=in_headline, index=len(quotes)))
                 carry = len(quotes) - 1
             covered = [(q.start, q.end) for q in quotes if q.paragraph == para.index]

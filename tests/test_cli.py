@@ -1,0 +1,137 @@
+"""The CLI: exit codes, exact messages, every table written with headers, help on every command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quotetrack.cli import app
+from quotetrack.normalise import TABLES, columns
+
+from conftest import REPO, SEEDS
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_run_on_seeds_writes_every_table_with_headers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", str(SEEDS), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for table in TABLES:
+        with open(out / f"{table}.csv", newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header == list(columns(table)), table
+    with open(out / "articles.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["doc_id"] for r in rows] == ["000_d622aa2cab30c1b9", "001_41ce0450144724b7"]
+    assert rows[1]["text"] == (SEEDS / "001_41ce0450144724b7.txt").read_text(encoding="utf-8")
+    assert "2 documents: 2 processed, 0 failed" in result.stderr
+    assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet"])
+def test_run_other_formats(tmp_path: Path, fmt: str) -> None:
+    result = invoke("run", str(SEEDS), "--out", str(tmp_path), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)
+    if fmt == "json":
+        arts = json.loads((tmp_path / "articles.json").read_text(encoding="utf-8"))
+        assert [a["published"] for a in arts] == ["2012-07-12", "2012-07-12"]
+        assert arts[1]["metadata"]["note"].startswith("CBS News")
+
+
+def test_quotes_to_stdout_as_jsonl_from_stdin() -> None:
+    text = 'Headline\n\n"We will stay," the minister said on Monday.\n'
+    result = invoke("quotes", "-", "--format", "jsonl", input=text)
+    assert result.exit_code == 0, result.output
+    for line in result.stdout.splitlines():
+        row = json.loads(line)
+        assert row["doc_id"] == "stdin"
+        assert text[row["start"]:row["end"]] == row["text"]
+
+
+def test_claims_to_file(tmp_path: Path) -> None:
+    target = tmp_path / "claims.csv"
+    result = invoke("claims", str(SEEDS), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    with open(target, newline="", encoding="utf-8") as fh:
+        assert next(csv.reader(fh)) == list(columns("claims"))
+
+
+def test_missing_input_is_a_handled_error() -> None:
+    result = invoke("run", "does/not/exist.txt", "--out", "unused")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: does/not/exist.txt: no such file or directory",
+        "Error: none of the 1 input documents could be processed",
+        "Hint: see the issues above",
+    ]
+
+
+def test_empty_folder_is_a_handled_error(tmp_path: Path) -> None:
+    result = invoke("run", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "Error: no input documents found"
+
+
+def test_partial_failure_still_exits_zero_and_counts_add_up(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "ok.txt").write_text("Fine text.", encoding="utf-8")
+    (inputs / "bad.jsonl").write_text('{"doc_id": "j1", "text": "Good."}\n{oops\n', encoding="utf-8")
+    result = invoke("run", str(inputs), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert f"error: {inputs / 'bad.jsonl'}:2: invalid JSON" in result.stderr
+    assert "3 documents: 2 processed, 1 failed" in result.stderr
+    strict = invoke("run", str(inputs), "--out", str(tmp_path / "o2"), "--strict")
+    assert strict.exit_code == 1
+    assert "Error: 1 issues and --strict was given" in strict.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert invoke("run", str(SEEDS)).exit_code == 2  # --out missing
+    assert invoke("run").exit_code == 2
+    bad = invoke("run", str(SEEDS), "--out", str(tmp_path), "--format", "xml")
+    assert bad.exit_code == 2 and "'xml' is not one of csv, jsonl, json, parquet" in bad.output
+    assert invoke("frobnicate").exit_code == 2
+
+
+def test_rules_check_ok_and_bad_rules_dir(tmp_path: Path) -> None:
+    ok = invoke("rules", "check")
+    assert ok.exit_code == 0 and ok.stderr.startswith("ok: ")
+    bad = invoke("rules", "check", "--rules", str(tmp_path / "none"))
+    assert bad.exit_code == 1
+    assert bad.stderr.splitlines() == [f"Error: {tmp_path / 'none'}: rules directory not found",
+                                       "Hint: pass --rules DIR with the rules files"]
+
+
+COMMANDS = [("run",), ("quotes",), ("claims",), ("rules", "check"), ("eval", "quotes"), ("eval", "claims")]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example: quotetrack" in result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"quotetrack {' '.join(command)}" in readme, command
+
+
+def test_module_entry_point_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "quotetrack", "rules", "check"], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode == 0 and done.stderr.startswith("ok: ")
