@@ -149,11 +149,22 @@ class QuoteMatch(Record):
     status: str
     diff: str | None = None
     speakers: list[str | None] = Field(default_factory=list)
-    speaker_agrees: bool = True
+    speaker_agrees: bool | None = None  # None when fewer than two quotes have a named speaker
     reported_by: list[str | None] = Field(default_factory=list)
+    syndicated: bool = False  # the documents are copies of one wire story
     texts: list[str] = Field(default_factory=list)
     starts: list[int] = Field(default_factory=list)
     ends: list[int] = Field(default_factory=list)
+
+
+class ArticlePair(Record):
+    """Two articles that share long passages word for word."""
+
+    doc_ids: list[str]
+    outlets: list[str | None]
+    shared_ngrams: int
+    containment: float  # share of the shorter article's n-grams found in the other
+    syndicated: bool
 
 
 class EventGroup(Record):

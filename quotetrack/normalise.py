@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 from pydantic import BaseModel
 
-from quotetrack.models import Article, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
+from quotetrack.models import Article, ArticlePair, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
 
 #: table name -> row model; the order is the order ``quotetrack run`` writes them in.
 TABLES: dict[str, type[BaseModel]] = {
@@ -25,6 +25,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "quote_matches": QuoteMatch,
     "event_groups": EventGroup,
     "disagreements": Disagreement,
+    "article_pairs": ArticlePair,
     "issues": Issue,
 }
 

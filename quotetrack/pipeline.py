@@ -103,7 +103,7 @@ def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None
     return results, input_issues
 
 
-def build_tables(results: list[DocumentResult], input_issues: list[Issue],
+def build_tables(results: list[DocumentResult], input_issues: list[Issue], ruleset: RuleSet | None = None,
                  comparison: Comparison | None = None) -> dict[str, pd.DataFrame]:
     """The seven tables from extraction results (and a comparison, when one was made)."""
     failed_ids = {i.doc_id for r in results for i in r.issues if i.fatal}
@@ -113,10 +113,11 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue],
         "quotes": to_frame("quotes", [q for r in results for q in r.quotes]),
         "claims": to_frame("claims", [c for r in results for c in r.claims]),
     }
-    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"])
+    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"], ruleset)
     tables["quote_matches"] = to_frame("quote_matches", comparison.quote_matches)
     tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
+    tables["article_pairs"] = to_frame("article_pairs", comparison.article_pairs)
     tables["issues"] = to_frame("issues", input_issues + [i for r in results for i in r.issues])
     return tables
 
@@ -129,7 +130,7 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
     extractor = Extractor(load_ruleset(rules_dir))
     options = IngestOptions(outlet=outlet, published=published)
     results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document)
-    tables = build_tables(results, input_issues)
+    tables = build_tables(results, input_issues, extractor.ruleset)
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)

@@ -36,9 +36,11 @@ from quotetrack.errors import RulesError
 SCHEMAS: dict[str, str] = {
     "abbreviations.toml": "quotetrack.segment:AbbreviationRules",
     "quote_marks.toml": "quotetrack.segment:QuoteMarkRules",
+    "compare.toml": "quotetrack.compare.rules:CompareRules",
 }
 
-REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# {NAME} refers to a part or lexicon; \p{Lu}, \P{L} and \N{...} are regex syntax, not references.
+REFERENCE = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 CHECK_TIMEOUT_S = 1.0
 

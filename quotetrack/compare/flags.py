@@ -1,0 +1,242 @@
+"""Typed disagreements between claims about one event, each with a sentence a person can paste.
+
+Inside an event group every pair of claims is checked in this order (the first that applies):
+
+1. different victim classes: ``part_exceeds_whole`` when one class lies inside the other and its
+   lower bound exceeds the whole's upper bound, else ``scope_mismatch`` (different victims, not a
+   conflict); unrelated classes are not compared;
+2. the same claimant: ``update`` / ``revision_down`` when the later report (a later date, or an
+   update cue such as "rose to") has a higher / lower figure, else ``same_claimant_inconsistent``;
+3. nested places: ``part_exceeds_whole`` when the inner place's lower bound exceeds the outer's
+   upper bound, else ``divergence`` marked ``needs_review`` when the best figures are far apart;
+4. ``contradiction`` when the intervals are disjoint, ``divergence`` when they overlap but the best
+   figures are further apart than the tolerance (wider for approximate and vague figures).
+
+Across groups: a daily aggregate whose bounds disagree with the sum of one source's incidents of
+that day in that place (``part_exceeds_whole`` / ``divergence``), and the same sentence crediting a
+figure to different claimants in two articles (``attribution_mismatch``). A flag that repeats
+between syndicated copies of one wire story is reported once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz
+
+from quotetrack.compare.events import ClaimFacts, Group
+from quotetrack.compare.places import PlaceIndex
+from quotetrack.compare.rules import Explanations
+from quotetrack.compare.text import words
+from quotetrack.models import Disagreement
+
+SEVERITY = {"contradiction": "high", "part_exceeds_whole": "high", "divergence": "medium",
+            "same_claimant_inconsistent": "medium", "attribution_mismatch": "medium",
+            "scope_mismatch": "low", "update": "info", "revision_down": "low"}
+VAGUE = {"approx", "vague"}
+
+
+@dataclass(frozen=True)
+class FlagOptions:
+    """Tolerances of the disagreement checks."""
+
+    tolerance: float = 1.5  # best-value ratio above which overlapping figures diverge
+    vague_factor: float = 1.5  # tolerance multiplier when a figure is approximate or vague
+    sentence_similarity: float = 85.0  # rapidfuzz ratio for "the same sentence"
+
+
+def interval(f: ClaimFacts) -> str:
+    """The claim's interval as text: ``[7, ∞)``, ``[6, 6]``."""
+    low = "?" if f.low is None else str(f.low)
+    return f"[{low}, ∞)" if f.high is None else f"[{low}, {f.high}]"
+
+
+def disjoint(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """True when the two intervals cannot both hold."""
+    if a.low is None or b.low is None:
+        return False
+    return (a.high is not None and a.high < b.low) or (b.high is not None and b.high < a.low)
+
+
+def ratio(a: ClaimFacts, b: ClaimFacts) -> float | None:
+    """Ratio of the larger to the smaller best figure (None when one is zero or missing)."""
+    if a.best is None or b.best is None or min(a.best, b.best) <= 0:
+        return None
+    return max(a.best, b.best) / min(a.best, b.best)
+
+
+def who(f: ClaimFacts) -> str:
+    """The claimant, or the outlet's own voice."""
+    claimant = f.row.get("claimant")
+    if claimant:
+        return str(claimant)
+    return f"{f.row.get('outlet') or f.row.get('doc_id')} (own voice)"
+
+
+def figure(f: ClaimFacts) -> str:
+    """The figure as written with what it counts: "at least seven killed"."""
+    return f"{f.row.get('count_text')} {f.row.get('category')}"
+
+
+def same_claimant(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Both claims name a claimant and the names are compatible."""
+    return bool(a.claimant_key and b.claimant_key) and (a.claimant_key <= b.claimant_key or b.claimant_key <= a.claimant_key)
+
+
+class Flagger:
+    """Applies the checks to event groups and builds the disagreement rows."""
+
+    def __init__(self, templates: Explanations, places: PlaceIndex, victim_parent: dict[str, str],
+                 syndicated: set[frozenset[str]], options: FlagOptions | None = None) -> None:
+        self.templates = templates
+        self.places = places
+        self.victim_parent = victim_parent
+        self.syndicated = syndicated
+        self.options = options or FlagOptions()
+        self.rows: list[Disagreement] = []
+        self._seen: dict[tuple, set[str]] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _victim_ancestors(self, cls: str) -> list[str]:
+        out = []
+        while cls in self.victim_parent and len(out) < 10:
+            cls = self.victim_parent[cls]
+            out.append(cls)
+        return out
+
+    def _tolerance(self, a: ClaimFacts, b: ClaimFacts) -> float:
+        vague = a.row.get("qualifier") in VAGUE or b.row.get("qualifier") in VAGUE
+        return self.options.tolerance * (self.options.vague_factor if vague else 1.0)
+
+    def _when(self, a: ClaimFacts, b: ClaimFacts) -> str:
+        if a.date and b.date:
+            return ", same day" if a.date == b.date else f" ({a.date.isoformat()} and {b.date.isoformat()})"
+        return ""
+
+    def _text(self, kind: str, a: ClaimFacts, b: ClaimFacts, **extra: Any) -> str:
+        values = dict(a=who(a), b=who(b), fa=figure(a), fb=figure(b), va=a.row.get("victims") or "?",
+                      vb=b.row.get("victims") or "?", when=self._when(a, b),
+                      where_a=f" in {a.row['location']}" if a.row.get("location") else "",
+                      where_b=f" in {b.row['location']}" if b.row.get("location") else "")
+        values.update(extra)
+        return getattr(self.templates, kind).format(**values)
+
+    def add(self, kind: str, members: list[ClaimFacts], explanation: str, group_id: str | None,
+            keys: Iterable[str], r: float | None = None, needs_review: bool = False) -> None:
+        """Record one flag (once across syndicated copies)."""
+        docs = [m.row["doc_id"] for m in members]
+        signature = (kind, tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)))
+        earlier = self._seen.get(signature)
+        if earlier is not None and any(frozenset((d, e)) in self.syndicated for d in docs for e in earlier):
+            return
+        self._seen.setdefault(signature, set()).update(docs)
+        outlets = [m.row.get("outlet") for m in members]
+        self.rows.append(Disagreement(
+            disagreement_id=f"d{len(self.rows) + 1}", kind=kind, severity=SEVERITY[kind],
+            needs_review=needs_review or any(m.row.get("hedge") for m in members), group_id=group_id,
+            claim_ids=[m.row["claim_id"] for m in members], doc_ids=docs, outlets=outlets,
+            claimants=[m.row.get("claimant") for m in members], intervals=[interval(m) for m in members],
+            ratio=None if r is None else round(r, 2), same_outlet=len(set(docs)) == 1 or len(set(outlets)) == 1 and outlets[0] is not None,
+            syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(keys),
+            explanation=explanation, evidence=[str(m.row.get("sentence") or m.row.get("evidence")) for m in members]))
+
+    # -- checks --------------------------------------------------------------------------------
+    def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
+        """Check one pair of claims of one group (``a`` reported no later than ``b``)."""
+        va, vb = a.row.get("victim_class"), b.row.get("victim_class")
+        if va and vb and va != vb:
+            if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
+                whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
+                if whole.high is not None and part.low is not None and part.low > whole.high:
+                    self.add("part_exceeds_whole", [whole, part], self._text("part_exceeds_whole", whole, part),
+                             group_id, keys, ratio(a, b))
+                else:
+                    self.add("scope_mismatch", [a, b], self._text("scope_mismatch", a, b), group_id, keys, ratio(a, b))
+            return
+        if a.low == b.low and a.high == b.high:
+            return
+        r = ratio(a, b)
+        if same_claimant(a, b):
+            later_report = (a.date and b.date and b.date > a.date) or b.row.get("update_cue")
+            if later_report and a.row["doc_id"] != b.row["doc_id"] or b.row.get("update_cue"):
+                kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
+                self.add(kind, [a, b], self._text(kind, a, b), group_id, keys, r)
+            else:
+                self.add("same_claimant_inconsistent", [a, b], self._text("same_claimant_inconsistent", a, b),
+                         group_id, keys, r)
+            return
+        if self.places.relation(a.place, b.place) == "nested":
+            inner_key, outer_key = self.places.outer(a.place or "", b.place or "")
+            inner, outer = (a, b) if a.place == inner_key else (b, a)
+            if outer.high is not None and inner.low is not None and inner.low > outer.high:
+                self.add("part_exceeds_whole", [outer, inner], self._text("part_exceeds_whole", outer, inner),
+                         group_id, keys, r)
+            elif r is None or r > self._tolerance(a, b):
+                text = self._text("divergence_nested", a, b, ratio=f"{r:.1f}" if r else "far",
+                                  inner=inner.row.get("location"), outer=outer.row.get("location"))
+                self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
+            return
+        if disjoint(a, b):
+            self.add("contradiction", [a, b], self._text("contradiction", a, b), group_id, keys, r)
+        elif r is not None and r > self._tolerance(a, b):
+            self.add("divergence", [a, b], self._text("divergence", a, b, ratio=f"{r:.1f}"), group_id, keys, r,
+                     needs_review=a.place is None or b.place is None)
+
+    def groups(self, groups: list[tuple[str, Group]]) -> None:
+        """Check every pair inside every group."""
+        for group_id, g in groups:
+            members = sorted(g.members, key=lambda m: (m.date or m.row.get("published") or "", m.index))
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if a.row["doc_id"] == b.row["doc_id"] and a.row.get("evidence") == b.row.get("evidence") \
+                            and a.row.get("start") == b.row.get("start"):
+                        continue
+                    self.pair(a, b, group_id, g.keys)
+
+    def aggregates(self, facts: list[ClaimFacts], group_of: dict[int, str]) -> None:
+        """Daily totals against the sum of one source's incidents that day inside the same place."""
+        incidents: dict[tuple[str, Any], list[ClaimFacts]] = defaultdict(list)
+        for f in facts:
+            if f.measure == "incident" and f.date:
+                incidents[(str(f.row.get("category")), f.date)].append(f)
+        for total in facts:
+            if total.measure != "daily" or not total.date:
+                continue
+            by_source: dict[str, list[ClaimFacts]] = defaultdict(list)
+            for part in incidents.get((str(total.row.get("category")), total.date), []):
+                relation = self.places.relation(part.place, total.place)
+                inside = relation == "nested" and self.places.outer(part.place or "", total.place or "")[1] == total.place
+                if inside or relation == "equal" or (part.place is None and part.row["doc_id"] == total.row["doc_id"]):
+                    by_source[who(part)].append(part)
+            best_source = max(by_source.items(), key=lambda kv: sum(p.low or 0 for p in kv[1]), default=None)
+            if not best_source or len(best_source[1]) < 2:
+                continue
+            source, parts = best_source
+            parts_sum = sum(p.low or 0 for p in parts)
+            listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
+            members = [total] + parts
+            keys = {f"category:{total.row.get('category')}", "measure:daily_vs_incidents", "date:same_day"}
+            if total.high is not None and parts_sum > total.high:
+                text = self._text("aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
+                self.add("part_exceeds_whole", members, text, group_of.get(total.index), keys)
+            elif total.low and parts_sum / total.low > self.options.tolerance:
+                text = self._text("aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
+                self.add("divergence", members, text, group_of.get(total.index), keys, parts_sum / total.low)
+
+    def attributions(self, facts: list[ClaimFacts]) -> None:
+        """The same sentence in two articles crediting one figure to different claimants."""
+        buckets: dict[tuple, list[ClaimFacts]] = defaultdict(list)
+        for f in facts:
+            if f.claimant_key:
+                buckets[(f.row.get("category"), f.low, f.high)].append(f)
+        for members in buckets.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if a.row["doc_id"] == b.row["doc_id"] or same_claimant(a, b):
+                        continue
+                    sa, sb = " ".join(words(a.row.get("sentence") or "")), " ".join(words(b.row.get("sentence") or ""))
+                    if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
+                        self.add("attribution_mismatch", [a, b], self._text("attribution_mismatch", a, b), None,
+                                 {"sentence:same"})

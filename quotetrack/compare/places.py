@@ -1,0 +1,78 @@
+"""Places: a comparable key for a location as written, and which place lies inside which.
+
+A location phrase ("the central province of Hama", "throughout Syria") is reduced to its name
+("hama", "syria") by dropping the generic place words of ``rules/compare.toml``. Nesting comes
+from two sources: the gazetteer (a country contains its first-level divisions) and the articles
+themselves, read with the nesting patterns ("the village of Treemseh, northwest of Hama" puts
+Treemseh in Hama's area).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal
+
+import regex
+
+from quotetrack.compare.rules import CompareRules
+
+TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
+Relation = Literal["equal", "nested", "disjoint", "unknown"]
+
+
+class PlaceIndex:
+    """Place keys and the containment relation learned from the gazetteer and the texts."""
+
+    def __init__(self, rules: CompareRules, texts: Iterable[str] = ()) -> None:
+        self.generic = frozenset(w.lower() for w in rules.places.generic)
+        self.parent: dict[str, str] = {}
+        for country, divisions in rules.gazetteer.items():
+            for division in divisions:
+                self._add(division, country)
+        self.patterns = [compiled for _, compiled in rules.compiled_patterns()]
+        for text in texts:
+            self.learn(text)
+
+    def _add(self, child: str | None, parent: str | None) -> None:
+        c, p = self.key(child), self.key(parent)
+        if c and p and c != p and c not in self.ancestors(p):
+            self.parent.setdefault(c, p)
+
+    def learn(self, text: str) -> None:
+        """Add the nesting relations that ``text`` states."""
+        for pattern in self.patterns:
+            for m in pattern.finditer(text):
+                groups = m.groupdict()
+                self._add(groups.get("child"), groups.get("parent") or groups.get("parent2"))
+
+    def key(self, location: str | None) -> str | None:
+        """The comparable name of a location phrase (None when it names no place)."""
+        if not location:
+            return None
+        names = [t for t in TOKEN_RE.findall(location)
+                 if t[0].isupper() and t.lower() not in self.generic]
+        names = [regex.sub(r"['\u2019]s$", "", t) for t in names]
+        return " ".join(names).lower() or None
+
+    def ancestors(self, key: str | None) -> list[str]:
+        """The places that contain ``key``, nearest first."""
+        out: list[str] = []
+        while key in self.parent and len(out) < 20:
+            key = self.parent[key]
+            if key in out:
+                break
+            out.append(key)
+        return out
+
+    def relation(self, a: str | None, b: str | None) -> Relation:
+        """How two place keys relate: equal, nested (one inside the other), disjoint or unknown."""
+        if not a or not b:
+            return "unknown"
+        if a == b:
+            return "equal"
+        if a in self.ancestors(b) or b in self.ancestors(a):
+            return "nested"
+        return "disjoint"
+
+    def outer(self, a: str, b: str) -> tuple[str, str]:
+        """(inner, outer) of two nested keys."""
+        return (b, a) if a in self.ancestors(b) else (a, b)

@@ -1,0 +1,48 @@
+"""Schema of ``rules/compare.toml`` and the compiled lookups built from it."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from quotetrack.rules import RuleFile, StrictModel
+
+
+class PlaceWords(StrictModel):
+    """Words of a location phrase that are not part of the place's name."""
+
+    generic: list[str]
+
+
+class Explanations(StrictModel):
+    """One template per disagreement kind (placeholders documented in the rules file)."""
+
+    contradiction: str
+    divergence: str
+    divergence_nested: str
+    scope_mismatch: str
+    part_exceeds_whole: str
+    aggregate_exceeded: str
+    aggregate_divergence: str
+    update: str
+    revision_down: str
+    same_claimant_inconsistent: str
+    attribution_mismatch: str
+
+
+class CompareRules(RuleFile):
+    """Schema of ``rules/compare.toml``."""
+
+    event_types: dict[str, list[str]] = Field(min_length=1)
+    event_families: dict[str, list[str]] = Field(default_factory=dict)
+    places: PlaceWords
+    gazetteer: dict[str, list[str]] = Field(default_factory=dict)
+    explanations: Explanations
+
+    def extra_checks(self) -> list[str]:
+        """Every family member must be a declared event type."""
+        problems = []
+        for family, members in self.event_families.items():
+            for member in members:
+                if member not in self.event_types:
+                    problems.append(f"{self._origin}: event_families.{family}: {member!r} is not an event type")
+        return problems

@@ -1,0 +1,42 @@
+"""Text normalisation for comparing quotes and articles across outlets.
+
+Normalisation is for matching only (offsets always point into the original text): quote marks,
+case, punctuation, dashes, ellipses and editorial brackets are folded so that "Where is the
+honor?" and “where is the honor” compare equal.
+"""
+
+from __future__ import annotations
+
+import regex
+
+WORD_RE = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*")
+EDITORIAL_RE = regex.compile(r"\[(?:\.\.\.|\u2026|sic)\]|[\[\]]", regex.IGNORECASE)
+MARK_EDGES_RE = regex.compile(r"^[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+|"
+                              r"[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+$")
+TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+                            "\u2018": "'", "\u2019": "'", "\u2014": "-", "\u2013": "-", "\u2026": "...",
+                            "\u00a0": " "})
+SPACE_RE = regex.compile(r"\s+")
+
+
+def inner(text: str) -> str:
+    """The quoted words without the surrounding quotation marks and spaces."""
+    return MARK_EDGES_RE.sub("", text)
+
+
+def typographic(text: str) -> str:
+    """``text`` with curly marks, dashes, ellipses and spaces folded (wording and punctuation kept)."""
+    return SPACE_RE.sub(" ", inner(text).translate(TYPOGRAPHY)).strip()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (editorial brackets dropped, apostrophes folded)."""
+    cleaned = EDITORIAL_RE.sub(" ", text.replace("\u2019", "'"))
+    return [w.lower() for w in WORD_RE.findall(cleaned)]
+
+
+def shingles(tokens: list[str], size: int) -> set[tuple[str, ...]]:
+    """Word n-grams of ``tokens`` (the whole sequence when it is shorter than ``size``)."""
+    if len(tokens) < size:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}

@@ -1,0 +1,243 @@
+"""Cross-source comparison on small hand-built tables: each flag kind, and no flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from quotetrack.compare import compare
+from quotetrack.compare.quote_matching import word_diff
+from quotetrack.models import Article, Claim, Quote
+from quotetrack.normalise import to_frame
+
+TEXT_001 = ("The activist group also said government shelling killed six people in what appeared to be "
+            "a new offensive on the village of Treemseh, northwest of Hama.")
+
+
+def claim(n: int, doc: str = "d1", outlet: str | None = "Outlet A", **fields: Any) -> Claim:
+    base: dict[str, Any] = dict(doc_id=doc, outlet=outlet, claim_id=f"{doc}:c{n}", start=n * 10, end=n * 10 + 5,
+                                count_text="6", evidence="killed six", sentence="", category="killed",
+                                qualifier="exact", value=6, low=6, high=6, best=6, measure="incident",
+                                event_date="2012-07-12", published="2012-07-12", main_event=True)
+    value = fields.pop("value", None)
+    if value is not None:
+        base.update(value=value, low=value, high=value, best=value, count_text=str(value))
+    base.update(fields)
+    return Claim(**base)
+
+
+def run(claims: list[Claim], texts: dict[str, str] | None = None, quotes: list[Quote] | None = None, ruleset=None):
+    texts = texts or {}
+    docs = sorted({c.doc_id for c in claims} | set(texts) | {q.doc_id for q in quotes or []})
+    articles = [Article.build(doc_id=d, text=texts.get(d, f"Text of {d}."), outlet=f"Outlet {d}") for d in docs]
+    return compare(to_frame("articles", articles), to_frame("quotes", quotes or []), to_frame("claims", claims),
+                   ruleset)
+
+
+def kinds(result) -> list[str]:
+    return [d.kind for d in result.disagreements]
+
+
+def test_contradiction_same_village_same_day(ruleset) -> None:
+    result = run([
+        claim(1, claimant="the Syrian Observatory for Human Rights", location="Treemseh",
+              sentence="government shelling killed six people in the village of Treemseh"),
+        claim(2, claimant="the Local Coordination Committees", location="Treemseh", value=7, count_text="seven",
+              sentence="seven died in Treemseh"),
+    ], ruleset=ruleset)
+    (d,) = result.disagreements
+    assert (d.kind, d.severity, d.needs_review) == ("contradiction", "high", False)
+    assert d.explanation == ("the Syrian Observatory for Human Rights says 6 killed in Treemseh; "
+                             "the Local Coordination Committees says seven killed in Treemseh, same day: "
+                             "the figures cannot both be right.")
+    assert d.intervals == ["[6, 6]", "[7, 7]"]
+    assert "place:equal:treemseh" in d.match_keys
+
+
+def test_divergence_at_least_7_vs_at_least_20(ruleset) -> None:
+    result = run([
+        claim(1, claimant="SOHR", qualifier="at_least", count_text="at least seven", value=None, low=7, high=None, best=7,
+              sentence="at least seven people were killed when gunmen opened fire on their cars"),
+        claim(2, claimant="LCC", qualifier="at_least", count_text="at least 20", value=None, low=20, high=None, best=20,
+              sentence="at least 20 people were killed in the highway attacks"),
+    ], ruleset=ruleset)
+    (d,) = result.disagreements
+    assert d.kind == "divergence" and d.ratio == pytest.approx(2.86, abs=0.01)
+    assert "compatible only at the extremes (best estimates 2.9x apart)" in d.explanation
+
+
+def test_close_figures_are_not_flagged(ruleset) -> None:
+    result = run([
+        claim(1, claimant="police", qualifier="at_least", value=None, low=10, high=None, best=10, count_text="at least 10"),
+        claim(2, claimant="officials", value=12, count_text="12"),
+    ], ruleset=ruleset)
+    assert result.disagreements == []
+    (group,) = result.event_groups
+    assert (group.low, group.best, group.high) == (10, 11, 12)
+    assert (group.strongest_lower_bound, group.tightest_upper_bound, group.conservative) == (12, 12, 10)
+
+
+def test_scope_mismatch_is_not_a_conflict(ruleset) -> None:
+    if not ruleset.files.get("victims.toml"):
+        pytest.skip("needs the victim taxonomy of the claims rules")
+    result = run([
+        claim(1, claimant="activists", measure="cumulative", qualifier="more_than", value=None, low=17001, high=None,
+              best=17001, count_text="more than 17,000", victims="people", victim_class="people"),
+        claim(2, claimant="the Syrian government", measure="cumulative", qualifier="more_than", value=None, low=4001,
+              high=None, best=4001, count_text="more than 4,000", victims="members of the security forces",
+              victim_class="security_forces"),
+    ], ruleset=ruleset)
+    assert kinds(result) == ["scope_mismatch"]
+    assert "different victims, not a conflict" in result.disagreements[0].explanation
+
+
+def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
+    result = run([
+        claim(1, doc="morning", claimant="state media", value=10, event_date="2012-07-12", published="2012-07-12"),
+        claim(2, doc="evening", claimant="state media", value=35, event_date="2012-07-13", published="2012-07-13",
+              update_cue="rose to"),
+    ], ruleset=ruleset)
+    (d,) = result.disagreements
+    assert d.kind == "update" and d.severity == "info"
+    assert d.explanation == "state media raised its figure from 10 killed to 35 killed (2012-07-12 and 2012-07-13): an update, not a conflict."
+
+
+def test_revision_down(ruleset) -> None:
+    result = run([
+        claim(1, doc="a", claimant="the health ministry", value=40, published="2012-07-12", event_date="2012-07-12"),
+        claim(2, doc="b", claimant="the health ministry", value=31, published="2012-07-13", event_date="2012-07-13"),
+    ], ruleset=ruleset)
+    assert kinds(result) == ["revision_down"]
+
+
+def test_same_claimant_inconsistent_in_one_article(ruleset) -> None:
+    result = run([claim(1, claimant="police", value=3), claim(2, claimant="Police", value=4)], ruleset=ruleset)
+    assert kinds(result) == ["same_claimant_inconsistent"]
+
+
+def test_nested_place_needs_review(ruleset) -> None:
+    result = run([
+        claim(1, doc="a", claimant="opposition groups", qualifier="range", value=100, value_high=200, low=100, high=200,
+              best=150, count_text="anywhere from 100 to 200", location="the central province of Hama",
+              sentence="troops massacred anywhere from 100 to 200 people in the central province of Hama"),
+        claim(2, doc="b", claimant="SOHR", location="the village of Treemseh",
+              sentence="government shelling killed six people in the village of Treemseh"),
+    ], texts={"b": TEXT_001}, ruleset=ruleset)
+    (d,) = result.disagreements
+    assert d.kind == "divergence" and d.needs_review
+    assert "the village of Treemseh lies inside the central province of Hama" in d.explanation
+    assert any(k.startswith("place:nested:treemseh<hama") for k in d.match_keys)
+
+
+def test_part_exceeds_whole_for_nested_places(ruleset) -> None:
+    result = run([
+        claim(1, doc="a", claimant="officials", qualifier="at_most", value=None, low=0, high=5, best=5,
+              count_text="up to 5", location="Hama"),
+        claim(2, doc="b", claimant="medics", value=9, count_text="nine", location="Treemseh"),
+    ], texts={"b": TEXT_001}, ruleset=ruleset)
+    assert kinds(result) == ["part_exceeds_whole"]
+    assert "the part exceeds the whole" in result.disagreements[0].explanation
+
+
+def test_different_places_and_days_are_not_grouped(ruleset) -> None:
+    result = run([
+        claim(1, location="Aleppo", value=5),
+        claim(2, location="Homs", value=50),
+        claim(3, location="Aleppo", value=90, event_date="2012-07-20"),
+    ], ruleset=ruleset)
+    assert result.disagreements == [] and len(result.event_groups) == 3
+
+
+def test_different_event_types_are_not_grouped(ruleset) -> None:
+    result = run([
+        claim(1, value=5, sentence="the earthquake killed 5 people"),
+        claim(2, value=50, sentence="a car bomb killed 50 people"),
+    ], ruleset=ruleset)
+    assert len(result.event_groups) == 2 and result.disagreements == []
+
+
+def test_background_events_are_kept_apart(ruleset) -> None:
+    result = run([claim(1, value=5), claim(2, value=26000, main_event=False)], ruleset=ruleset)
+    assert len(result.event_groups) == 2 and result.disagreements == []
+
+
+def test_daily_total_below_the_sum_of_its_parts(ruleset) -> None:
+    result = run([
+        claim(1, claimant="activists", measure="daily aggregate", value=None, qualifier="at_least", low=13, high=None,
+              best=13, count_text="at least 13", location="throughout Syria"),
+        claim(2, claimant="LCC", qualifier="at_least", value=None, low=20, high=None, best=20, count_text="at least 20"),
+        claim(3, claimant="LCC", value=7, count_text="seven", location="Treemseh"),
+    ], texts={"d1": TEXT_001}, ruleset=ruleset)
+    flags = [d for d in result.disagreements if "measure:daily_vs_incidents" in d.match_keys]
+    (d,) = flags
+    assert d.kind == "divergence"
+    assert "the incidents reported that day add up to at least 27 (LCC: 20 + 7)" in d.explanation
+
+
+def test_attribution_mismatch_for_the_same_sentence(ruleset) -> None:
+    s = "at least seven people were killed in the north when gunmen opened fire on their cars"
+    result = run([
+        claim(1, doc="a", claimant="the Syrian Observatory for Human Rights", value=7, sentence=f"The Observatory said {s}."),
+        claim(2, doc="b", claimant="the Local Coordination Committees", value=7, sentence=f"The Committees said {s}."),
+    ], ruleset=ruleset)
+    assert "attribution_mismatch" in kinds(result)
+
+
+def test_flag_in_a_wire_copy_is_reported_once(ruleset) -> None:
+    story = " ".join(f"Sentence number {i} of the wire story about the shelling of the town." for i in range(40))
+    claims = []
+    for doc in ("wire1", "wire2"):
+        claims += [claim(1, doc=doc, claimant="SOHR", value=6, location="Treemseh"),
+                   claim(2, doc=doc, claimant="LCC", value=7, location="Treemseh")]
+    result = run(claims, texts={"wire1": story, "wire2": story}, ruleset=ruleset)
+    (pair,) = result.article_pairs
+    assert pair.syndicated and pair.containment == 1.0
+    contradictions = [d for d in result.disagreements if d.kind == "contradiction"]
+    assert len(contradictions) == 1
+
+
+def quote(doc: str, n: int, text: str, speaker: str | None = "Nawaf Fares", utterance: int | None = None) -> Quote:
+    return Quote(doc_id=doc, outlet=f"Outlet {doc}", quote_id=f"{doc}:q{n}", utterance_id=f"{doc}:u{utterance or n}",
+                 start=n * 100, end=n * 100 + len(text), text=text, speaker=speaker)
+
+
+def test_quote_matching_statuses(ruleset) -> None:
+    long = ("\u201cWhere is the honor in killing your countrymen? Where is the national allegiance? The nation is "
+            "all the people, not one person in particular. The allegiance is to the people, not to a dictator who "
+            "kills his people.\u201d")
+    quotes = [
+        quote("a", 1, long),
+        quote("b", 1, '"Where is the honor in killing your countrymen? Where is the national allegiance? The nation '
+                      'is all the people, not one person in particular,"', utterance=1),
+        quote("b", 2, '"The allegiance is to the people, not to a dictator who kills his people."', utterance=1),
+        quote("a", 3, "\u201cThere is no way that he can be pushed from power without force.\u201d"),
+        quote("b", 3, '"There is no way that he can be pushed from power without force."'),
+        quote("a", 4, "\u201crelieved of his duties\u201d", speaker="Syria's Foreign Ministry"),
+        quote("b", 4, '"relieved of his duties"', speaker="Fares"),
+        quote("a", 5, "\u201cWe will never negotiate with the regime under any conditions at all.\u201d"),
+        quote("b", 5, '"We will never negotiate with this regime under any conditions."'),
+        quote("a", 6, "\u201cThe talks are over, and the people know it.\u201d"),
+        quote("b", 6, '"The talks are over."'),
+    ]
+    result = run([], quotes=quotes, ruleset=ruleset)
+    by_first = {m.quote_ids[0]: m for m in result.quote_matches}
+    split = by_first["a:q1"]
+    assert split.status == "split_differently" and split.quote_ids == ["a:q1", "b:q1", "b:q2"]
+    assert split.speaker_agrees is True
+    assert by_first["a:q3"].status == "identical"
+    assert by_first["a:q4"].status == "identical" and by_first["a:q4"].speaker_agrees is False
+    assert by_first["a:q5"].status == "altered" and "-'the' +'this'" in by_first["a:q5"].diff
+    assert by_first["a:q6"].status == "truncated"
+    assert len(result.quote_matches) == 5
+
+
+def test_same_words_different_punctuation(ruleset) -> None:
+    quotes = [quote("a", 1, '"Only force can remove Assad; nothing else."'),
+              quote("b", 1, '"Only force can remove Assad, nothing else."', speaker="Fares")]
+    (m,) = run([], quotes=quotes, ruleset=ruleset).quote_matches
+    assert m.status == "same_words" and m.speaker_agrees is True
+
+
+def test_word_diff() -> None:
+    assert word_diff(["a", "b", "c"], ["a", "x", "c", "d"]) == "-'b' +'x'; +'d'"
