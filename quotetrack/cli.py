@@ -14,6 +14,11 @@ from typing import Any, Callable, Optional, TypeVar
 import pandas as pd
 import typer
 
+from quotetrack.compare import CompareOptions
+from quotetrack.compare.events import GroupingOptions
+from quotetrack.compare.flags import FlagOptions
+from quotetrack.compare.quote_matching import QuoteMatchOptions
+from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
 from quotetrack.export import FORMATS, write_table, write_tables, write_to_stdout
 from quotetrack.pipeline import Result, run as run_pipeline
@@ -34,6 +39,20 @@ OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata n
 PUBLISHED = typer.Option(None, "--published", help="Published date (YYYY-MM-DD) for inputs without one.")
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
 QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues, only errors.")
+WINDOW = typer.Option(1, "--window-days", min=0, help="Claims of one incident may be this many days apart.")
+TOLERANCE = typer.Option(1.5, "--tolerance", min=1.0,
+                         help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).")
+SYNDICATION = typer.Option(0.8, "--syndication-threshold", min=0.0, max=1.0,
+                           help="Share of shared 8-word n-grams that makes two articles copies of one story.")
+QUOTE_SIMILARITY = typer.Option(80.0, "--quote-similarity", min=0.0, max=100.0,
+                                help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.")
+
+
+def compare_options(window_days: int, tolerance: float, syndication: float, quote_similarity: float) -> CompareOptions:
+    """CompareOptions from the CLI's comparison options."""
+    return CompareOptions(quotes=QuoteMatchOptions(min_similarity=quote_similarity),
+                          syndication=SyndicationOptions(threshold=syndication),
+                          grouping=GroupingOptions(window_days=window_days), flags=FlagOptions(tolerance=tolerance))
 
 
 def say(message: str) -> None:
@@ -68,8 +87,9 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
 
 
 def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
-         debug: bool, quiet: bool, strict: bool = False) -> Result:
-    result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug)
+         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None) -> Result:
+    result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
+                          compare_options=options)
     issues = result.tables["issues"]
     if not quiet:
         for row in issues.itertuples(index=False):
@@ -95,13 +115,15 @@ def run(inputs: list[str] = INPUTS,
         fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
         rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
-        debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+        debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
+        syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
     Example: quotetrack run seeds/ --out out/
     """
     check_format(fmt)
-    result = _run(inputs, rules, outlet, published, debug, quiet, strict)
+    result = _run(inputs, rules, outlet, published, debug, quiet, strict,
+                  compare_options(window_days, tolerance, syndication, quote_similarity))
     paths = write_tables(result.tables, out, fmt)  # type: ignore[arg-type]
     say(result.summary())
     say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
@@ -145,6 +167,33 @@ def claims(inputs: list[str] = INPUTS,
     Example: quotetrack claims seeds/ -o claims.csv
     """
     _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet)
+
+
+COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
+
+
+@app.command("compare")
+@handled
+def compare_cmd(inputs: list[str] = INPUTS,
+                out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                                   help="Folder for the comparison tables (default: disagreements on stdout)."),
+                fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json (parquet with --out)."),
+                rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
+                debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
+                syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
+    """Compare sources: quote matches, event groups, typed disagreements, syndicated copies.
+
+    Example: quotetrack compare seeds/ --tolerance 2 --out cmp/
+    """
+    check_format(fmt, FORMATS if out else ("csv", "jsonl", "json"))
+    result = _run(inputs, rules, outlet, published, debug, quiet,
+                  options=compare_options(window_days, tolerance, syndication, quote_similarity))
+    if out is None:
+        write_to_stdout(result.tables["disagreements"], fmt)  # type: ignore[arg-type]
+    else:
+        paths = write_tables({t: result.tables[t] for t in COMPARISON_TABLES}, out, fmt)  # type: ignore[arg-type]
+        say(f"wrote {len(paths)} tables to {out}/")
+    say(result.summary())
 
 
 @rules_app.command("check")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from quotetrack.attribution import Attributor
 from quotetrack.claims import ClaimExtractor
-from quotetrack.compare import Comparison, compare
+from quotetrack.compare import CompareOptions, Comparison, compare
 from quotetrack.ingest import IngestOptions, read_inputs
 from quotetrack.models import Article, Claim, Issue, Quote
 from quotetrack.normalise import to_frame
@@ -104,7 +104,8 @@ def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None
 
 
 def build_tables(results: list[DocumentResult], input_issues: list[Issue], ruleset: RuleSet | None = None,
-                 comparison: Comparison | None = None) -> dict[str, pd.DataFrame]:
+                 comparison: Comparison | None = None, compare_options: CompareOptions | None = None
+                 ) -> dict[str, pd.DataFrame]:
     """The seven tables from extraction results (and a comparison, when one was made)."""
     failed_ids = {i.doc_id for r in results for i in r.issues if i.fatal}
     articles = [r.article for r in results if r.article.doc_id not in failed_ids]
@@ -113,7 +114,8 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue], rules
         "quotes": to_frame("quotes", [q for r in results for q in r.quotes]),
         "claims": to_frame("claims", [c for r in results for c in r.claims]),
     }
-    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"], ruleset)
+    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"], ruleset,
+                                       compare_options)
     tables["quote_matches"] = to_frame("quote_matches", comparison.quote_matches)
     tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
@@ -124,13 +126,14 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue], rules
 
 def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outlet: str | None = None,
         published: str | None = None, debug: bool = False,
-        on_document: Callable[[Article | Issue], None] | None = None) -> Result:
+        on_document: Callable[[Article | Issue], None] | None = None,
+        compare_options: CompareOptions | None = None) -> Result:
     """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
     started = time.perf_counter()
     extractor = Extractor(load_ruleset(rules_dir))
     options = IngestOptions(outlet=outlet, published=published)
     results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document)
-    tables = build_tables(results, input_issues, extractor.ruleset)
+    tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare_options)
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)

@@ -60,6 +60,14 @@ def test_quotes_to_stdout_as_jsonl_from_stdin() -> None:
         assert text[row["start"]:row["end"]] == row["text"]
 
 
+def test_compare_writes_comparison_tables(tmp_path: Path) -> None:
+    result = invoke("compare", str(SEEDS), "--out", str(tmp_path), "--tolerance", "2", "--window-days", "0")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "article_pairs.csv", "disagreements.csv", "event_groups.csv", "quote_matches.csv"]
+    assert invoke("compare", str(SEEDS), "--tolerance", "0.5").exit_code == 2
+
+
 def test_claims_to_file(tmp_path: Path) -> None:
     target = tmp_path / "claims.csv"
     result = invoke("claims", str(SEEDS), "-o", str(target))
@@ -115,7 +123,8 @@ def test_rules_check_ok_and_bad_rules_dir(tmp_path: Path) -> None:
                                        "Hint: pass --rules DIR with the rules files"]
 
 
-COMMANDS = [("run",), ("quotes",), ("claims",), ("rules", "check"), ("eval", "quotes"), ("eval", "claims")]
+COMMANDS = [("run",), ("quotes",), ("claims",), ("compare",), ("rules", "check"), ("eval", "quotes"),
+            ("eval", "claims")]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
