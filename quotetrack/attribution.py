@@ -1,21 +1,87 @@
 """Attribution and speaker resolution shared by quotes and claims (who says what).
 
-STUB: the quotes issue fills this in. The contract the claims stage relies on:
+The contract other stages rely on:
 
 * ``Attributor(ruleset)`` compiles the rules once;
 * ``Attributor.document(article, seg)`` returns a ``DocumentContext`` for one article;
 * ``DocumentContext.source_of(start, end)`` returns the ``Source`` that the article says a span
   of text comes from (resolved to a name, e.g. "he" -> "Nawaf Fares"), or None for the outlet's
-  own voice.
+  own voice; ``DocumentContext.quote_sources[i]`` is the source of ``seg.quotes[i]``.
+
+Method (frames from ``rules/attribution.toml``): one pass finds every reporting cue outside
+quotation marks; for each cue the subject is looked for right before it ("S said", "S, an aide,
+said"), right after it when it follows a quote ('"Q," said S'), after "according to", at the
+start of the main clause for a participle (", saying"); reported chains ("R quoted S as saying")
+give the speaker and ``reported_by``; transcript labels ("SMITH:") and dash attributions
+('"Q" ― S') are matched where they occur. Subjects and other mentions are then resolved in
+document order by ``quotetrack.mentions.Resolver``. A quote takes the nearest frame in its own
+sentences; else the speaker of the quote it continues, of the previous quote in its paragraph,
+of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
+import regex
+from pydantic import Field, PrivateAttr
+
+from quotetrack.mentions import PREPOSITIONS, Mention, NameLexicon, Resolver
 from quotetrack.models import Article
-from quotetrack.rules import RuleSet
-from quotetrack.segment import Segmentation
+from quotetrack.rules import RuleFile, RuleSet, load_rule_file
+from quotetrack.segment import QuoteSpan, Segmentation
+
+MIN_REPORTING_FORMS = 150
+
+
+class ReportingVerbRules(RuleFile):
+    """Schema of ``rules/reporting_verbs.toml`` (lexicons only)."""
+
+    required: ClassVar[tuple[str, ...]] = ("finite", "participles", "inverting", "quoted_as", "nouns")
+
+    def extra_checks(self) -> list[str]:
+        """Every required lexicon exists and the verb forms number at least 150."""
+        problems = [f"{self._origin}: lexicons.{name}: missing" for name in self.required if name not in self.lexicons]
+        forms = set(self.lexicons.get("finite", [])) | set(self.lexicons.get("participles", []))
+        if len(forms) < MIN_REPORTING_FORMS:
+            problems.append(f"{self._origin}: lexicons: only {len(forms)} reporting verb forms (< {MIN_REPORTING_FORMS})")
+        return problems
+
+
+class NameRules(RuleFile):
+    """Schema of ``rules/names.toml`` (lexicons only)."""
+
+    required: ClassVar[tuple[str, ...]] = ("titles", "male_titles", "female_titles", "male_names", "female_names",
+                                           "organisation_words", "organisation_heads", "person_heads",
+                                           "anonymous_heads", "document_heads", "not_names")
+
+    def extra_checks(self) -> list[str]:
+        """Every lexicon the resolver reads exists."""
+        return [f"{self._origin}: lexicons.{name}: missing" for name in self.required if name not in self.lexicons]
+
+
+class AttributionRules(RuleFile):
+    """Schema of ``rules/attribution.toml``: frames and mention patterns; may use other files' lexicons."""
+
+    imports: list[str] = Field(default_factory=list)
+    _merged: RuleFile | None = PrivateAttr(default=None)
+
+    def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
+        """``RuleFile.expand`` over this file's parts and lexicons plus those of ``imports``."""
+        if not self.imports:
+            return super().expand(template, _stack)
+        if self._merged is None:
+            lexicons: dict[str, list[str]] = {}
+            for name in self.imports:
+                lexicons.update(load_rule_file(Path(self._origin).parent / name).lexicons)
+            lexicons.update(self.lexicons)
+            merged = RuleFile(meta=self.meta, lexicons=lexicons, parts=self.parts)
+            merged._origin = self._origin
+            self._merged = merged
+        return self._merged.expand(template, _stack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +102,66 @@ class Source:
     resolution: str | None = None
 
 
-class DocumentContext:
-    """Mentions and attributions of one article."""
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One attribution frame found in the text: a cue and the span of its subject."""
 
-    def __init__(self, article: Article, seg: Segmentation) -> None:
+    cue_start: int
+    cue_end: int
+    subj_start: int
+    subj_end: int
+    rule_id: str
+    sentence: int
+    paragraph: int
+    appos: str | None = None
+    reporter: tuple[int, int] | None = None
+    colon: bool = False
+
+
+class DocumentContext:
+    """Mentions, frames and quote sources of one article."""
+
+    def __init__(self, article: Article, seg: Segmentation, frames: list[Frame],
+                 sources: list[Source | None], quote_sources: list[Source | None],
+                 quote_frames: list[int | None], quote_links: list[int | None]) -> None:
         self.article = article
         self.seg = seg
+        self.frames = frames
+        self.sources = sources  # one per frame
+        self.quote_sources = quote_sources  # one per seg.quotes entry
+        self.quote_frames = quote_frames  # index into frames, or None (inherited / none)
+        self.quote_links = quote_links  # earlier quote of the same utterance (continued or floating), or None
+        self._cue_starts = [f.cue_start for f in frames]
 
     def source_of(self, start: int, end: int) -> Source | None:
         """The source the article gives for the text in ``[start, end)``, or None."""
-        return None
+        quote = _quote_holding(self.seg.quotes, start, end)
+        if quote is not None and self.quote_sources[quote] is not None:
+            return self.quote_sources[quote]
+        i = self.seg.sentence_index_at(start)
+        if i is None:
+            return None
+        sent = self.seg.sentences[i]
+        best: tuple[int, int] | None = None
+        lo = bisect.bisect_left(self._cue_starts, sent.start)
+        hi = bisect.bisect_left(self._cue_starts, sent.end)
+        for k in range(lo, hi):
+            f = self.frames[k]
+            if self.sources[k] is None:
+                continue
+            dist = start - f.cue_end if f.cue_end <= start else (f.cue_start - end if f.cue_start >= end else 0)
+            if best is None or dist < best[0]:
+                best = (max(dist, 0), k)
+        return self.sources[best[1]] if best is not None else None
+
+
+def _quote_holding(quotes: list[QuoteSpan], start: int, end: int) -> int | None:
+    for q in quotes:
+        if q.start <= start and end <= q.end:
+            return q.index
+        if q.start > start:
+            break
+    return None
 
 
 class Attributor:
@@ -53,7 +169,308 @@ class Attributor:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        rules: AttributionRules = ruleset.get("attribution.toml")
+        verbs: ReportingVerbRules = ruleset.get("reporting_verbs.toml")
+        self.lexicon = NameLexicon(ruleset.get("names.toml"))
+        self.cue_re = rules.pattern("cue")
+        self.left_re = rules.pattern("subject-cue")
+        self.right_re = rules.pattern("cue-subject")
+        self.according_re = rules.pattern("according-to")
+        self.quoted_as_re = rules.pattern("quoted-as")
+        self.participle_subject_re = rules.pattern("participle-subject")
+        self.participle_re = rules.pattern("participle")
+        self.label_re = rules.pattern("transcript-label")
+        self.dash_re = rules.pattern("dash-trailing")
+        self.colon_re = rules.pattern("colon-lead")
+        self.name_re = rules.pattern("name-mention")
+        self.nominal_re = rules.pattern("nominal-mention")
+        self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
+        self.inverting = verbs.lexicon_set("inverting")
+        self.participles = verbs.lexicon_set("participles")
+        self.ambiguous = verbs.lexicon_set("ambiguous")
+        self.determiners = frozenset("the a an this these those his her their its one two three several some many "
+                                     "other another most top senior former".split())
 
+    # -- frames --------------------------------------------------------------------------------
+    def frames(self, text: str, seg: Segmentation, inside: "QuoteIndex") -> list[Frame]:
+        """Every attribution frame of the text (cues inside quotation marks are skipped)."""
+        frames: list[Frame] = []
+        for m in self.cue_re.finditer(text):
+            cs, ce = m.span()
+            if inside.holds(cs):
+                continue
+            frame = self._frame_at(text, seg, inside, cs, ce, m.group().lower())
+            if frame is not None:
+                frames.append(frame)
+        for m in self.quoted_as_re.finditer(text):
+            if inside.holds(m.start()):
+                continue
+            si = seg.sentence_index_at(m.start()) or 0
+            cue_s = m.end("reporter")
+            frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), "quoted-as", si,
+                                seg.sentences[si].paragraph if seg.sentences else 0, m.group("appos"),
+                                (m.start("reporter"), m.end("reporter"))))
+        for m in self.label_re.finditer(text):
+            si = seg.sentence_index_at(m.start()) or 0
+            frames.append(Frame(m.end("subject"), m.end("subject") + 1, m.start("subject"), m.end("subject"),
+                                "transcript-label", si, seg.sentences[si].paragraph if seg.sentences else 0))
+        for q in seg.quotes:
+            d = self.dash_re.match(text, q.end, min(len(text), q.end + 80))
+            if d is not None and q.closed:
+                si = seg.sentence_index_at(q.start) or 0
+                frames.append(Frame(q.end, d.start("subject"), d.start("subject"), d.end("subject"),
+                                    "dash-trailing", si, q.paragraph))
+        frames.sort(key=lambda f: f.cue_start)
+        return frames
+
+    def _frame_at(self, text: str, seg: Segmentation, inside: "QuoteIndex", cs: int, ce: int,
+                  cue: str) -> Frame | None:
+        si = seg.sentence_index_at(cs)
+        if si is None:
+            return None
+        sent = seg.sentences[si]
+        para = seg.paragraphs[sent.paragraph] if seg.paragraphs else sent
+        ws = max(sent.start, inside.last_end_before(cs, sent.start))
+        colon = self.colon_re.match(text, ce, para.end) is not None
+        if cue.startswith("according"):
+            m = self.according_re.match(text, ce, min(sent.end, ce + 200))
+            if m is None or self._not_a_source(m.group("subject")):
+                return None
+            return Frame(cs, ce, m.start("subject"), m.end("subject"), "according-to", si, sent.paragraph,
+                         m.group("appos"), colon=colon)
+        left = text[ws:cs]
+        if cue in self.participles:
+            if not left.rstrip().endswith((",", ";")):
+                return None
+            m = self.participle_subject_re.match(text, sent.start, cs)
+            if m is None or self._not_a_source(m.group("subject")):
+                return None
+            return Frame(cs, ce, m.start("subject"), m.end("subject"), "participle", si, sent.paragraph,
+                         m.group("appos"), colon=colon)
+        after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
+        if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
+            m = self.right_re.match(text, ce, min(sent.end, ce + 200))
+            if m is not None and not self._not_a_source(m.group("subject")):
+                return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
+                             m.group("appos"), colon=colon)
+        if regex.match(r"\s+by\b", text[ce:ce + 5]):
+            return None  # passive: "a statement reported by the agency"
+        m = self.left_re.search(text, max(ws, cs - 250), cs)
+        if m is None or self._not_a_source(m.group("subject")):
+            return None
+        s, e = m.span("subject")
+        if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
+            return None
+        return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon)
+
+    def _verb_reading(self, subject: str, between: str) -> bool:
+        """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
+        if regex.search(r"\p{L}", between.replace(",", "")) and not between.strip().startswith(","):
+            return True  # an auxiliary or adverb in between: "has claimed", "also claims"
+        words = subject.split()
+        if subject.lower() in ("he", "she", "they", "it", "i", "we"):
+            return True
+        if words[-1].endswith(("'s", "’s", "'", "’")):
+            return False  # "Syria's state news agency"
+        low = subject[0].lower() + subject[1:]
+        if self.nominal_fullmatch(low):
+            return words[0].lower() in self.determiners or words[-1].lower().endswith("s") or len(words) > 1
+        return True
+
+    def nominal_fullmatch(self, text: str) -> bool:
+        """True when ``text`` is a nominal mention as a whole."""
+        return self.nominal_re.fullmatch(text) is not None
+
+    def _not_a_source(self, subject: str) -> bool:
+        words = subject.split()
+        return not words or all(w in self.lexicon.not_names and w not in ("He", "She", "They", "It", "I", "We")
+                                for w in words)
+
+    # -- mentions ------------------------------------------------------------------------------
+    def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]) -> list[Mention]:
+        """Resolved mentions of the document (frame subjects included), in document order."""
+        subjects = {(f.subj_start, f.subj_end) for f in frames}
+        spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects]
+        for f in frames:
+            if f.reporter:
+                spans.append((f.reporter[0], f.reporter[1], "mention"))
+        for regex_, kind in ((self.name_re, "name"), (self.nominal_re, "nominal"), (self.pronoun_re, "pronoun")):
+            for m in regex_.finditer(text):
+                if not inside.holds(m.start()):
+                    spans.append((m.start(), m.end(), kind))
+        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        resolver = Resolver(self.lexicon)
+        taken: list[tuple[int, int]] = []
+        out: list[Mention] = []
+        subject_spans = sorted(subjects)
+        for s, e, kind in spans:
+            if kind != "subject" and any(a <= s < b or a < e <= b for a, b in subject_spans if (a, b) != (s, e)):
+                continue
+            if taken and s < taken[-1][1] and kind != "subject":
+                continue  # overlaps a longer mention already taken
+            if kind == "subject" and taken and s < taken[-1][1] and (s, e) not in subjects:
+                continue
+            mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects)
+            if mention is None:
+                continue
+            taken.append((s, e))
+            out.append(resolver.add(mention))
+        return out
+
+    def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool) -> Mention | None:
+        surface = text[s:e]
+        si = seg.sentence_index_at(s) or 0
+        sent = seg.sentences[si] if seg.sentences else None
+        lead = text[sent.start:s] if sent else ""
+        subject = speaker or lead.strip(" \"'“‘\u00a0") == "" or regex.fullmatch(r"[^,\n]{0,60},\s*", lead) is not None
+        prev_word = regex.search(r"(\p{L}+)\W*$", text[max(0, s - 20):s])
+        after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS and not speaker
+        low = surface.lower()
+        if low in ("he", "she", "they", "it", "i", "we", "him", "her", "them"):
+            return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
+                           speaker=speaker)
+        if self.nominal_fullmatch(surface[0].lower() + surface[1:]):
+            etype, _, _ = self.lexicon.type_nominal(surface)
+            return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
+        etype, name, role, gender = self.lexicon.type_name(surface)
+        if not name:
+            return None
+        if after_prep and etype == "unknown":
+            return None  # "in Paris": a place more often than a person
+        return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
+                       subject=subject and not after_prep, speaker=speaker)
+
+    # -- sources -------------------------------------------------------------------------------
     def document(self, article: Article, seg: Segmentation) -> DocumentContext:
         """Analyse one article's mentions and attribution frames."""
-        return DocumentContext(article, seg)
+        text = article.text
+        inside = QuoteIndex(seg.quotes)
+        frames = self.frames(text, seg, inside)
+        mentions = self.mentions(text, seg, inside, frames)
+        by_span = {(m.start, m.end): m for m in mentions}
+        sources: list[Source | None] = []
+        for f in frames:
+            m = by_span.get((f.subj_start, f.subj_end))
+            sources.append(self._source(text, f, m, by_span))
+        quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
+        return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
+
+    def _source(self, text: str, f: Frame, m: Mention | None, by_span: dict[tuple[int, int], Mention]) -> Source | None:
+        if m is None:
+            return None
+        reported_by = None
+        if f.reporter is not None:
+            r = by_span.get(f.reporter)
+            reported_by = r.name if r is not None else text[f.reporter[0]:f.reporter[1]]
+        role = m.role
+        name = m.name
+        appos = (f.appos or "").strip()
+        if m.kind == "nominal" and appos and self.name_re.fullmatch(regex.sub(r"^[Tt]he\s+", "", appos)):
+            name, role = regex.sub(r"^[Tt]he\s+", "", appos), m.text  # "Another group, the X Committees, said"
+        elif appos and not role:
+            role = appos
+        etype = m.entity_type if m.entity_type != "unknown" else ("person" if m.kind == "name" else "unattributed")
+        return Source(name=name, mention=m.text, start=m.start, end=m.end, source_type=etype, role=role,
+                      cue=text[f.cue_start:f.cue_end], cue_start=f.cue_start, cue_end=f.cue_end,
+                      reported_by=reported_by, rule_id=f.rule_id, resolution=m.resolution)
+
+    def _quote_sources(self, text: str, seg: Segmentation, frames: list[Frame], sources: list[Source | None]
+                       ) -> tuple[list[Source | None], list[int | None], list[int | None]]:
+        """The source of every quote (see the module docstring for the order of the rules)."""
+        out: list[Source | None] = []
+        chosen: list[int | None] = []
+        links: list[int | None] = []
+        last_in_para: dict[int, int] = {}
+        colon_frames = {f.paragraph: k for k, f in enumerate(frames) if f.colon and sources[k] is not None}
+        starts = [f.cue_start for f in frames]
+        for q in seg.quotes:
+            k = self._frame_for(text, seg, q, frames, starts, sources)
+            src: Source | None = sources[k] if k is not None else None
+            link: int | None = None
+            if src is None:
+                src, link = self._inherited(seg, q, out, last_in_para, colon_frames, sources)
+            out.append(src)
+            chosen.append(k)
+            links.append(link)
+            last_in_para[q.paragraph] = q.index
+        return out, chosen, links
+
+    def _frame_for(self, text: str, seg: Segmentation, q: QuoteSpan, frames: list[Frame], starts: list[int],
+                   sources: list[Source | None]) -> int | None:
+        first = seg.sentence_index_at(q.start)
+        last = seg.sentence_index_at(max(q.start, q.end - 1))
+        if first is None or last is None:
+            return None
+        lo_off = seg.sentences[first].start
+        hi_off = seg.sentences[last].end
+        best: tuple[int, int] | None = None
+        for k in range(bisect.bisect_left(starts, lo_off), bisect.bisect_left(starts, hi_off + 1)):
+            f = frames[k]
+            if sources[k] is None:
+                continue
+            if f.rule_id == "transcript-label":
+                if q.start <= f.subj_start <= q.start + 2:
+                    return k
+                continue
+            if q.start <= f.cue_start < q.end:
+                continue
+            dist = f.cue_start - q.end if f.cue_start >= q.end else q.start - f.cue_end
+            if best is None or dist < best[0]:
+                best = (dist, k)
+        return best[1] if best is not None else None
+
+    def _inherited(self, seg: Segmentation, q: QuoteSpan, out: list[Source | None], last_in_para: dict[int, int],
+                   colon_frames: dict[int, int], sources: list[Source | None]) -> tuple[Source | None, int | None]:
+        """(source, quote of the same utterance) for a quote without a frame of its own."""
+        if q.continued_from is not None and q.continued_from < len(out):
+            return _with(out[q.continued_from], "continuation"), q.continued_from
+        prev = last_in_para.get(q.paragraph)
+        if prev is not None and out[prev] is not None:
+            return _with(out[prev], "floating: previous quote in the paragraph"), prev
+        para = seg.paragraphs[q.paragraph]
+        if q.start - para.start > 2:
+            return None, None
+        for back in (1, 2):
+            pi = q.paragraph - back
+            if pi < 0:
+                break
+            if pi in colon_frames:
+                return _with(sources[colon_frames[pi]], "colon lead-in"), None
+            prev = last_in_para.get(pi)
+            if prev is not None:
+                pq = seg.quotes[prev]
+                if out[prev] is not None and seg.paragraphs[pi].end - pq.end <= 80:
+                    return _with(out[prev], "floating: quote ending the previous paragraph"), None
+                return None, None
+            if back == 1:
+                break
+        return None, None
+
+
+def _with(src: Source | None, how: str) -> Source | None:
+    if src is None:
+        return None
+    resolution = f"{how}; {src.resolution}" if src.resolution else how
+    return Source(src.name, src.mention, src.start, src.end, src.source_type, src.role, src.cue, src.cue_start,
+                  src.cue_end, src.reported_by, src.rule_id, resolution)
+
+
+class QuoteIndex:
+    """Fast 'is this offset inside quotation marks' look-ups for one document."""
+
+    def __init__(self, quotes: list[QuoteSpan]) -> None:
+        spans = sorted((q.start, q.end) for q in quotes)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def holds(self, offset: int) -> bool:
+        """True when ``offset`` lies inside a quoted segment (marks included)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
+
+    def last_end_before(self, offset: int, floor: int) -> int:
+        """End of the last quote that ends at or before ``offset`` (``floor`` if none after it)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        while i >= 0 and self.ends[i] > offset:
+            i -= 1
+        return max(floor, self.ends[i]) if i >= 0 else floor

@@ -35,6 +35,11 @@ from quotetrack.errors import RulesError
 #: that a stage module can define its own schema without import cycles).
 SCHEMAS: dict[str, str] = {
     "abbreviations.toml": "quotetrack.segment:AbbreviationRules",
+    "attribution.toml": "quotetrack.attribution:AttributionRules",
+    "names.toml": "quotetrack.attribution:NameRules",
+    "reporting_verbs.toml": "quotetrack.attribution:ReportingVerbRules",
+    "scare_quotes.toml": "quotetrack.quotes:ScareQuoteRules",
+    "quote_eval.toml": "quotetrack.evaluate_quotes:QuoteEvalRules",
     "quote_marks.toml": "quotetrack.segment:QuoteMarkRules",
     "compare.toml": "quotetrack.compare.rules:CompareRules",
 }

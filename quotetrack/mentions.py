@@ -1,0 +1,274 @@
+"""Speaker mentions and their resolution to names, without a model.
+
+A *mention* is a capitalised name sequence ("French Foreign Minister Laurent Fabius"), a nominal
+("the ministry", "activists", "a report") or a pronoun. Names are typed from the word lists of
+``rules/names.toml`` (titles and roles, given names by gender, organisation words) and split into
+name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in document order:
+
+* a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it;
+* he/she -> a compatible person: earlier in the same sentence, then sentence by sentence backwards
+  (speakers and sentence subjects first, then other persons, left to right), gender from given
+  names, titles and earlier pronouns; they -> a group or organisation; it -> an organisation or
+  document;
+* a definite nominal ("the ministry", "the activist group") -> the most recent organisation whose
+  name holds the head word, else the most recent organisation speaker;
+* plural group nouns ("officials", "activists") stay as they are (type ``anonymous``).
+
+What it does not do: no syntax, so a pronoun's antecedent is chosen by position and agreement
+only (Hobbs-style recency); names of places can be taken for persons when they look like names.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+
+import regex
+
+from quotetrack.rules import RuleFile
+
+PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it": (None, False),
+            "i": (None, False), "we": (None, True), "him": ("m", False), "her": ("f", False),
+            "them": (None, True)}
+PREPOSITIONS = frozenset("in at from to of on near across outside inside into for by with about against "
+                         "toward towards over under between among via than like".split())
+TOKEN_RE = regex.compile(r"\S+")
+ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
+DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
+DESCRIPTOR_RE = regex.compile(r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of a possible source, with what resolution made of it."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name / nominal / pronoun
+    entity_type: str  # person / organisation / anonymous / document / unknown
+    name: str  # resolved or canonical name
+    role: str | None = None
+    gender: str | None = None  # "m", "f" or None (unknown)
+    plural: bool = False
+    sentence: int = 0
+    subject: bool = False  # first noun phrase of its sentence, or the subject of a frame
+    speaker: bool = False
+    resolution: str = "named"
+    antecedent: int | None = None  # offset of the mention it was resolved from
+
+
+class NameLexicon:
+    """The word lists of ``rules/names.toml`` as sets, and the typing of one name."""
+
+    def __init__(self, names: RuleFile) -> None:
+        self.titles = names.lexicon_set("titles", lower=False)
+        self.male_titles = names.lexicon_set("male_titles", lower=False)
+        self.female_titles = names.lexicon_set("female_titles", lower=False)
+        self.male = names.lexicon_set("male_names", lower=False)
+        self.female = names.lexicon_set("female_names", lower=False)
+        self.org_words = names.lexicon_set("organisation_words", lower=False)
+        self.org_heads = names.lexicon_set("organisation_heads")
+        self.person_heads = names.lexicon_set("person_heads")
+        self.anon_heads = names.lexicon_set("anonymous_heads")
+        self.doc_heads = names.lexicon_set("document_heads")
+        self.not_names = names.lexicon_set("not_names", lower=False)
+
+    def split_name(self, text: str) -> tuple[list[str], list[str]]:
+        """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
+        tokens = [t for t in TOKEN_RE.findall(text)]
+        while tokens and (tokens[0] in self.not_names or tokens[0] in ("the", "a", "an")
+                          or DESCRIPTOR_RE.match(tokens[0])):
+            tokens.pop(0)
+        if tokens and regex.search(r"['’]s?$", tokens[-1]):
+            tokens[-1] = regex.sub(r"['’]s?$", "", tokens[-1])
+        last_title = -1
+        for i, tok in enumerate(tokens):
+            if tok in self.titles:
+                last_title = i
+        return tokens[:last_title + 1], tokens[last_title + 1:]
+
+    def type_name(self, text: str) -> tuple[str, str, str | None, str | None]:
+        """(entity type, name, role, gender) of a capitalised name sequence."""
+        tokens = TOKEN_RE.findall(text)
+        role, rest = self.split_name(text)
+        all_tokens = [t for t in tokens if t not in self.not_names and t not in ("the", "a", "an")]
+        if not all_tokens:
+            return "unknown", "", None, None
+        has_org = any(t.rstrip("'’s") in self.org_words or t in self.org_words for t in rest) \
+            or (not rest and any(t in self.org_words for t in role))
+        if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
+            name = " ".join(all_tokens)
+            name = regex.sub(r"['’]s?$", "", name) if not has_org else name
+            while name.split(" ", 1)[0] in self.not_names or DESCRIPTOR_RE.match(name.split(" ", 1)[0]):
+                if " " not in name:
+                    break
+                name = name.split(" ", 1)[1]
+            return "organisation", name, None, None
+        if not rest:
+            return "unknown", " ".join(role), None, None
+        gender = self.gender_of(role, rest)
+        kind = "person" if (role or len(rest) > 1 or gender) else "unknown"
+        return kind, " ".join(rest), " ".join(role) or None, gender
+
+    def gender_of(self, role: list[str], rest: list[str]) -> str | None:
+        """'m'/'f' from a title or a given name, else None."""
+        for tok in role:
+            if tok in self.male_titles:
+                return "m"
+            if tok in self.female_titles:
+                return "f"
+        if rest and rest[0] in self.male:
+            return "m"
+        if rest and rest[0] in self.female:
+            return "f"
+        return None
+
+    def type_nominal(self, text: str) -> tuple[str, str, bool]:
+        """(entity type, head word, definite) of a nominal mention."""
+        words = text.split()
+        lowered = [w.lower() for w in words]
+        head = ""
+        head_index = len(words) - 1
+        for i, w in enumerate(lowered):
+            if w in {"for", "of", "at", "with", "from", "in"}:
+                break
+            head_index = i
+        head = lowered[head_index] if lowered else ""
+        two = " ".join(lowered[max(0, head_index - 1):head_index + 1])
+        definite = lowered[0] in ("the", "this", "that", "these", "those") if lowered else False
+        if head in self.anon_heads:
+            return "anonymous", head, definite
+        if head in self.doc_heads:
+            return "document", head, definite
+        if head in self.org_heads or two in self.org_heads:
+            return "organisation", head, definite
+        if head in self.person_heads:
+            return "person", head, definite
+        return "unknown", head, definite
+
+
+class Resolver:
+    """Resolves mentions of one document in order, remembering what each one referred to."""
+
+    def __init__(self, lexicon: NameLexicon) -> None:
+        self.lex = lexicon
+        self.resolved: list[Mention] = []  # in document order
+        self._starts: list[int] = []
+        self.surnames: dict[str, Mention] = {}
+
+    def add(self, mention: Mention) -> Mention:
+        """Resolve ``mention`` against what came before it and remember it."""
+        resolved = self.resolve(mention)
+        i = bisect.bisect_right(self._starts, resolved.start)
+        self._starts.insert(i, resolved.start)
+        self.resolved.insert(i, resolved)
+        if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
+            for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
+                self.surnames[key] = resolved
+        return resolved
+
+    def resolve(self, m: Mention) -> Mention:
+        """The mention with its name, type and resolution filled in from the earlier mentions."""
+        if m.kind == "pronoun":
+            return self._pronoun(m)
+        if m.kind == "nominal":
+            return self._nominal(m)
+        if m.entity_type in ("person", "unknown") and " " not in m.name and m.name in self.surnames:
+            full = self.surnames[m.name]
+            gender = m.gender or full.gender
+            return replace(m, name=full.name, entity_type="person", gender=gender,
+                           role=m.role or full.role, resolution=f"surname<-{full.name}@{full.start}",
+                           antecedent=full.start)
+        if m.entity_type == "unknown" and m.name:
+            return replace(m, entity_type="person", resolution="named (untyped)")
+        return m
+
+    def before(self, offset: int) -> list[Mention]:
+        """Resolved mentions that start before ``offset``."""
+        return self.resolved[:bisect.bisect_left(self._starts, offset)]
+
+    def _pronoun(self, m: Mention) -> Mention:
+        word = m.text.lower()
+        gender, plural = PRONOUNS.get(word, (None, False))
+        if word in ("i", "we"):
+            return replace(m, entity_type="unknown", name=m.text, resolution="unresolved first person")
+        wanted: tuple[str, ...]
+        if word == "it":
+            wanted = ("organisation", "document")
+        elif plural:
+            wanted = ("organisation", "anonymous")
+        else:
+            wanted = ("person",)
+        ante = self._antecedent(m, wanted, gender, plural if word != "it" else None)
+        if ante is None:
+            return replace(m, entity_type="unknown", name=m.text, gender=gender, plural=plural,
+                           resolution="unresolved pronoun")
+        return replace(m, name=ante.name, entity_type=ante.entity_type, role=ante.role,
+                       gender=gender or ante.gender, plural=plural,
+                       resolution=f"pronoun<-{ante.text}@{ante.start}", antecedent=ante.start)
+
+    def _antecedent(self, m: Mention, wanted: tuple[str, ...], gender: str | None,
+                    plural: bool | None, max_back: int = 6) -> Mention | None:
+        earlier = self.before(m.start)
+        if not earlier:
+            return None
+        by_sentence: dict[int, list[Mention]] = {}
+        for e in earlier:
+            if m.sentence - e.sentence <= max_back:
+                by_sentence.setdefault(e.sentence, []).append(e)
+
+        def ok(e: Mention) -> bool:
+            if e.entity_type not in wanted or not e.name or e.kind == "pronoun" and e.resolution.startswith("unresolved"):
+                return False
+            if gender and e.gender and e.gender != gender:
+                return False
+            if wanted == ("person",) and e.plural:
+                return False
+            return True
+
+        for s in range(m.sentence, m.sentence - max_back - 1, -1):
+            cands = [e for e in by_sentence.get(s, []) if ok(e)]
+            if not cands:
+                continue
+            if s == m.sentence:
+                subj = [e for e in cands if e.subject or e.speaker]
+                return (subj or cands)[-1] if subj else cands[-1]
+            for group in ([e for e in cands if e.speaker], [e for e in cands if e.subject], cands):
+                if group:
+                    return group[0] if group is cands else group[-1]
+        return None
+
+    def _nominal(self, m: Mention) -> Mention:
+        etype, head, definite = self.lex.type_nominal(m.text)
+        text = m.text
+        plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
+            self.lex.anon_heads | {"the", "a", "an"} | self.lex.person_heads | self.lex.doc_heads else text
+        if etype == "anonymous":
+            return replace(m, entity_type="anonymous", name=plain, plural=True, resolution="group noun")
+        undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
+        if not definite or " of " in text or " for " in text or any(w[:1].isupper() for w in undescribed.split()[1:]):
+            # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
+            return replace(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
+                           resolution="indefinite nominal")
+        earlier = self.before(m.start)
+        if etype == "organisation":
+            for e in reversed(earlier):
+                if e.entity_type == "organisation" and e.kind == "name" and head in e.name.lower().split():
+                    return replace(m, entity_type="organisation", name=e.name,
+                                   resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
+            for flag in ("speaker", "subject", None):
+                for e in reversed(earlier):
+                    if e.entity_type == "organisation" and e.kind in ("name",) and \
+                            (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
+                        return replace(m, entity_type="organisation", name=e.name,
+                                       resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
+            return replace(m, entity_type="organisation", name=plain, resolution="unresolved nominal")
+        if etype == "person":
+            for e in reversed(earlier):
+                if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
+                    return replace(m, entity_type="person", name=e.name, role=e.role, gender=e.gender,
+                                   resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
+            return replace(m, entity_type="person", name=plain, resolution="unresolved nominal")
+        return replace(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
+                       resolution="nominal")
