@@ -19,7 +19,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import IO, Any, BinaryIO, Iterable, Iterator
 
 from quotetrack.models import Article, Issue
 
@@ -132,23 +132,60 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
 
 
 def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
-    """Articles from one file, chosen by its extension (unknown extensions are read as text)."""
+    """Articles from one file, chosen by its extension (unknown extensions are read as text).
+
+    JSONL and CSV files are streamed record by record (no size limit for the file, ``max_bytes``
+    for each record); a text or HTML file is read whole, up to ``max_bytes``.
+    """
     suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES | CSV_SUFFIXES:
+        try:
+            with path.open("rb") as binary:
+                stream, encoding, note = open_text(binary)
+                if stream is None:
+                    yield Issue(source=str(path), code="not_text", message=note or "not text", fatal=True)
+                    return
+                if note:
+                    yield Issue(source=str(path), severity="warning", code="decoding", message=note)
+                parse = parse_jsonl if suffix in JSONL_SUFFIXES else parse_csv
+                yield from parse(stream, str(path), path.stem, encoding, options)
+        except OSError as exc:
+            yield _unreadable(path, exc)
+        return
     raw = _read_bytes(path, options)
     if isinstance(raw, Issue):
         yield raw
         return
-    if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(raw, str(path), path.stem, options)
-    elif suffix in CSV_SUFFIXES:
-        yield from parse_csv(raw, str(path), path.stem, options)
-    else:
-        meta = read_sidecar(path)
-        if isinstance(meta, Issue):
-            yield meta
-            meta = {}
-        fmt = "html" if suffix in HTML_SUFFIXES else "txt"
-        yield from parse_document(raw, str(path), path.stem, fmt, meta, options)
+    meta = read_sidecar(path)
+    if isinstance(meta, Issue):
+        yield meta
+        meta = {}
+    fmt = "html" if suffix in HTML_SUFFIXES else "txt"
+    yield from parse_document(raw, str(path), path.stem, fmt, meta, options)
+
+
+def _unreadable(path: Path, exc: OSError) -> Issue:
+    reason = "permission denied" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror or exc}"
+    return Issue(source=str(path), code="unreadable", message=reason, fatal=True)
+
+
+SAMPLE_BYTES = 65536
+
+
+def open_text(binary: BinaryIO) -> tuple[IO[str] | None, str, str | None]:
+    """A text stream over ``binary`` in the encoding ``decode`` finds on its first 64 KiB."""
+    sample = binary.read(SAMPLE_BYTES)
+    cut = sample.rfind(b"\n") + 1 if len(sample) == SAMPLE_BYTES else len(sample)
+    text, encoding, note = decode(sample[:cut] or sample)
+    if text is None:
+        return None, "", note
+    binary.seek(0)
+    if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be") and sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = encoding[:6]  # let the codec consume the byte-order mark
+    stream = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+    return stream, encoding.replace("-sig", ""), note
 
 
 def read_stdin(options: IngestOptions) -> Iterator[Article | Issue]:
@@ -157,7 +194,11 @@ def read_stdin(options: IngestOptions) -> Iterator[Article | Issue]:
     raw = stream.read()
     head = raw.lstrip()[:1]
     if head == b"{":
-        yield from parse_jsonl(raw, "-", "stdin", options)
+        text_stream, encoding, note = open_text(io.BytesIO(raw))
+        if text_stream is None:
+            yield Issue(source="-", code="not_text", message=note or "not text", fatal=True)
+            return
+        yield from parse_jsonl(text_stream, "-", "stdin", encoding, options)
     else:
         fmt = "html" if head == b"<" else "txt"
         yield from parse_document(raw, "-", "stdin", fmt, {}, options)
@@ -170,10 +211,8 @@ def _read_bytes(path: Path, options: IngestOptions) -> bytes | Issue:
             return Issue(source=str(path), code="too_large", fatal=True,
                          message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)")
         return path.read_bytes()
-    except PermissionError:
-        return Issue(source=str(path), code="unreadable", message="permission denied", fatal=True)
     except OSError as exc:
-        return Issue(source=str(path), code="unreadable", message=f"cannot read: {exc.strerror or exc}", fatal=True)
+        return _unreadable(path, exc)
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | Issue:
@@ -192,35 +231,66 @@ def read_sidecar(path: Path) -> dict[str, Any] | Issue:
     return data
 
 
+#: File signatures of common non-text formats that get renamed to .txt (first bytes -> name).
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"), (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"), (b"\x7fELF", "an executable"),
+)
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+MAX_NUL_SHARE = 0.01
+
+
 def decode(raw: bytes) -> tuple[str | None, str, str | None]:
-    """(text, encoding, problem): UTF-8 first, then a guessed encoding; None text for binary data."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """(text, encoding, note): None text for binary data, with the reason as the note.
+
+    Order: known binary signatures; byte-order marks; UTF-16 without a BOM (NUL bytes at every
+    other position); UTF-8; otherwise charset-normalizer's guess (reported). A few stray NUL bytes
+    in otherwise good text become spaces (one character for one, so offsets hold) and are reported.
+    """
+    for magic, what in MAGIC:
+        if raw.startswith(magic):
+            return None, "", f"{what}, not text"
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            try:
+                return _clean_text(raw[len(bom):].decode(encoding), encoding, None)
+            except UnicodeDecodeError:
+                return None, "", f"undecodable {encoding} text"
+    sample = raw[:4096]
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 3:
+        encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
         try:
-            return _newlines(raw.decode("utf-16")), "utf-16", None
+            return _clean_text(raw.decode(encoding), encoding, f"no byte-order mark; decoded as {encoding} (guessed)")
         except UnicodeDecodeError:
-            return None, "", "undecodable UTF-16 text"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        if "\x00" in text:
             return None, "", "binary data (NUL bytes), not text"
-        return _newlines(text), "utf-8", None
+    try:
+        return _clean_text(raw.decode("utf-8"), "utf-8", None)
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
-    if best is None or b"\x00" in raw[:4096] and best.encoding not in ("utf_16", "utf_16_le", "utf_16_be"):
+    if best is None:
         return None, "", "binary or undecodable data, not text"
     try:
         text = raw.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         return None, "", "undecodable bytes"
-    if "\x00" in text:
-        return None, "", "binary data (NUL bytes), not text"
-    return _newlines(text), best.encoding, f"not UTF-8; decoded as {best.encoding} (guessed)"
+    return _clean_text(text, best.encoding, f"not UTF-8; decoded as {best.encoding} (guessed)")
+
+
+def _clean_text(text: str, encoding: str, note: str | None) -> tuple[str | None, str, str | None]:
+    nuls = text.count("\x00")
+    if nuls:
+        if nuls > MAX_NUL_SHARE * len(text):
+            return None, "", "binary data (NUL bytes), not text"
+        text = text.replace("\x00", " ")
+        note = "; ".join(n for n in (note, f"{nuls} NUL bytes replaced by spaces") if n)
+    return _newlines(text), encoding, note
 
 
 def _newlines(text: str) -> str:
@@ -236,7 +306,7 @@ def parse_document(raw: bytes, source: str, stem: str, fmt: str, meta: dict[str,
         yield Issue(doc_id=doc_id, source=source, code="not_text", message=problem or "not text", fatal=True)
         return
     if problem:
-        yield Issue(doc_id=doc_id, source=source, severity="warning", code="encoding_guessed", message=problem)
+        yield Issue(doc_id=doc_id, source=source, severity="warning", code="decoding", message=problem)
     fields = dict(meta)
     if fmt == "html":
         extracted = extract_html(text)
@@ -288,19 +358,22 @@ def parse_date(value: str) -> str | None:
         return None
 
 
-def parse_jsonl(raw: bytes, source: str, stem: str, options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_jsonl(lines: Iterable[str], source: str, stem: str, encoding: str,
+                options: IngestOptions) -> Iterator[Article | Issue]:
     """One article per JSON line; a bad line is an issue naming its line number."""
-    text, encoding, problem = decode(raw)
-    if text is None:
-        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
-        return
-    if problem:
-        yield Issue(source=source, severity="warning", code="encoding_guessed", message=problem)
     any_line = False
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         any_line = True
+        if len(line) > options.max_bytes:
+            yield Issue(source=source, line=number, code="too_large", fatal=True,
+                        message=f"record has {len(line):,} characters, over the {options.max_bytes:,} limit "
+                                "(--max-bytes); line skipped")
+            continue
+        if "\ufffd" in line and encoding != "utf-8":
+            yield Issue(source=source, line=number, severity="warning", code="decoding",
+                        message=f"bytes undecodable as {encoding} replaced by U+FFFD")
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -332,16 +405,11 @@ def _record(record: Any, source: str, line: int, fallback_id: str, fmt: str, enc
     yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
 
 
-def parse_csv(raw: bytes, source: str, stem: str, options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,
+              options: IngestOptions) -> Iterator[Article | Issue]:
     """One article per CSV row (header with at least ``text``); a bad row is an issue."""
-    text, encoding, problem = decode(raw)
-    if text is None:
-        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
-        return
-    if problem:
-        yield Issue(source=source, severity="warning", code="encoding_guessed", message=problem)
-    csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:

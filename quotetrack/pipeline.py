@@ -10,10 +10,13 @@ extracts every article, builds the tables once per batch and compares across doc
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -56,11 +59,46 @@ class Result:
                 f"{len(t['issues'])} issues; {self.seconds:.2f} s")
 
 
-class Extractor:
-    """Compiled rules for every extraction stage; reuse one for many articles."""
+DEFAULT_MAX_CHARS = 5_000_000
+DEFAULT_TIME_BUDGET_S = 30.0
 
-    def __init__(self, ruleset: RuleSet | None = None) -> None:
+
+class DocumentTimeout(Exception):
+    """Raised inside extraction when a document overruns its time budget."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in the block after ``seconds`` (main thread on POSIX; else no limit)."""
+    usable = bool(seconds) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Extractor:
+    """Compiled rules for every extraction stage; reuse one for many articles.
+
+    ``max_chars`` and ``time_budget_s`` bound the work on one document: a longer or slower one
+    becomes a fatal ``issues`` row instead of holding up the batch.
+    """
+
+    def __init__(self, ruleset: RuleSet | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> None:
         self.ruleset = ruleset or load_ruleset()
+        self.max_chars = max_chars
+        self.time_budget_s = time_budget_s
         self.segmenter = segmenter_for(self.ruleset)
         self.attributor = Attributor(self.ruleset)
         self.quotes = QuoteExtractor(self.ruleset)
@@ -75,16 +113,25 @@ class Extractor:
         return DocumentResult(article, quotes, claims, list(seg.issues))
 
     def process_safely(self, article: Article, debug: bool = False) -> DocumentResult:
-        """``process``, turning an unexpected error into a fatal issue row (re-raised with debug)."""
+        """``process`` within the limits, turning a failure into a fatal issue row (re-raised with debug)."""
+
+        def fail(code: str, message: str) -> DocumentResult:
+            return DocumentResult(article, issues=[Issue(doc_id=article.doc_id, source=article.source,
+                                                         line=article.line, code=code, fatal=True, message=message)])
+
+        if len(article.text) > self.max_chars:
+            return fail("too_long", f"document has {len(article.text):,} characters, over the "
+                                    f"{self.max_chars:,}-character limit (--max-chars); not processed")
         try:
-            return self.process(article)
+            with time_budget(self.time_budget_s):
+                return self.process(article)
+        except DocumentTimeout:
+            return fail("timeout", f"extraction took over {self.time_budget_s:g} s (--time-budget); not processed")
         except Exception as exc:  # a bug must cost one document, never the batch
             if debug:
                 raise
-            issue = Issue(doc_id=article.doc_id, source=article.source, line=article.line, code="internal_error",
-                          fatal=True, message=f"extraction failed ({type(exc).__name__}: {exc}); "
-                                              "please report it (rerun with --debug for the traceback)")
-            return DocumentResult(article, issues=[issue])
+            return fail("internal_error", f"extraction failed ({type(exc).__name__}: {exc}); "
+                                          "please report it (rerun with --debug for the traceback)")
 
 
 def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None, debug: bool = False,
@@ -127,11 +174,13 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue], rules
 def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outlet: str | None = None,
         published: str | None = None, debug: bool = False,
         on_document: Callable[[Article | Issue], None] | None = None,
-        compare_options: CompareOptions | None = None) -> Result:
+        compare_options: CompareOptions | None = None, max_bytes: int | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> Result:
     """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
     started = time.perf_counter()
-    extractor = Extractor(load_ruleset(rules_dir))
-    options = IngestOptions(outlet=outlet, published=published)
+    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
+    options = IngestOptions(outlet=outlet, published=published,
+                            **({"max_bytes": max_bytes} if max_bytes is not None else {}))
     results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document)
     tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare_options)
     lost = sum(1 for i in input_issues if i.fatal)

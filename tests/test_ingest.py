@@ -160,7 +160,7 @@ def test_bad_sidecar_and_bad_date_are_warnings(tmp_path: Path) -> None:
 @pytest.mark.parametrize("raw, text, encoding", [
     ("Caf\u00e9 “quoted”".encode("utf-8"), "Caf\u00e9 “quoted”", "utf-8"),
     (b"\xef\xbb\xbfBOM line\r\nnext\r\n", "BOM line\nnext\n", "utf-8"),
-    ("Hello “world”".encode("utf-16"), "Hello “world”", "utf-16"),
+    ("Hello “world”".encode("utf-16"), "Hello “world”", "utf-16-le"),
 ])
 def test_decode_known_encodings(raw: bytes, text: str, encoding: str) -> None:
     assert decode(raw)[:2] == (text, encoding)
