@@ -6,8 +6,10 @@ per-document issues), 1 handled error (``Error: ...`` and a hint), 2 usage error
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -21,7 +23,8 @@ from quotetrack.compare.quote_matching import QuoteMatchOptions
 from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
 from quotetrack.export import FORMATS, write_table, write_tables, write_to_stdout
-from quotetrack.pipeline import Result, run as run_pipeline
+from quotetrack.ingest import DEFAULT_MAX_BYTES
+from quotetrack.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S, Result, run as run_pipeline
 from quotetrack.rules import load_ruleset
 
 app = typer.Typer(help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
@@ -38,7 +41,12 @@ RULES = typer.Option(None, "--rules", help="Rules directory to use instead of th
 OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
 PUBLISHED = typer.Option(None, "--published", help="Published date (YYYY-MM-DD) for inputs without one.")
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
-QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues, only errors.")
+QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues or progress, only errors.")
+MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                         help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).")
+MAX_CHARS = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters).")
+TIME_BUDGET = typer.Option(DEFAULT_TIME_BUDGET_S, "--time-budget", min=0.0,
+                           help="Seconds one document may take (0: no limit); a slower one becomes an issue row.")
 WINDOW = typer.Option(1, "--window-days", min=0, help="Claims of one incident may be this many days apart.")
 TOLERANCE = typer.Option(1.5, "--tolerance", min=1.0,
                          help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).")
@@ -86,10 +94,36 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return fmt
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits given on the command line."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = DEFAULT_MAX_CHARS
+    time_budget: float = DEFAULT_TIME_BUDGET_S
+
+
+def _progress(quiet: bool) -> tuple[Any, Callable[[Any], None] | None]:
+    """A rich progress display on stderr (only on a terminal and without --quiet)."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
+                        TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = progress.add_task("extracting")
+    return progress, lambda _item: progress.advance(task)
+
+
 def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
-         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None) -> Result:
-    result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
-                          compare_options=options)
+         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None,
+         limits: Limits = Limits()) -> Result:
+    display, tick = _progress(quiet)
+    with display:
+        result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
+                              compare_options=options, on_document=tick, max_bytes=limits.max_bytes,
+                              max_chars=limits.max_chars, time_budget_s=limits.time_budget or None)
     issues = result.tables["issues"]
     if not quiet:
         for row in issues.itertuples(index=False):
@@ -116,14 +150,16 @@ def run(inputs: list[str] = INPUTS,
         rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
         debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
-        syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
+        syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY,
+        max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, time_budget: float = TIME_BUDGET) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
     Example: quotetrack run seeds/ --out out/
     """
     check_format(fmt)
     result = _run(inputs, rules, outlet, published, debug, quiet, strict,
-                  compare_options(window_days, tolerance, syndication, quote_similarity))
+                  compare_options(window_days, tolerance, syndication, quote_similarity),
+                  Limits(max_bytes, max_chars, time_budget))
     paths = write_tables(result.tables, out, fmt)  # type: ignore[arg-type]
     say(result.summary())
     say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")

@@ -69,7 +69,13 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
     """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
-    fmt = fmt or _format_from_suffix(path)
+    tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path))
+    os.replace(tmp, path)
+    return path
+
+
+def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
+    """Write ``frame`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -79,11 +85,10 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> P
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
                 write_frame(frame, stream, fmt)
-        os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return path
+    return Path(tmp_name)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -107,8 +112,20 @@ def _format_from_suffix(path: Path) -> Format:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
-    """Write every table as ``OUT_DIR/<name>.<fmt>``; each file appears whole or not at all."""
-    return [write_table(frame, out_dir / f"{name}.{fmt}", fmt) for name, frame in tables.items()]
+    """Write every table as ``OUT_DIR/<name>.<fmt>``: all are written to temporary files first and
+    renamed into place only when every one is complete, so a failure leaves the old set intact."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in tables.items():
+            target = out_dir / f"{name}.{fmt}"
+            written.append((_write_temporary(frame, target, fmt), target))
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in written:
+        os.replace(tmp, target)
+    return [target for _, target in written]
 
 
 def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
