@@ -1,0 +1,108 @@
+"""Benchmark the full extraction (quotes + speakers + claims, tables built) on real articles.
+
+    python benchmarks/bench.py                 # the eval texts once (~0.65 MB)
+    python benchmarks/bench.py --mb 50         # repeated to at least 50 MB
+    python benchmarks/bench.py --profile out.prof
+
+Prints MB/s (UTF-8 bytes of article text per second), documents/s, peak RSS and the share of
+each stage. The corpus is the PolNeAR dev and ECB+ dev texts in ../shared/eval (read by path,
+never copied). Run it by hand: it is not part of CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO))
+
+from quotetrack.models import Article  # noqa: E402
+from quotetrack.normalise import to_frame  # noqa: E402
+from quotetrack.pipeline import Extractor  # noqa: E402
+
+
+def corpus() -> list[Article]:
+    """The eval articles (PolNeAR dev, ECB+ dev) as Articles."""
+    articles = []
+    for name in ("polnear-dev.jsonl", "ecb-dev-docs.jsonl"):
+        with open(EVAL / name, encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                articles.append(Article.build(doc_id=rec["doc_id"], text=rec["text"], outlet=rec.get("outlet") or None,
+                                              published=rec.get("date")))
+    return articles
+
+
+def run(articles: list[Article], repeat: int) -> dict[str, float]:
+    """Extract every article ``repeat`` times; return seconds per stage."""
+    extractor = Extractor()
+    stages: Counter[str] = Counter()
+    quotes, claims = [], []
+    for _ in range(repeat):
+        for art in articles:
+            t0 = time.perf_counter()
+            seg = extractor.segmenter.segment(art.text, art.doc_id, art.source)
+            t1 = time.perf_counter()
+            ctx = extractor.attributor.document(art, seg)
+            t2 = time.perf_counter()
+            q = extractor.quotes.extract(art, seg, ctx)
+            t3 = time.perf_counter()
+            c = extractor.claims.extract(art, seg, ctx, q)
+            t4 = time.perf_counter()
+            quotes.extend(q)
+            claims.extend(c)
+            stages["segment"] += t1 - t0
+            stages["attribution"] += t2 - t1
+            stages["quotes"] += t3 - t2
+            stages["claims"] += t4 - t3
+    t5 = time.perf_counter()
+    to_frame("quotes", quotes)
+    to_frame("claims", claims)
+    stages["tables"] += time.perf_counter() - t5
+    stages["n_quotes"] = len(quotes)
+    stages["n_claims"] = len(claims)
+    return dict(stages)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=0, help="repeat the corpus to at least this many MB")
+    ap.add_argument("--profile", help="write a cProfile profile here and print its top entries")
+    args = ap.parse_args()
+    articles = corpus()
+    size = sum(len(a.text.encode("utf-8")) for a in articles)
+    repeat = max(1, int(-(-args.mb * 1e6 // size))) if args.mb else 1
+    Extractor()  # compile the rules before timing
+    profiler = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    stages = run(articles, repeat)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    mb = size * repeat / 1e6
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"corpus: {len(articles)} documents, {size / 1e6:.2f} MB, x{repeat} = {mb:.1f} MB")
+    print(f"time: {seconds:.2f} s  ->  {mb / seconds:.2f} MB/s, {len(articles) * repeat / seconds:.0f} documents/s "
+          f"(one core)")
+    print(f"peak RSS: {peak:.0f} MB")
+    print(f"rows: {stages.pop('n_quotes'):.0f} quotes, {stages.pop('n_claims'):.0f} claims")
+    total = sum(stages.values())
+    print("stage shares: " + ", ".join(f"{k} {v / total:.0%} ({v:.2f} s)" for k, v in stages.items()))
+    if profiler:
+        profiler.dump_stats(args.profile)
+        pstats.Stats(args.profile).sort_stats("cumulative").print_stats(15)
+
+
+if __name__ == "__main__":
+    main()
