@@ -1,14 +1,79 @@
 """Casualty claims: figures, qualifiers, what they count and who claims them.
 
-STUB: the claims issue fills this in.
+Method (one pass over the text per stage):
+
+1. ``NumberParser`` finds every number phrase of a sentence (qualifier included).
+2. For each count, the rules of ``rules/casualties.toml`` are tried in order. Each rule is a
+   pattern around ``{COUNT}``: the part before the count is matched backwards from the count, the
+   part after it forwards (both compiled once), so a rule costs two anchored matches per count.
+   The first rule that matches makes the claim; its named group gives the category.
+3. Counts inside an apposition or partitive of an earlier claim ("three workers - two women and a
+   man - died") are breakdowns, not claims of their own (CLAIMS-GUIDE.md, settled decisions).
+4. Descriptive fields come from the sentence: victims and their class (victims.toml), claimant
+   (the quote's speaker inside a quote, else ``ctx.source_of``, else a minimal sentence frame from
+   claimants.toml), hedge, location, date, measure, background event, update cue
+   (claim_context.toml).
+
+It does not read tables, infer unstated counts, or add up figures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
 from quotetrack.attribution import DocumentContext
+from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
+                                    VictimRules)
 from quotetrack.models import Article, Claim, Quote
-from quotetrack.rules import RuleSet
-from quotetrack.segment import Segmentation
+from quotetrack.numbers import Count, number_parser_for
+from quotetrack.rules import RuleSet, lexicon_alternation
+from quotetrack.segment import Segmentation, Span
+
+ONLY_WHEN_ASKED = frozenset({"multiplicative"})  # count kinds a rule must name in count_kinds
+WINDOW_BEFORE = 160  # characters searched backwards from a count for the part of a rule before it
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A claim rule split at its count: ``before`` matches backwards from it, ``after`` forwards."""
+
+    rule: ClaimRule
+    before: regex.Pattern[str] | None
+    after: regex.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A count that a rule ties to a casualty predicate."""
+
+    count: Count
+    rule: CompiledRule
+    category: str
+    start: int
+    end: int
+    victims: str | None
+    inner: tuple[tuple[int, int], ...]
+
+
+def _group_category(*matches: regex.Match[str] | None) -> str | None:
+    for m in matches:
+        if m is None:
+            continue
+        for cat in CATEGORIES:
+            if cat in m.re.groupindex and m.group(cat) is not None:
+                return cat
+    return None
+
+
+def _group_spans(name: str, *matches: regex.Match[str] | None) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in matches:
+        if m is not None and name in m.re.groupindex:
+            out.extend(s for s in m.spans(name) if s[1] > s[0])
+    return out
 
 
 class ClaimExtractor:
@@ -16,8 +81,298 @@ class ClaimExtractor:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.numbers = number_parser_for(ruleset)
+        self.casualties: CasualtyRules = ruleset.get("casualties.toml")
+        self.casualties.link([ruleset.get(name) for name in self.casualties.uses])
+        self.rules = [self._split(rule) for rule in self.casualties.patterns]
+        c = self.casualties
+        self.veto_before = c.compile(r"(?r)\b(?:{veto_before})\s*\Z", ignore_case=True, key="runtime:veto_before")
+        self.veto_after = c.compile(r"\s*(?:{veto_after})(?!\p{L})", ignore_case=True, key="runtime:veto_after")
+        self.victims = VictimClassifier(ruleset.get("victims.toml"))
+        self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
+        self.context = ContextReader(ruleset.get("claim_context.toml"))
 
+    def _split(self, rule: ClaimRule) -> CompiledRule:
+        before, _, after = rule.pattern.partition("{COUNT}")
+        c = self.casualties
+        before_re = c.compile("(?r)(?:" + before + r")\Z", rule.ignore_case, key="before:" + rule.id) \
+            if before else None
+        after_re = c.compile(after, rule.ignore_case, key="after:" + rule.id) if after else None
+        return CompiledRule(rule, before_re, after_re)
+
+    # -- finding -----------------------------------------------------------------------------
+    def hits(self, text: str, sentence: Span) -> list[Hit]:
+        """The casualty counts of one sentence, in text order."""
+        out: list[Hit] = []
+        inner: list[tuple[int, int]] = []
+        for count in self.numbers.finditer(text, sentence.start, sentence.end):
+            if any(a <= count.start < b for a, b in inner):
+                continue
+            if self.veto_after.match(text, count.end, sentence.end) or \
+                    self.veto_before.search(text, max(sentence.start, count.start - 30), count.start):
+                continue
+            hit = self._match(text, sentence, count)
+            if hit is not None:
+                out.append(hit)
+                inner.extend(hit.inner)
+        return out
+
+    def _match(self, text: str, sentence: Span, count: Count) -> Hit | None:
+        lo = max(sentence.start, count.start - WINDOW_BEFORE)
+        for compiled in self.rules:
+            kinds = compiled.rule.count_kinds
+            if (count.kind not in kinds) if kinds else (count.kind in ONLY_WHEN_ASKED):
+                continue
+            b = compiled.before.search(text, lo, count.start) if compiled.before else None
+            if compiled.before and b is None:
+                continue
+            a = compiled.after.match(text, count.end, sentence.end) if compiled.after else None
+            if compiled.after and a is None:
+                continue
+            category = _group_category(a, b)
+            if category is None:
+                continue
+            victims = next((text[s:e] for s, e in _group_spans("victims", a, b)), None)
+            start = b.start() if b else count.start
+            end = a.end() if a else count.end
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            return Hit(count, compiled, category, start, end, victims, tuple(_group_spans("inner", a)))
+        return None
+
+    # -- rows --------------------------------------------------------------------------------
     def extract(self, article: Article, seg: Segmentation, ctx: DocumentContext,
                 quotes: list[Quote]) -> list[Claim]:
         """Every casualty claim of ``article``."""
-        return []
+        text = article.text
+        claims: list[Claim] = []
+        published = _date(article.published)
+        for index, sentence in enumerate(seg.sentences):
+            hits = self.hits(text, sentence)
+            if not hits:
+                continue
+            sent_text = text[sentence.start:sentence.end]
+            for hit in hits:
+                claims.append(self._claim(article, seg, ctx, quotes, index, sentence, sent_text, hit,
+                                          published, len(claims) + 1))
+        return claims
+
+    def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: list[Quote],
+               index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
+               n: int) -> Claim:
+        text = article.text
+        c = hit.count
+        quote = next((q for q in quotes if q.start <= c.start < q.end), None)
+        claimant: str | None = None
+        source_type: str | None = None
+        if quote is not None:
+            claimant, source_type = quote.speaker, quote.speaker_type
+        else:
+            source = ctx.source_of(hit.start, hit.end)
+            if source is not None:
+                claimant, source_type = source.name, source.source_type
+            else:
+                claimant = self.claimants.claimant(text, seg, index, c.start, c.end)
+        fields = self.context.read(text, seg, index, hit.start, hit.end, published)
+        return Claim(
+            doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
+            start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
+            category=hit.category, qualifier=c.qualifier, value=c.value, value_high=c.value_high,
+            low=c.low, high=c.high, best=c.best, victims=hit.victims,
+            victim_class=self.victims.classify(hit.victims),
+            claimant=claimant, claimant_type=self.claimants.claimant_type(claimant, source_type),
+            hedge=fields.hedge, location=fields.location, event_date=fields.event_date, measure=fields.measure,
+            main_event=fields.main_event, update_cue=fields.update_cue,
+            in_quote=quote.quote_id if quote is not None else None, rule_id=hit.rule.rule.id,
+            count_start=c.start, count_end=c.end, sentence_start=sentence.start, sentence_end=sentence.end,
+            published=article.published)
+
+
+class VictimClassifier:
+    """The victim_class of a victims phrase: the most specific class whose noun it ends with."""
+
+    def __init__(self, rules: VictimRules) -> None:
+        depth: dict[str, int] = {}
+        parents = {c.name: c.parent for c in rules.classes}
+        for name in parents:
+            d, p = 0, parents[name]
+            while p and d < 10:
+                d, p = d + 1, parents.get(p)
+            depth[name] = d
+        self.noun_class: dict[str, str] = {}
+        for cls in sorted(rules.classes, key=lambda c: depth[c.name]):
+            for noun in cls.nouns:
+                self.noun_class[noun.lower()] = cls.name  # deeper classes win
+        self.noun_re = regex.compile(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b")
+
+    def classify(self, victims: str | None) -> str | None:
+        """The class of the last class noun in ``victims`` (None when there is none)."""
+        if not victims:
+            return None
+        found = [m.group().lower() for m in self.noun_re.finditer(victims)]
+        head = next((f for f in found if " " in f), None) or (found[-1] if found else None)
+        return self.noun_class.get(regex.sub(r"\s+", " ", head)) if head else None
+
+
+class ClaimantFinder:
+    """Claimant name type, and the minimal claim-specific fallback for who gives a figure."""
+
+    def __init__(self, rules: ClaimantRules) -> None:
+        self.types = [(t.name, _word_regex(t.words)) for t in rules.types]
+        self.anaphors = rules.lexicon_set("anaphors")
+        self.after = [rules.pattern("claimant.comma_source_verb"), rules.pattern("claimant.comma_verb_source")]
+        self.anywhere = rules.pattern("claimant.according_to")
+        self.before = rules.pattern("claimant.subject_verb")
+        self.lead_np = regex.compile(r"\G(?:(?:The|A|An)\s+)?(?:[\p{Lu}][\p{L}'’.-]*\s+)+[\p{Ll}]+(?=\s)|\G(?:The|the)\s+[\p{Ll}]+\s+[\p{Ll}]+(?=\s)")
+
+    def claimant_type(self, name: str | None, source_type: str | None = None) -> str | None:
+        """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous sources."""
+        if not name:
+            return None
+        for type_name, pattern in self.types:
+            if pattern.search(name):
+                return type_name
+        return "anonymous" if source_type == "anonymous" else None
+
+    def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int) -> str | None:
+        """The source a sentence names for a figure at ``[count_start, count_end)``, as written."""
+        for pattern in self.after:
+            for m in pattern.finditer(text, count_end, sentence.end):
+                return m.group("source").strip()
+        m = self.anywhere.search(text, sentence.start, sentence.end)
+        if m:
+            return m.group("source").strip()
+        m = self.before.match(text, sentence.start, count_start)
+        if m:
+            return m.group("source").strip()
+        return None
+
+    def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int) -> str | None:
+        """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
+        sentence = seg.sentences[index]
+        source = self.frame_source(text, sentence, count_start, count_end)
+        if source is None or not self._is_anaphor(source):
+            return source
+        for back in range(index - 1, max(-1, index - 4), -1):
+            prev = seg.sentences[back]
+            named = self.frame_source(text, prev, prev.end, prev.end) or self.frame_source(text, prev, prev.start, prev.start)
+            if named is None:
+                m = self.lead_np.search(text, prev.start, prev.end)
+                named = m.group() if m else None
+            if named and not self._is_anaphor(named):
+                return self._strip_apposition(named)
+        return source
+
+    def _is_anaphor(self, source: str) -> bool:
+        key = regex.sub(r"\s+", " ", source.lower())
+        key = regex.sub(r"\b(?:also|further|later|earlier)\b\s*", "", key).strip()
+        return key in self.anaphors
+
+    @staticmethod
+    def _strip_apposition(name: str) -> str:
+        return name.split(",")[-1].strip() if "," in name else name
+
+
+@dataclass(frozen=True, slots=True)
+class ContextFields:
+    """The descriptive fields of a claim read from its sentence."""
+
+    hedge: str | None
+    location: str | None
+    event_date: str | None
+    measure: str | None
+    main_event: bool
+    update_cue: str | None
+
+
+class ContextReader:
+    """Hedges, update cues, location, date, measure and background events of a claim's sentence."""
+
+    def __init__(self, rules: ClaimContextRules) -> None:
+        def words(name: str) -> regex.Pattern[str]:
+            return regex.compile(r"(?i)\b(?:" + lexicon_alternation(rules.lexicons.get(name, [])) + r")\b")
+
+        self.hedge_re = words("hedges")
+        self.update_re = words("update_cues")
+        self.cumulative_re = words("cumulative")
+        self.daily_re = words("daily")
+        self.background_re = words("background")
+        self.location_re = rules.pattern("context.location")
+        self.since_re = rules.pattern("context.since")
+        self.weekday_re = rules.pattern("context.weekday")
+        self.year_re = rules.pattern("context.year")
+        self.weekdays = [w.lower() for w in rules.lexicons.get("weekdays", [])]
+        self.months = [m.lower() for m in rules.lexicons.get("months", [])]
+        self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
+
+    def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
+             published: dt.date | None) -> ContextFields:
+        """The fields for a claim at ``[start, end)`` in sentence ``index``."""
+        s = seg.sentences[index]
+        hedge = self.hedge_re.search(text, s.start, s.end)
+        update = self.update_re.search(text, s.start, s.end)
+        location = self._location(text, s, start, end)
+        day = self.weekday_re.search(text, s.start, s.end)
+        event_date = _weekday_date(day.group("day"), published, self.weekdays) if day else None
+        since = self.since_re.search(text, s.start, s.end)
+        cumulative = bool(self.cumulative_re.search(text, s.start, s.end))
+        if not cumulative and not day and self.perfect_re.search(text, s.start, s.end):
+            for back in range(index - 1, max(-1, index - 3), -1):
+                prev = seg.sentences[back]
+                since = self.since_re.search(text, prev.start, prev.end)
+                if since:
+                    cumulative = True
+                    break
+        if cumulative and since and event_date is None:
+            event_date = self._period_start(since)
+        daily = not cumulative and day is not None and bool(self.daily_re.search(text, s.start, s.end))
+        measure = "cumulative" if cumulative else "daily aggregate" if daily else "incident"
+        years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
+        background = bool(self.background_re.search(text, s.start, s.end)) or any(
+            y < (published.year if published else 10_000) for y in years) and not day
+        return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
+                             update.group() if update else None)
+
+    def _location(self, text: str, s: Span, start: int, end: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for m in self.location_re.finditer(text, s.start, s.end):
+            distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
+            if distance < 0:
+                continue
+            place = m.group("place")
+            if m.group("poss"):
+                place = m.group("poss") + place
+            if best is None or distance < best[0]:
+                best = (distance, place)
+        return best[1] if best else None
+
+    def _period_start(self, m: regex.Match[str]) -> str:
+        month = m.group("month")
+        number = self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
+        return f"{int(m.group('year')):04d}-{number:02d}-01"
+
+
+def _word_regex(words: list[str]) -> regex.Pattern[str]:
+    """Whole-word alternation, case-insensitive except for short all-capital acronyms ("UN", "AP")."""
+    acronyms = [w for w in words if w.isupper() and len(w) <= 4]
+    others = [w for w in words if w not in acronyms]
+    alternatives = [lexicon_alternation(others)] if others else []
+    if acronyms:
+        alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
+    return regex.compile(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _weekday_date(day: str, published: dt.date | None, weekdays: list[str]) -> str | None:
+    """The latest ``day`` (a weekday name) on or before ``published``."""
+    if published is None or day.lower() not in weekdays:
+        return None
+    target = weekdays.index(day.lower())  # weekdays are listed Monday first
+    back = (published.weekday() - target) % 7
+    return (published - dt.timedelta(days=back)).isoformat()

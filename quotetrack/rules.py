@@ -42,6 +42,11 @@ SCHEMAS: dict[str, str] = {
     "quote_eval.toml": "quotetrack.evaluate_quotes:QuoteEvalRules",
     "quote_marks.toml": "quotetrack.segment:QuoteMarkRules",
     "compare.toml": "quotetrack.compare.rules:CompareRules",
+    "numbers.toml": "quotetrack.numbers:NumberRules",
+    "casualties.toml": "quotetrack.claim_rules:CasualtyRules",
+    "victims.toml": "quotetrack.claim_rules:VictimRules",
+    "claimants.toml": "quotetrack.claim_rules:ClaimantRules",
+    "claim_context.toml": "quotetrack.claim_rules:ClaimContextRules",
 }
 
 # {NAME} refers to a part or lexicon; \p{Lu}, \P{L} and \N{...} are regex syntax, not references.

@@ -1,0 +1,117 @@
+"""Schemas of the claim rules files (casualties, victims, claimants, claim_context) and linking.
+
+A claim rules file may name other rules files in ``uses``; ``{NAME}`` in its patterns then also
+expands the parts and lexicons of those files (casualties.toml uses ``{COUNT}`` from numbers.toml
+and ``{victim_nouns}`` from victims.toml). The linked files are the rule set's own when the
+extractor links them, else the sibling files of the same directory (for ``rules check``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import regex
+from pydantic import Field, PrivateAttr, model_validator
+
+from quotetrack.rules import (REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir,
+                              lexicon_alternation, load_rule_file)
+
+CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
+
+
+class LinkedRuleFile(RuleFile):
+    """A rules file whose patterns may refer to parts and lexicons of the files in ``uses``."""
+
+    uses: list[str] = Field(default_factory=list)
+    _linked: list[RuleFile] | None = PrivateAttr(default=None)
+
+    def link(self, files: list[RuleFile]) -> None:
+        """Use these (already loaded) files for the names in ``uses``."""
+        self._linked = files
+
+    def linked(self) -> list[RuleFile]:
+        """The files named in ``uses`` (loaded from beside this file when not linked)."""
+        if self._linked is None:
+            folder = Path(self._origin).parent if self._origin else default_rules_dir()
+            self._linked = [load_rule_file(folder / name) for name in self.uses]
+        return self._linked
+
+    def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
+        """Like RuleFile.expand, also expanding names defined in the linked files."""
+
+        def outside(match: regex.Match[str]) -> str:
+            name = match.group(1)
+            if name in self.parts or name in self.lexicons:
+                return match.group(0)
+            for other in self.linked():
+                if name in other.parts:
+                    return "(?:" + other.expand(other.parts[name]) + ")"
+                if name in other.lexicons:
+                    return "(?:" + lexicon_alternation(other.lexicons[name]) + ")"
+            return match.group(0)
+
+        return super().expand(REFERENCE.sub(outside, template), _stack)
+
+
+class ClaimRule(PatternRule):
+    """A claim construction: ``{COUNT}`` marks the count; named groups give category and victims."""
+
+    count_kinds: list[str] = Field(default_factory=list)  # empty = any kind of count
+
+
+class CasualtyRules(LinkedRuleFile):
+    """Schema of ``rules/casualties.toml``."""
+
+    patterns: list[ClaimRule] = Field(default_factory=list)  # type: ignore[assignment]
+
+    def extra_checks(self) -> list[str]:
+        """Every pattern holds ``{COUNT}`` exactly once (the count it is about)."""
+        return [f"{self._origin}: patterns (id={r.id}): needs {{COUNT}} exactly once"
+                for r in self.patterns if r.pattern.count("{COUNT}") != 1]
+
+
+class VictimClass(StrictModel):
+    """One class of the victim taxonomy and the nouns that name it."""
+
+    name: str
+    parent: str | None = None
+    nouns: list[str]
+
+
+class VictimRules(RuleFile):
+    """Schema of ``rules/victims.toml``: the taxonomy; ``{victim_nouns}`` is every noun of it."""
+
+    classes: list[VictimClass]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nouns_lexicon(cls, data: Any) -> Any:
+        """Offer all class nouns as the lexicon ``victim_nouns``."""
+        if isinstance(data, dict) and isinstance(data.get("classes"), list):
+            nouns = [n for c in data["classes"] if isinstance(c, dict) for n in c.get("nouns", [])]
+            data = {**data, "lexicons": {**data.get("lexicons", {}), "victim_nouns": nouns}}
+        return data
+
+    def extra_checks(self) -> list[str]:
+        """Every parent is a class of the file."""
+        names = {c.name for c in self.classes}
+        return [f"{self._origin}: classes (name={c.name}): unknown parent {c.parent!r}"
+                for c in self.classes if c.parent and c.parent not in names]
+
+
+class ClaimantType(StrictModel):
+    """One claimant type and the words of a claimant name that give it."""
+
+    name: str
+    words: list[str]
+
+
+class ClaimantRules(RuleFile):
+    """Schema of ``rules/claimants.toml``."""
+
+    types: list[ClaimantType]
+
+
+class ClaimContextRules(RuleFile):
+    """Schema of ``rules/claim_context.toml`` (lexicons and patterns only)."""

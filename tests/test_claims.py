@@ -1,0 +1,194 @@
+"""Casualty claims: constructions that make a claim, the guide's exclusions, descriptive fields,
+and properties (never raises, offsets hold, low <= best <= high)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from quotetrack.attribution import Attributor
+from quotetrack.claims import ClaimExtractor
+from quotetrack.models import Article, Claim
+from quotetrack.segment import segmenter_for
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+class NoSource:
+    """A document context in which nothing is attributed (the outlet's own voice)."""
+
+    def source_of(self, start: int, end: int) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def extractor(ruleset) -> ClaimExtractor:
+    return ClaimExtractor(ruleset)
+
+
+@pytest.fixture(scope="module")
+def claims_of(ruleset, extractor):
+    segmenter = segmenter_for(ruleset)
+
+    def run(text: str, published: str | None = None, ctx=None) -> list[Claim]:
+        article = Article.build(doc_id="t", text=text, published=published)
+        seg = segmenter.segment(text)
+        return extractor.extract(article, seg, ctx or NoSource(), [])
+
+    return run
+
+
+def brief(claims: list[Claim]) -> list[tuple]:
+    return [(c.category, c.qualifier, c.value, c.value_high) for c in claims]
+
+
+# sentence -> the claims it must give (category, qualifier, value, value_high), in order
+POSITIVE = {
+    "Activists say more than 17,000 people have been killed.": [("killed", "more_than", 17000, None)],
+    "A powerful earthquake hit the region on Sunday, killing at least 10 people.": [("killed", "at_least", 10, None)],
+    "Officials said 10 people were killed in the blast.": [("killed", "exact", 10, None)],
+    "The death toll rose to 35 on Tuesday.": [("killed", "exact", 35, None)],
+    "Ten dead in southern Iran quake": [("killed", "exact", 10, None)],
+    "The explosion left 3 dead and 12 wounded.": [("killed", "exact", 3, None), ("injured", "exact", 12, None)],
+    "The fire claimed 12 lives.": [("killed", "exact", 12, None)],
+    "Government shelling killed six people and seven died in a nearby village.":
+        [("killed", "exact", 6, None), ("killed", "exact", 7, None)],
+    "The gunman opened fire, killing 3 and injuring 12.": [("killed", "exact", 3, None), ("injured", "exact", 12, None)],
+    "Opposition groups said anywhere from 100 to 200 people were massacred.": [("killed", "range", 100, 200)],
+    "Two women and one man died in the fire.": [("killed", "exact", 2, None), ("killed", "exact", 1, None)],
+    "No one else was injured.": [("injured", "exact", 0, None)],
+    "No injuries were reported.": [("injured", "exact", 0, None)],
+    "Both women had been stabbed to death.": [("killed", "exact", 2, None)],
+    "Police charged him in the double murder.": [("killed", "exact", 2, None)],
+    "More than 200 people were arrested and dozens were injured.":
+        [("arrested", "more_than", 200, None), ("injured", "vague", 24, None)],
+    "As many as 2,000 people in rural regions needed accommodation.": [("displaced", "at_most", 2000, None)],
+    "Two of the three victims died in hospital.": [("killed", "exact", 2, None)],
+    "Three bank workers - two women and a man - were killed.": [("killed", "exact", 3, None)],
+    "Rebels abducted 14 aid workers near the border.": [("kidnapped", "exact", 14, None)],
+    "Several people are still missing.": [("missing", "vague", 3, None)],
+    "The storm left thousands of people homeless.": [("displaced", "vague", 2000, None)],
+    "The shelling caused dozens of casualties.": [("casualties", "vague", 24, None)],
+    "The quake killed tens of thousands of people in Bam.": [("killed", "vague", 20000, None)],
+    "Police made 46 arrests.": [("arrested", "exact", 46, None)],
+}
+
+
+@pytest.mark.parametrize("sentence", sorted(POSITIVE))
+def test_sentence_gives_its_claims(claims_of, sentence: str) -> None:
+    assert brief(claims_of(sentence)) == POSITIVE[sentence]
+
+
+# sentences from which nothing may be extracted (the guide's exclusions)
+NEGATIVE = [
+    "A man was killed in the attack.",  # indefinite article is not a count
+    "The 33-year-old was arrested on Friday.",  # age
+    "Tom Smith and Bill Jones, both 51, died at the scene.",  # 'both' of an age
+    "He was the first Syrian ambassador to Iraq in 26 years.",  # duration
+    "He was appointed four years ago.",
+    "He was the second prominent figure to leave the regime.",  # ordinal
+    "Cluster bombs drop dozens of bomblets over a large area.",  # things, not people
+    "A 6.1-magnitude quake struck 60 km south of the city.",  # magnitude, distance
+    "The bank lost $5 million in the fire.",  # money
+    "He was arrested four times since October.",  # frequency
+    "He faces two counts of murder.",  # legal counts
+    "The quake destroyed 300 houses in 15 villages.",  # buildings
+    "He intended to kill one other person.",  # a plan
+    "Two officers fatally shot the teenager.",  # the count is the agent
+    "The meeting was held on March 12, 2011.",  # date
+]
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE)
+def test_negative_corpus_gives_no_claim(claims_of, sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+def test_row_fields_and_offsets(claims_of) -> None:
+    text = "Anti-regime activists reported clashes that killed at least 13 people throughout Syria Thursday."
+    (c,) = claims_of(text, published="2012-07-12")
+    assert text[c.start:c.end] == c.evidence == "killed at least 13 people"
+    assert text[c.count_start:c.count_end] == c.count_text == "at least 13"
+    assert (c.low, c.high, c.best) == (13, None, 13)
+    assert c.victims == "people" and c.victim_class == "people"
+    assert c.location == "Syria"
+    assert c.event_date == "2012-07-12" and c.measure == "daily aggregate"
+    assert c.claim_id == "t:c1" and c.rule_id == "claim.verb_object"
+    assert text[c.sentence_start:c.sentence_end] == c.sentence
+
+
+def test_weekday_resolves_to_latest_such_day_before_published(claims_of) -> None:
+    (c,) = claims_of("Troops killed 12 people on Monday.", published="2012-07-12")  # a Thursday
+    assert c.event_date == "2012-07-09"
+
+
+def test_cumulative_since_a_period_start(claims_of) -> None:
+    text = ("Syria's unrest began with protests in March 2011. "
+            "Activists say more than 17,000 people have been killed.")
+    (c,) = claims_of(text, published="2012-07-12")
+    assert c.measure == "cumulative" and c.event_date == "2011-03-01"
+
+
+def test_background_event_is_not_main(claims_of) -> None:
+    (c,) = claims_of("In 2003, an earthquake in Bam killed more than 26,000 people.", published="2005-11-28")
+    assert c.main_event is False
+    (d,) = claims_of("The quake killed 10 people on Sunday.", published="2005-11-28")
+    assert d.main_event is True
+
+
+def test_hedge_and_update_cue(claims_of) -> None:
+    (c,) = claims_of("The death toll reportedly rose to 35.")
+    assert c.hedge == "reportedly" and c.update_cue == "rose to"
+
+
+def test_victim_classes(claims_of) -> None:
+    got = [c.victim_class for c in claims_of(
+        "Shelling killed 12 civilians. Rebels killed 4 soldiers and 3 policemen. Five children and two women died.")]
+    assert got == ["civilians", "soldiers", "police", "children", "women"]
+
+
+def test_claimant_fallback_frames(claims_of) -> None:
+    text = ("The Britain-based Syrian Observatory for Human Rights said at least seven people were killed. "
+            "The activist group also said government shelling killed six people. "
+            "At least 10 people died, according to state media. "
+            "Three people were injured, police said.")
+    got = [(c.value, c.claimant, c.claimant_type) for c in claims_of(text)]
+    assert got == [(7, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
+                   (6, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
+                   (10, "state media", "media"), (3, "police", "military/police")]
+
+
+def test_outlet_voice_has_no_claimant(claims_of) -> None:
+    (c,) = claims_of("Seven people were killed in the attack.")
+    assert c.claimant is None and c.claimant_type is None
+
+
+def test_seed_article_claims(ruleset, claims_of) -> None:
+    text = (SEEDS / "001_41ce0450144724b7.txt").read_text(encoding="utf-8")
+    seg = segmenter_for(ruleset).segment(text)
+    article = Article.build(doc_id="seed", text=text, published="2012-07-12")
+    ctx = Attributor(ruleset).document(article, seg)
+    got = [(c.category, c.qualifier, c.value, c.value_high) for c in claims_of(text, "2012-07-12", ctx)]
+    assert got == [("killed", "more_than", 17000, None), ("killed", "more_than", 4000, None),
+                   ("killed", "at_least", 13, None), ("killed", "at_least", 7, None), ("killed", "exact", 6, None),
+                   ("killed", "at_least", 20, None), ("killed", "exact", 7, None)]
+
+
+WORDS = ["killed", "killing", "at least", "more than", "people", "were", "10", "ten", "dozens", "and", "injured",
+         "no one", "both", "the", "death toll", "rose to", ",", ".", "\"", "-", "between", "to", "200", "of",
+         "Thursday", "said", "police", " ", "\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join))
+def test_property_never_raises_offsets_hold(claims_of, text: str) -> None:
+    for c in claims_of(text, published="2012-07-12"):
+        assert text[c.start:c.end] == c.evidence
+        assert text[c.count_start:c.count_end] == c.count_text
+        assert c.start <= c.count_start < c.count_end <= c.end
+        if c.low is not None and c.best is not None:
+            assert c.low <= c.best
+        if c.high is not None and c.best is not None:
+            assert c.best <= c.high
