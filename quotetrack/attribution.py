@@ -32,9 +32,10 @@ from pydantic import Field, PrivateAttr
 from quotetrack.mentions import PREPOSITIONS, Mention, NameLexicon, Resolver
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
-from quotetrack.segment import QuoteSpan, Segmentation
+from quotetrack.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
+PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
 
 
 class ReportingVerbRules(RuleFile):
@@ -184,10 +185,14 @@ class Attributor:
         self.colon_re = rules.pattern("colon-lead")
         self.name_re = rules.pattern("name-mention")
         self.nominal_re = rules.pattern("nominal-mention")
+        self.appos_name_re = rules.pattern("appositive-name")
+        self.dateline_re = rules.pattern("dateline")
+        self.name_participle_re = rules.pattern("name-participle")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
         self.ambiguous = verbs.lexicon_set("ambiguous")
+        self.intransitive = verbs.lexicon_set("intransitive")
         self.determiners = frozenset("the a an this these those his her their its one two three several some many "
                                      "other another most top senior former".split())
 
@@ -214,7 +219,12 @@ class Attributor:
             si = seg.sentence_index_at(m.start()) or 0
             frames.append(Frame(m.end("subject"), m.end("subject") + 1, m.start("subject"), m.end("subject"),
                                 "transcript-label", si, seg.sentences[si].paragraph if seg.sentences else 0))
+        framed = {f.sentence for f in frames}
         for q in seg.quotes:
+            frame = self._colon_frame(text, seg, q, framed)
+            if frame is not None:
+                frames.append(frame)
+                framed.add(frame.sentence)
             d = self.dash_re.match(text, q.end, min(len(text), q.end + 80))
             if d is not None and q.closed:
                 si = seg.sentence_index_at(q.start) or 0
@@ -222,6 +232,31 @@ class Attributor:
                                     "dash-trailing", si, q.paragraph))
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _colon_frame(self, text: str, seg: Segmentation, q: QuoteSpan, framed: set[int]) -> Frame | None:
+        """'S scolded him: "Q"': the subject of a clause that ends in a colon before the quote."""
+        para = seg.paragraphs[q.paragraph]
+        lead = text[para.start:q.start].rstrip(" \t\u00a0")
+        if lead.endswith(":"):
+            colon_at = para.start + len(lead) - 1
+        elif not lead and q.paragraph > 0:
+            prev = seg.paragraphs[q.paragraph - 1]
+            if not text[prev.start:prev.end].endswith(":"):
+                return None
+            colon_at = prev.end - 1
+        else:
+            return None
+        si = seg.sentence_index_at(colon_at)
+        if si is None or si in framed:
+            return None
+        sent = seg.sentences[si]
+        if self.label_re.match(text, sent.start) is not None:
+            return None
+        m = self.participle_subject_re.match(text, sent.start, colon_at)
+        if m is None or self._not_a_source(m.group("subject")):
+            return None
+        return Frame(colon_at, colon_at + 1, m.start("subject"), m.end("subject"), "colon-lead", si, sent.paragraph,
+                     m.group("appos"), colon=True)
 
     def _frame_at(self, text: str, seg: Segmentation, inside: "QuoteIndex", cs: int, ce: int,
                   cue: str) -> Frame | None:
@@ -241,10 +276,14 @@ class Attributor:
         left = text[ws:cs]
         if cue in self.participles:
             if not left.rstrip().endswith((",", ";")):
-                return None
-            m = self.participle_subject_re.match(text, sent.start, cs)
-            if m is None or self._not_a_source(m.group("subject")):
-                return None
+                m = self.name_participle_re.search(text, max(ws, cs - 120), ce + 3)
+                if m is None or m.end("cue") != ce:
+                    return None  # 'footage of Jane Doe saying, "Q"': the name right before the participle
+                return Frame(cs, ce, m.start("subject"), m.end("subject"), "name-participle", si, sent.paragraph)
+            start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
+            m = self.participle_subject_re.match(text, start, cs)
+            if m is None or self._not_a_source(m.group("subject")) or PARTICIPLE_WORD_RE.fullmatch(m.group("subject")):
+                return None  # "Chastened by the analyses, ...": an opening participle is not a subject
             return Frame(cs, ce, m.start("subject"), m.end("subject"), "participle", si, sent.paragraph,
                          m.group("appos"), colon=colon)
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
@@ -253,7 +292,7 @@ class Attributor:
             if m is not None and not self._not_a_source(m.group("subject")):
                 return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
                              m.group("appos"), colon=colon)
-        if regex.match(r"\s+by\b", text[ce:ce + 5]):
+        if regex.match(r"\s+by\b", text[ce:ce + 5]) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
         m = self.left_re.search(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
@@ -294,10 +333,18 @@ class Attributor:
         for f in frames:
             if f.reporter:
                 spans.append((f.reporter[0], f.reporter[1], "mention"))
+        body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
         for regex_, kind in ((self.name_re, "name"), (self.nominal_re, "nominal"), (self.pronoun_re, "pronoun")):
-            for m in regex_.finditer(text):
+            for m in regex_.finditer(text, body):
                 if not inside.holds(m.start()):
-                    spans.append((m.start(), m.end(), kind))
+                    s, e = m.span()
+                    sent = seg.sentence_at(s)
+                    if sent is not None and e > sent.end:
+                        e = sent.end
+                        while e > s and text[e - 1] in ". ":
+                            e -= 1
+                    if e > s and not self.dateline_re.match(text, s):
+                        spans.append((s, e, kind))
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         resolver = Resolver(self.lexicon)
         taken: list[tuple[int, int]] = []
@@ -331,12 +378,22 @@ class Attributor:
                            speaker=speaker)
         if self.nominal_fullmatch(surface[0].lower() + surface[1:]):
             etype, _, _ = self.lexicon.type_nominal(surface)
+            named = self.appos_name_re.match(text, e, min(len(text), e + 80))
+            if named is not None:  # "the minister of the economy, Ildefonso Guajardo,": the name is given
+                ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
+                if name and ntype in ("person", "organisation", "unknown"):
+                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name,
+                                   role=surface, gender=gender, sentence=si, subject=subject, speaker=speaker,
+                                   resolution="apposition")
             return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
         etype, name, role, gender = self.lexicon.type_name(surface)
         if not name:
             return None
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
+        if not speaker and etype == "unknown" and " " not in name and lead.strip(" \"'“‘\u00a0") == "" and \
+                (PARTICIPLE_WORD_RE.fullmatch(name) or regex.match(r"\s*(?:[?!,:;]|of\b)", text[e:e + 4])):
+            return None  # a capitalised first word ("Harsh?", "Two of ...") is not a name by itself
         return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
                        subject=subject and not after_prep, speaker=speaker)
 
@@ -369,7 +426,8 @@ class Attributor:
             name, role = regex.sub(r"^[Tt]he\s+", "", appos), m.text  # "Another group, the X Committees, said"
         elif appos and not role:
             role = appos
-        etype = m.entity_type if m.entity_type != "unknown" else ("person" if m.kind == "name" else "unattributed")
+        etype = {"unknown": "person" if m.kind == "name" else "unattributed", "place": "organisation"}.get(
+            m.entity_type, m.entity_type)  # a country as a speaker stands for its government
         return Source(name=name, mention=m.text, start=m.start, end=m.end, source_type=etype, role=role,
                       cue=text[f.cue_start:f.cue_end], cue_start=f.cue_start, cue_end=f.cue_end,
                       reported_by=reported_by, rule_id=f.rule_id, resolution=m.resolution)
@@ -388,7 +446,7 @@ class Attributor:
             src: Source | None = sources[k] if k is not None else None
             link: int | None = None
             if src is None:
-                src, link = self._inherited(seg, q, out, last_in_para, colon_frames, sources)
+                src, link = self._inherited(seg, q, out, last_in_para, colon_frames, frames, sources)
             out.append(src)
             chosen.append(k)
             links.append(link)
@@ -403,6 +461,14 @@ class Attributor:
             return None
         lo_off = seg.sentences[first].start
         hi_off = seg.sentences[last].end
+        if hi_off - q.end <= 1 and last + 1 < len(seg.sentences):
+            nxt = seg.sentences[last + 1]
+            if nxt.paragraph == q.paragraph:
+                for k in range(bisect.bisect_left(starts, nxt.start), bisect.bisect_left(starts, nxt.end)):
+                    f = frames[k]  # '"Q?" Smith asked.': the frame opens the next sentence
+                    if sources[k] is not None and f.subj_start == nxt.start and f.rule_id == "subject-cue" \
+                            and f.cue_start - f.subj_end <= 60:
+                        return k
         best: tuple[int, int] | None = None
         for k in range(bisect.bisect_left(starts, lo_off), bisect.bisect_left(starts, hi_off + 1)):
             f = frames[k]
@@ -420,7 +486,8 @@ class Attributor:
         return best[1] if best is not None else None
 
     def _inherited(self, seg: Segmentation, q: QuoteSpan, out: list[Source | None], last_in_para: dict[int, int],
-                   colon_frames: dict[int, int], sources: list[Source | None]) -> tuple[Source | None, int | None]:
+                   colon_frames: dict[int, int], frames: list[Frame], sources: list[Source | None]
+                   ) -> tuple[Source | None, int | None]:
         """(source, quote of the same utterance) for a quote without a frame of its own."""
         if q.continued_from is not None and q.continued_from < len(out):
             return _with(out[q.continued_from], "continuation"), q.continued_from
@@ -428,6 +495,11 @@ class Attributor:
         if prev is not None and out[prev] is not None:
             return _with(out[prev], "floating: previous quote in the paragraph"), prev
         para = seg.paragraphs[q.paragraph]
+        si = seg.sentence_index_at(q.start) or 0
+        earlier = [k for k, f in enumerate(frames) if para.start <= f.cue_start < q.start and sources[k] is not None
+                   and si - f.sentence <= 1]
+        if earlier and prev is None:
+            return _with(sources[earlier[-1]], "floating: frame in the sentence before"), None
         if q.start - para.start > 2:
             return None, None
         for back in (1, 2):
@@ -439,12 +511,31 @@ class Attributor:
             prev = last_in_para.get(pi)
             if prev is not None:
                 pq = seg.quotes[prev]
-                if out[prev] is not None and seg.paragraphs[pi].end - pq.end <= 80:
+                if out[prev] is not None and not _other_speaker_after(frames, sources, out[prev], pq.end, seg.paragraphs[pi].end):
                     return _with(out[prev], "floating: quote ending the previous paragraph"), None
                 return None, None
+            ppara = seg.paragraphs[pi]
+            last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
+            here = [k for k, f in enumerate(frames) if f.paragraph == pi and sources[k] is not None
+                    and f.sentence == last_sentence]
+            if here:
+                return _with(sources[here[-1]], "floating: frame ending the previous paragraph"), None
             if back == 1:
                 break
         return None, None
+
+
+def _is_headline(text: str, para: Span) -> bool:
+    """A first paragraph in title case or without final punctuation (its names are not mentions)."""
+    first = text[para.start:para.end]
+    words = [w for w in first.split() if w[:1].isalpha()]
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return not first.rstrip("\"'”’").endswith((".", "!", "?")) or (bool(words) and capitalised >= 0.75 * len(words))
+
+
+def _other_speaker_after(frames: list[Frame], sources: list[Source | None], src: Source, start: int, end: int) -> bool:
+    """True when a frame in ``[start, end)`` names a source other than ``src``."""
+    return any(start <= f.cue_start < end and s is not None and s.name != src.name for f, s in zip(frames, sources))
 
 
 def _with(src: Source | None, how: str) -> Source | None:

@@ -34,6 +34,7 @@ PREPOSITIONS = frozenset("in at from to of on near across outside inside into fo
                          "toward towards over under between among via than like".split())
 TOKEN_RE = regex.compile(r"\S+")
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
+PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
 DESCRIPTOR_RE = regex.compile(r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$")
 
@@ -73,11 +74,13 @@ class NameLexicon:
         self.anon_heads = names.lexicon_set("anonymous_heads")
         self.doc_heads = names.lexicon_set("document_heads")
         self.not_names = names.lexicon_set("not_names", lower=False)
+        self.places = names.lexicon_set("places", lower=False)
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
         tokens = [t for t in TOKEN_RE.findall(text)]
-        while tokens and (tokens[0] in self.not_names or tokens[0] in ("the", "a", "an")
+        while tokens and (tokens[0] in self.not_names or tokens[0].rstrip(".,") in self.not_names
+                          or tokens[0] in ("the", "a", "an")
                           or DESCRIPTOR_RE.match(tokens[0])):
             tokens.pop(0)
         if tokens and regex.search(r"['’]s?$", tokens[-1]):
@@ -92,7 +95,8 @@ class NameLexicon:
         """(entity type, name, role, gender) of a capitalised name sequence."""
         tokens = TOKEN_RE.findall(text)
         role, rest = self.split_name(text)
-        all_tokens = [t for t in tokens if t not in self.not_names and t not in ("the", "a", "an")]
+        all_tokens = [t for t in tokens if t not in self.not_names and t.rstrip(".,") not in self.not_names
+                      and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
         has_org = any(t.rstrip("'’s") in self.org_words or t in self.org_words for t in rest) \
@@ -106,7 +110,12 @@ class NameLexicon:
                 name = name.split(" ", 1)[1]
             return "organisation", name, None, None
         if not rest:
-            return "unknown", " ".join(role), None, None
+            return "unknown", "", None, None  # titles or roles only ("The Democratic")
+        if " ".join(all_tokens) in self.places or (not role and all(t in self.places for t in rest)) \
+                or (rest[-1] in self.places and not role and len(rest) > 1 and rest[-1] not in self.org_words):
+            return "place", " ".join(all_tokens), None, None
+        if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
+            return "anonymous", rest[0], None, None  # "Americans", "Syrians"
         gender = self.gender_of(role, rest)
         kind = "person" if (role or len(rest) > 1 or gender) else "unknown"
         return kind, " ".join(rest), " ".join(role) or None, gender
@@ -219,8 +228,10 @@ class Resolver:
                 by_sentence.setdefault(e.sentence, []).append(e)
 
         def ok(e: Mention) -> bool:
-            if e.entity_type not in wanted or not e.name or e.kind == "pronoun" and e.resolution.startswith("unresolved"):
+            if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
                 return False
+            if e.kind == "nominal" and e.antecedent is None and wanted == ("person",):
+                return False  # "a doctor": a name is a better antecedent for "she"
             if gender and e.gender and e.gender != gender:
                 return False
             if wanted == ("person",) and e.plural:
@@ -247,6 +258,12 @@ class Resolver:
         if etype == "anonymous":
             return replace(m, entity_type="anonymous", name=plain, plural=True, resolution="group noun")
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
+        indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
+        if etype == "person" and not indefinite and " for " not in text:
+            ante = self._antecedent(m, ("person",), None, False, max_back=3)
+            if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
+                return replace(m, entity_type="person", name=ante.name, role=ante.role, gender=ante.gender,
+                               resolution=f"nominal<-{ante.text}@{ante.start} (salience)", antecedent=ante.start)
         if not definite or " of " in text or " for " in text or any(w[:1].isupper() for w in undescribed.split()[1:]):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
             return replace(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
