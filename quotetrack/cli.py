@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
-import pandas as pd
 import typer
 
 from quotetrack.compare import CompareOptions
@@ -24,7 +23,10 @@ from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
 from quotetrack.export import FORMATS, write_table, write_tables, write_to_stdout
 from quotetrack.ingest import DEFAULT_MAX_BYTES
-from quotetrack.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S, Result, run as run_pipeline
+from quotetrack.models import Issue
+from quotetrack.normalise import TABLES
+from quotetrack.parallel import default_jobs
+from quotetrack.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S, Result, run as run_pipeline, run_to_directory
 from quotetrack.rules import load_ruleset
 
 app = typer.Typer(help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
@@ -45,6 +47,7 @@ QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues 
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                          help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).")
 MAX_CHARS = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters).")
+JOBS = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
 TIME_BUDGET = typer.Option(DEFAULT_TIME_BUDGET_S, "--time-budget", min=0.0,
                            help="Seconds one document may take (0: no limit); a slower one becomes an issue row.")
 WINDOW = typer.Option(1, "--window-days", min=0, help="Claims of one incident may be this many days apart.")
@@ -103,42 +106,54 @@ class Limits:
     time_budget: float = DEFAULT_TIME_BUDGET_S
 
 
-def _progress(quiet: bool) -> tuple[Any, Callable[[Any], None] | None]:
-    """A rich progress display on stderr (only on a terminal and without --quiet)."""
-    if quiet or not sys.stderr.isatty():
-        return contextlib.nullcontext(), None
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
+    """A progress display on stderr (only on a terminal, without --quiet) and a callback that
+    prints each document's issues as they arrive and advances the display."""
+    printer: Callable[[str], None] = say
+    display: Any = contextlib.nullcontext()
+    advance: Callable[[], None] = lambda: None
+    if not quiet and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
-                        TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-    task = progress.add_task("extracting")
-    return progress, lambda _item: progress.advance(task)
+        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
+                            TimeElapsedColumn(), console=Console(stderr=True, highlight=False), transient=True)
+        task = progress.add_task("extracting")
+        display = progress
+        printer = lambda line: progress.console.print(line, markup=False)  # noqa: E731
+        advance = lambda: progress.advance(task)  # noqa: E731
+
+    def on_item(item: Any) -> None:
+        issues = [item] if isinstance(item, Issue) else item.issues
+        if not quiet:
+            for issue in issues:
+                printer(issue.one_line())
+        advance()
+
+    return display, on_item
 
 
-def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
-         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None,
-         limits: Limits = Limits()) -> Result:
-    display, tick = _progress(quiet)
-    with display:
-        result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
-                              compare_options=options, on_document=tick, max_bytes=limits.max_bytes,
-                              max_chars=limits.max_chars, time_budget_s=limits.time_budget or None)
-    issues = result.tables["issues"]
-    if not quiet:
-        for row in issues.itertuples(index=False):
-            where = row.source or row.doc_id or "<input>"
-            if row.line is not None and row.line is not pd.NA:
-                where += f":{row.line}"
-            say(f"{row.severity}: {where}: {row.message}")
+def _check_counts(result: Result, strict: bool) -> None:
     if result.documents_in == 0:
         raise QuotetrackError("no input documents found", hint="give .txt, .html, .jsonl or .csv files, a folder, or -")
     if result.processed == 0:
         raise QuotetrackError(f"none of the {result.documents_in} input documents could be processed",
                               hint="see the issues above")
-    if strict and len(issues):
+    if strict and result.count("issues"):
         say(result.summary())
-        raise QuotetrackError(f"{len(issues)} issues and --strict was given", hint="see issues.csv")
+        raise QuotetrackError(f"{result.count('issues')} issues and --strict was given", hint="see issues.csv")
+
+
+def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
+         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None,
+         limits: Limits = Limits(), jobs: int = 1) -> Result:
+    """The whole pipeline in memory (for commands that print one table)."""
+    display, on_item = _feedback(quiet)
+    with display:
+        result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
+                              compare_options=options, on_document=on_item, max_bytes=limits.max_bytes,
+                              max_chars=limits.max_chars, time_budget_s=limits.time_budget or None, jobs=jobs)
+    _check_counts(result, strict)
     return result
 
 
@@ -151,18 +166,25 @@ def run(inputs: list[str] = INPUTS,
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
         debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
         syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY,
-        max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, time_budget: float = TIME_BUDGET) -> None:
+        max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, time_budget: float = TIME_BUDGET,
+        jobs: int = JOBS) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
-    Example: quotetrack run seeds/ --out out/
+    Rows are written as documents are processed (memory stays flat); the tables appear in --out
+    together when the run ends.
+
+    Example: quotetrack run seeds/ --out out/ --jobs 2
     """
     check_format(fmt)
-    result = _run(inputs, rules, outlet, published, debug, quiet, strict,
-                  compare_options(window_days, tolerance, syndication, quote_similarity),
-                  Limits(max_bytes, max_chars, time_budget))
-    paths = write_tables(result.tables, out, fmt)  # type: ignore[arg-type]
+    display, on_item = _feedback(quiet)
+    with display:
+        result = run_to_directory(inputs, out, fmt, jobs=jobs or default_jobs(), rules_dir=rules, outlet=outlet,  # type: ignore[arg-type]
+                                  published=published, debug=debug, on_document=on_item,
+                                  compare_options=compare_options(window_days, tolerance, syndication, quote_similarity),
+                                  max_bytes=max_bytes, max_chars=max_chars, time_budget_s=time_budget or None)
+    _check_counts(result, strict)
     say(result.summary())
-    say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
+    say(f"wrote {len(TABLES)} tables to {out}/ ({', '.join(f'{t}.{fmt}' for t in TABLES)})")
 
 
 def _one_table(table: str, inputs: list[str], output: Optional[Path], fmt: str, rules: Optional[Path],
@@ -294,6 +316,9 @@ def eval_claims(inputs: list[str] = typer.Argument(..., help="The documents the 
     Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("claims", gold, inputs, rules, min_f1, json_out)
+
+
+from quotetrack import cli_tracker  # noqa: E402,F401  (registers add/export/status/timeline/report)
 
 
 def main() -> None:

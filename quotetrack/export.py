@@ -91,16 +91,107 @@ def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     return Path(tmp_name)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise QuotetrackError("Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'") from None
+def _arrow_table(frame: pd.DataFrame, schema: Any) -> Any:
+    import pyarrow as pa
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
-    out.to_parquet(path, index=False)
+    return pa.Table.from_pandas(out, schema=schema, preserve_index=False) if schema is not None \
+        else pa.Table.from_pandas(out, preserve_index=False)
+
+
+def _require_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise QuotetrackError("Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'") from None
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, schema: Any = None) -> None:
+    _require_pyarrow()
+    import pyarrow.parquet as pq
+
+    pq.write_table(_arrow_table(frame, schema), path)
+
+
+class TableWriter:
+    """Appends batches of one table to a temporary file; ``commit`` renames it into place.
+
+    CSV and JSONL are appended as text (the header once); JSON is one array; Parquet is written
+    in row groups with the table's declared schema. Nothing appears at the target path until
+    ``commit``; ``abort`` removes the temporary file.
+    """
+
+    def __init__(self, target: Path, fmt: Format, schema: Any = None) -> None:
+        self.target = target
+        self.fmt = fmt
+        self.schema = schema
+        self.rows = 0
+        self._header_done = False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        self.tmp = Path(name)
+        self._parquet: Any = None
+        if fmt == "parquet":
+            os.close(fd)
+            _require_pyarrow()
+            import pyarrow.parquet as pq
+
+            self._parquet = pq.ParquetWriter(self.tmp, schema)
+            self._stream: IO[str] | None = None
+        else:
+            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            if fmt == "json":
+                self._stream.write("[")
+
+    def append(self, frame: pd.DataFrame) -> None:
+        """Add the rows of ``frame`` (with the table's columns)."""
+        if self.fmt == "parquet":
+            if len(frame):
+                self._parquet.write_table(_arrow_table(frame, self.schema))
+        elif self.fmt == "csv":
+            if len(frame) or not self._header_done:
+                out = frame.copy()
+                for col in out.columns:
+                    if out[col].dtype == object:
+                        out[col] = out[col].map(_cell_for_csv)
+                out.to_csv(self._stream, index=False, header=not self._header_done, lineterminator="\n")
+                self._header_done = True
+        elif self.fmt == "jsonl":
+            for rec in records(frame):
+                self._stream.write(json.dumps(rec, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
+        else:
+            for rec in records(frame):
+                self._stream.write(("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False))  # type: ignore[union-attr]
+                self.rows += 1
+            return
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        """Finish the temporary file (the target is untouched until ``commit``)."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if self._stream is not None:
+            if self.fmt == "json":
+                self._stream.write("\n]\n")
+            self._stream.close()
+            self._stream = None
+
+    def commit(self) -> Path:
+        """Move the finished file into place."""
+        self.close()
+        os.replace(self.tmp, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        """Remove the temporary file."""
+        try:
+            self.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 def _format_from_suffix(path: Path) -> Format:

@@ -162,8 +162,8 @@ class ArticlePair(Record):
 
     doc_ids: list[str]
     outlets: list[str | None]
-    shared_ngrams: int
-    containment: float  # share of the shorter article's n-grams found in the other
+    shared_sentences: int
+    containment: float  # share of the shorter article's sentences found in the other
     syndicated: bool
 
 

@@ -54,6 +54,27 @@ def columns(table: str) -> dict[str, str]:
     return {name: _dtype(info.annotation) for name, info in model.model_fields.items()}
 
 
+def _arrow_type(annotation: Any) -> Any:
+    import pyarrow as pa
+
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _arrow_type(args[0])
+    if origin is list:
+        return pa.list_(_arrow_type(args[0]) if args else pa.string())
+    simple = {"boolean": pa.bool_(), "Int64": pa.int64(), "Float64": pa.float64(), "string": pa.string()}
+    return simple.get(_dtype(annotation), pa.string())  # dicts are stored as JSON text
+
+
+def arrow_schema(table: str) -> Any:
+    """The pyarrow schema of ``table`` (for Parquet written in row groups)."""
+    import pyarrow as pa
+
+    model = TABLES[table]
+    return pa.schema([(name, _arrow_type(info.annotation)) for name, info in model.model_fields.items()])
+
+
 def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataFrame:
     """The DataFrame of ``table`` from its row models (headers kept when there are no rows)."""
     spec = columns(table)

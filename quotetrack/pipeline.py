@@ -22,10 +22,12 @@ import pandas as pd
 
 from quotetrack.attribution import Attributor
 from quotetrack.claims import ClaimExtractor
-from quotetrack.compare import CompareOptions, Comparison, compare
+from quotetrack.compare import CompareOptions, Comparer, Comparison, compare
 from quotetrack.ingest import IngestOptions, read_inputs
 from quotetrack.models import Article, Claim, Issue, Quote
-from quotetrack.normalise import to_frame
+from quotetrack.export import Format, TableWriter
+from quotetrack.normalise import TABLES, arrow_schema, to_frame
+from quotetrack.parallel import iter_results
 from quotetrack.quotes import QuoteExtractor
 from quotetrack.rules import RuleSet, load_ruleset
 from quotetrack.segment import segmenter_for
@@ -43,20 +45,24 @@ class DocumentResult:
 
 @dataclass
 class Result:
-    """A whole run: the tables and its counts."""
+    """A whole run: its tables (those held in memory) and its counts."""
 
     tables: dict[str, pd.DataFrame]
     documents_in: int
     processed: int
     failed: int
     seconds: float
+    rows: dict[str, int] = field(default_factory=dict)  # rows per table (also for tables not held)
+
+    def count(self, table: str) -> int:
+        """Rows of ``table`` in this run."""
+        return self.rows[table] if table in self.rows else len(self.tables.get(table, ()))
 
     def summary(self) -> str:
         """The one-line summary printed at the end of a run."""
-        t = self.tables
         return (f"{self.documents_in} documents: {self.processed} processed, {self.failed} failed; "
-                f"{len(t['quotes'])} quotes, {len(t['claims'])} claims, {len(t['disagreements'])} disagreements, "
-                f"{len(t['issues'])} issues; {self.seconds:.2f} s")
+                f"{self.count('quotes')} quotes, {self.count('claims')} claims, "
+                f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; {self.seconds:.2f} s")
 
 
 DEFAULT_MAX_CHARS = 5_000_000
@@ -135,18 +141,19 @@ class Extractor:
 
 
 def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None, debug: bool = False,
-            on_document: Callable[[Article | Issue], None] | None = None) -> tuple[list[DocumentResult], list[Issue]]:
+            on_document: Callable[[Article | Issue], None] | None = None, jobs: int = 1
+            ) -> tuple[list[DocumentResult], list[Issue]]:
     """Process every article; return per-document results and the input issues met on the way."""
     extractor = extractor or Extractor()
     results: list[DocumentResult] = []
     input_issues: list[Issue] = []
-    for item in items:
+    for item in iter_results(items, extractor, jobs, debug):
         if isinstance(item, Issue):
             input_issues.append(item)
         else:
-            results.append(extractor.process_safely(item, debug=debug))
+            results.append(item)
         if on_document is not None:
-            on_document(item)
+            on_document(item)  # type: ignore[arg-type]
     return results, input_issues
 
 
@@ -175,16 +182,89 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
         published: str | None = None, debug: bool = False,
         on_document: Callable[[Article | Issue], None] | None = None,
         compare_options: CompareOptions | None = None, max_bytes: int | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> Result:
+        max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+        jobs: int = 1) -> Result:
     """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
     started = time.perf_counter()
     extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
     options = IngestOptions(outlet=outlet, published=published,
                             **({"max_bytes": max_bytes} if max_bytes is not None else {}))
-    results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document)
+    results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document, jobs)
     tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare_options)
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)
     return Result(tables=tables, documents_in=len(results) + lost, processed=processed,
                   failed=lost + len(failed_docs), seconds=time.perf_counter() - started)
+
+
+STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
+COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
+
+
+def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = "csv", jobs: int = 1,
+                     rules_dir: str | Path | None = None, outlet: str | None = None, published: str | None = None,
+                     debug: bool = False, on_document: Callable[[Article | Issue], None] | None = None,
+                     compare_options: CompareOptions | None = None, max_bytes: int | None = None,
+                     max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+                     batch_documents: int = 200) -> Result:
+    """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
+    processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
+    are renamed into place together at the end (a failed run leaves the old tables)."""
+    started = time.perf_counter()
+    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
+    options = IngestOptions(outlet=outlet, published=published,
+                            **({"max_bytes": max_bytes} if max_bytes is not None else {}))
+    comparer = Comparer(extractor.ruleset, compare_options)
+    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, arrow_schema(name) if fmt == "parquet" else None)
+               for name in TABLES}
+    counts = {"documents_in": 0, "processed": 0, "failed": 0}
+    batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
+
+    def flush() -> None:
+        for name in STREAMED_TABLES:
+            writers[name].append(to_frame(name, batch[name]))
+            batch[name].clear()
+
+    try:
+        flush()  # headers first, so that even an empty run writes every table
+        pending = 0
+        for item in iter_results(read_inputs(inputs, options), extractor, jobs, debug, rules_dir):
+            if isinstance(item, Issue):
+                batch["issues"].append(item)
+                counts["documents_in"] += int(item.fatal)
+                counts["failed"] += int(item.fatal)
+            else:
+                counts["documents_in"] += 1
+                batch["issues"].extend(item.issues)
+                if any(i.fatal for i in item.issues):
+                    counts["failed"] += 1
+                else:
+                    counts["processed"] += 1
+                    batch["articles"].append(item.article)
+                    batch["quotes"].extend(item.quotes)
+                    batch["claims"].extend(item.claims)
+                    comparer.add(item.article.doc_id, item.article.outlet, item.article.text,
+                                 (q.model_dump() for q in item.quotes), (c.model_dump() for c in item.claims))
+                pending += 1
+            if on_document is not None:
+                on_document(item)  # type: ignore[arg-type]
+            if pending >= batch_documents:
+                flush()
+                pending = 0
+        flush()
+        comparison = comparer.finish()
+        small = {name: to_frame(name, getattr(comparison, name)) for name in COMPARISON_TABLES}
+        for name, frame in small.items():
+            writers[name].append(frame)
+        for writer in writers.values():
+            writer.close()
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    for writer in writers.values():
+        writer.commit()
+    rows = {name: w.rows for name, w in writers.items()}
+    return Result(tables=small, documents_in=counts["documents_in"], processed=counts["processed"],
+                  failed=counts["failed"], seconds=time.perf_counter() - started, rows=rows)

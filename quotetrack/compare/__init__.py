@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteMatchOptions, match_quotes
 from quotetrack.compare.rules import CompareRules
-from quotetrack.compare.syndication import SyndicationOptions, article_pairs
+from quotetrack.compare.syndication import Digest, SyndicationOptions, article_pairs, digest
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
 from quotetrack.rules import RuleSet, load_ruleset
 
@@ -60,24 +60,66 @@ def victim_parents(ruleset: RuleSet) -> dict[str, str]:
     return parents
 
 
+QUOTE_FIELDS = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
+                "reported_by")
+
+
+class Comparer:
+    """Collects compact rows document by document, then compares them all (``finish``).
+
+    Only what the comparison needs is kept: a sentence sketch per article (syndication), the place
+    relations its text states, its quotes' ids/text/speakers, and its claim rows.
+    """
+
+    def __init__(self, ruleset: RuleSet | None = None, options: CompareOptions | None = None) -> None:
+        self.ruleset = ruleset or load_ruleset()
+        self.options = options or CompareOptions()
+        self.rules: CompareRules = self.ruleset.get("compare.toml")
+        self.places = PlaceIndex(self.rules)
+        self.digests: list[Digest] = []
+        self.quotes: list[dict[str, Any]] = []
+        self.claims: list[dict[str, Any]] = []
+
+    def add(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
+            claims: Iterable[dict[str, Any]]) -> None:
+        """Take in one document's text, quote rows and claim rows."""
+        self.digests.append(digest(doc_id, outlet, text))
+        self.places.learn(text)
+        self.quotes.extend({k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare")
+        self.claims.extend(claims)
+
+    def finish(self) -> Comparison:
+        """Match quotes, find syndicated copies, group claims and flag disagreements."""
+        pairs = article_pairs(self.digests, self.options.syndication)
+        syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
+        matches = match_quotes(self.quotes, syndicated, self.options.quotes)
+        facts = claim_facts(self.claims, self.places, EventTyper(self.rules))
+        groups = group_claims(facts, self.places, self.options.grouping)
+        named = [(f"g{n}", g) for n, g in enumerate(groups, start=1)]
+        flagger = Flagger(self.rules.explanations, self.places, victim_parents(self.ruleset), syndicated,
+                          self.options.flags)
+        flagger.groups(named)
+        flagger.aggregates(facts, {m.index: gid for gid, g in named for m in g.members})
+        flagger.attributions(facts)
+        return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
+                          disagreements=flagger.rows, article_pairs=pairs)
+
+
 def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None,
             options: CompareOptions | None = None) -> Comparison:
     """Match quotes across documents, find syndicated copies, group claims and flag disagreements."""
-    ruleset = ruleset or load_ruleset()
-    options = options or CompareOptions()
-    rules: CompareRules = ruleset.get("compare.toml")
-    article_rows = records(articles)
-    pairs = article_pairs(article_rows, options.syndication)
-    syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
-    matches = match_quotes(records(quotes), syndicated, options.quotes)
-
-    places = PlaceIndex(rules, (a.get("text") or "" for a in article_rows))
-    facts = claim_facts(records(claims), places, EventTyper(rules))
-    groups = group_claims(facts, places, options.grouping)
-    named = [(f"g{n}", g) for n, g in enumerate(groups, start=1)]
-    flagger = Flagger(rules.explanations, places, victim_parents(ruleset), syndicated, options.flags)
-    flagger.groups(named)
-    flagger.aggregates(facts, {m.index: gid for gid, g in named for m in g.members})
-    flagger.attributions(facts)
-    return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
-                      disagreements=flagger.rows, article_pairs=pairs)
+    comparer = Comparer(ruleset, options)
+    quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
+    for q in records(quotes):
+        quotes_by_doc.setdefault(q["doc_id"], []).append(q)
+    claims_by_doc: dict[str, list[dict[str, Any]]] = {}
+    for c in records(claims):
+        claims_by_doc.setdefault(c["doc_id"], []).append(c)
+    seen = set()
+    for a in records(articles):
+        seen.add(a["doc_id"])
+        comparer.add(a["doc_id"], a.get("outlet"), a.get("text") or "", quotes_by_doc.get(a["doc_id"], []),
+                     claims_by_doc.get(a["doc_id"], []))
+    for doc_id in sorted((set(quotes_by_doc) | set(claims_by_doc)) - seen):  # rows whose article is not given
+        comparer.add(doc_id, None, "", quotes_by_doc.get(doc_id, []), claims_by_doc.get(doc_id, []))
+    return comparer.finish()

@@ -1,21 +1,31 @@
-"""Syndication: pairs of articles that are copies of one wire story (long shared word n-grams).
+"""Syndication: pairs of articles that are copies of one wire story.
 
-Each article is reduced to the set of its word 8-grams; an inverted index finds the pairs that
-share any, and a pair is ``syndicated`` when the shared n-grams cover at least ``threshold`` of
-the shorter article's (a rewrite that keeps some sentences stays below it; a copy trimmed at the
-end stays above). N-grams found in very many articles (boilerplate) propose no pairs.
+Each article is reduced to fingerprints of its sentences (CRC-32 of the sentence's lower-cased
+words; sentences of fewer than ``MIN_WORDS`` words are ignored). Two copies of a wire story
+share most sentences word for word; a rewrite shares a few. A pair is ``syndicated`` when the
+shared sentences are at least ``threshold`` of the shorter article's. To keep memory flat over
+large batches only a bottom-k sketch of each article's fingerprints is kept (the ``SKETCH``
+smallest values; exact for articles with fewer sentences), and the containment is estimated
+from the sketches (Broder's estimator); an inverted index on sketch values proposes the pairs.
+Fingerprints found in very many articles (boilerplate) propose none.
 """
 
 from __future__ import annotations
 
+import heapq
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from quotetrack.compare.text import shingles, words
+import regex
+
 from quotetrack.models import ArticlePair
 
-NGRAM = 8
+SENTENCE_SPLIT = regex.compile(r"(?<=[.!?\u2026][\"'\u201d\u2019)]*)\s+|\n+")
+NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+MIN_WORDS = 6
+SKETCH = 64
 
 
 @dataclass(frozen=True)
@@ -23,31 +33,62 @@ class SyndicationOptions:
     """When two articles count as copies."""
 
     threshold: float = 0.8
-    min_shared: int = 5
-    max_docs_per_ngram: int = 50
+    min_shared: int = 3
+    max_docs_per_value: int = 50
 
 
-def article_pairs(articles: list[dict[str, Any]], options: SyndicationOptions | None = None) -> list[ArticlePair]:
-    """Every pair of articles sharing at least ``min_shared`` 8-grams, with its containment."""
+@dataclass(frozen=True)
+class Digest:
+    """What syndication keeps of one article: its id, outlet, sentence count and sketch."""
+
+    doc_id: str
+    outlet: str | None
+    n_sentences: int
+    sketch: array
+
+
+def digest(doc_id: str, outlet: str | None, text: str) -> Digest:
+    """The sentence fingerprints of one article, as a bottom-k sketch."""
+    prints = set()
+    for sentence in SENTENCE_SPLIT.split(text):
+        normalised = NON_WORD.sub(" ", sentence.lower()).strip()
+        if normalised.count(" ") + 1 >= MIN_WORDS:
+            prints.add(zlib.crc32(normalised.encode("utf-8")))
+    smallest = heapq.nsmallest(SKETCH, prints)
+    return Digest(doc_id, outlet, len(prints), array("L", smallest))
+
+
+def _estimate_shared(a: Digest, b: Digest) -> float:
+    """Estimated number of sentences the two articles share."""
+    sa, sb = set(a.sketch), set(b.sketch)
+    if a.n_sentences <= SKETCH and b.n_sentences <= SKETCH:
+        return float(len(sa & sb))  # both sketches are the full sets: exact
+    union_sketch = heapq.nsmallest(SKETCH, sa | sb)
+    jaccard = sum(1 for v in union_sketch if v in sa and v in sb) / max(len(union_sketch), 1)
+    return jaccard * (a.n_sentences + b.n_sentences) / (1 + jaccard)
+
+
+def article_pairs(digests: list[Digest], options: SyndicationOptions | None = None) -> list[ArticlePair]:
+    """Every pair of articles sharing at least ``min_shared`` sentences, with its containment."""
     options = options or SyndicationOptions()
-    grams = [{hash(g) for g in shingles(words(a.get("text") or ""), NGRAM)} for a in articles]
     index: dict[int, list[int]] = defaultdict(list)
-    for i, gs in enumerate(grams):
-        for g in gs:
-            index[g].append(i)
+    for i, d in enumerate(digests):
+        for value in d.sketch:
+            index[value].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in index.values():
-        if 1 < len(members) <= options.max_docs_per_ngram:
+        if 1 < len(members) <= options.max_docs_per_value:
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
                     shared[(members[x], members[y])] += 1
     pairs = []
-    for (i, j), n in sorted(shared.items()):
+    for (i, j), _hits in sorted(shared.items()):
+        a, b = digests[i], digests[j]
+        n = _estimate_shared(a, b)
         if n < options.min_shared:
             continue
-        containment = n / max(min(len(grams[i]), len(grams[j])), 1)
-        pairs.append(ArticlePair(doc_ids=[articles[i]["doc_id"], articles[j]["doc_id"]],
-                                 outlets=[articles[i].get("outlet"), articles[j].get("outlet")],
-                                 shared_ngrams=n, containment=round(containment, 3),
+        containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
+        pairs.append(ArticlePair(doc_ids=[a.doc_id, b.doc_id], outlets=[a.outlet, b.outlet],
+                                 shared_sentences=round(n), containment=round(containment, 3),
                                  syndicated=containment >= options.threshold))
     return pairs

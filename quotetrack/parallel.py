@@ -1,0 +1,72 @@
+"""Processing documents on every core: results in input order, identical to one process.
+
+``iter_results(items, jobs=N)`` maps ``Extractor.process_safely`` over the articles of an input
+stream with a pool of N worker processes (each compiles the rules once, in its initializer) and
+yields, in input order, a ``DocumentResult`` per article and the input ``Issue`` rows unchanged.
+Inputs are consumed lazily, a bounded number of documents ahead, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from quotetrack.models import Article, Issue
+
+if TYPE_CHECKING:
+    from quotetrack.pipeline import DocumentResult, Extractor
+
+CHUNK = 8
+WINDOW_PER_JOB = 64
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Worker:
+    """Per-process state of a pool worker: its Extractor (built once by the initializer)."""
+
+    extractor: "Extractor | None" = None
+    debug: bool = False
+
+
+def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool) -> None:
+    from quotetrack.pipeline import Extractor
+    from quotetrack.rules import load_ruleset
+
+    _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
+    _Worker.debug = debug
+
+
+def _work(item: Article | Issue) -> "DocumentResult | Issue":
+    if isinstance(item, Issue):
+        return item
+    assert _Worker.extractor is not None
+    return _Worker.extractor.process_safely(item, debug=_Worker.debug)
+
+
+def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs: int = 1, debug: bool = False,
+                 rules_dir: str | Path | None = None) -> Iterator["DocumentResult | Issue"]:
+    """Results of every article (and the input issues), in input order, on ``jobs`` processes."""
+    if jobs <= 1:
+        for item in items:
+            yield item if isinstance(item, Issue) else extractor.process_safely(item, debug=debug)
+        return
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    directory = str(rules_dir if rules_dir is not None else extractor.ruleset.directory)
+    iterator = iter(items)
+    with context.Pool(jobs, initializer=_init,
+                      initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug)) as pool:
+        while True:  # a bounded window at a time: Pool.imap alone would read the whole input ahead
+            window = list(itertools.islice(iterator, WINDOW_PER_JOB * jobs))
+            if not window:
+                return
+            yield from pool.imap(_work, window, chunksize=CHUNK)

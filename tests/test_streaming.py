@@ -1,0 +1,79 @@
+"""Streaming runs: rows written batch by batch, --jobs N identical to --jobs 1, old tables kept on failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from quotetrack.normalise import TABLES
+from quotetrack.pipeline import run, run_to_directory
+
+from conftest import SEEDS, SHARED
+
+ECB_DOCS = SHARED / "eval" / "ecb-dev-docs.jsonl"
+
+
+def small_corpus(tmp_path: Path, n: int = 30) -> Path:
+    lines = ECB_DOCS.read_text(encoding="utf-8").splitlines()[:n]
+    target = tmp_path / "corpus.jsonl"
+    target.write_text("\n".join(lines) + "\n{broken line\n", encoding="utf-8")
+    return target
+
+
+def read(folder: Path, table: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def test_jobs_two_gives_the_same_tables_as_one(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path)
+    one = run_to_directory([corpus], tmp_path / "one", jobs=1, batch_documents=7)
+    two = run_to_directory([corpus], tmp_path / "two", jobs=2, batch_documents=7)
+    assert (one.documents_in, one.processed, one.failed) == (two.documents_in, two.processed, two.failed) == (31, 30, 1)
+    for table in TABLES:
+        assert read(tmp_path / "one", table).equals(read(tmp_path / "two", table)), table
+
+
+def test_streamed_tables_equal_the_in_memory_run(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, 12)
+    streamed = run_to_directory([corpus, SEEDS], tmp_path / "s", batch_documents=5)
+    memory = run([corpus, SEEDS])
+    assert streamed.summary().split(";")[:2] == memory.summary().split(";")[:2]
+    for table in ("articles", "quotes", "claims", "issues", "disagreements", "quote_matches"):
+        streamed_rows = read(tmp_path / "s", table)
+        assert len(streamed_rows) == len(memory.tables[table]), table
+        assert list(streamed_rows.columns) == list(memory.tables[table].columns)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet"])
+def test_streamed_formats(tmp_path: Path, fmt: str) -> None:
+    corpus = small_corpus(tmp_path, 8)
+    result = run_to_directory([corpus], tmp_path / "o", fmt=fmt, batch_documents=3)
+    path = tmp_path / "o" / f"articles.{fmt}"
+    if fmt == "parquet":
+        rows = pd.read_parquet(path)
+        assert len(rows) == 8 and str(rows["n_chars"].dtype) == "int64"
+    elif fmt == "json":
+        assert len(json.loads(path.read_text(encoding="utf-8"))) == 8
+    else:
+        assert len(path.read_text(encoding="utf-8").splitlines()) == 8
+    assert result.count("articles") == 8
+
+
+def test_failed_run_leaves_the_old_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    run_to_directory([SEEDS], out)
+    before = (out / "articles.csv").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    import quotetrack.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline.Comparer, "finish", broken)
+    with pytest.raises(RuntimeError):
+        run_to_directory([SEEDS, small_corpus(tmp_path, 3)], out)
+    assert (out / "articles.csv").read_bytes() == before
+    assert not list(out.glob(".*.tmp"))
