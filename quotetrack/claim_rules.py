@@ -72,9 +72,8 @@ class CasualtyRules(LinkedRuleFile):
 
 
 class VictimClass(StrictModel):
-    """One class of the victim taxonomy and the nouns that name it."""
+    """One class of the victim taxonomy (its parent class) and the nouns that name it."""
 
-    name: str
     parent: str | None = None
     nouns: list[str]
 
@@ -82,22 +81,21 @@ class VictimClass(StrictModel):
 class VictimRules(RuleFile):
     """Schema of ``rules/victims.toml``: the taxonomy; ``{victim_nouns}`` is every noun of it."""
 
-    classes: list[VictimClass]
+    classes: dict[str, VictimClass]
 
     @model_validator(mode="before")
     @classmethod
     def _nouns_lexicon(cls, data: Any) -> Any:
         """Offer all class nouns as the lexicon ``victim_nouns``."""
-        if isinstance(data, dict) and isinstance(data.get("classes"), list):
-            nouns = [n for c in data["classes"] if isinstance(c, dict) for n in c.get("nouns", [])]
+        if isinstance(data, dict) and isinstance(data.get("classes"), dict):
+            nouns = [n for c in data["classes"].values() if isinstance(c, dict) for n in c.get("nouns", [])]
             data = {**data, "lexicons": {**data.get("lexicons", {}), "victim_nouns": nouns}}
         return data
 
     def extra_checks(self) -> list[str]:
         """Every parent is a class of the file."""
-        names = {c.name for c in self.classes}
-        return [f"{self._origin}: classes (name={c.name}): unknown parent {c.parent!r}"
-                for c in self.classes if c.parent and c.parent not in names]
+        return [f"{self._origin}: classes.{name}.parent: unknown class {c.parent!r}"
+                for name, c in self.classes.items() if c.parent and c.parent not in self.classes]
 
 
 class ClaimantType(StrictModel):

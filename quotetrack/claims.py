@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
-from quotetrack.attribution import DocumentContext
+from quotetrack.attribution import DocumentContext, Source
 from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
@@ -33,7 +33,8 @@ from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
 
 ONLY_WHEN_ASKED = frozenset({"multiplicative"})  # count kinds a rule must name in count_kinds
-WINDOW_BEFORE = 160  # characters searched backwards from a count for the part of a rule before it
+WINDOW_BEFORE = 160
+SINCE_LOOKBACK = 3  # sentences searched back for the start of a period ("began in March 2011")  # characters searched backwards from a count for the part of a rule before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,28 +153,31 @@ class ClaimExtractor:
             if not hits:
                 continue
             sent_text = text[sentence.start:sentence.end]
-            for hit in hits:
+            taken = [(h.start, h.end) for h in hits]
+            for k, hit in enumerate(hits):
+                # a claim's clause: from the end of the claim before it to the start of the next one
+                clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
                 claims.append(self._claim(article, seg, ctx, quotes, index, sentence, sent_text, hit,
-                                          published, len(claims) + 1))
+                                          published, len(claims) + 1, taken, clause))
         return claims
 
     def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: list[Quote],
                index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
-               n: int) -> Claim:
+               n: int, taken: list[tuple[int, int]], clause: tuple[int, int]) -> Claim:
         text = article.text
         c = hit.count
         quote = next((q for q in quotes if q.start <= c.start < q.end), None)
         claimant: str | None = None
         source_type: str | None = None
-        if quote is not None:
+        if quote is not None and quote.speaker:
             claimant, source_type = quote.speaker, quote.speaker_type
         else:
             source = ctx.source_of(hit.start, hit.end)
-            if source is not None:
+            if source is not None and self.claimants.accepts(source, taken):
                 claimant, source_type = source.name, source.source_type
             else:
-                claimant = self.claimants.claimant(text, seg, index, c.start, c.end)
-        fields = self.context.read(text, seg, index, hit.start, hit.end, published)
+                claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken)
+        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause)
         return Claim(
             doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
             start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
@@ -193,16 +197,16 @@ class VictimClassifier:
 
     def __init__(self, rules: VictimRules) -> None:
         depth: dict[str, int] = {}
-        parents = {c.name: c.parent for c in rules.classes}
+        parents = {name: c.parent for name, c in rules.classes.items()}
         for name in parents:
             d, p = 0, parents[name]
             while p and d < 10:
                 d, p = d + 1, parents.get(p)
             depth[name] = d
         self.noun_class: dict[str, str] = {}
-        for cls in sorted(rules.classes, key=lambda c: depth[c.name]):
-            for noun in cls.nouns:
-                self.noun_class[noun.lower()] = cls.name  # deeper classes win
+        for name in sorted(rules.classes, key=lambda n: depth[n]):
+            for noun in rules.classes[name].nouns:
+                self.noun_class[noun.lower()] = name  # deeper classes win
         self.noun_re = regex.compile(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b")
 
     def classify(self, victims: str | None) -> str | None:
@@ -223,6 +227,9 @@ class ClaimantFinder:
         self.after = [rules.pattern("claimant.comma_source_verb"), rules.pattern("claimant.comma_verb_source")]
         self.anywhere = rules.pattern("claimant.according_to")
         self.before = rules.pattern("claimant.subject_verb")
+        self.labels = [rules.pattern("claimant.label_before"), rules.pattern("claimant.label_after")]
+        self.cue_re = rules.compile(r"(?i)\b(?:{speech}|{other_cues})\b", key="runtime:cue")
+        self.lead_in = rules.compile(r"(?i)^(?:according\s+to|and|but|though|although|as)\s+", key="runtime:lead_in")
         self.lead_np = regex.compile(r"\G(?:(?:The|A|An)\s+)?(?:[\p{Lu}][\p{L}'’.-]*\s+)+[\p{Ll}]+(?=\s)|\G(?:The|the)\s+[\p{Ll}]+\s+[\p{Ll}]+(?=\s)")
 
     def claimant_type(self, name: str | None, source_type: str | None = None) -> str | None:
@@ -234,23 +241,35 @@ class ClaimantFinder:
                 return type_name
         return "anonymous" if source_type == "anonymous" else None
 
-    def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int) -> str | None:
-        """The source a sentence names for a figure at ``[count_start, count_end)``, as written."""
-        for pattern in self.after:
-            for m in pattern.finditer(text, count_end, sentence.end):
-                return m.group("source").strip()
-        m = self.anywhere.search(text, sentence.start, sentence.end)
-        if m:
-            return m.group("source").strip()
-        m = self.before.match(text, sentence.start, count_start)
-        if m:
-            return m.group("source").strip()
-        return None
+    def accepts(self, source: Source, taken: list[tuple[int, int]]) -> bool:
+        """Whether an attribution source can be a figure's claimant: a reporting cue, not a casualty phrase."""
+        if any(source.start < e and s < source.end for s, e in taken):
+            return False  # "and no injuries were [reported]": the 'source' is itself a figure
+        if source.cue and not self.cue_re.search(source.cue):
+            return False  # "a man accused of murdering two women": an accusation, not a report
+        return bool(source.name and source.name.strip())
 
-    def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int) -> str | None:
+    def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int,
+                     taken: list[tuple[int, int]] = ()) -> str | None:
+        """The source a sentence names for a figure at ``[count_start, count_end)``, as written."""
+        found: regex.Match[str] | None = None
+        for pattern in self.after:
+            found = found or next(iter(pattern.finditer(text, count_end, sentence.end)), None)
+        found = found or self.anywhere.search(text, sentence.start, sentence.end) \
+            or self.before.match(text, sentence.start, count_start)
+        for label in self.labels:  # a headline label counts only when it names a kind of source
+            m = None if found else label.search(text, sentence.start, sentence.end)
+            found = m if m and self.claimant_type(m.group("source")) else found
+        if found is None or any(found.start("source") < e and s < found.end("source") for s, e in taken):
+            return None
+        source = self.lead_in.sub("", found.group("source").strip())
+        return source or None
+
+    def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int,
+                 taken: list[tuple[int, int]] = ()) -> str | None:
         """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
         sentence = seg.sentences[index]
-        source = self.frame_source(text, sentence, count_start, count_end)
+        source = self.frame_source(text, sentence, count_start, count_end, taken)
         if source is None or not self._is_anaphor(source):
             return source
         for back in range(index - 1, max(-1, index - 4), -1):
@@ -306,18 +325,19 @@ class ContextReader:
         self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
 
     def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
-             published: dt.date | None) -> ContextFields:
-        """The fields for a claim at ``[start, end)`` in sentence ``index``."""
+             published: dt.date | None, clause: tuple[int, int] | None = None) -> ContextFields:
+        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``)."""
         s = seg.sentences[index]
         hedge = self.hedge_re.search(text, s.start, s.end)
         update = self.update_re.search(text, s.start, s.end)
-        location = self._location(text, s, start, end)
+        lo, hi = clause or (s.start, s.end)
+        location = self._location(text, lo, hi, start, end)
         day = self.weekday_re.search(text, s.start, s.end)
         event_date = _weekday_date(day.group("day"), published, self.weekdays) if day else None
         since = self.since_re.search(text, s.start, s.end)
         cumulative = bool(self.cumulative_re.search(text, s.start, s.end))
         if not cumulative and not day and self.perfect_re.search(text, s.start, s.end):
-            for back in range(index - 1, max(-1, index - 3), -1):
+            for back in range(index - 1, max(-1, index - 1 - SINCE_LOOKBACK), -1):
                 prev = seg.sentences[back]
                 since = self.since_re.search(text, prev.start, prev.end)
                 if since:
@@ -333,9 +353,9 @@ class ContextReader:
         return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
                              update.group() if update else None)
 
-    def _location(self, text: str, s: Span, start: int, end: int) -> str | None:
+    def _location(self, text: str, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None
-        for m in self.location_re.finditer(text, s.start, s.end):
+        for m in self.location_re.finditer(text, lo, hi):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
