@@ -36,6 +36,14 @@ from quotetrack.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
+ATTACHED_AFTER_RE = regex.compile(r"[\s,;:\-\u2013\u2014\u2015]*")
+LOWER_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])")
+BY_RE = regex.compile(r"\s+by\b")
+LETTER_RE = regex.compile(r"\p{L}")
+INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
+PREV_WORD_RE = regex.compile(r"(\p{L}+)\W*$")
+NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
+THE_RE = regex.compile(r"^[Tt]he\s+")
 
 
 class ReportingVerbRules(RuleFile):
@@ -79,10 +87,38 @@ class AttributionRules(RuleFile):
             for name in self.imports:
                 lexicons.update(load_rule_file(Path(self._origin).parent / name).lexicons)
             lexicons.update(self.lexicons)
-            merged = RuleFile(meta=self.meta, lexicons=lexicons, parts=self.parts)
+            # lexicons become trie-shaped parts: the same language, matched much faster
+            parts = {name: trie_alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
+            merged = RuleFile(meta=self.meta, parts=parts)
             merged._origin = self._origin
             self._merged = merged
         return self._merged.expand(template, _stack)
+
+
+def trie_alternation(entries: list[str]) -> str:
+    """A regex matching exactly the ``entries`` (longest first), factored into a prefix trie.
+
+    Spaces in an entry match any run of whitespace, as in ``rules.lexicon_alternation``; the
+    regex engine then checks one branch per character instead of every entry in turn.
+    """
+    trie: dict[str, dict] = {}
+    for entry in {e.strip() for e in entries if e.strip()}:
+        node = trie
+        for ch in " ".join(entry.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if ch == " " else regex.escape(ch)) + emit(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie) or "(?!)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +221,7 @@ class Attributor:
         self.colon_re = rules.pattern("colon-lead")
         self.name_re = rules.pattern("name-mention")
         self.nominal_re = rules.pattern("nominal-mention")
+        self.subject_nominal_re = rules.pattern("subject-nominal")
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -292,7 +329,7 @@ class Attributor:
             if m is not None and not self._not_a_source(m.group("subject")):
                 return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
                              m.group("appos"), colon=colon)
-        if regex.match(r"\s+by\b", text[ce:ce + 5]) and cue not in self.intransitive:
+        if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
         m = self.left_re.search(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
@@ -304,7 +341,7 @@ class Attributor:
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
-        if regex.search(r"\p{L}", between.replace(",", "")) and not between.strip().startswith(","):
+        if LETTER_RE.search(between.replace(",", "")) and not between.strip().startswith(","):
             return True  # an auxiliary or adverb in between: "has claimed", "also claims"
         words = subject.split()
         if subject.lower() in ("he", "she", "they", "it", "i", "we"):
@@ -334,7 +371,7 @@ class Attributor:
             if f.reporter:
                 spans.append((f.reporter[0], f.reporter[1], "mention"))
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
-        for regex_, kind in ((self.name_re, "name"), (self.nominal_re, "nominal"), (self.pronoun_re, "pronoun")):
+        for regex_, kind in ((self.name_re, "name"), (self.pronoun_re, "pronoun")):
             for m in regex_.finditer(text, body):
                 if not inside.holds(m.start()):
                     s, e = m.span()
@@ -345,32 +382,56 @@ class Attributor:
                             e -= 1
                     if e > s and not self.dateline_re.match(text, s):
                         spans.append((s, e, kind))
+        spans.extend(self._subject_nominals(text, seg, inside, body))
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         resolver = Resolver(self.lexicon)
+        lower_words = frozenset(LOWER_WORD_RE.findall(text))  # words the text also uses in lower case
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         subject_spans = sorted(subjects)
+        subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
-            if kind != "subject" and any(a <= s < b or a < e <= b for a, b in subject_spans if (a, b) != (s, e)):
+            if kind != "subject" and _overlaps(subject_spans, subject_starts, s, e):
                 continue
             if taken and s < taken[-1][1] and kind != "subject":
                 continue  # overlaps a longer mention already taken
             if kind == "subject" and taken and s < taken[-1][1] and (s, e) not in subjects:
                 continue
-            mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects)
+            mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects, lower_words=lower_words)
             if mention is None:
                 continue
             taken.append((s, e))
             out.append(resolver.add(mention))
         return out
 
-    def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool) -> Mention | None:
+    def _subject_nominals(self, text: str, seg: Segmentation, inside: "QuoteIndex", body: int
+                          ) -> list[tuple[int, int, str]]:
+        """Nominal mentions in subject position: at a sentence start or after an opening phrase.
+
+        (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
+        pass cheap.)"""
+        out: list[tuple[int, int, str]] = []
+        for sent in seg.sentences:
+            if sent.start < body:
+                continue
+            starts = [sent.start]
+            comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
+            if comma > 0:
+                starts.append(comma + 1)
+            for pos in starts:
+                m = self.subject_nominal_re.match(text, pos, sent.end)
+                if m is not None and not inside.holds(m.start("nominal")):
+                    out.append((m.start("nominal"), m.end("nominal"), "nominal"))
+        return out
+
+    def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
+                 lower_words: frozenset[str] = frozenset()) -> Mention | None:
         surface = text[s:e]
         si = seg.sentence_index_at(s) or 0
         sent = seg.sentences[si] if seg.sentences else None
         lead = text[sent.start:s] if sent else ""
-        subject = speaker or lead.strip(" \"'“‘\u00a0") == "" or regex.fullmatch(r"[^,\n]{0,60},\s*", lead) is not None
-        prev_word = regex.search(r"(\p{L}+)\W*$", text[max(0, s - 20):s])
+        subject = speaker or lead.strip(" \"'“‘\u00a0") == "" or INTRO_RE.fullmatch(lead) is not None
+        prev_word = PREV_WORD_RE.search(text, max(0, s - 20), s)
         after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS and not speaker
         low = surface.lower()
         if low in ("he", "she", "they", "it", "i", "we", "him", "her", "them"):
@@ -392,8 +453,9 @@ class Attributor:
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
         if not speaker and etype == "unknown" and " " not in name and lead.strip(" \"'“‘\u00a0") == "" and \
-                (PARTICIPLE_WORD_RE.fullmatch(name) or regex.match(r"\s*(?:[?!,:;]|of\b)", text[e:e + 4])):
-            return None  # a capitalised first word ("Harsh?", "Two of ...") is not a name by itself
+                (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                 or name.lower() in lower_words):
+            return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
         return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
                        subject=subject and not after_prep, speaker=speaker)
 
@@ -422,8 +484,8 @@ class Attributor:
         role = m.role
         name = m.name
         appos = (f.appos or "").strip()
-        if m.kind == "nominal" and appos and self.name_re.fullmatch(regex.sub(r"^[Tt]he\s+", "", appos)):
-            name, role = regex.sub(r"^[Tt]he\s+", "", appos), m.text  # "Another group, the X Committees, said"
+        if m.kind == "nominal" and appos and self.name_re.fullmatch(THE_RE.sub("", appos)):
+            name, role = THE_RE.sub("", appos), m.text  # "Another group, the X Committees, said"
         elif appos and not role:
             role = appos
         etype = {"unknown": "person" if m.kind == "name" else "unattributed", "place": "organisation"}.get(
@@ -480,7 +542,13 @@ class Attributor:
                 continue
             if q.start <= f.cue_start < q.end:
                 continue
-            dist = f.cue_start - q.end if f.cue_start >= q.end else q.start - f.cue_end
+            if f.cue_start >= q.end:  # after the quote: attached only right after it ('"Q," she said')
+                dist = f.cue_start - q.end
+                gap = text[q.end:min(f.subj_start, f.cue_start)]
+                if not ATTACHED_AFTER_RE.fullmatch(gap):
+                    dist += 200  # '"Q" when Clinton blasted him': a frame of another clause
+            else:
+                dist = q.start - f.cue_end
             if best is None or dist < best[0]:
                 best = (dist, k)
         return best[1] if best is not None else None
@@ -523,6 +591,15 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    """True when ``[s, e)`` overlaps one of the sorted ``spans`` without being equal to it."""
+    i = bisect.bisect_left(starts, e)
+    for a, b in spans[max(0, i - 3):i]:
+        if (a, b) != (s, e) and a < e and s < b:
+            return True
+    return False
 
 
 def _is_headline(text: str, para: Span) -> bool:

@@ -26,6 +26,7 @@ from quotetrack.rules import RuleFile, RuleSet
 from quotetrack.segment import QuoteSpan, Segmentation
 
 WORD_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’\-]*")
+CAPITAL_NEXT_RE = regex.compile(r"[ \u00a0]+\p{Lu}")
 TRIM = " \t\n\u00a0\"'`“”‘’„«»‹›"
 
 
@@ -44,6 +45,7 @@ class QuoteExtractor:
         self.max_scare_words = rules.max_scare_words
         self.term_cue = rules.pattern("term-cue")
         self.work_context = rules.pattern("work-context")
+        self.work_after = rules.pattern("work-after")
         self.title_case = rules.pattern("title-case")
         self.nickname = rules.pattern("nickname")
         self.partial_context = rules.pattern("partial-context")
@@ -86,9 +88,12 @@ class QuoteExtractor:
             return "scare", "empty quote"
         if self.term_cue.search(before):
             return "scare", "term or title introduced by a cue word"
-        if n_words <= 7 and self.title_case.match(content) and self.work_context.search(before):
-            return "scare", "title of a work"
-        if n_words <= 3 and self.nickname.search(before) and regex.match(r"[ \u00a0]+\p{Lu}", after):
+        if n_words <= 7 and self.title_case.match(content):
+            if self.work_context.search(before) or self.work_after.match(text, q.end, min(len(text), q.end + 30)):
+                return "scare", "title of a work"
+            if q.start <= para.start + 1 and q.end >= para.end - 1 and para.index > 0:
+                return "scare", "a heading in quotation marks"
+        if n_words <= 3 and self.nickname.search(before) and CAPITAL_NEXT_RE.match(after):
             return "scare", "nickname inside a name"
         if src is None and n_words <= self.max_scare_words:
             return "scare", "short quote with no attribution"
