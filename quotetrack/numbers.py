@@ -24,9 +24,13 @@ from typing import Any, Iterator
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.rules import RuleFile, StrictModel
+from quotetrack.rules import RuleFile, StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
+ANCHOR_LEXICONS = ("units", "tens", "scales", "multipliers", "counting_words", "multiplicative", "zero", "vague")
+NOT_ANCHORS = frozenset({"a", "an", "of"})  # words of those lexicons that occur outside number phrases
+LEAD_WORDS = frozenset({"between", "from", "anywhere", "a", "half"})  # words before an anchor in a range or multiple
+LEAD_CHARS = 40  # how far before an anchor a number phrase may start ("no fewer than", "anywhere from")
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
 
@@ -121,6 +125,12 @@ class NumberParser:
     def __init__(self, rules: NumberRules) -> None:
         self.rules = rules
         self.count_re = rules.compile("{COUNT}", ignore_case=True, key="runtime:count")
+        # Anchors: a digit or a word that only a number phrase can hold; COUNT is tried only at the
+        # anchor and the few word starts before it (qualifiers), which keeps the scan fast.
+        anchors = {w.lower() for name in ANCHOR_LEXICONS for e in rules.lexicons.get(name, []) for w in e.split()}
+        self.anchor_re = regex.compile(r"(?i)\d|\b(?:" + lexicon_alternation(anchors - NOT_ANCHORS) + r")\b")
+        leads = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)} | LEAD_WORDS
+        self.lead_re = regex.compile(r"(?i)\b(?:" + lexicon_alternation(leads) + r")\b")
         self.qualifier_re = rules.compile(r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier")
         self.zero_re = rules.compile(r"^(?:{ZERO})$", ignore_case=True, key="runtime:zero")
         self.counting_re = rules.compile(r"^(?:a\s+)?(?:{counting_words}|{multiplicative})(?:\s+of)?$",
@@ -144,12 +154,22 @@ class NumberParser:
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Count]:
         """Every count phrase in ``text[pos:endpos]``, left to right, with offsets into ``text``."""
         end = len(text) if endpos is None else endpos
-        for m in self.count_re.finditer(text, pos, end):
-            if m.end() == m.start():
+        done = pos  # text before this offset is already read
+        for anchor in self.anchor_re.finditer(text, pos, end):
+            a = anchor.start()
+            if a < done:
                 continue
-            count = self.parse(m.group(), m.start())
-            if count is not None:
-                yield count
+            lead = max(done, a - LEAD_CHARS)
+            starts = [w.start() for w in self.lead_re.finditer(text, lead, a)] + [a]
+            for start in starts:
+                m = self.count_re.match(text, start, end)
+                if m is None or m.end() <= a:
+                    continue
+                count = self.parse(m.group(), m.start())
+                if count is not None:
+                    done = m.end()
+                    yield count
+                    break
 
     def match_at(self, text: str, pos: int, endpos: int | None = None) -> Count | None:
         """The count phrase starting exactly at ``pos``, if any."""

@@ -192,3 +192,11 @@ def test_property_never_raises_offsets_hold(claims_of, text: str) -> None:
             assert c.low <= c.best
         if c.high is not None and c.best is not None:
             assert c.best <= c.high
+
+
+def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) -> None:
+    from quotetrack.segment import Span
+
+    for rule in ruleset.get("casualties.toml").patterns:
+        for example in rule.examples:
+            assert extractor.may_hold_claim(example, Span(0, len(example), 0)), (rule.id, example)

@@ -150,3 +150,13 @@ def test_property_never_raises_offsets_hold_interval_ordered(parser: NumberParse
             assert c.best <= c.high
         if c.low is not None and c.high is not None:
             assert c.low <= c.high
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + [" killed", " people", " at least ", " no fewer than ", " anywhere from "]),
+                max_size=30).map("".join))
+def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str) -> None:
+    """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every position."""
+    full = [(m.start(), m.group()) for m in parser.count_re.finditer(text) if m.group()
+            and parser.parse(m.group()) is not None]
+    assert [(c.start, c.text) for c in parser.finditer(text)] == full
