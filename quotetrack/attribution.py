@@ -38,6 +38,7 @@ MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
 ATTACHED_AFTER_RE = regex.compile(r"[\s,;:\-\u2013\u2014\u2015]*")
 LOWER_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])")
+FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
@@ -426,6 +427,9 @@ class Attributor:
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
                  lower_words: frozenset[str] = frozenset()) -> Mention | None:
+        if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.search(text, s, e) and \
+                text[s:e].split()[-1] not in self.lexicon.titles:
+            e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
         si = seg.sentence_index_at(s) or 0
         sent = seg.sentences[si] if seg.sentences else None
@@ -469,7 +473,7 @@ class Attributor:
         by_span = {(m.start, m.end): m for m in mentions}
         sources: list[Source | None] = []
         for f in frames:
-            m = by_span.get((f.subj_start, f.subj_end))
+            m = by_span.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end - 1))
             sources.append(self._source(text, f, m, by_span))
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)

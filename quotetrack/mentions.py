@@ -81,7 +81,7 @@ class NameLexicon:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
         tokens = [t for t in TOKEN_RE.findall(text)]
         while tokens and (tokens[0] in self.not_names or POSSESSIVE_RE.sub("", tokens[0].rstrip(".,")) in self.not_names
-                          or tokens[0] in ("the", "a", "an")
+                          or tokens[0][:1].islower()
                           or DESCRIPTOR_RE.match(tokens[0])):
             tokens.pop(0)
         if tokens:
