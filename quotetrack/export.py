@@ -24,6 +24,19 @@ FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
 LIST_SEPARATOR = " | "
 
 
+def _file_mode() -> int:
+    """Permissions for a finished table: 0666 less the process umask (temporary files are 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _finish(tmp: Path, target: Path) -> None:
+    """Give the temporary file ordinary permissions and move it into place."""
+    os.chmod(tmp, _file_mode())
+    os.replace(tmp, target)
+
+
 def _cell_for_csv(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
@@ -70,7 +83,7 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
 def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
     """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
     tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path))
-    os.replace(tmp, path)
+    _finish(tmp, path)
     return path
 
 
@@ -81,7 +94,7 @@ def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     try:
         if fmt == "parquet":
             os.close(fd)
-            _write_parquet(frame, Path(tmp_name))
+            write_parquet(frame, Path(tmp_name))
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
                 write_frame(frame, stream, fmt)
@@ -109,7 +122,8 @@ def _require_pyarrow() -> None:
         raise QuotetrackError("Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'") from None
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path, schema: Any = None) -> None:
+def write_parquet(frame: pd.DataFrame, path: Path, schema: Any = None) -> None:
+    """Write ``frame`` as one Parquet file (with ``schema``, a pyarrow schema, when given)."""
     _require_pyarrow()
     import pyarrow.parquet as pq
 
@@ -183,7 +197,7 @@ class TableWriter:
     def commit(self) -> Path:
         """Move the finished file into place."""
         self.close()
-        os.replace(self.tmp, self.target)
+        _finish(self.tmp, self.target)
         return self.target
 
     def abort(self) -> None:
@@ -215,7 +229,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "
             tmp.unlink(missing_ok=True)
         raise
     for tmp, target in written:
-        os.replace(tmp, target)
+        _finish(tmp, target)
     return [target for _, target in written]
 
 

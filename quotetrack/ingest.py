@@ -359,10 +359,12 @@ def parse_date(value: str) -> str | None:
 
 
 def parse_jsonl(lines: Iterable[str], source: str, stem: str, encoding: str,
-                options: IngestOptions) -> Iterator[Article | Issue]:
-    """One article per JSON line; a bad line is an issue naming its line number."""
+                options: IngestOptions, first_line: int = 1) -> Iterator[Article | Issue]:
+    """One article per JSON line; a bad line is an issue naming its line number.
+
+    ``first_line`` is the number of the first line given (a partition of a larger file)."""
     any_line = False
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         any_line = True
@@ -380,13 +382,14 @@ def parse_jsonl(lines: Iterable[str], source: str, stem: str, encoding: str,
             yield Issue(source=source, line=number, code="bad_json", fatal=True,
                         message=f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped")
             continue
-        yield from _record(record, source, number, f"{stem}-{number}", "jsonl", encoding, options)
+        yield from parse_record(record, source, number, f"{stem}-{number}", "jsonl", encoding, options)
     if not any_line:
         yield Issue(source=source, code="empty", message="empty file (no JSON lines)", fatal=True)
 
 
-def _record(record: Any, source: str, line: int, fallback_id: str, fmt: str, encoding: str,
-            options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_record(record: Any, source: str, line: int, fallback_id: str, fmt: str, encoding: str,
+                 options: IngestOptions) -> Iterator[Article | Issue]:
+    """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue."""
     if not isinstance(record, dict):
         yield Issue(source=source, line=line, code="bad_record", fatal=True,
                     message="not a JSON object; line skipped")
@@ -440,7 +443,7 @@ def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,
             yield Issue(source=source, line=line, code="ragged_row", fatal=True,
                         message=f"row has {len(row)} fields, header has {len(header)}; row skipped")
             continue
-        yield from _record(dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options)
+        yield from parse_record(dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options)
 
 
 def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:

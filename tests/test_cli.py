@@ -37,6 +37,7 @@ def test_run_on_seeds_writes_every_table_with_headers(tmp_path: Path) -> None:
     assert rows[1]["text"] == (SEEDS / "001_41ce0450144724b7.txt").read_text(encoding="utf-8")
     assert "2 documents: 2 processed, 0 failed" in result.stderr
     assert not list(out.glob(".*.tmp"))
+    assert all((p.stat().st_mode & 0o644) == 0o644 for p in out.iterdir())
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet"])
@@ -76,8 +77,8 @@ def test_claims_to_file(tmp_path: Path) -> None:
         assert next(csv.reader(fh)) == list(columns("claims"))
 
 
-def test_missing_input_is_a_handled_error() -> None:
-    result = invoke("run", "does/not/exist.txt", "--out", "unused")
+def test_missing_input_is_a_handled_error(tmp_path: Path) -> None:
+    result = invoke("run", "does/not/exist.txt", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: does/not/exist.txt: no such file or directory",

@@ -86,7 +86,7 @@ def test_scope_mismatch_is_not_a_conflict(ruleset) -> None:
               best=17001, count_text="more than 17,000", victims="people", victim_class="people"),
         claim(2, claimant="the Syrian government", measure="cumulative", qualifier="more_than", value=None, low=4001,
               high=None, best=4001, count_text="more than 4,000", victims="members of the security forces",
-              victim_class="security_forces"),
+              victim_class="security forces"),
     ], ruleset=ruleset)
     assert kinds(result) == ["scope_mismatch"]
     assert "different victims, not a conflict" in result.disagreements[0].explanation

@@ -49,15 +49,21 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
-    """Victim class -> its parent class, from the claims rules' victim taxonomy (empty if none)."""
+    """Victim class -> its parent class, from the victim taxonomy of the claims rules."""
     victims = ruleset.files.get("victims.toml")
-    taxonomy = getattr(victims, "classes", None) or {}
-    parents: dict[str, str] = {}
-    for name, spec in taxonomy.items():
-        parent = getattr(spec, "parent", None) if not isinstance(spec, dict) else spec.get("parent")
-        if parent:
-            parents[name] = parent
-    return parents
+    taxonomy: Any = getattr(victims, "classes", None) or {}
+    specs = taxonomy.items() if isinstance(taxonomy, dict) else ((getattr(c, "name", None), c) for c in taxonomy)
+    return {name: spec.parent for name, spec in specs if name and getattr(spec, "parent", None)}
+
+
+@dataclass
+class CompactDocument:
+    """One document as the comparison needs it."""
+
+    digest: Digest
+    place_relations: list[tuple[str, str]]
+    quotes: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
 
 
 QUOTE_FIELDS = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
@@ -83,10 +89,21 @@ class Comparer:
     def add(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
             claims: Iterable[dict[str, Any]]) -> None:
         """Take in one document's text, quote rows and claim rows."""
-        self.digests.append(digest(doc_id, outlet, text))
-        self.places.learn(text)
-        self.quotes.extend({k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare")
-        self.claims.extend(claims)
+        self.add_compact(self.compact(doc_id, outlet, text, quotes, claims))
+
+    def compact(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
+                claims: Iterable[dict[str, Any]]) -> "CompactDocument":
+        """What the comparison keeps of one document (computable in a worker process)."""
+        return CompactDocument(digest(doc_id, outlet, text), self.places.relations_in(text),
+                               [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
+                               list(claims))
+
+    def add_compact(self, doc: "CompactDocument") -> None:
+        """Take in one document already reduced by ``compact``."""
+        self.digests.append(doc.digest)
+        self.places.add_relations(doc.place_relations)
+        self.quotes.extend(doc.quotes)
+        self.claims.extend(doc.claims)
 
     def finish(self) -> Comparison:
         """Match quotes, find syndicated copies, group claims and flag disagreements."""

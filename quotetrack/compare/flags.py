@@ -20,6 +20,7 @@ between syndicated copies of one wire story is reported once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -187,7 +188,7 @@ class Flagger:
     def groups(self, groups: list[tuple[str, Group]]) -> None:
         """Check every pair inside every group."""
         for group_id, g in groups:
-            members = sorted(g.members, key=lambda m: (m.date or m.row.get("published") or "", m.index))
+            members = sorted(g.members, key=lambda m: (m.date or dt.date.min, m.index))
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
                     if a.row["doc_id"] == b.row["doc_id"] and a.row.get("evidence") == b.row.get("evidence") \

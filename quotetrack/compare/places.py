@@ -37,12 +37,25 @@ class PlaceIndex:
         if c and p and c != p and c not in self.ancestors(p):
             self.parent.setdefault(c, p)
 
-    def learn(self, text: str) -> None:
-        """Add the nesting relations that ``text`` states."""
+    def relations_in(self, text: str) -> list[tuple[str, str]]:
+        """The (child, parent) place names that ``text`` states, as written."""
+        found = []
         for pattern in self.patterns:
             for m in pattern.finditer(text):
                 groups = m.groupdict()
-                self._add(groups.get("child"), groups.get("parent") or groups.get("parent2"))
+                parent = groups.get("parent") or groups.get("parent2")
+                if groups.get("child") and parent:
+                    found.append((groups["child"], parent))
+        return found
+
+    def add_relations(self, relations: Iterable[tuple[str, str]]) -> None:
+        """Add (child, parent) relations found elsewhere (e.g. by a worker process)."""
+        for child, parent in relations:
+            self._add(child, parent)
+
+    def learn(self, text: str) -> None:
+        """Add the nesting relations that ``text`` states."""
+        self.add_relations(self.relations_in(text))
 
     def key(self, location: str | None) -> str | None:
         """The comparable name of a location phrase (None when it names no place)."""
