@@ -22,6 +22,7 @@ of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -230,6 +231,7 @@ class Attributor:
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
         self.ambiguous = verbs.lexicon_set("ambiguous")
+        self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
         self.determiners = frozenset("the a an this these those his her their its one two three several some many "
                                      "other another most top senior former".split())
@@ -472,9 +474,17 @@ class Attributor:
         mentions = self.mentions(text, seg, inside, frames)
         by_span = {(m.start, m.end): m for m in mentions}
         sources: list[Source | None] = []
+        reporters: dict[str, str] = {}  # speaker -> who last reported them ("R quoted S as saying")
         for f in frames:
             m = by_span.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end - 1))
-            sources.append(self._source(text, f, m, by_span))
+            src = self._source(text, f, m, by_span)
+            if src is not None and src.reported_by:
+                reporters[src.name] = src.reported_by
+            elif src is not None and src.cue and src.cue.lower() in self.quoted_as and src.name in reporters:
+                # "Fares was quoted as having said": quoted by whoever the article said quoted him
+                src = dataclasses.replace(src, reported_by=reporters[src.name],
+                                          resolution=f"{src.resolution}; reported_by from the earlier chain")
+            sources.append(src)
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
 

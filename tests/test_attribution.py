@@ -71,3 +71,110 @@ def test_source_carries_cue_offsets_and_rule(attributor, ruleset):
     assert text[src.cue_start:src.cue_end] == "said"
     assert src.source_type == "anonymous"
     assert src.rule_id == "subject-cue"
+
+
+def quote_source(attributor, ruleset, text: str, fragment: str):
+    ctx = context(attributor, ruleset, text)
+    for q in ctx.seg.quotes:
+        if fragment in text[q.start:q.end]:
+            return ctx.quote_sources[q.index]
+    raise AssertionError(f"no quote holds {fragment!r}")
+
+
+RESOLUTION = [
+    # (text, quote fragment, expected name, resolution prefix)
+    ('Prime Minister Ahmed Karim spoke on Monday. "We are ready," Karim said.', "ready", "Ahmed Karim", "surname"),
+    ('Ahmed Karim spoke on Monday. "We are ready," Mr. Karim said.', "ready", "Ahmed Karim", "surname"),
+    ('Ahmed Karim met Susan Clark in Rome. "We are ready," she said.', "ready", "Susan Clark", "pronoun"),
+    ('Susan Clark met Ahmed Karim in Rome. "We are ready," he said.', "ready", "Ahmed Karim", "pronoun"),
+    ('The Red Cross opened a clinic on Monday. "We need more staff," it said.', "staff", "Red Cross", "pronoun"),
+    ('Human Rights Watch issued a report. "The abuses are systematic," the group said.', "abuses",
+     "Human Rights Watch", "nominal"),
+    ("Syria's Foreign Ministry issued a note. \"He is a traitor,\" the ministry said.", "traitor",
+     "Syria's Foreign Ministry", "nominal"),
+    ('Senator Mary Jones took the stage. "We will win," the senator said.', "win", "Mary Jones", "nominal"),
+    ('"We will win," the minister of finance, Ahmed Karim, said.', "win", "Ahmed Karim", "apposition"),
+]
+
+
+@pytest.mark.parametrize("text,fragment,name,how", RESOLUTION)
+def test_resolution_rules(attributor, ruleset, text, fragment, name, how):
+    src = quote_source(attributor, ruleset, text, fragment)
+    assert src is not None and src.name == name
+    assert src.resolution.split("<-")[0].split(" ")[0].startswith(how)
+
+
+FRAME_RULES = [
+    ('"We are ready," said Jane Doe, the agency\'s director.', "ready", "cue-subject"),
+    ('"We are ready," Jane Doe said.', "ready", "subject-cue"),
+    ('According to the agency, "the plan is ready."', "plan", "according-to"),
+    ('Jane Doe left the room, saying "we are ready."', "ready", "participle"),
+    ('The video shows Jane Doe saying, "We are ready."', "ready", "name-participle"),
+    ('Jane Doe summed it up: "We are ready."', "ready", "colon-lead"),
+    ('"We are ready." ― Jane Doe', "ready", "dash-trailing"),
+    ('"DOE: We are ready."', "ready", "transcript-label"),
+    ('Reuters quoted Jane Doe as saying the plan was ready. "It is," she added.', "It is", "subject-cue"),
+]
+
+
+@pytest.mark.parametrize("text,fragment,rule", FRAME_RULES)
+def test_each_frame_rule_fires(attributor, ruleset, text, fragment, rule):
+    src = quote_source(attributor, ruleset, text, fragment)
+    assert src is not None and src.rule_id == rule
+
+
+NO_FRAME = [
+    # a quote whose sentence has no attribution frame must not get a speaker
+    'Syria\'s state news agency carried the "report" on Thursday.',
+    'Jane Doe thinks the plan is "a long shot at best for everyone."',  # mental verb, not speech
+    'The "statement reported by the agency" was brief.',
+    '"He said nothing about the plan to anyone in the room."',  # the cue is inside the quote
+]
+
+
+@pytest.mark.parametrize("text", NO_FRAME)
+def test_no_frame_no_speaker(attributor, ruleset, text):
+    ctx = context(attributor, ruleset, text)
+    assert ctx.seg.quotes and all(s is None for s in ctx.quote_sources)
+
+
+def test_a_place_is_not_a_pronoun_antecedent(attributor, ruleset):
+    text = 'Ahmed Karim flew to Paris on Monday. In Paris, "we made progress," he said.'
+    assert quote_source(attributor, ruleset, text, "progress").name == "Ahmed Karim"
+
+
+def test_a_country_as_speaker_is_an_organisation(attributor, ruleset):
+    text = 'Japan said the test was "an outrage that threatens the whole region and beyond."'
+    src = quote_source(attributor, ruleset, text, "outrage")
+    assert src.name == "Japan" and src.source_type == "organisation"
+
+
+def test_a_common_word_opening_a_sentence_is_not_a_name(attributor, ruleset):
+    text = ('Economic sanctions are like weapons. Ahmed Karim disagreed. "They work," he said.')
+    assert quote_source(attributor, ruleset, text, "They work").name == "Ahmed Karim"
+
+
+def test_names_split_into_role_and_name(attributor):
+    lex = attributor.lexicon
+    assert lex.type_name("French Foreign Minister Laurent Fabius") == (
+        "person", "Laurent Fabius", "French Foreign Minister", "m")
+    assert lex.type_name("Brig. Gen. Ahmed Karim")[1:3] == ("Ahmed Karim", "Brig. Gen.")
+    assert lex.type_name("Syria's Foreign Ministry")[:2] == ("organisation", "Syria's Foreign Ministry")
+    assert lex.type_name("Mr. King")[:3] == ("person", "King", "Mr.")
+    assert lex.type_name("New Jersey")[0] == "place"
+    assert lex.type_name("Syrians")[0] == "anonymous"
+
+
+@pytest.mark.parametrize("entries", [["say", "says", "said", "saying"], ["went on", "go", "going"], ["a", "ab", "abc"]])
+def test_trie_alternation_matches_exactly_the_entries(entries):
+    import regex
+
+    from quotetrack.attribution import trie_alternation
+    from quotetrack.rules import lexicon_alternation
+
+    trie = regex.compile(f"(?:{trie_alternation(entries)})")
+    plain = regex.compile(f"(?:{lexicon_alternation(entries)})")
+    for word in entries + ["sa", "sayings", "went  on", "wen", "abcd", ""]:
+        assert bool(trie.fullmatch(word)) == bool(plain.fullmatch(word)), word
+        m1, m2 = trie.match(word), plain.match(word)
+        assert (m1 and m1.group()) == (m2 and m2.group()), word

@@ -68,6 +68,7 @@ def test_reported_chain_names_speaker_and_reporter(extract):
             'can work.\n\n"There is no way out," Karim was quoted as having said.')
     q = only(extract(text), "no way out")
     assert q.speaker == "Ahmed Karim"
+    assert q.reported_by == "Associated Press"
     assert q.speaker_mention == "Karim"
     assert q.resolution.startswith("surname")
 
@@ -137,6 +138,8 @@ def test_seed_000_quotes(extract):
     quotes = extract(text, "000")
     fares = [q for q in quotes if "roadmap" in q.text or "pushed from power" in q.text or "honor" in q.text]
     assert len(fares) == 3 and all(q.speaker == "Nawaf Fares" for q in fares)
+    chain = [q for q in fares if "roadmap" in q.text or "pushed from power" in q.text]
+    assert all(q.reported_by == "Associated Press" for q in chain)  # "The Associated Press quoted Nawaf Fares"
     ministry = [q for q in quotes if "relieved" in q.text or "accountability" in q.text]
     assert len(ministry) == 2
     assert all(q.speaker == "Syria's Foreign Ministry" and q.kind == "partial" for q in ministry)
