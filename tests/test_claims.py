@@ -73,6 +73,30 @@ POSITIVE = {
     "The shelling caused dozens of casualties.": [("casualties", "vague", 24, None)],
     "The quake killed tens of thousands of people in Bam.": [("killed", "vague", 20000, None)],
     "Police made 46 arrests.": [("arrested", "exact", 46, None)],
+    # general news constructions (made-up sentences, not from the eval data)
+    "The attack left at least 25 people dead and more than 60 wounded.":
+        [("killed", "at_least", 25, None), ("injured", "more_than", 60, None)],
+    "At least 30 people have been killed and dozens injured in clashes.":
+        [("killed", "at_least", 30, None), ("injured", "vague", 24, None)],
+    "Rescuers pulled 14 bodies from the rubble.": [("killed", "exact", 14, None)],
+    "Three soldiers were among the dead.": [("killed", "exact", 3, None)],
+    "The toll stands at 45.": [("killed", "exact", 45, None)],
+    "The number of dead rose to 80.": [("killed", "exact", 80, None)],
+    "Gunmen kidnapped 20 schoolgirls.": [("kidnapped", "exact", 20, None)],
+    "At least 40 people are feared dead.": [("killed", "at_least", 40, None)],
+    "About 40 people were rescued and 12 remain missing.": [("missing", "exact", 12, None)],
+    "Israeli strikes killed 12 Palestinians.": [("killed", "exact", 12, None)],
+    "12 dead, 40 injured in train crash": [("killed", "exact", 12, None), ("injured", "exact", 40, None)],
+    "The quake injured at least 300 and left 20,000 homeless.":
+        [("injured", "at_least", 300, None), ("displaced", "exact", 20000, None)],
+    "Officials reported 16 deaths.": [("killed", "exact", 16, None)],
+    "Fighting has displaced more than 1.5 million people since 2011.": [("displaced", "more_than", 1500000, None)],
+    "Up to 55,000 people may have died.": [("killed", "at_most", 55000, None)],
+    "Between 40 and 50 people were taken hostage.": [("kidnapped", "range", 40, 50)],
+    "The bombing killed at least 18 and wounded scores.": [("killed", "at_least", 18, None), ("injured", "vague", 40, None)],
+    "Seventeen migrants drowned.": [("killed", "exact", 17, None)],
+    "Security forces shot dead three demonstrators.": [("killed", "exact", 3, None)],
+    "Fourteen people were hospitalised.": [("injured", "exact", 14, None)],
 }
 
 
@@ -98,6 +122,16 @@ NEGATIVE = [
     "He intended to kill one other person.",  # a plan
     "Two officers fatally shot the teenager.",  # the count is the agent
     "The meeting was held on March 12, 2011.",  # date
+    "Two leaders held talks on Monday.",  # 'held' with an object is not an arrest
+    "The company employs 500 people.",
+    "He served 12 years in prison.",
+    "About 300 people attended the funeral.",
+    "Three people were rescued.",  # rescue is not displacement (ecb notes)
+    "The 9-year-old boy was killed.",
+    "The law was passed in 1998 and killed 3 bills.",  # the number counts bills
+    "He scored 12 points.",
+    "The museum attracted 10,000 visitors.",
+    "The toll bridge reopened at 5.",
 ]
 
 
