@@ -362,13 +362,13 @@ class Attributor:
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
+        if between.lstrip().startswith(("'s", "’s")) and subject.lower() not in ("he", "she", "it"):
+            return False  # "Trump's tweet", "Syria's state news agency": a possessive, not "Trump has"
         if LETTER_RE.search(between.replace(",", "")) and not between.strip().startswith(","):
             return True  # an auxiliary or adverb in between: "has claimed", "also claims"
         words = subject.split()
         if subject.lower() in ("he", "she", "they", "it", "i", "we"):
             return True
-        if between.lstrip().startswith(("'s", "’s")):
-            return False  # "Trump's tweet": a possessive, not "Trump has"
         if words[-1].endswith(("'s", "’s", "'", "’")):
             return False  # "Syria's state news agency"
         low = subject[0].lower() + subject[1:]
