@@ -132,6 +132,8 @@ NEGATIVE = [
     "He scored 12 points.",
     "The museum attracted 10,000 visitors.",
     "The toll bridge reopened at 5.",
+    "He was the one death row inmate whose sentence was commuted.",  # 'death' modifies 'row'
+    "The Feb. 13 death of the justice left the court split.",  # a date
 ]
 
 
