@@ -167,10 +167,13 @@ class Resolver:
         self.resolved: list[Mention] = []  # in document order
         self._starts: list[int] = []
         self.surnames: dict[str, Mention] = {}
+        self.genders: dict[str, str] = {}  # name -> gender learnt from titles and resolved pronouns
 
     def add(self, mention: Mention) -> Mention:
         """Resolve ``mention`` against what came before it and remember it."""
         resolved = self.resolve(mention)
+        if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
+            self.genders.setdefault(resolved.name, resolved.gender)
         i = bisect.bisect_right(self._starts, resolved.start)
         self._starts.insert(i, resolved.start)
         self.resolved.insert(i, resolved)
@@ -234,7 +237,8 @@ class Resolver:
                 return False
             if e.kind == "nominal" and e.antecedent is None and wanted == ("person",):
                 return False  # "a doctor": a name is a better antecedent for "she"
-            if gender and e.gender and e.gender != gender:
+            known = e.gender or self.genders.get(e.name)
+            if gender and known and known != gender:
                 return False
             if wanted == ("person",) and e.plural:
                 return False
