@@ -70,6 +70,12 @@ def read_inputs(inputs: Iterable[str | Path], options: IngestOptions | None = No
             yield from _dedupe(read_stdin(options), ids)
             continue
         path = Path(item)
+        if path.name.endswith(SIDECAR_SUFFIX):  # metadata, read with its article (a glob names both)
+            stem = path.name[: -len(SIDECAR_SUFFIX)]
+            if not any(path.with_name(stem + suffix).exists() for suffix in TEXT_SUFFIXES | HTML_SUFFIXES):
+                yield Issue(source=str(path), severity="info", code="orphan_sidecar",
+                            message="metadata sidecar without its article (NAME.txt or NAME.html); skipped")
+            continue
         if path.is_dir():
             yield from _dedupe(read_folder(path, options), ids)
         elif path.exists() or path.is_symlink():

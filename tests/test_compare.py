@@ -11,12 +11,14 @@ from quotetrack.compare.quote_matching import word_diff
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.normalise import to_frame
 
+STORY = "The toll from the attack on the market in Rastan, reported by state media, climbed after Mayor Adnan Haddad spoke."
 TEXT_001 = ("The activist group also said government shelling killed six people in what appeared to be "
             "a new offensive on the village of Treemseh, northwest of Hama.")
 
 
 def claim(n: int, doc: str = "d1", outlet: str | None = "Outlet A", **fields: Any) -> Claim:
     base: dict[str, Any] = dict(doc_id=doc, outlet=outlet, claim_id=f"{doc}:c{n}", start=n * 10, end=n * 10 + 5,
+                                sentence_start=n * 10,
                                 count_text="6", evidence="killed six", sentence="", category="killed",
                                 qualifier="exact", value=6, low=6, high=6, best=6, measure="incident",
                                 event_date="2012-07-12", published="2012-07-12", main_event=True)
@@ -97,7 +99,7 @@ def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
         claim(1, doc="morning", claimant="state media", value=10, event_date="2012-07-12", published="2012-07-12"),
         claim(2, doc="evening", claimant="state media", value=35, event_date="2012-07-13", published="2012-07-13",
               update_cue="rose to"),
-    ], ruleset=ruleset)
+    ], texts={"morning": STORY, "evening": STORY}, ruleset=ruleset)
     (d,) = result.disagreements
     assert d.kind == "update" and d.severity == "info"
     assert d.explanation == "state media raised its figure from 10 killed to 35 killed (2012-07-12 and 2012-07-13): an update, not a conflict."
@@ -107,8 +109,15 @@ def test_revision_down(ruleset) -> None:
     result = run([
         claim(1, doc="a", claimant="the health ministry", value=40, published="2012-07-12", event_date="2012-07-12"),
         claim(2, doc="b", claimant="the health ministry", value=31, published="2012-07-13", event_date="2012-07-13"),
-    ], ruleset=ruleset)
+    ], texts={"a": STORY, "b": STORY}, ruleset=ruleset)
     assert kinds(result) == ["revision_down"]
+
+
+def test_articles_without_shared_names_are_different_stories(ruleset) -> None:
+    result = run([claim(1, doc="a", claimant="police", value=3), claim(2, doc="b", claimant="officials", value=30)],
+                 texts={"a": STORY, "b": "A fire at the depot near Leeds was put out by crews from Bradford on Monday."},
+                 ruleset=ruleset)
+    assert result.disagreements == [] and len(result.event_groups) == 2
 
 
 def test_same_claimant_inconsistent_in_one_article(ruleset) -> None:

@@ -172,3 +172,12 @@ def test_decode_guesses_cp1252_and_says_so() -> None:
     text, encoding, problem = decode(raw)
     assert text is not None and "\u201cwe will not leave\u201d" in text
     assert problem is not None and "guessed" in problem
+
+
+def test_sidecar_named_on_the_command_line_is_not_an_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"outlet": "AP"}', encoding="utf-8")
+    (tmp_path / "lonely.meta.json").write_text("{}", encoding="utf-8")
+    arts, issues = split(read_inputs([tmp_path / "a.meta.json", tmp_path / "a.txt", tmp_path / "lonely.meta.json"]))
+    assert [(a.doc_id, a.outlet) for a in arts] == [("a", "AP")]
+    assert [(i.code, i.severity) for i in issues] == [("orphan_sidecar", "info")]

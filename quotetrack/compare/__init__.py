@@ -12,7 +12,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, group_claims, summarise
+from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of
+from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, compatible_pairs, group_claims, summarise
 from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteMatchOptions, match_quotes
@@ -30,6 +31,7 @@ class CompareOptions:
     syndication: SyndicationOptions = field(default_factory=SyndicationOptions)
     grouping: GroupingOptions = field(default_factory=GroupingOptions)
     flags: FlagOptions = field(default_factory=FlagOptions)
+    anchors: AnchorOptions = field(default_factory=AnchorOptions)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class CompactDocument:
     """One document as the comparison needs it."""
 
     digest: Digest
+    anchors: frozenset[str]
     place_relations: list[tuple[str, str]]
     quotes: list[dict[str, Any]]
     claims: list[dict[str, Any]]
@@ -83,6 +86,8 @@ class Comparer:
         self.rules: CompareRules = self.ruleset.get("compare.toml")
         self.places = PlaceIndex(self.rules)
         self.digests: list[Digest] = []
+        self.anchors: dict[str, frozenset[str]] = {}
+        self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
         self.quotes: list[dict[str, Any]] = []
         self.claims: list[dict[str, Any]] = []
 
@@ -94,13 +99,15 @@ class Comparer:
     def compact(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
                 claims: Iterable[dict[str, Any]]) -> "CompactDocument":
         """What the comparison keeps of one document (computable in a worker process)."""
-        return CompactDocument(digest(doc_id, outlet, text), self.places.relations_in(text),
+        return CompactDocument(digest(doc_id, outlet, text), anchors_of(text, self.anchor_stopwords),
+                               self.places.relations_in(text),
                                [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
                                list(claims))
 
     def add_compact(self, doc: "CompactDocument") -> None:
         """Take in one document already reduced by ``compact``."""
         self.digests.append(doc.digest)
+        self.anchors[doc.digest.doc_id] = doc.anchors
         self.places.add_relations(doc.place_relations)
         self.quotes.extend(doc.quotes)
         self.claims.extend(doc.claims)
@@ -110,13 +117,16 @@ class Comparer:
         pairs = article_pairs(self.digests, self.options.syndication)
         syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
         matches = match_quotes(self.quotes, syndicated, self.options.quotes)
-        facts = claim_facts(self.claims, self.places, EventTyper(self.rules))
-        groups = group_claims(facts, self.places, self.options.grouping)
-        named = [(f"g{n}", g) for n, g in enumerate(groups, start=1)]
+        typer = EventTyper(self.rules)
+        facts = claim_facts(self.claims, self.places, typer)
+        stories = StoryIndex(self.anchors, self.options.anchors)
+        claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
+        named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
+        group_of = {m.index: gid for gid, g in named for m in g.members}
         flagger = Flagger(self.rules.explanations, self.places, victim_parents(self.ruleset), syndicated,
                           self.options.flags)
-        flagger.groups(named)
-        flagger.aggregates(facts, {m.index: gid for gid, g in named for m in g.members})
+        flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
+        flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
         return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
                           disagreements=flagger.rows, article_pairs=pairs)

@@ -1,16 +1,21 @@
 """Same-event grouping of claims, blocked so that the work stays near-linear.
 
-Claims are blocked by (category, measure, main_event); inside a block they are taken in date
-order and each joins the first open group whose members are all compatible with it:
+Claims are blocked by (category, measure, main_event); inside a block, only claims within the
+date window of each other are compared (a sliding window over the claims in date order), so the
+quadratic work stays inside small candidate sets. Two claims can be about one event when:
 
 * date: within ``window_days`` for incidents, the same day for daily aggregates, any date for
   cumulative tolls;
-* place: equal, nested or unknown (never two different places);
-* event type: the types named in the two sentences share a family (shelling ~ attack), or one
-  sentence names none.
+* place: equal, nested or unknown (never two different places); claims of two articles with no
+  place relation also need the articles to share distinctive names (``anchors``: see
+  ``quotetrack.compare.anchors``), positive evidence that they tell one story;
+* event type: the types named around the two figures are the same, or one is a generic type of
+  the same family ("attack", "massacre"), or one names none;
+* they are not two figures of one sentence (a sentence listing two tolls counts two things).
 
-A group records the ``match_keys`` that joined it and a UCDP-style low / best / high summary of
-what its sources say (never presented as the truth).
+Every compatible pair is kept (the disagreement checks run on them) and the event groups are the
+connected components of those pairs; a group records the ``match_keys`` that joined it and a
+UCDP-style low / best / high summary of what its sources say (never presented as the truth).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import regex
 
@@ -92,7 +97,7 @@ def claimant_key(name: str | None) -> frozenset[str]:
 
 
 class EventTyper:
-    """Finds the event types named in a sentence with one compiled alternation."""
+    """Finds the event types named in a phrase with one compiled alternation."""
 
     def __init__(self, rules: CompareRules) -> None:
         self.type_of: dict[str, str] = {}
@@ -100,22 +105,37 @@ class EventTyper:
             for w in ws:
                 self.type_of.setdefault(" ".join(w.lower().split()), etype)
         self.family_of = {t: fam for fam, members in rules.event_families.items() for t in members}
+        self.generic = frozenset(rules.generic_event_types)
         self.pattern = regex.compile(r"\b(?:" + lexicon_alternation(self.type_of) + r")\b", regex.IGNORECASE)
 
-    def types(self, sentence: str) -> frozenset[str]:
-        """Event types named in ``sentence``."""
-        return frozenset(self.type_of[" ".join(m.group().lower().split())] for m in self.pattern.finditer(sentence or ""))
+    def types(self, phrase: str) -> frozenset[str]:
+        """Event types named in ``phrase``."""
+        return frozenset(self.type_of[" ".join(m.group().lower().split())] for m in self.pattern.finditer(phrase or ""))
 
     def families(self, types: frozenset[str]) -> frozenset[str]:
         """The families of ``types`` (a type without a family is its own family)."""
         return frozenset(self.family_of.get(t, t) for t in types)
 
+    def compatible(self, a: frozenset[str], b: frozenset[str]) -> bool:
+        """Whether two sets of event types can describe one event."""
+        if not a or not b or a & b:
+            return True
+        generic_a, generic_b = a & self.generic, b & self.generic
+        return bool((generic_a and self.families(generic_a) & self.families(b))
+                    or (generic_b and self.families(generic_b) & self.families(a)))
+
 
 def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper) -> list[ClaimFacts]:
-    """ClaimFacts for every claim row."""
+    """ClaimFacts for every claim row (event types from the figure's phrase, else its sentence
+    when the sentence holds no other figure of the same category)."""
+    per_sentence: dict[tuple[Any, Any, Any], int] = defaultdict(int)
+    for row in rows:
+        per_sentence[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))] += 1
     facts = []
     for i, row in enumerate(rows):
-        types = typer.types(row.get("sentence") or row.get("evidence") or "")
+        types = typer.types(row.get("evidence") or "")
+        if not types and per_sentence[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))] == 1:
+            types = typer.types(row.get("sentence") or "")
         best = row.get("best")
         facts.append(ClaimFacts(
             row=row, index=i, measure=normalise_measure(row.get("measure")),
@@ -126,8 +146,15 @@ def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventType
     return facts
 
 
-def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, options: GroupingOptions) -> list[str] | None:
-    """The match keys joining ``c`` to ``m``, or None when they cannot be one event."""
+StoryMatch = Callable[[str, str], "list[str] | None"]
+
+
+def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, typer: EventTyper,
+                options: GroupingOptions, story: StoryMatch | None = None) -> list[str] | None:
+    """The match keys joining ``c`` and ``m``, or None when they cannot be one event."""
+    same_doc = c.row.get("doc_id") == m.row.get("doc_id")
+    if same_doc and c.row.get("sentence_start") is not None and c.row.get("sentence_start") == m.row.get("sentence_start"):
+        return None  # two figures of one sentence count two things
     keys = []
     if c.measure != "cumulative" and c.date and m.date:
         gap = abs((c.date - m.date).days)
@@ -138,48 +165,77 @@ def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, options: Group
     relation = places.relation(c.place, m.place)
     if relation == "disjoint":
         return None
+    if not same_doc and relation not in ("equal", "nested"):
+        # two articles need positive evidence that they tell one story: shared distinctive names
+        anchors = story(str(c.row.get("doc_id")), str(m.row.get("doc_id"))) if story else None
+        if not anchors:
+            return None
+        keys.append("anchor:" + ",".join(anchors[:3]))
     if relation == "equal":
         keys.append(f"place:equal:{c.place}")
     elif relation == "nested":
         inner, outer = places.outer(c.place or "", m.place or "")
         keys.append(f"place:nested:{inner}<{outer}")
-    if c.families and m.families:
-        shared = c.families & m.families
-        if not shared:
-            return None
-        keys.append("type:" + "+".join(sorted(c.types & m.types or shared)))
+    if not typer.compatible(c.types, m.types):
+        return None
+    if c.types and m.types:
+        keys.append("type:" + "+".join(sorted(c.types | m.types)))
     return keys
 
 
-def group_claims(facts: list[ClaimFacts], places: PlaceIndex, options: GroupingOptions | None = None
-                 ) -> list[Group]:
-    """Event groups (each claim in exactly one), in order of their first claim."""
+@dataclass(frozen=True)
+class Pair:
+    """Two claims that can be about one event, and why."""
+
+    a: int
+    b: int
+    keys: tuple[str, ...]
+
+
+def compatible_pairs(facts: list[ClaimFacts], places: PlaceIndex, typer: EventTyper,
+                     options: GroupingOptions | None = None, story: StoryMatch | None = None) -> list[Pair]:
+    """Every pair of claims that can be about one event, compared only inside blocks and windows."""
     options = options or GroupingOptions()
     blocks: dict[tuple[str, str, bool], list[ClaimFacts]] = defaultdict(list)
     for f in facts:
         blocks[(str(f.row.get("category")), f.measure, bool(f.row.get("main_event", True)))].append(f)
-    groups: list[Group] = []
-    for (category, measure, main), members in blocks.items():
-        open_groups: list[Group] = []
-        for f in sorted(members, key=lambda x: (x.date or dt.date.min, x.index)):
-            joined = False
-            for g in open_groups:
-                keys_per_member = [_compatible(f, m, places, options) for m in g.members]
-                if all(k is not None for k in keys_per_member):
-                    g.members.append(f)
-                    for ks in keys_per_member:
-                        g.keys.update(ks or [])
-                    joined = True
-                    break
-            if not joined:
-                g = Group([f], {f"category:{category}", f"measure:{measure}"} | ({"main_event:false"} if not main else set()))
-                open_groups.append(g)
-                groups.append(g)
-            if measure != "cumulative" and f.date:  # close groups that fell out of the window
-                open_groups = [g for g in open_groups if any(m.date is None or (f.date - m.date).days <= options.window_days
-                                                             for m in g.members)]
-    groups.sort(key=lambda g: min(m.index for m in g.members))
-    return groups
+    pairs: list[Pair] = []
+    for (_category, measure, _main), members in blocks.items():
+        dated = sorted(members, key=lambda x: (x.date or dt.date.min, x.index))
+        for i, c in enumerate(dated):
+            for m in dated[i + 1:]:
+                if measure != "cumulative" and c.date and m.date and (m.date - c.date).days > options.window_days:
+                    break  # sorted by date: nothing further is in the window
+                keys = _compatible(c, m, places, typer, options, story)
+                if keys is not None:
+                    a, b = sorted((c.index, m.index))
+                    pairs.append(Pair(a, b, tuple(keys)))
+    pairs.sort(key=lambda p: (p.a, p.b))
+    return pairs
+
+
+def group_claims(facts: list[ClaimFacts], pairs: list[Pair]) -> list[Group]:
+    """Event groups: the connected components of the compatible pairs (each claim in one group)."""
+    parent = list(range(len(facts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for p in pairs:
+        ra, rb = root(p.a), root(p.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, Group] = {}
+    for f in facts:
+        g = groups.setdefault(root(f.index), Group(keys={f"category:{f.row.get('category')}", f"measure:{f.measure}"}
+                                                    | ({"main_event:false"} if not f.row.get("main_event", True) else set())))
+        g.members.append(f)
+    for p in pairs:
+        groups[root(p.a)].keys.update(p.keys)
+    return sorted(groups.values(), key=lambda g: min(m.index for m in g.members))
 
 
 def summarise(group_id: str, g: Group) -> EventGroup:

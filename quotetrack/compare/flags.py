@@ -4,7 +4,7 @@ Inside an event group every pair of claims is checked in this order (the first t
 
 1. different victim classes: ``part_exceeds_whole`` when one class lies inside the other and its
    lower bound exceeds the whole's upper bound, else ``scope_mismatch`` (different victims, not a
-   conflict); unrelated classes are not compared;
+   conflict) when the figures would otherwise disagree; unrelated classes are not compared;
 2. the same claimant: ``update`` / ``revision_down`` when the later report (a later date, or an
    update cue such as "rose to") has a higher / lower figure, else ``same_claimant_inconsistent``;
 3. nested places: ``part_exceeds_whole`` when the inner place's lower bound exceeds the outer's
@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from quotetrack.compare.events import ClaimFacts, Group
+from quotetrack.compare.events import ClaimFacts, Pair
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
@@ -150,11 +150,13 @@ class Flagger:
         if va and vb and va != vb:
             if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
                 whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
+                r = ratio(a, b)
                 if whole.high is not None and part.low is not None and part.low > whole.high:
                     self.add("part_exceeds_whole", [whole, part], self._text("part_exceeds_whole", whole, part),
-                             group_id, keys, ratio(a, b))
-                else:
-                    self.add("scope_mismatch", [a, b], self._text("scope_mismatch", a, b), group_id, keys, ratio(a, b))
+                             group_id, keys, r)
+                elif disjoint(a, b) or (r is not None and r > self._tolerance(a, b)):
+                    # figures that would conflict if they counted the same people: say why they do not
+                    self.add("scope_mismatch", [a, b], self._text("scope_mismatch", a, b), group_id, keys, r)
             return
         if a.low == b.low and a.high == b.high:
             return
@@ -180,24 +182,35 @@ class Flagger:
                 self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
             return
         if disjoint(a, b):
-            self.add("contradiction", [a, b], self._text("contradiction", a, b), group_id, keys, r)
+            self.add("contradiction", [a, b], self._text("contradiction", a, b), group_id, keys, r,
+                     needs_review=a.place is None or b.place is None)
         elif r is not None and r > self._tolerance(a, b):
             self.add("divergence", [a, b], self._text("divergence", a, b, ratio=f"{r:.1f}"), group_id, keys, r,
                      needs_review=a.place is None or b.place is None)
 
-    def groups(self, groups: list[tuple[str, Group]]) -> None:
-        """Check every pair inside every group."""
-        for group_id, g in groups:
-            members = sorted(g.members, key=lambda m: (m.date or dt.date.min, m.index))
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    if a.row["doc_id"] == b.row["doc_id"] and a.row.get("evidence") == b.row.get("evidence") \
-                            and a.row.get("start") == b.row.get("start"):
-                        continue
-                    self.pair(a, b, group_id, g.keys)
+    def pairs(self, facts: list[ClaimFacts], pairs: list[Pair], group_of: dict[int, str],
+              keys_of: dict[str, set[str]]) -> None:
+        """Check every compatible pair (the earlier report first)."""
+        for p in pairs:
+            a, b = facts[p.a], facts[p.b]
+            if (b.date or dt.date.min, b.index) < (a.date or dt.date.min, a.index):
+                a, b = b, a
+            self.pair(a, b, group_of[a.index], set(p.keys) | {k for k in keys_of[group_of[a.index]]
+                                                              if k.startswith(("category:", "measure:"))})
+
+    def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
+        """Whether an incident can count towards a daily total: inside or at its place, or (in the
+        total's own article) at an unnamed place or a compass region."""
+        relation = self.places.relation(part.place, total.place)
+        if relation == "equal":
+            return True
+        if relation == "nested":
+            return self.places.outer(part.place or "", total.place or "")[1] == total.place
+        same_doc = part.row["doc_id"] == total.row["doc_id"]
+        return same_doc and (part.place is None or self.places.is_region(part.place))
 
     def aggregates(self, facts: list[ClaimFacts], group_of: dict[int, str]) -> None:
-        """Daily totals against the sum of one source's incidents that day inside the same place."""
+        """Daily totals against the sum of each source's incidents that day inside the same place."""
         incidents: dict[tuple[str, Any], list[ClaimFacts]] = defaultdict(list)
         for f in facts:
             if f.measure == "incident" and f.date:
@@ -207,24 +220,21 @@ class Flagger:
                 continue
             by_source: dict[str, list[ClaimFacts]] = defaultdict(list)
             for part in incidents.get((str(total.row.get("category")), total.date), []):
-                relation = self.places.relation(part.place, total.place)
-                inside = relation == "nested" and self.places.outer(part.place or "", total.place or "")[1] == total.place
-                if inside or relation == "equal" or (part.place is None and part.row["doc_id"] == total.row["doc_id"]):
+                if self._inside(part, total):
                     by_source[who(part)].append(part)
-            best_source = max(by_source.items(), key=lambda kv: sum(p.low or 0 for p in kv[1]), default=None)
-            if not best_source or len(best_source[1]) < 2:
-                continue
-            source, parts = best_source
-            parts_sum = sum(p.low or 0 for p in parts)
-            listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
-            members = [total] + parts
             keys = {f"category:{total.row.get('category')}", "measure:daily_vs_incidents", "date:same_day"}
-            if total.high is not None and parts_sum > total.high:
-                text = self._text("aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
-                self.add("part_exceeds_whole", members, text, group_of.get(total.index), keys)
-            elif total.low and parts_sum / total.low > self.options.tolerance:
-                text = self._text("aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
-                self.add("divergence", members, text, group_of.get(total.index), keys, parts_sum / total.low)
+            for source, parts in sorted(by_source.items()):
+                parts_sum = sum(p.low or 0 for p in parts)
+                listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
+                members = [total] + parts
+                review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
+                if total.high is not None and parts_sum > total.high:
+                    text = self._text("aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
+                    self.add("part_exceeds_whole", members, text, group_of.get(total.index), keys, needs_review=review)
+                elif total.low and parts_sum / total.low > self._tolerance(total, parts[0]):
+                    text = self._text("aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
+                    self.add("divergence", members, text, group_of.get(total.index), keys, parts_sum / total.low,
+                             needs_review=review)
 
     def attributions(self, facts: list[ClaimFacts]) -> None:
         """The same sentence in two articles crediting one figure to different claimants."""

@@ -24,6 +24,7 @@ class PlaceIndex:
 
     def __init__(self, rules: CompareRules, texts: Iterable[str] = ()) -> None:
         self.generic = frozenset(w.lower() for w in rules.places.generic)
+        self.directions = frozenset(w.lower() for w in rules.places.directions)
         self.parent: dict[str, str] = {}
         for country, divisions in rules.gazetteer.items():
             for division in divisions:
@@ -58,13 +59,21 @@ class PlaceIndex:
         self.add_relations(self.relations_in(text))
 
     def key(self, location: str | None) -> str | None:
-        """The comparable name of a location phrase (None when it names no place)."""
+        """The comparable name of a location phrase: its proper names ("hama"), else its compass
+        region marked with ``~`` ("the country's north" -> "~north"), else None."""
         if not location:
             return None
-        names = [t for t in TOKEN_RE.findall(location)
-                 if t[0].isupper() and t.lower() not in self.generic]
-        names = [regex.sub(r"['\u2019]s$", "", t) for t in names]
-        return " ".join(names).lower() or None
+        tokens = TOKEN_RE.findall(location)
+        names = [regex.sub(r"['\u2019]s$", "", t) for t in tokens if t[0].isupper() and t.lower() not in self.generic]
+        if names:
+            return " ".join(names).lower()
+        regions = [t.lower() for t in tokens if t.lower() in self.directions]
+        return "~" + regions[-1] if regions else None
+
+    @staticmethod
+    def is_region(key: str | None) -> bool:
+        """True for a compass region with no name ("~north"): somewhere inside the story's country."""
+        return bool(key) and key.startswith("~")  # type: ignore[union-attr]
 
     def ancestors(self, key: str | None) -> list[str]:
         """The places that contain ``key``, nearest first."""

@@ -11,6 +11,7 @@ class PlaceWords(StrictModel):
     """Words of a location phrase that are not part of the place's name."""
 
     generic: list[str]
+    directions: list[str] = Field(default_factory=list)
 
 
 class Explanations(StrictModel):
@@ -34,13 +35,16 @@ class CompareRules(RuleFile):
 
     event_types: dict[str, list[str]] = Field(min_length=1)
     event_families: dict[str, list[str]] = Field(default_factory=dict)
+    generic_event_types: list[str] = Field(default_factory=list)
+    anchor_stopwords: list[str] = Field(default_factory=list)
     places: PlaceWords
     gazetteer: dict[str, list[str]] = Field(default_factory=dict)
     explanations: Explanations
 
     def extra_checks(self) -> list[str]:
         """Every family member must be a declared event type."""
-        problems = []
+        problems = [f"{self._origin}: generic_event_types: {t!r} is not an event type"
+                    for t in self.generic_event_types if t not in self.event_types]
         for family, members in self.event_families.items():
             for member in members:
                 if member not in self.event_types:
