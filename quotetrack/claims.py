@@ -60,6 +60,26 @@ class Hit:
     inner: tuple[tuple[int, int], ...]
 
 
+VICTIM_LEAD = regex.compile(r"(?i)^(?:of\s+(?:the\s+)?)?(?:(?:other|more|another|further|additional|new)\s+)?")
+
+
+def _victims_head(phrase: str) -> str | None:
+    """The victims phrase without a partitive 'of' or 'other/more' ("of people" -> "people")."""
+    return VICTIM_LEAD.sub("", phrase) or None
+
+
+def _share_victims(hits: list[Hit]) -> list[Hit]:
+    """A bare count coordinated with a named one takes its noun ("killing 612 people and wounding 1,400")."""
+    out: list[Hit] = []
+    named: str | None = None
+    for hit in hits:
+        if hit.victims is None and named is not None and hit.count.kind not in ("zero", "counting"):
+            hit = Hit(hit.count, hit.rule, hit.category, hit.start, hit.end, named, hit.inner)
+        named = hit.victims or named
+        out.append(hit)
+    return out
+
+
 def _group_category(*matches: regex.Match[str] | None) -> str | None:
     for m in matches:
         if m is None:
@@ -144,7 +164,7 @@ class ClaimExtractor:
             category = _group_category(a, b)
             if category is None:
                 continue
-            victims = next((text[s:e] for s, e in _group_spans("victims", a, b)), None)
+            victims = next((_victims_head(text[s:e]) for s, e in _group_spans("victims", a, b)), None)
             start = b.start() if b else count.start
             end = a.end() if a else count.end
             while end > start and text[end - 1].isspace():
@@ -164,6 +184,7 @@ class ClaimExtractor:
             if not hits:
                 continue
             sent_text = text[sentence.start:sentence.end]
+            hits = _share_victims(hits)
             taken = [(h.start, h.end) for h in hits]
             for k, hit in enumerate(hits):
                 # a claim's clause: from the end of the claim before it to the start of the next one
@@ -327,7 +348,7 @@ class ContextReader:
         self.cumulative_re = words("cumulative")
         self.daily_re = words("daily")
         self.background_re = words("background")
-        self.location_re = rules.pattern("context.location")
+        self.location_res = [rules.pattern("context.location"), rules.pattern("context.location_attributive")]
         self.since_re = rules.pattern("context.since")
         self.weekday_re = rules.pattern("context.weekday")
         self.year_re = rules.pattern("context.year")
@@ -366,12 +387,12 @@ class ContextReader:
 
     def _location(self, text: str, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None
-        for m in self.location_re.finditer(text, lo, hi):
+        for m in (m for pattern in self.location_res for m in pattern.finditer(text, lo, hi)):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
             place = m.group("place")
-            if m.group("poss"):
+            if "poss" in m.re.groupindex and m.group("poss"):
                 place = m.group("poss") + place
             if best is None or distance < best[0]:
                 best = (distance, place)
