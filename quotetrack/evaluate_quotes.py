@@ -289,3 +289,23 @@ def report(result: dict[str, Any]) -> str:
     for k, v in result.get("warnings", {}).items():
         lines.append(f"warning: {k}: {v}")
     return "\n".join(lines)
+
+
+def write_predictions(gold_path: Path, out_path: Path, inputs: list[str] | None = None,
+                      rules_dir: Path | None = None) -> int:
+    """Write the shared scorer's PRED.jsonl (one line per article); returns the number of lines."""
+    articles = [a for a in read_inputs(inputs or [str(gold_path)]) if isinstance(a, Article)]
+    preds = predictions(extract_quotes(articles, load_ruleset(rules_dir)))
+    with Path(out_path).open("w", encoding="utf-8") as fh:
+        for a in articles:
+            fh.write(json.dumps({"doc_id": a.doc_id, "quotes": preds.get(a.doc_id, [])}, ensure_ascii=False) + "\n")
+    return len(articles)
+
+
+if __name__ == "__main__":  # python -m quotetrack.evaluate_quotes GOLD.jsonl PRED.jsonl [INPUT...]
+    import sys
+
+    if len(sys.argv) < 3:
+        sys.exit("usage: python -m quotetrack.evaluate_quotes GOLD.jsonl PRED.jsonl [INPUT...]")
+    n = write_predictions(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:] or None)
+    print(f"wrote predictions for {n} articles to {sys.argv[2]}", file=sys.stderr)

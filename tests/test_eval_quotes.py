@@ -95,3 +95,11 @@ def test_score_on_a_made_up_document(ruleset):
     assert res["quotes"]["direct"]["precision"] == 0.5
     assert res["end_to_end"]["direct (name)"]["f1"] == 0.0
     assert res["counts"]["fp_on_unattributed_quoted_segments"] == 1
+
+
+@needs_gold
+def test_written_predictions_score_the_same_with_the_reference_scorer(tmp_path, result):
+    pred = tmp_path / "pred.jsonl"
+    assert ev.write_predictions(GOLD, pred) == result["counts"]["gold_docs"]
+    ref = _reference().score(ev.load_gold(GOLD), [json.loads(line) for line in pred.read_text().splitlines()])
+    assert ref["end_to_end"]["direct (name)"]["f1"] == pytest.approx(result["end_to_end"]["direct (name)"]["f1"])
