@@ -261,6 +261,7 @@ class ClaimantFinder:
         self.before = rules.pattern("claimant.subject_verb")
         self.labels = [rules.pattern("claimant.label_before"), rules.pattern("claimant.label_after")]
         self.cue_re = rules.compile(r"(?i)\b(?:{speech}|{other_cues})\b", key="runtime:cue")
+        self.trailing_aux = regex.compile(r"(?i)\s+(?:were|was|are|is|has|have|had|also|further|later|had\s+been|have\s+been)$")
         self.lead_in = rules.compile(r"(?i)^(?:according\s+to|and|but|though|although|as)\s+", key="runtime:lead_in")
         self.lead_np = regex.compile(r"\G(?:(?:The|A|An)\s+)?(?:[\p{Lu}][\p{L}'’.-]*\s+)+[\p{Ll}]+(?=\s)|\G(?:The|the)\s+[\p{Ll}]+\s+[\p{Ll}]+(?=\s)")
 
@@ -295,6 +296,7 @@ class ClaimantFinder:
         if found is None or any(found.start("source") < e and s < found.end("source") for s, e in taken):
             return None
         source = self.lead_in.sub("", found.group("source").strip())
+        source = self.trailing_aux.sub("", source)
         return source or None
 
     def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int,
