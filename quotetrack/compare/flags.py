@@ -2,7 +2,8 @@
 
 Inside an event group every pair of claims is checked in this order (the first that applies):
 
-1. different victim classes: ``part_exceeds_whole`` when one class lies inside the other and its
+1. different victim classes (a figure naming no victims counts the taxonomy's root, "people"):
+   ``part_exceeds_whole`` when one class lies inside the other and its
    lower bound exceeds the whole's upper bound, else ``scope_mismatch`` (different victims, not a
    conflict) when the figures would otherwise disagree; unrelated classes are not compared;
 2. the same claimant: ``update`` / ``revision_down`` when the later report (a later date, or an
@@ -94,6 +95,8 @@ class Flagger:
         self.templates = templates
         self.places = places
         self.victim_parent = victim_parent
+        roots = {p for p in victim_parent.values() if p not in victim_parent}
+        self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.syndicated = syndicated
         self.options = options or FlagOptions()
         self.rows: list[Disagreement] = []
@@ -146,7 +149,8 @@ class Flagger:
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
         """Check one pair of claims of one group (``a`` reported no later than ``b``)."""
-        va, vb = a.row.get("victim_class"), b.row.get("victim_class")
+        # a figure that names no victims counts people in general (the taxonomy's root)
+        va, vb = a.row.get("victim_class") or self.victim_root, b.row.get("victim_class") or self.victim_root
         if va and vb and va != vb:
             if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
                 whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
