@@ -350,10 +350,14 @@ class ContextReader:
         self.cumulative_re = words("cumulative")
         self.daily_re = words("daily")
         self.background_re = words("background")
+        self.background_after_re = words("background_after")
+        continuation = rules.lexicons.get("continuation_subjects", [])
+        self.continuation_re = regex.compile(r"(?:" + lexicon_alternation(continuation) + r")\b") if continuation else None
         self.location_res = [rules.pattern("context.location"), rules.pattern("context.location_attributive")]
         self.since_re = rules.pattern("context.since")
         self.weekday_re = rules.pattern("context.weekday")
         self.year_re = rules.pattern("context.year")
+        self.past_month_re = rules.pattern("context.past_month")
         self.weekdays = [w.lower() for w in rules.lexicons.get("weekdays", [])]
         self.months = [m.lower() for m in rules.lexicons.get("months", [])]
         self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
@@ -381,11 +385,39 @@ class ContextReader:
             event_date = self._period_start(since)
         daily = not cumulative and day is not None and bool(self.daily_re.search(text, s.start, s.end))
         measure = "cumulative" if cumulative else "daily aggregate" if daily else "incident"
-        years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
-        background = bool(self.background_re.search(text, s.start, s.end)) or any(
-            y < (published.year if published else 10_000) for y in years) and not day
+        background = self._background(text, seg, index, start, published, day is not None)
         return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
                              update.group() if update else None)
+
+    def _background(self, text: str, seg: Segmentation, index: int, start: int, published: dt.date | None,
+                    has_weekday: bool, depth: int = 0) -> bool:
+        """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
+        s = seg.sentences[index]
+        after = self.background_after_re.search(text, s.start, s.end)
+        if after and after.end() <= start:
+            return True
+        years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
+        dated_by_month = self._before_published_month(text, s.start, s.end, published)
+        if self.background_re.search(text, s.start, s.end) or (
+                (any(y < (published.year if published else 10_000) for y in years) or dated_by_month) and not has_weekday):
+            return True
+        if depth == 0 and index > 0 and self.continuation_re is not None and self.continuation_re.match(text, s.start):
+            prev = seg.sentences[index - 1]
+            prev_day = self.weekday_re.search(text, prev.start, prev.end) is not None
+            return self._background(text, seg, index - 1, prev.end, published, prev_day, depth + 1)
+        return False
+
+    def _before_published_month(self, text: str, lo: int, hi: int, published: dt.date | None) -> bool:
+        """A month names the time of the sentence's event, and (when the published date is known)
+        it is not the published month: the event is older than a week, so background."""
+        m = self.past_month_re.search(text, lo, hi)
+        if not m:
+            return False
+        if published is None:
+            return True
+        word = regex.search(r"\p{L}+$", m.group().split()[-1] if not m.group()[-1].isdigit() else m.group().split()[0])
+        month = word.group().lower() if word else ""
+        return month not in self.months or self.months.index(month) + 1 != published.month
 
     def _location(self, text: str, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None

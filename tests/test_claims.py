@@ -236,3 +236,18 @@ def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) ->
     for rule in ruleset.get("casualties.toml").patterns:
         for example in rule.examples:
             assert extractor.may_hold_claim(example, Span(0, len(example), 0)), (rule.id, example)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A quake hit Qeshm on Sunday, killing 10 people. In February, a quake hit the town of Zarand. "
+     "It killed 612 people.", [True, False]),
+    ("The island was hit almost two years after Bam was destroyed in a quake that killed 26,000 people.", [False]),
+    ("In September a temblor killed at least six people.", [False]),
+    ("Police said on Monday that three people were killed. It was the worst attack.", [True]),
+])
+def test_background_events_by_time_reference(text: str, expected: list[bool], ruleset) -> None:
+    from quotetrack.pipeline import Extractor
+    from quotetrack.models import Article
+
+    claims = Extractor(ruleset).process(Article.build(doc_id="t", text=text)).claims
+    assert [c.main_event for c in claims if c.category == "killed"] == expected

@@ -124,7 +124,7 @@ class Comparer:
         named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
         group_of = {m.index: gid for gid, g in named for m in g.members}
         flagger = Flagger(self.rules.explanations, self.places, victim_parents(self.ruleset), syndicated,
-                          self.options.flags)
+                          self.options.flags, self.rules.pattern("subset.after_count"))
         flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)

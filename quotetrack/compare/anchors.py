@@ -23,7 +23,7 @@ MAX_ANCHORS = 64
 class AnchorOptions:
     """When shared names make two articles one story."""
 
-    min_shared: int = 2
+    min_shared: int = 3
     max_share: float = 0.2
 
 

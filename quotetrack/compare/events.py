@@ -11,7 +11,9 @@ quadratic work stays inside small candidate sets. Two claims can be about one ev
   ``quotetrack.compare.anchors``), positive evidence that they tell one story;
 * event type: the types named around the two figures are the same, or one is a generic type of
   the same family ("attack", "massacre"), or one names none;
-* they are not two figures of one sentence (a sentence listing two tolls counts two things).
+* they are not two figures of one sentence (a sentence listing two tolls counts two things);
+* background figures (``main_event`` false) of two articles are matched only by place: anchors
+  name the story, not which earlier event a background toll is about.
 
 Every compatible pair is kept (the disagreement checks run on them) and the event groups are the
 connected components of those pairs; a group records the ``match_keys`` that joined it and a
@@ -165,6 +167,8 @@ def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, typer: EventTy
     relation = places.relation(c.place, m.place)
     if relation == "disjoint":
         return None
+    if not same_doc and relation not in ("equal", "nested") and not c.row.get("main_event", True):
+        return None  # background events (an earlier quake's toll) are matched by place only
     if not same_doc and relation not in ("equal", "nested"):
         # two articles need positive evidence that they tell one story: shared distinctive names
         anchors = story(str(c.row.get("doc_id")), str(m.row.get("doc_id"))) if story else None

@@ -91,10 +91,12 @@ class Flagger:
     """Applies the checks to event groups and builds the disagreement rows."""
 
     def __init__(self, templates: Explanations, places: PlaceIndex, victim_parent: dict[str, str],
-                 syndicated: set[frozenset[str]], options: FlagOptions | None = None) -> None:
+                 syndicated: set[frozenset[str]], options: FlagOptions | None = None,
+                 subset_pattern: Any = None) -> None:
         self.templates = templates
         self.places = places
         self.victim_parent = victim_parent
+        self.subset_re = subset_pattern
         roots = {p for p in victim_parent.values() if p not in victim_parent}
         self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.syndicated = syndicated
@@ -109,6 +111,14 @@ class Flagger:
             cls = self.victim_parent[cls]
             out.append(cls)
         return out
+
+    def _subset(self, f: ClaimFacts) -> bool:
+        """A partitive subset: the words after the count say it is part of a larger set ("30 of the
+        80 wounded", "several who were in critical condition")."""
+        sentence, count_end, start = f.row.get("sentence") or "", f.row.get("count_end"), f.row.get("sentence_start")
+        if self.subset_re is None or count_end is None or start is None:
+            return False
+        return bool(self.subset_re.match(sentence, max(0, count_end - start)))
 
     def _tolerance(self, a: ClaimFacts, b: ClaimFacts) -> float:
         vague = a.row.get("qualifier") in VAGUE or b.row.get("qualifier") in VAGUE
@@ -164,6 +174,8 @@ class Flagger:
             return
         if a.low == b.low and a.high == b.high:
             return
+        if self._subset(a) or self._subset(b):
+            return  # "30 of the 80 wounded remained in hospital": a part with its own outcome
         r = ratio(a, b)
         if same_claimant(a, b):
             later_report = (a.date and b.date and b.date > a.date) or b.row.get("update_cue")

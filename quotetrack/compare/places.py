@@ -29,7 +29,7 @@ class PlaceIndex:
         for country, divisions in rules.gazetteer.items():
             for division in divisions:
                 self._add(division, country)
-        self.patterns = [compiled for _, compiled in rules.compiled_patterns()]
+        self.patterns = [compiled for rule, compiled in rules.compiled_patterns() if rule.id.startswith("place.")]
         for text in texts:
             self.learn(text)
 
