@@ -250,3 +250,17 @@ def test_same_words_different_punctuation(ruleset) -> None:
 
 def test_word_diff() -> None:
     assert word_diff(["a", "b", "c"], ["a", "x", "c", "d"]) == "-'b' +'x'; +'d'"
+
+
+def test_breakdown_parts_are_not_rival_figures(ruleset) -> None:
+    s = "Police said two women and one man died at a branch of the bank."
+    result = run([
+        claim(1, claimant="police", value=2, count_text="two", victims="women", victim_class="women", sentence=s,
+              sentence_start=0),
+        claim(2, claimant="police", value=1, count_text="one", victims="man", victim_class="men", sentence=s,
+              sentence_start=0),
+        claim(3, claimant="officials", value=3, count_text="three", victims="people", victim_class="people"),
+        claim(4, claimant="medics", value=9, count_text="nine", victims="people", victim_class="people"),
+    ], ruleset=ruleset)
+    flagged = {tuple(d.claim_ids) for d in result.disagreements}
+    assert flagged == {("d1:c3", "d1:c4")}

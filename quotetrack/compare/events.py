@@ -59,6 +59,7 @@ class ClaimFacts:
     low: int | None
     high: int | None
     best: float | None
+    component: bool = False  # one part of a breakdown ("two women and one man") in its sentence
 
 
 @dataclass
@@ -129,10 +130,15 @@ class EventTyper:
 
 def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper) -> list[ClaimFacts]:
     """ClaimFacts for every claim row (event types from the figure's phrase, else its sentence
-    when the sentence holds no other figure of the same category)."""
+    when the sentence holds no other figure of the same category). Figures of one category that
+    count different victim classes in one sentence are the parts of a breakdown (``component``)."""
     per_sentence: dict[tuple[Any, Any, Any], int] = defaultdict(int)
+    classes: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
     for row in rows:
-        per_sentence[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))] += 1
+        key = (row.get("doc_id"), row.get("sentence_start"), row.get("category"))
+        per_sentence[key] += 1
+        if row.get("victim_class"):
+            classes[key].add(row["victim_class"])
     facts = []
     for i, row in enumerate(rows):
         types = typer.types(row.get("evidence") or "")
@@ -144,7 +150,8 @@ def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventType
             date=parse_date(row.get("event_date")) or parse_date(row.get("published")),
             place=places.key(row.get("location")), types=types, families=typer.families(types),
             claimant_key=claimant_key(row.get("claimant")), low=_int(row.get("low")), high=_int(row.get("high")),
-            best=None if best is None else float(best)))
+            best=None if best is None else float(best),
+            component=len(classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]) >= 2))
     return facts
 
 

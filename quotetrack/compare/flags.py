@@ -160,6 +160,8 @@ class Flagger:
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
         """Check one pair of claims of one group (``a`` reported no later than ``b``)."""
         # a figure that names no victims counts people in general (the taxonomy's root)
+        if a.component or b.component:
+            return  # "two women and one man": the parts of a breakdown are not rival figures
         va, vb = a.row.get("victim_class") or self.victim_root, b.row.get("victim_class") or self.victim_root
         if va and vb and va != vb:
             if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):

@@ -1,0 +1,86 @@
+"""The seeds end to end: the disagreements and quote matches the compare issue asks for."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quotetrack.pipeline import run
+
+from conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return run([SEEDS])
+
+
+def claim_id(tables, count_text: str, doc_prefix: str = "001") -> str:
+    rows = tables["claims"]
+    (cid,) = rows[(rows["count_text"] == count_text) & rows["doc_id"].str.startswith(doc_prefix)]["claim_id"]
+    return cid
+
+
+def flags_between(tables, a: str, b: str) -> list[dict]:
+    return [d for d in tables["disagreements"].to_dict("records") if {a, b} <= set(d["claim_ids"])]
+
+
+def test_treemseh_six_vs_seven_is_a_contradiction(seeds) -> None:
+    t = seeds.tables
+    (d,) = flags_between(t, claim_id(t, "six"), claim_id(t, "seven"))
+    assert d["kind"] == "contradiction" and not d["needs_review"]
+    assert "six killed in Treemseh" in d["explanation"] and "seven killed in Treemseh" in d["explanation"]
+
+
+def test_north_at_least_7_vs_highway_at_least_20_diverge(seeds) -> None:
+    t = seeds.tables
+    (d,) = flags_between(t, claim_id(t, "at least seven"), claim_id(t, "at least 20"))
+    assert d["kind"] == "divergence"
+
+
+def test_hama_province_vs_treemseh_needs_review(seeds) -> None:
+    t = seeds.tables
+    hama = claim_id(t, "anywhere from 100 to 200", "000")
+    for village in ("six", "seven"):
+        (d,) = flags_between(t, hama, claim_id(t, village))
+        assert d["needs_review"] and "Treemseh lies inside" in d["explanation"]
+
+
+def test_nationwide_total_is_checked_against_the_days_incidents(seeds) -> None:
+    t = seeds.tables
+    total = claim_id(t, "at least 13")
+    flags = [d for d in t["disagreements"].to_dict("records") if d["claim_ids"][0] == total]
+    assert flags and all(d["kind"] in ("divergence", "part_exceeds_whole") for d in flags)
+    assert any("add up to at least 27" in d["explanation"] for d in flags)
+
+
+def test_different_victims_are_a_scope_mismatch_not_a_conflict(seeds) -> None:
+    t = seeds.tables
+    (d,) = flags_between(t, claim_id(t, "more than 17,000"), claim_id(t, "more than 4,000"))
+    assert d["kind"] == "scope_mismatch" and d["severity"] == "low"
+
+
+def test_fares_quotes_matched_across_outlets(seeds) -> None:
+    t = seeds.tables
+    matches = t["quote_matches"].to_dict("records")
+    split = [m for m in matches if m["status"] == "split_differently"]
+    assert len(split) == 1 and len(split[0]["quote_ids"]) == 3 and split[0]["speaker_agrees"]
+    assert set(split[0]["speakers"]) == {"Nawaf Fares"}
+    quotes = t["quotes"]
+    fares = set(quotes[(quotes["speaker"] == "Nawaf Fares")]["quote_id"])
+    matched = {q for m in matches for q in m["quote_ids"]}
+    assert fares <= matched
+
+
+def test_rewrite_is_not_syndicated_but_a_copy_is(seeds, tmp_path: Path) -> None:
+    (pair,) = seeds.tables["article_pairs"].to_dict("records")
+    assert not pair["syndicated"] and pair["containment"] < 0.8
+    shutil.copy(SEEDS / "001_41ce0450144724b7.txt", tmp_path / "copy_a.txt")
+    shutil.copy(SEEDS / "001_41ce0450144724b7.txt", tmp_path / "copy_b.txt")
+    copies = run([tmp_path])
+    (pair,) = copies.tables["article_pairs"].to_dict("records")
+    assert pair["syndicated"] and pair["containment"] == 1.0
+    kinds = copies.tables["disagreements"]["kind"].tolist()
+    assert kinds.count("contradiction") == seeds.tables["disagreements"]["kind"].tolist().count("contradiction")
