@@ -129,7 +129,7 @@ class Comparer:
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
         return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
-                          disagreements=flagger.rows, article_pairs=pairs)
+                          disagreements=flagger.disagreements(), article_pairs=pairs)
 
 
 def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None,

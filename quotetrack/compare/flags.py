@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 from rapidfuzz import fuzz
 
@@ -101,7 +102,12 @@ class Flagger:
         self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.syndicated = syndicated
         self.options = options or FlagOptions()
-        self.rows: list[Disagreement] = []
+        self._open: dict[tuple, dict[str, Any]] = {}
+        self._copies: dict[str, set[str]] = defaultdict(set)  # doc -> its syndicated copies
+        for pair in syndicated:
+            a, b = tuple(pair)
+            self._copies[a].add(b)
+            self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
@@ -137,24 +143,48 @@ class Flagger:
         values.update(extra)
         return getattr(self.templates, kind).format(**values)
 
-    def add(self, kind: str, members: list[ClaimFacts], explanation: str, group_id: str | None,
+    def add(self, kind: str, members: list[ClaimFacts], explanation: Callable[[], str], group_id: str | None,
             keys: Iterable[str], r: float | None = None, needs_review: bool = False) -> None:
-        """Record one flag (once across syndicated copies)."""
+        """Record one flag. The same positions (kind, claimants, intervals) met again in one group
+        join the first row (one row per disagreement, listing every claim that takes those
+        positions); met again between syndicated copies of one story, they are reported once."""
         docs = [m.row["doc_id"] for m in members]
         signature = (kind, tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)))
         earlier = self._seen.get(signature)
-        if earlier is not None and any(frozenset((d, e)) in self.syndicated for d in docs for e in earlier):
+        if earlier is not None and self._copies and any(self._copies.get(d, set()) & earlier for d in docs):
             return
         self._seen.setdefault(signature, set()).update(docs)
-        outlets = [m.row.get("outlet") for m in members]
-        self.rows.append(Disagreement(
-            disagreement_id=f"d{len(self.rows) + 1}", kind=kind, severity=SEVERITY[kind],
-            needs_review=needs_review or any(m.row.get("hedge") for m in members), group_id=group_id,
-            claim_ids=[m.row["claim_id"] for m in members], doc_ids=docs, outlets=outlets,
-            claimants=[m.row.get("claimant") for m in members], intervals=[interval(m) for m in members],
-            ratio=None if r is None else round(r, 2), same_outlet=len(set(docs)) == 1 or len(set(outlets)) == 1 and outlets[0] is not None,
-            syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(keys),
-            explanation=explanation, evidence=[str(m.row.get("sentence") or m.row.get("evidence")) for m in members]))
+        row = self._open.get((group_id, signature))
+        if row is None:
+            row = self._open[(group_id, signature)] = dict(
+                kind=kind, group_id=group_id, explanation=explanation(), keys=set(keys), ratio=r,
+                needs_review=needs_review, members=[], indices=set())
+        else:
+            row["keys"].update(keys)
+            row["needs_review"] = row["needs_review"] or needs_review
+        for m in members:
+            if m.index not in row["indices"]:
+                row["indices"].add(m.index)
+                row["members"].append(m)
+
+    def disagreements(self) -> list[Disagreement]:
+        """The flags as rows of the disagreements table, in the order they were first found."""
+        out = []
+        for n, row in enumerate(self._open.values(), start=1):
+            members: list[ClaimFacts] = row["members"]
+            docs = [m.row["doc_id"] for m in members]
+            outlets = [m.row.get("outlet") for m in members]
+            out.append(Disagreement(
+                disagreement_id=f"d{n}", kind=row["kind"], severity=SEVERITY[row["kind"]],
+                needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members), group_id=row["group_id"],
+                claim_ids=[m.row["claim_id"] for m in members], doc_ids=docs, outlets=outlets,
+                claimants=[m.row.get("claimant") for m in members], intervals=[interval(m) for m in members],
+                ratio=None if row["ratio"] is None else round(row["ratio"], 2),
+                same_outlet=len(set(docs)) == 1 or (len(set(outlets)) == 1 and outlets[0] is not None),
+                syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(row["keys"]),
+                explanation=row["explanation"],
+                evidence=[str(m.row.get("sentence") or m.row.get("evidence")) for m in members]))
+        return out
 
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
@@ -168,11 +198,11 @@ class Flagger:
                 whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
                 r = ratio(a, b)
                 if whole.high is not None and part.low is not None and part.low > whole.high:
-                    self.add("part_exceeds_whole", [whole, part], self._text("part_exceeds_whole", whole, part),
+                    self.add("part_exceeds_whole", [whole, part], partial(self._text, "part_exceeds_whole", whole, part),
                              group_id, keys, r)
                 elif disjoint(a, b) or (r is not None and r > self._tolerance(a, b)):
                     # figures that would conflict if they counted the same people: say why they do not
-                    self.add("scope_mismatch", [a, b], self._text("scope_mismatch", a, b), group_id, keys, r)
+                    self.add("scope_mismatch", [a, b], partial(self._text, "scope_mismatch", a, b), group_id, keys, r)
             return
         if a.low == b.low and a.high == b.high:
             return
@@ -183,27 +213,27 @@ class Flagger:
             later_report = (a.date and b.date and b.date > a.date) or b.row.get("update_cue")
             if later_report and a.row["doc_id"] != b.row["doc_id"] or b.row.get("update_cue"):
                 kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
-                self.add(kind, [a, b], self._text(kind, a, b), group_id, keys, r)
+                self.add(kind, [a, b], partial(self._text, kind, a, b), group_id, keys, r)
             else:
-                self.add("same_claimant_inconsistent", [a, b], self._text("same_claimant_inconsistent", a, b),
+                self.add("same_claimant_inconsistent", [a, b], partial(self._text, "same_claimant_inconsistent", a, b),
                          group_id, keys, r)
             return
         if self.places.relation(a.place, b.place) == "nested":
             inner_key, outer_key = self.places.outer(a.place or "", b.place or "")
             inner, outer = (a, b) if a.place == inner_key else (b, a)
             if outer.high is not None and inner.low is not None and inner.low > outer.high:
-                self.add("part_exceeds_whole", [outer, inner], self._text("part_exceeds_whole", outer, inner),
+                self.add("part_exceeds_whole", [outer, inner], partial(self._text, "part_exceeds_whole", outer, inner),
                          group_id, keys, r)
             elif r is None or r > self._tolerance(a, b):
-                text = self._text("divergence_nested", a, b, ratio=f"{r:.1f}" if r else "far",
+                text = partial(self._text, "divergence_nested", a, b, ratio=f"{r:.1f}" if r else "far",
                                   inner=inner.row.get("location"), outer=outer.row.get("location"))
                 self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
             return
         if disjoint(a, b):
-            self.add("contradiction", [a, b], self._text("contradiction", a, b), group_id, keys, r,
+            self.add("contradiction", [a, b], partial(self._text, "contradiction", a, b), group_id, keys, r,
                      needs_review=a.place is None or b.place is None)
         elif r is not None and r > self._tolerance(a, b):
-            self.add("divergence", [a, b], self._text("divergence", a, b, ratio=f"{r:.1f}"), group_id, keys, r,
+            self.add("divergence", [a, b], partial(self._text, "divergence", a, b, ratio=f"{r:.1f}"), group_id, keys, r,
                      needs_review=a.place is None or b.place is None)
 
     def pairs(self, facts: list[ClaimFacts], pairs: list[Pair], group_of: dict[int, str],
@@ -247,10 +277,10 @@ class Flagger:
                 members = [total] + parts
                 review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
                 if total.high is not None and parts_sum > total.high:
-                    text = self._text("aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
+                    text = partial(self._text, "aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
                     self.add("part_exceeds_whole", members, text, group_of.get(total.index), keys, needs_review=review)
                 elif total.low and parts_sum / total.low > self._tolerance(total, parts[0]):
-                    text = self._text("aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
+                    text = partial(self._text, "aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
                     self.add("divergence", members, text, group_of.get(total.index), keys, parts_sum / total.low,
                              needs_review=review)
 
@@ -267,5 +297,5 @@ class Flagger:
                         continue
                     sa, sb = " ".join(words(a.row.get("sentence") or "")), " ".join(words(b.row.get("sentence") or ""))
                     if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
-                        self.add("attribution_mismatch", [a, b], self._text("attribution_mismatch", a, b), None,
+                        self.add("attribution_mismatch", [a, b], partial(self._text, "attribution_mismatch", a, b), None,
                                  {"sentence:same"})
