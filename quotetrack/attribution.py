@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.mentions import PREPOSITIONS, Mention, NameLexicon, Resolver
+from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, Resolver
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
+from quotetrack.scan import Scanner
 from quotetrack.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
@@ -43,7 +46,7 @@ FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
-PREV_WORD_RE = regex.compile(r"(\p{L}+)\W*$")
+PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 
@@ -212,6 +215,7 @@ class Attributor:
         verbs: ReportingVerbRules = ruleset.get("reporting_verbs.toml")
         self.lexicon = NameLexicon(ruleset.get("names.toml"))
         self.cue_re = rules.pattern("cue")
+        self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = _reverse(rules, "subject-cue")
         self.right_re = rules.pattern("cue-subject")
@@ -225,6 +229,7 @@ class Attributor:
         self.name_re = rules.pattern("name-mention")
         self.nominal_re = rules.pattern("nominal-mention")
         self.subject_nominal_re = rules.pattern("subject-nominal")
+        self._nominal_fullmatch = lru_cache(maxsize=CACHE_SIZE)(self._nominal_fullmatch_uncached)
         lex = self.lexicon
         self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
                                     | lex.doc_heads)
@@ -244,7 +249,7 @@ class Attributor:
     def frames(self, text: str, seg: Segmentation, inside: "QuoteIndex") -> list[Frame]:
         """Every attribution frame of the text (cues inside quotation marks are skipped)."""
         frames: list[Frame] = []
-        for m in self.cue_re.finditer(text):
+        for m in self.cue_scanner.finditer(text):
             cs, ce = m.span()
             if inside.holds(cs):
                 continue
@@ -377,7 +382,10 @@ class Attributor:
         return True
 
     def nominal_fullmatch(self, text: str) -> bool:
-        """True when ``text`` is a nominal mention as a whole."""
+        """True when ``text`` is a nominal mention as a whole (cached per string)."""
+        return self._nominal_fullmatch(text)
+
+    def _nominal_fullmatch_uncached(self, text: str) -> bool:
         return self.nominal_re.fullmatch(text) is not None
 
     def _not_a_source(self, subject: str) -> bool:
@@ -387,28 +395,25 @@ class Attributor:
 
     # -- mentions ------------------------------------------------------------------------------
     def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]) -> list[Mention]:
-        """Resolved mentions of the document (frame subjects included), in document order."""
+        """Resolved mentions of the document (frame subjects included), in document order.
+
+        Resolution only looks back, so mentions that start after the last frame subject (or
+        reporter) cannot change a source: they are not collected."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
         spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects]
         for f in frames:
             if f.reporter:
                 spans.append((f.reporter[0], f.reporter[1], "mention"))
+        if not spans:
+            return []
+        limit = max(s for s, _, _ in spans)
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
         for regex_, kind in ((self.name_re, "name"), (self.pronoun_re, "pronoun")):
-            for m in regex_.finditer(text, body):
-                if not inside.holds(m.start()):
-                    s, e = m.span()
-                    sent = seg.sentence_at(s)
-                    if sent is not None and e > sent.end:
-                        e = sent.end
-                        while e > s and text[e - 1] in ". ":
-                            e -= 1
-                    if e > s and not self.dateline_re.match(text, s):
-                        spans.append((s, e, kind))
-        spans.extend(self._subject_nominals(text, seg, inside, body))
+            spans.extend(self._mention_spans(text, seg, inside, regex_.finditer(text, body), kind, limit))
+        spans.extend(self._subject_nominals(text, seg, inside, body, limit))
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         resolver = Resolver(self.lexicon)
-        lower_words = frozenset(LOWER_WORD_RE.findall(text))  # words the text also uses in lower case
+        lower_words = _LowerWords(text)  # words the text also uses in lower case
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         subject_spans = sorted(subjects)
@@ -427,9 +432,32 @@ class Attributor:
             out.append(resolver.add(mention))
         return out
 
-    def _subject_nominals(self, text: str, seg: Segmentation, inside: "QuoteIndex", body: int
+    def _mention_spans(self, text: str, seg: Segmentation, inside: "QuoteIndex", matches: Iterator[regex.Match[str]],
+                       kind: str, limit: int) -> list[tuple[int, int, str]]:
+        """Spans of the name or pronoun ``matches`` outside quotes, cut at the sentence end, up to ``limit``."""
+        out: list[tuple[int, int, str]] = []
+        starts = seg._sentence_starts
+        sentences = seg.sentences
+        for m in matches:
+            s, e = m.span()
+            if s > limit:
+                break
+            if inside.holds(s):
+                continue
+            if sentences:
+                sent_end = sentences[max(bisect.bisect_right(starts, s) - 1, 0)].end
+                if e > sent_end:
+                    e = sent_end
+                    while e > s and text[e - 1] in ". ":
+                        e -= 1
+            # a dateline ("WASHINGTON --") starts with two capitals or a capital and a period
+            if e > s and ("a" <= text[s + 1:s + 2] <= "z" or not self.dateline_re.match(text, s)):
+                out.append((s, e, kind))
+        return out
+
+    def _subject_nominals(self, text: str, seg: Segmentation, inside: "QuoteIndex", body: int, limit: int
                           ) -> list[tuple[int, int, str]]:
-        """Nominal mentions in subject position: at a sentence start or after an opening phrase.
+        """Nominal mentions in subject position (at a sentence start or after an opening phrase) up to ``limit``.
 
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
         pass cheap.)"""
@@ -437,29 +465,32 @@ class Attributor:
         for sent in seg.sentences:
             if sent.start < body:
                 continue
+            if sent.start > limit:
+                break
             starts = [sent.start]
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
             if comma > 0:
                 starts.append(comma + 1)
             for pos in starts:
                 words = text[pos:pos + 90].lower().split()[:7]
-                if not any(w.strip(",.;:!?\"'“”‘’()") in self.head_words for w in words):
+                if self.head_words.isdisjoint([w.strip(",.;:!?\"'“”‘’()") for w in words]):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
                 m = self.subject_nominal_re.match(text, pos, sent.end)
-                if m is not None and not inside.holds(m.start("nominal")):
+                if m is not None and not inside.holds(m.start("nominal")) and m.start("nominal") <= limit:
                     out.append((m.start("nominal"), m.end("nominal"), "nominal"))
         return out
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
-                 lower_words: frozenset[str] = frozenset()) -> Mention | None:
-        if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.search(text, s, e) and \
+                 lower_words: "_LowerWords") -> Mention | None:
+        if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.match(text, e - 1, e) and \
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
         si = seg.sentence_index_at(s) or 0
         sent = seg.sentences[si] if seg.sentences else None
         lead = text[sent.start:s] if sent else ""
-        subject = speaker or lead.strip(" \"'“‘\u00a0") == "" or INTRO_RE.fullmatch(lead) is not None
+        bare_lead = lead.strip(" \"'“‘\u00a0") == ""
+        subject = speaker or bare_lead or ("," in lead and INTRO_RE.fullmatch(lead) is not None)
         prev_word = PREV_WORD_RE.search(text, max(0, s - 20), s)
         after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS and not speaker
         low = surface.lower()
@@ -481,9 +512,9 @@ class Attributor:
             return None
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
-        if not speaker and etype == "unknown" and " " not in name and lead.strip(" \"'“‘\u00a0") == "" and \
+        if not speaker and etype == "unknown" and " " not in name and bare_lead and \
                 (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
-                 or name.lower() in lower_words):
+                 or lower_words.has(name.lower())):
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
         return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
                        subject=subject and not after_prep, speaker=speaker)
@@ -664,6 +695,26 @@ def _with(src: Source | None, how: str) -> Source | None:
     resolution = f"{how}; {src.resolution}" if src.resolution else how
     return Source(src.name, src.mention, src.start, src.end, src.source_type, src.role, src.cue, src.cue_start,
                   src.cue_end, src.reported_by, src.rule_id, resolution)
+
+
+class _LowerWords:
+    """The words a text uses in lower case (all-lower-case letter runs), looked up on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def has(self, word: str) -> bool:
+        """True when ``word`` occurs in the text as a lower-case word (a whole run of lower-case letters)."""
+        if not word:
+            return False
+        text = self.text
+        i = text.find(word)
+        while i >= 0:  # each occurrence, checked with the word pattern (few per word)
+            m = LOWER_WORD_RE.match(text, i)
+            if m is not None and m.end() == i + len(word):
+                return True
+            i = text.find(word, i + 1)
+        return False
 
 
 class QuoteIndex:

@@ -21,7 +21,8 @@ only (Hobbs-style recency); names of places can be taken for persons when they l
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -38,11 +39,12 @@ ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
 PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
 DESCRIPTOR_RE = regex.compile(r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$")
+CACHE_SIZE = 1 << 16  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One mention of a possible source, with what resolution made of it."""
+class Mention(NamedTuple):
+    """One mention of a possible source, with what resolution made of it (immutable; a tuple
+    because documents have thousands and creating a tuple is cheap)."""
 
     start: int
     end: int
@@ -58,6 +60,11 @@ class Mention:
     speaker: bool = False
     resolution: str = "named"
     antecedent: int | None = None  # offset of the mention it was resolved from
+
+
+def evolve(m: Mention, **changes: object) -> Mention:
+    """``m`` with ``changes``."""
+    return m._replace(**changes)
 
 
 class NameLexicon:
@@ -76,6 +83,10 @@ class NameLexicon:
         self.doc_heads = names.lexicon_set("document_heads")
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
+        # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
+        self.common_starts = self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
+        self._type_name = lru_cache(maxsize=CACHE_SIZE)(self._type_name_uncached)
+        self._type_nominal = lru_cache(maxsize=CACHE_SIZE)(self._type_nominal_uncached)
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
@@ -93,7 +104,10 @@ class NameLexicon:
         return tokens[:last_title + 1], tokens[last_title + 1:]
 
     def type_name(self, text: str) -> tuple[str, str, str | None, str | None]:
-        """(entity type, name, role, gender) of a capitalised name sequence."""
+        """(entity type, name, role, gender) of a capitalised name sequence (cached per string)."""
+        return self._type_name(text)
+
+    def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
         tokens = TOKEN_RE.findall(text)
         role, rest = self.split_name(text)
         all_tokens = [t for t in tokens if t not in self.not_names
@@ -136,7 +150,10 @@ class NameLexicon:
         return None
 
     def type_nominal(self, text: str) -> tuple[str, str, bool]:
-        """(entity type, head word, definite) of a nominal mention."""
+        """(entity type, head word, definite) of a nominal mention (cached per string)."""
+        return self._type_nominal(text)
+
+    def _type_nominal_uncached(self, text: str) -> tuple[str, str, bool]:
         words = text.split()
         lowered = [w.lower() for w in words]
         head = ""
@@ -191,11 +208,11 @@ class Resolver:
         if m.entity_type in ("person", "unknown") and " " not in m.name and m.name in self.surnames:
             full = self.surnames[m.name]
             gender = m.gender or full.gender
-            return replace(m, name=full.name, entity_type="person", gender=gender,
+            return evolve(m, name=full.name, entity_type="person", gender=gender,
                            role=m.role or full.role, resolution=f"surname<-{full.name}@{full.start}",
                            antecedent=full.start)
         if m.entity_type == "unknown" and m.name:
-            return replace(m, entity_type="person", resolution="named (untyped)")
+            return evolve(m, entity_type="person", resolution="named (untyped)")
         return m
 
     def before(self, offset: int) -> list[Mention]:
@@ -206,7 +223,7 @@ class Resolver:
         word = m.text.lower()
         gender, plural = PRONOUNS.get(word, (None, False))
         if word in ("i", "we"):
-            return replace(m, entity_type="unknown", name=m.text, resolution="unresolved first person")
+            return evolve(m, entity_type="unknown", name=m.text, resolution="unresolved first person")
         wanted: tuple[str, ...]
         if word == "it":
             wanted = ("organisation", "document")
@@ -216,21 +233,21 @@ class Resolver:
             wanted = ("person",)
         ante = self._antecedent(m, wanted, gender, plural if word != "it" else None)
         if ante is None:
-            return replace(m, entity_type="unknown", name=m.text, gender=gender, plural=plural,
+            return evolve(m, entity_type="unknown", name=m.text, gender=gender, plural=plural,
                            resolution="unresolved pronoun")
-        return replace(m, name=ante.name, entity_type=ante.entity_type, role=ante.role,
+        return evolve(m, name=ante.name, entity_type=ante.entity_type, role=ante.role,
                        gender=gender or ante.gender, plural=plural,
                        resolution=f"pronoun<-{ante.text}@{ante.start}", antecedent=ante.start)
 
     def _antecedent(self, m: Mention, wanted: tuple[str, ...], gender: str | None,
                     plural: bool | None, max_back: int = 6) -> Mention | None:
-        earlier = self.before(m.start)
-        if not earlier:
-            return None
+        end = bisect.bisect_left(self._starts, m.start)
+        first = end
+        while first > 0 and m.sentence - self.resolved[first - 1].sentence <= max_back:
+            first -= 1  # sentence numbers never decrease in document order: the window is a suffix
         by_sentence: dict[int, list[Mention]] = {}
-        for e in earlier:
-            if m.sentence - e.sentence <= max_back:
-                by_sentence.setdefault(e.sentence, []).append(e)
+        for e in self.resolved[first:end]:
+            by_sentence.setdefault(e.sentence, []).append(e)
 
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
@@ -260,38 +277,38 @@ class Resolver:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
         plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
-            self.lex.anon_heads | {"the", "a", "an"} | self.lex.person_heads | self.lex.doc_heads else text
+            self.lex.common_starts else text
         if etype == "anonymous":
-            return replace(m, entity_type="anonymous", name=plain, plural=True, resolution="group noun")
+            return evolve(m, entity_type="anonymous", name=plain, plural=True, resolution="group noun")
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
         indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
         if etype == "person" and not indefinite and " for " not in text:
             ante = self._antecedent(m, ("person",), None, False, max_back=3)
             if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
-                return replace(m, entity_type="person", name=ante.name, role=ante.role, gender=ante.gender,
+                return evolve(m, entity_type="person", name=ante.name, role=ante.role, gender=ante.gender,
                                resolution=f"nominal<-{ante.text}@{ante.start} (salience)", antecedent=ante.start)
         if not definite or " of " in text or " for " in text or any(w[:1].isupper() for w in undescribed.split()[1:]):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
-            return replace(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
+            return evolve(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
                            resolution="indefinite nominal")
         earlier = self.before(m.start)
         if etype == "organisation":
             for e in reversed(earlier):
                 if e.entity_type == "organisation" and e.kind == "name" and head in e.name.lower().split():
-                    return replace(m, entity_type="organisation", name=e.name,
+                    return evolve(m, entity_type="organisation", name=e.name,
                                    resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
             for flag in ("speaker", "subject", None):
                 for e in reversed(earlier):
                     if e.entity_type == "organisation" and e.kind in ("name",) and \
                             (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
-                        return replace(m, entity_type="organisation", name=e.name,
+                        return evolve(m, entity_type="organisation", name=e.name,
                                        resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
-            return replace(m, entity_type="organisation", name=plain, resolution="unresolved nominal")
+            return evolve(m, entity_type="organisation", name=plain, resolution="unresolved nominal")
         if etype == "person":
             for e in reversed(earlier):
                 if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
-                    return replace(m, entity_type="person", name=e.name, role=e.role, gender=e.gender,
+                    return evolve(m, entity_type="person", name=e.name, role=e.role, gender=e.gender,
                                    resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
-            return replace(m, entity_type="person", name=plain, resolution="unresolved nominal")
-        return replace(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
+            return evolve(m, entity_type="person", name=plain, resolution="unresolved nominal")
+        return evolve(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
                        resolution="nominal")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotetrack.attribution import Attributor, DocumentContext
 from quotetrack.models import Article
@@ -178,3 +180,53 @@ def test_trie_alternation_matches_exactly_the_entries(entries):
         assert bool(trie.fullmatch(word)) == bool(plain.fullmatch(word)), word
         m1, m2 = trie.match(word), plain.match(word)
         assert (m1 and m1.group()) == (m2 and m2.group()), word
+
+
+# -- fast scanning: the pre-filtered scan must give exactly the matches of the rule -------------------------
+
+SCAN_TEXTS = [
+    "Fares said on Thursday that the regime had lost control, according to the report.",
+    "The unsaid words of the essay: sayings, resaid, re-said, said-so.",  # inside words and after hyphens
+    "Éhas been quoted as saying nothing; he was quoted as saying more.",  # a non-ASCII letter before a cue
+    "Ahmed said\u00e9 it, Ahmed saidé it and Ahmed said\u2019 it.",  # non-ASCII letter or apostrophe after
+    "She went on\nand on; they went\u00a0on. The\u2028said line.",  # cues over odd whitespace
+    "5said _said 'said’ «said» (said) SAID Said Says.",
+    "He, she, they; the heir, Shea, Theyre, he’s, she's, théy, Hé.",
+    "",
+]
+
+
+@pytest.mark.parametrize("rule", ["cue_re", "pronoun_re", "name_re"])
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_scanner_finds_what_the_rule_finds(attributor, rule, text):
+    from quotetrack.scan import Scanner
+
+    pattern = getattr(attributor, rule)
+    assert [m.span() for m in Scanner(pattern).finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_scanner_prefilters_lexicon_patterns_only(attributor):
+    from quotetrack.scan import prefilter_source
+
+    cue = prefilter_source(attributor.cue_re.pattern)
+    assert cue is not None and r"\p" not in cue and cue.startswith("(?<![A-Za-z")
+    assert prefilter_source(attributor.name_re.pattern) is None  # Unicode classes in the body
+    assert prefilter_source(r"\Gsaid") is None
+    assert prefilter_source(r"(?<![\p{L}])[[:alpha:]]+") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="saidhe toldSHTy'’-é\u00a0\n,.5", max_size=60))
+def test_scanner_matches_the_rule_on_any_text(attributor, text):
+    from quotetrack.scan import Scanner
+
+    for pattern in (attributor.cue_re, attributor.pronoun_re):
+        assert [m.span() for m in Scanner(pattern).finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcAB é-'\n.", max_size=40), st.text(alphabet="abcé", max_size=4))
+def test_lower_words_lookup_matches_the_word_list(text, word):
+    from quotetrack.attribution import LOWER_WORD_RE, _LowerWords
+
+    assert _LowerWords(text).has(word) == (word in set(LOWER_WORD_RE.findall(text)))

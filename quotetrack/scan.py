@@ -1,0 +1,68 @@
+"""Whole-document scanning for lexicon patterns, sped up by a stdlib ``re`` pre-filter.
+
+The rules are compiled with the ``regex`` module (Unicode properties such as ``\\p{L}``), whose
+engine spends a lot of time at each position of a long text. For a pattern that is a lexicon
+alternation between letter-boundary look-arounds (the shape of the reporting-cue and pronoun
+rules) ``Scanner`` first finds *candidate* starts with the stdlib engine, which tests a position
+several times faster: the same alternation, with the Unicode-letter look-behind and look-ahead
+narrowed to ASCII letters (a weaker test), so every real match start is a candidate. Each
+candidate is then matched with the real pattern, in order and without overlaps, so ``finditer``
+yields exactly what ``pattern.finditer`` yields. Any other pattern is scanned as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import regex
+
+# A pattern body the two engines read the same way: literals, escaped punctuation, \s (which the
+# stdlib reads as a superset), non-capturing groups, alternation, quantifiers, classes of literals.
+_BODY_TOKEN = re.compile(r"\\[^A-Za-z0-9]|\\s|\(\?:|[()|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]")
+_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
+_LOOKAHEAD = re.compile(r"\(\?!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)$")
+_ASCII = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
+
+
+def prefilter_source(source: str) -> str | None:
+    """The stdlib pre-filter for the ``regex`` pattern ``source`` (see the module docstring), or None."""
+    lookbehind = _LOOKBEHIND.match(source)
+    body_start = lookbehind.end() if lookbehind else 0
+    lookahead = _LOOKAHEAD.search(source, body_start)
+    body = source[body_start:lookahead.start() if lookahead else len(source)]
+    if not body or "".join(_BODY_TOKEN.findall(body)) != body:
+        return None
+    prefix = f"(?<![{_ascii(lookbehind.group(1))}])" if lookbehind else ""
+    suffix = f"(?![{_ascii(lookahead.group(1))}])" if lookahead else ""
+    return f"{prefix}(?=(?:{body}){suffix})"
+
+
+def _ascii(members: str) -> str:
+    """Class members with Unicode letter properties narrowed to ASCII letters (a weaker negative test)."""
+    return re.sub(r"\\p\{L[ul]?\}", lambda m: _ASCII[m.group()], members)
+
+
+class Scanner:
+    """``finditer`` of one compiled ``regex`` pattern, pre-filtered when its shape allows it."""
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        source = prefilter_source(pattern.pattern) if not pattern.flags & regex.IGNORECASE else None
+        self.candidates = re.compile(source) if source is not None else None
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[regex.Match[str]]:
+        """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer`` gives them."""
+        if self.candidates is None:
+            yield from self.pattern.finditer(text, pos)
+            return
+        match = self.pattern.match
+        last = pos
+        for candidate in self.candidates.finditer(text, pos):
+            start = candidate.start()
+            if start < last:
+                continue  # inside the previous match
+            m = match(text, start)
+            if m is not None:
+                yield m
+                last = max(m.end(), start + 1)
