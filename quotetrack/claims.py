@@ -19,6 +19,8 @@ It does not read tables, infer unstated counts, or add up figures.
 
 from __future__ import annotations
 
+import bisect
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -29,6 +31,7 @@ from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, Cl
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.numbers import Count, number_parser_for
+from quotetrack.keywords import KeywordScanner
 from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
 
@@ -110,9 +113,14 @@ class ClaimExtractor:
         c = self.casualties
         self.veto_before = c.compile(r"(?r)\b(?:{veto_before})\s*\Z", ignore_case=True, key="runtime:veto_before")
         self.veto_after = c.compile(r"\s*(?:{veto_after})(?!\p{L})", ignore_case=True, key="runtime:veto_after")
-        self.triggers = frozenset(entry.split()[0].lower() for name, entries in c.lexicons.items()
-                                  if name.endswith(TRIGGER_LEXICONS) or name == "triggers" for entry in entries)
+        # A sentence can hold a claim only if it holds every word of some trigger entry, so one
+        # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
+        # not "in", for "in custody").
+        self.triggers = frozenset(max(entry.lower().split(), key=len) for name, entries in c.lexicons.items()
+                                  if (name.endswith(TRIGGER_LEXICONS) and not name.startswith("veto"))
+                                  or name == "triggers" for entry in entries if entry.split())
         self.word_re = regex.compile(r"\p{L}+")
+        self.trigger_scanner = KeywordScanner(t for t in self.triggers if regex.fullmatch(r"\p{L}+", t))
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
         self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
         self.context = ContextReader(ruleset.get("claim_context.toml"))
@@ -131,10 +139,11 @@ class ClaimExtractor:
         words = " ".join(self.word_re.findall(text, sentence.start, sentence.end)).lower().split()
         return not self.triggers.isdisjoint(words)
 
-    def hits(self, text: str, sentence: Span) -> list[Hit]:
-        """The casualty counts of one sentence, in text order."""
+    def hits(self, text: str, sentence: Span, prefiltered: bool = False) -> list[Hit]:
+        """The casualty counts of one sentence, in text order (``prefiltered``: the caller already
+        knows the sentence has a casualty word)."""
         out: list[Hit] = []
-        if not self.may_hold_claim(text, sentence):
+        if not prefiltered and not self.may_hold_claim(text, sentence):
             return out
         inner: list[tuple[int, int]] = []
         for count in self.numbers.finditer(text, sentence.start, sentence.end):
@@ -179,8 +188,12 @@ class ClaimExtractor:
         text = article.text
         claims: list[Claim] = []
         published = _date(article.published)
+        triggers = [start for start, _ in self.trigger_scanner.find(text)]  # one pass over the document
         for index, sentence in enumerate(seg.sentences):
-            hits = self.hits(text, sentence)
+            first = bisect.bisect_left(triggers, sentence.start)
+            if first == len(triggers) or triggers[first] >= sentence.end:
+                continue  # no casualty word in this sentence
+            hits = self.hits(text, sentence, prefiltered=True)
             if not hits:
                 continue
             sent_text = text[sentence.start:sentence.end]
