@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,7 @@ INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
+PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
 class ReportingVerbRules(RuleFile):
@@ -82,22 +83,39 @@ class AttributionRules(RuleFile):
 
     imports: list[str] = Field(default_factory=list)
     _merged: RuleFile | None = PrivateAttr(default=None)
+    _merged_reverse: RuleFile | None = PrivateAttr(default=None)
 
     def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
         """``RuleFile.expand`` over this file's parts and lexicons plus those of ``imports``."""
         if not self.imports:
             return super().expand(template, _stack)
         if self._merged is None:
-            lexicons: dict[str, list[str]] = {}
-            for name in self.imports:
-                lexicons.update(load_rule_file(Path(self._origin).parent / name).lexicons)
-            lexicons.update(self.lexicons)
             # lexicons become trie-shaped parts: the same language, matched much faster
-            parts = {name: trie_alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
-            merged = RuleFile(meta=self.meta, parts=parts)
-            merged._origin = self._origin
-            self._merged = merged
+            self._merged = self._merged_file(trie_alternation)
         return self._merged.expand(template, _stack)
+
+    def reverse_pattern(self, rule_id: str) -> regex.Pattern[str]:
+        """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards).
+
+        A prefix trie is slow to match backwards, so each lexicon is followed by a look-behind on
+        the same entries as a suffix trie: the reverse engine tries a lexicon only where one of
+        its entries ends. The look-behind is a test, not a choice: the matches are the same."""
+        if self._merged_reverse is None:
+            self._merged_reverse = self._merged_file(
+                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})")
+        rule = next(r for r in self.patterns if r.id == rule_id)
+        return self._merged_reverse.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
+
+    def _merged_file(self, alternation: Callable[[list[str]], str]) -> RuleFile:
+        """A rules file whose parts are this file's parts plus every lexicon (own and imported) as ``alternation``."""
+        lexicons: dict[str, list[str]] = {}
+        for name in self.imports:
+            lexicons.update(load_rule_file(Path(self._origin).parent / name).lexicons)
+        lexicons.update(self.lexicons)
+        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
+        merged = RuleFile(meta=self.meta, parts=parts)
+        merged._origin = self._origin
+        return merged
 
 
 def trie_alternation(entries: list[str]) -> str:
@@ -106,16 +124,35 @@ def trie_alternation(entries: list[str]) -> str:
     Spaces in an entry match any run of whitespace, as in ``rules.lexicon_alternation``; the
     regex engine then checks one branch per character instead of every entry in turn.
     """
+    return _emit_trie(_trie(entries, reverse=False), reverse=False)
+
+
+def suffix_trie_alternation(entries: list[str]) -> str:
+    """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match backwards)."""
+    return _emit_trie(_trie(entries, reverse=True), reverse=True)
+
+
+def _trie(entries: list[str], reverse: bool) -> dict[str, dict]:
+    """The entries (whitespace normalised to one space) as nested dicts of characters; "" ends an entry."""
     trie: dict[str, dict] = {}
     for entry in {e.strip() for e in entries if e.strip()}:
         node = trie
-        for ch in " ".join(entry.split()):
+        chars = " ".join(entry.split())
+        for ch in reversed(chars) if reverse else chars:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return trie
+
+
+def _emit_trie(trie: dict[str, dict], reverse: bool) -> str:
+    """The regex of a trie from ``_trie`` (characters read from the end of the entries when ``reverse``)."""
 
     def emit(node: dict[str, dict]) -> str:
-        branches = [(r"\s+" if ch == " " else regex.escape(ch)) + emit(child)
-                    for ch, child in sorted(node.items()) if ch]
+        branches = []
+        for ch, child in sorted(node.items()):
+            if ch:
+                atom = r"\s+" if ch == " " else regex.escape(ch)
+                branches.append(emit(child) + atom if reverse else atom + emit(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -217,7 +254,7 @@ class Attributor:
         self.cue_re = rules.pattern("cue")
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
-        self.left_re = _reverse(rules, "subject-cue")
+        self.left_re = rules.reverse_pattern("subject-cue")
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
@@ -229,7 +266,7 @@ class Attributor:
         self.name_re = rules.pattern("name-mention")
         self.nominal_re = rules.pattern("nominal-mention")
         self.subject_nominal_re = rules.pattern("subject-nominal")
-        self._nominal_fullmatch = lru_cache(maxsize=CACHE_SIZE)(self._nominal_fullmatch_uncached)
+        self._surface = lru_cache(maxsize=CACHE_SIZE)(self._surface_uncached)  # a pure function of the text
         lex = self.lexicon
         self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
                                     | lex.doc_heads)
@@ -382,10 +419,7 @@ class Attributor:
         return True
 
     def nominal_fullmatch(self, text: str) -> bool:
-        """True when ``text`` is a nominal mention as a whole (cached per string)."""
-        return self._nominal_fullmatch(text)
-
-    def _nominal_fullmatch_uncached(self, text: str) -> bool:
+        """True when ``text`` is a nominal mention as a whole."""
         return self.nominal_re.fullmatch(text) is not None
 
     def _not_a_source(self, subject: str) -> bool:
@@ -419,10 +453,10 @@ class Attributor:
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
-            if kind != "subject" and _overlaps(subject_spans, subject_starts, s, e):
-                continue
             if taken and s < taken[-1][1] and kind != "subject":
                 continue  # overlaps a longer mention already taken
+            if kind != "subject" and _overlaps(subject_spans, subject_starts, s, e):
+                continue
             if kind == "subject" and taken and s < taken[-1][1] and (s, e) not in subjects:
                 continue
             mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects, lower_words=lower_words)
@@ -486,19 +520,15 @@ class Attributor:
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
-        si = seg.sentence_index_at(s) or 0
-        sent = seg.sentences[si] if seg.sentences else None
-        lead = text[sent.start:s] if sent else ""
+        si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
+        lead = text[seg.sentences[si].start:s] if seg.sentences else ""
         bare_lead = lead.strip(" \"'“‘\u00a0") == ""
         subject = speaker or bare_lead or ("," in lead and INTRO_RE.fullmatch(lead) is not None)
-        prev_word = PREV_WORD_RE.search(text, max(0, s - 20), s)
-        after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS and not speaker
-        low = surface.lower()
-        if low in ("he", "she", "they", "it", "i", "we", "him", "her", "them"):
+        shape, etype, name, role, gender = self._surface(surface)
+        if shape == "pronoun":
             return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
                            speaker=speaker)
-        if self.nominal_fullmatch(surface[0].lower() + surface[1:]):
-            etype, _, _ = self.lexicon.type_nominal(surface)
+        if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
             if named is not None:  # "the minister of the economy, Ildefonso Guajardo,": the name is given
                 ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
@@ -507,9 +537,10 @@ class Attributor:
                                    role=surface, gender=gender, sentence=si, subject=subject, speaker=speaker,
                                    resolution="apposition")
             return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
-        etype, name, role, gender = self.lexicon.type_name(surface)
         if not name:
             return None
+        prev_word = None if speaker else PREV_WORD_RE.search(text, max(0, s - 20), s)
+        after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
         if not speaker and etype == "unknown" and " " not in name and bare_lead and \
@@ -518,6 +549,14 @@ class Attributor:
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
         return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
                        subject=subject and not after_prep, speaker=speaker)
+
+    def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
+        """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
+        if surface.lower() in PRONOUN_FORMS:
+            return "pronoun", "unknown", surface, None, None
+        if self.nominal_fullmatch(surface[0].lower() + surface[1:]):
+            return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
+        return ("name",) + self.lexicon.type_name(surface)
 
     # -- sources -------------------------------------------------------------------------------
     def document(self, article: Article, seg: Segmentation) -> DocumentContext:
@@ -659,12 +698,6 @@ class Attributor:
             if back == 1:
                 break
         return None, None
-
-
-def _reverse(rules: RuleFile, rule_id: str) -> regex.Pattern[str]:
-    """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards)."""
-    rule = next(r for r in rules.patterns if r.id == rule_id)
-    return rules.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:

@@ -230,3 +230,35 @@ def test_lower_words_lookup_matches_the_word_list(text, word):
     from quotetrack.attribution import LOWER_WORD_RE, _LowerWords
 
     assert _LowerWords(text).has(word) == (word in set(LOWER_WORD_RE.findall(text)))
+
+
+@pytest.mark.parametrize("entries", [["say", "says", "said", "saying"], ["news agency", "agency", "state news agency"],
+                                     ["man", "woman", "spokesman", "a"]])
+def test_suffix_trie_matches_exactly_the_entries(entries):
+    import regex
+
+    from quotetrack.attribution import suffix_trie_alternation, trie_alternation
+
+    suffix = regex.compile(f"(?:{suffix_trie_alternation(entries)})")
+    prefix = regex.compile(f"(?:{trie_alternation(entries)})")
+    for word in entries + ["sa", "sayings", "news  agency", "gency", "oman", "", "spokeswoman"]:
+        assert bool(suffix.fullmatch(word)) == bool(prefix.fullmatch(word)), word
+
+
+SUBJECT_WINDOWS = [
+    "French Foreign Minister Laurent Fabius ", "The state news agency ", "The big old red news agency ",
+    "the vice president ", "In a statement, the ministry ", "Jane Doe, a spokeswoman for the agency, ",
+    "he also ", "Officials at the Ministry of Health ", "the 9/11 widow ", "", "Smith (R-Texas) has ",
+]
+
+
+@pytest.mark.parametrize("window", SUBJECT_WINDOWS)
+def test_reverse_subject_pattern_finds_what_the_plain_pattern_finds(ruleset, window):
+    """The look-behind guards of the reverse pattern change its speed, not its matches."""
+    rules = ruleset.get("attribution.toml")
+    rule = next(r for r in rules.patterns if r.id == "subject-cue")
+    plain = rules.compile("(?r)" + rule.pattern, key="test:plain-reverse")
+    guarded = rules.reverse_pattern("subject-cue")
+    m1, m2 = plain.search(window), guarded.search(window)
+    assert (m1 and (m1.span(), m1.span("subject"), m1.group("appos"))) == \
+        (m2 and (m2.span(), m2.span("subject"), m2.group("appos")))
