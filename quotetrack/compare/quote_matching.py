@@ -76,67 +76,74 @@ def word_diff(a: list[str], b: list[str]) -> str:
 
 def match_quotes(rows: list[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
                  options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
-    """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns)."""
+    """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns).
+
+    Quotes with the same words form one cluster (one ``identical`` / ``same_words`` row listing
+    them all, however many outlets repeat them); only one representative per cluster enters the
+    trigram index, so a quote repeated by a thousand outlets costs one candidate, not a million.
+    """
     options = options or QuoteMatchOptions()
     syndicated = syndicated or set()
-    items: list[_Q] = []
+    clusters: dict[str, list[_Q]] = {}
     for row in rows:
         if row.get("kind") == "scare":
             continue
         tokens = words(inner(row["text"]))
         if len(tokens) >= MIN_WORDS:
-            items.append(_Q(row, tokens, " ".join(tokens)))
+            joined = " ".join(tokens)
+            clusters.setdefault(joined, []).append(_Q(row, tokens, joined))
+    reps = list(clusters.values())
+    groups: list[tuple[list[_Q], str, float, str | None]] = []
+    for members in reps:
+        if len({m.row["doc_id"] for m in members}) >= 2:
+            same = len({typographic(m.row["text"]) for m in members}) == 1
+            groups.append((members, "identical" if same else "same_words", 1.0, None))
+
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        for sh in shingles(item.tokens, SHINGLE):
+    for i, members in enumerate(reps):
+        for sh in shingles(members[0].tokens, SHINGLE):
             index[sh].append(i)
     candidates: set[tuple[int, int]] = set()
-    for members in index.values():
-        if len(members) > 200:  # a phrase too common to propose pairs ("we are going to")
+    for posting in index.values():
+        if len(posting) > 200:  # a phrase too common to propose pairs ("we are going to")
             continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if items[i].row["doc_id"] != items[j].row["doc_id"]:
-                    candidates.add((i, j))
+        for x in range(len(posting)):
+            for y in range(x + 1, len(posting)):
+                candidates.add((posting[x], posting[y]))
 
-    contained_in: dict[tuple[int, str], list[int]] = defaultdict(list)  # (long, other doc) -> short pieces
-    pairs: list[tuple[int, int, str, float, str | None]] = []
+    contained_in: dict[tuple[int, str], list[_Q]] = defaultdict(list)  # (long cluster, doc) -> pieces
     for i, j in sorted(candidates):
-        a, b = items[i], items[j]
-        if a.joined == b.joined:
-            same = typographic(a.row["text"]) == typographic(b.row["text"])
-            pairs.append((i, j, "identical" if same else "same_words", 1.0, None))
-            continue
+        a, b = reps[i][0], reps[j][0]
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
-        s_text, l_text = items[short].joined, items[long_].joined
+        s_text, l_text = reps[short][0].joined, reps[long_][0].joined
         if f" {s_text} " in f" {l_text} " or (len(s_text) <= options.max_piece_share * len(l_text)
                                             and fuzz.partial_ratio(s_text, l_text) >= options.containment):
-            contained_in[(long_, items[short].row["doc_id"])].append(short)
+            for piece in reps[short]:
+                contained_in[(long_, piece.row["doc_id"])].append(piece)
             continue
         ratio = fuzz.ratio(a.joined, b.joined)
-        if ratio >= options.min_similarity:
-            pairs.append((i, j, "altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens)))
+        if ratio >= options.min_similarity and len(_docs(reps[i]) | _docs(reps[j])) > 1:
+            groups.append((reps[i] + reps[j], "altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens)))
 
-    groups: list[tuple[list[int], str, float, str | None]] = []
-    for (long_, _doc), pieces in sorted(contained_in.items()):
-        pieces = sorted(set(pieces), key=lambda k: items[k].row["start"])
-        covered = sum(len(items[k].tokens) for k in pieces) / max(len(items[long_].tokens), 1)
+    for (long_, doc), pieces in sorted(contained_in.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        whole = [m for m in reps[long_] if m.row["doc_id"] != doc]
+        if not whole:
+            continue
+        pieces = sorted(pieces, key=lambda q: q.row["start"])
+        covered = sum(len(q.tokens) for q in pieces) / max(len(whole[0].tokens), 1)
         if len(pieces) >= 2 and covered >= options.split_coverage:
-            groups.append(([long_] + pieces, "split_differently", round(min(covered, 1.0), 3), None))
+            groups.append((whole + pieces, "split_differently", round(min(covered, 1.0), 3), None))
         else:
-            for k in pieces:
-                sim = round(len(items[k].tokens) / len(items[long_].tokens), 3)
-                groups.append(([k, long_], "truncated", sim, None))
-    groups.extend(([i, j], status, sim, diff) for i, j, status, sim, diff in pairs)
+            for piece in pieces:
+                groups.append((whole + [piece], "truncated", round(len(piece.tokens) / len(whole[0].tokens), 3), None))
 
-    def order(members: list[int]) -> list[int]:
-        return sorted(members, key=lambda k: (items[k].row["doc_id"], items[k].row["start"]))
+    def order(members: list[_Q]) -> list[_Q]:
+        return sorted(members, key=lambda q: (q.row["doc_id"], q.row["start"]))
 
     matches = []
     for n, (members, status, sim, diff) in enumerate(sorted(groups, key=lambda g: [
-            (items[k].row["doc_id"], items[k].row["start"]) for k in order(g[0])]), start=1):
-        rows_ = [items[k].row for k in order(members)]
+            (q.row["doc_id"], q.row["start"]) for q in order(g[0])]), start=1):
+        rows_ = [q.row for q in order(members)]
         docs = [r["doc_id"] for r in rows_]
         speakers = [r.get("speaker") for r in rows_]
         matches.append(QuoteMatch(
@@ -147,3 +154,7 @@ def match_quotes(rows: list[dict[str, Any]], syndicated: set[frozenset[str]] | N
             starts=[r["start"] for r in rows_], ends=[r["end"] for r in rows_],
             syndicated=frozenset(docs) in syndicated if len(set(docs)) == 2 else False))
     return matches
+
+
+def _docs(members: list[_Q]) -> set[str]:
+    return {m.row["doc_id"] for m in members}
