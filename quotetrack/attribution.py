@@ -49,6 +49,7 @@ INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
+PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
@@ -106,12 +107,29 @@ class AttributionRules(RuleFile):
         rule = next(r for r in self.patterns if r.id == rule_id)
         return self._merged_reverse.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
-    def _merged_file(self, alternation: Callable[[list[str]], str]) -> RuleFile:
-        """A rules file whose parts are this file's parts plus every lexicon (own and imported) as ``alternation``."""
+    def part_words(self, part: str) -> frozenset[str] | None:
+        """Lower-cased last words of the entries of a part that is a union of lexicons
+        (``(?:{a}|{b})``), or None when the part is anything else."""
+        names = PART_LEXICONS_RE.fullmatch(self.parts.get(part, ""))
+        if names is None:
+            return None
+        lexicons = self.merged_lexicons()
+        refs = regex.findall(r"\{(\w+)\}", names.group())
+        if any(ref not in lexicons or ref in self.parts for ref in refs):
+            return None
+        return frozenset(entry.split()[-1].lower() for ref in refs for entry in lexicons[ref] if entry.strip())
+
+    def merged_lexicons(self) -> dict[str, list[str]]:
+        """Every lexicon this file can use: those of ``imports``, then its own."""
         lexicons: dict[str, list[str]] = {}
         for name in self.imports:
             lexicons.update(load_rule_file(Path(self._origin).parent / name).lexicons)
         lexicons.update(self.lexicons)
+        return lexicons
+
+    def _merged_file(self, alternation: Callable[[list[str]], str]) -> RuleFile:
+        """A rules file whose parts are this file's parts plus every lexicon (own and imported) as ``alternation``."""
+        lexicons = self.merged_lexicons()
         parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
         merged = RuleFile(meta=self.meta, parts=parts)
         merged._origin = self._origin
@@ -270,6 +288,7 @@ class Attributor:
         lex = self.lexicon
         self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
                                     | lex.doc_heads)
+        self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -554,7 +573,10 @@ class Attributor:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
         if surface.lower() in PRONOUN_FORMS:
             return "pronoun", "unknown", surface, None, None
-        if self.nominal_fullmatch(surface[0].lower() + surface[1:]):
+        lowered = surface[0].lower() + surface[1:]
+        # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
+        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint([w.lower() for w in lowered.split()])
+        if may_be_nominal and self.nominal_fullmatch(lowered):
             return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
         return ("name",) + self.lexicon.type_name(surface)
 

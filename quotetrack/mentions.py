@@ -34,7 +34,6 @@ PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it":
 PREPOSITIONS = frozenset("in at from to of on near across outside inside into for by with about against "
                          "toward towards over under between among via than like".split())
 TOKEN_RE = regex.compile(r"\S+")
-POSSESSIVE_RE = regex.compile(r"['’]s?$")
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
 PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
@@ -60,6 +59,15 @@ class Mention(NamedTuple):
     speaker: bool = False
     resolution: str = "named"
     antecedent: int | None = None  # offset of the mention it was resolved from
+
+
+def unpossessive(word: str) -> str:
+    """``word`` without a final possessive: "'s" or a bare apostrophe, straight or curly."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    if word.endswith(("'", "’")):
+        return word[:-1]
+    return word
 
 
 def evolve(m: Mention, **changes: object) -> Mention:
@@ -90,13 +98,16 @@ class NameLexicon:
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
-        tokens = [t for t in TOKEN_RE.findall(text)]
-        while tokens and (tokens[0] in self.not_names or POSSESSIVE_RE.sub("", tokens[0].rstrip(".,")) in self.not_names
+        return self._split_tokens(TOKEN_RE.findall(text))
+
+    def _split_tokens(self, tokens: list[str]) -> tuple[list[str], list[str]]:
+        tokens = list(tokens)
+        while tokens and (tokens[0] in self.not_names or unpossessive(tokens[0].rstrip(".,")) in self.not_names
                           or tokens[0][:1].islower()
                           or DESCRIPTOR_RE.match(tokens[0])):
             tokens.pop(0)
         if tokens:
-            tokens[-1] = POSSESSIVE_RE.sub("", tokens[-1])
+            tokens[-1] = unpossessive(tokens[-1])
         last_title = -1
         for i, tok in enumerate(tokens[:-1]):  # the last word is the name ("Mr. King", "Dr. Major")
             if tok in self.titles:
@@ -109,9 +120,9 @@ class NameLexicon:
 
     def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
         tokens = TOKEN_RE.findall(text)
-        role, rest = self.split_name(text)
+        role, rest = self._split_tokens(tokens)
         all_tokens = [t for t in tokens if t not in self.not_names
-                      and POSSESSIVE_RE.sub("", t.rstrip(".,")) not in self.not_names
+                      and unpossessive(t.rstrip(".,")) not in self.not_names
                       and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
@@ -119,7 +130,7 @@ class NameLexicon:
             or (not rest and any(t in self.org_words for t in role))
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
-            name = POSSESSIVE_RE.sub("", name) if not has_org else name
+            name = unpossessive(name) if not has_org else name
             while name.split(" ", 1)[0] in self.not_names or DESCRIPTOR_RE.match(name.split(" ", 1)[0]):
                 if " " not in name:
                     break

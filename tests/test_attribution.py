@@ -262,3 +262,20 @@ def test_reverse_subject_pattern_finds_what_the_plain_pattern_finds(ruleset, win
     m1, m2 = plain.search(window), guarded.search(window)
     assert (m1 and (m1.span(), m1.span("subject"), m1.group("appos"))) == \
         (m2 and (m2.span(), m2.span("subject"), m2.group("appos")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab's’ .", max_size=8))
+def test_unpossessive_removes_what_the_possessive_pattern_removes(word):
+    import regex
+
+    from quotetrack.mentions import unpossessive
+
+    assert unpossessive(word) == regex.sub(r"['’]s?$", "", word)
+
+
+def test_head_words_come_from_the_head_lexicons(attributor):
+    """The nominal shortcut needs every head noun's last word; a part that is not a union of lexicons has none."""
+    assert {"ministry", "agency", "spokesman", "officials"} <= attributor.head_ends
+    rules = attributor.ruleset.get("attribution.toml")
+    assert rules.part_words("NAME") is None and rules.part_words("no-such-part") is None
