@@ -31,6 +31,7 @@ ANCHOR_LEXICONS = ("units", "tens", "scales", "multipliers", "counting_words", "
 NOT_ANCHORS = frozenset({"a", "an", "of"})  # words of those lexicons that occur outside number phrases
 LEAD_WORDS = frozenset({"between", "from", "anywhere", "a", "half"})  # words before an anchor in a range or multiple
 LEAD_CHARS = 40  # how far before an anchor a number phrase may start ("no fewer than", "anywhere from")
+GROUP_SPACE = regex.compile(r"(?<=\d)[\u00a0\u202f\u2009\u200b](?=\d{3})")  # "17 000" -> 17000
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
 
@@ -219,7 +220,7 @@ class NumberParser:
         total = 0.0
         current: float | None = None
         seen = False
-        for tok in TOKEN.findall(phrase.lower()):
+        for tok in TOKEN.findall(GROUP_SPACE.sub("", phrase.lower())):
             if tok[0].isdigit():
                 current = (current or 0) + float(tok.replace(",", ""))
                 seen = True

@@ -206,3 +206,14 @@ def test_results_do_not_depend_on_batch_composition(tmp_path: Path) -> None:
     for table in ("quotes", "claims"):
         together = both.tables[table][both.tables[table]["doc_id"] == "001_41ce0450144724b7"].reset_index(drop=True)
         assert together.equals(alone.tables[table]), table
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Activists say more than 17\u200b000 people have been killed.", 17000),  # zero-width space
+    ("Officials said 17\u00a0000 people were killed.", 17000),  # no-break space
+    ("Officials said 17\u202f000 people were killed.", 17000),  # narrow no-break space
+    ("Officials said \uff11\uff17 people were killed.", 17),  # full-width digits
+])
+def test_digit_groups_with_invisible_separators(text: str, value: int) -> None:
+    (claim,) = Extractor().process(Article.build(doc_id="n", text=text)).claims
+    assert claim.value == value and text[claim.count_start:claim.count_end] == claim.count_text
