@@ -18,6 +18,7 @@ over the boundaries found, never over characters.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,6 +27,8 @@ from pydantic import Field
 
 from quotetrack.models import Issue
 from quotetrack.rules import RuleFile, RuleSet, StrictModel, lexicon_alternation
+
+SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 
 
 class AbbreviationLists(StrictModel):
@@ -119,7 +122,8 @@ class Segmenter:
         self.line_re = regex.compile(r"[^\n]*\n?")
         self.boundary_re = regex.compile(
             r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]*[\p{Lu}\d])")
-        self.word_before_re = regex.compile(r"(\S+)$")
+        self.word_before_re = regex.compile(r"(?r)(\S+)$")  # searched backwards from the period
+        self.initials_re = regex.compile(r"(?:\p{L}\.){2,}")
         self.next_word_re = regex.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*([\p{L}\d][\p{L}\d'\u2019.-]*)")
         self.pairs = marks.pairs
         self.open_family: dict[str, str] = {p.open: p.family for p in marks.pairs}
@@ -172,10 +176,7 @@ class Segmenter:
                 if not self._ends_sentence(text, m.start(), m.end(), para.end):
                     continue
                 out.append(Span(start, m.end(), len(out), para.index))
-                nxt = m.end()
-                while nxt < para.end and text[nxt].isspace():
-                    nxt += 1
-                start = nxt
+                start = SPACES_RE.match(text, m.end(), para.end).end()
             if start < para.end:
                 out.append(Span(start, para.end, len(out), para.index))
         return out
@@ -195,7 +196,7 @@ class Segmenter:
             return False  # an initial: "George W. Bush"
         if word in self.months:
             return not next_word[:1].isdigit()
-        if word.lower() in self.others or regex.fullmatch(r"(?:\p{L}\.){2,}", word):
+        if word.lower() in self.others or self.initials_re.fullmatch(word):
             return next_word in self.starters
         return True
 
@@ -221,6 +222,7 @@ class Segmenter:
             if carry is not None and not continuing:
                 carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
             segs, open_at_end, strays = self._pair(text, doubles, para, "double")
+            first = len(quotes)
             for s, e, closed in segs:
                 prev = carry if (continuing and s == para.start) else None
                 if prev is not None:
@@ -239,7 +241,7 @@ class Segmenter:
                 quotes.append(QuoteSpan(open_at_end, para.end, para.index, "double", False, continued_from=prev,
                                         in_headline=in_headline, index=len(quotes)))
                 carry = len(quotes) - 1
-            covered = [(q.start, q.end) for q in quotes if q.paragraph == para.index]
+            covered = [(q.start, q.end) for q in quotes[first:]]  # this paragraph's double quotes
             singles = [(pos, ch, end) for pos, ch, end in marks if ch not in self.double_marks
                        and not any(a <= pos < b for a, b in covered)]
             if singles:
@@ -251,6 +253,8 @@ class Segmenter:
         if carry is not None:
             self._close_stray(quotes, carry, issues, text, doc_id, source)
         quotes.sort(key=lambda q: q.start)
+        if all(q.index == i for i, q in enumerate(quotes)):
+            return quotes, issues  # already in text order
         remap = {q.index: i for i, q in enumerate(quotes)}
         return [_replace(q, index=i, continued_from=remap.get(q.continued_from) if q.continued_from is not None else None)
                 for i, q in enumerate(quotes)], issues
