@@ -38,11 +38,12 @@ class _Worker:
     debug: bool = False
 
 
-def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool) -> None:
+def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool) -> None:
     from quotetrack.pipeline import Extractor
     from quotetrack.rules import load_ruleset
 
-    _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
+    _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s,
+                                  compact=compact)
     _Worker.debug = debug
 
 
@@ -64,7 +65,8 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
     directory = str(rules_dir if rules_dir is not None else extractor.ruleset.directory)
     iterator = iter(items)
     with context.Pool(jobs, initializer=_init,
-                      initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug)) as pool:
+                      initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug,
+                                extractor.comparer is not None)) as pool:
         while True:  # a bounded window at a time: Pool.imap alone would read the whole input ahead
             window = list(itertools.islice(iterator, WINDOW_PER_JOB * jobs))
             if not window:

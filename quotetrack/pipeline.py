@@ -22,7 +22,7 @@ import pandas as pd
 
 from quotetrack.attribution import Attributor
 from quotetrack.claims import ClaimExtractor
-from quotetrack.compare import CompareOptions, Comparer, Comparison, compare
+from quotetrack.compare import CompactDocument, CompareOptions, Comparer, Comparison, compare
 from quotetrack.ingest import IngestOptions, read_inputs
 from quotetrack.models import Article, Claim, Issue, Quote
 from quotetrack.export import Format, TableWriter
@@ -41,6 +41,7 @@ class DocumentResult:
     quotes: list[Quote] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    compact: CompactDocument | None = None  # what the comparison keeps (made where the work is done)
 
 
 @dataclass
@@ -101,10 +102,11 @@ class Extractor:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> None:
+                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, compact: bool = False) -> None:
         self.ruleset = ruleset or load_ruleset()
         self.max_chars = max_chars
         self.time_budget_s = time_budget_s
+        self.comparer = Comparer(self.ruleset) if compact else None  # reduces each result for compare
         self.segmenter = segmenter_for(self.ruleset)
         self.attributor = Attributor(self.ruleset)
         self.quotes = QuoteExtractor(self.ruleset)
@@ -116,7 +118,10 @@ class Extractor:
         ctx = self.attributor.document(article, seg)
         quotes = self.quotes.extract(article, seg, ctx)
         claims = self.claims.extract(article, seg, ctx, quotes)
-        return DocumentResult(article, quotes, claims, list(seg.issues))
+        compact = self.comparer.compact(article.doc_id, article.outlet, article.text,
+                                        (q.model_dump() for q in quotes), (c.model_dump() for c in claims)) \
+            if self.comparer is not None else None
+        return DocumentResult(article, quotes, claims, list(seg.issues), compact)
 
     def process_safely(self, article: Article, debug: bool = False) -> DocumentResult:
         """``process`` within the limits, turning a failure into a fatal issue row (re-raised with debug)."""
@@ -212,7 +217,7 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
     are renamed into place together at the end (a failed run leaves the old tables)."""
     started = time.perf_counter()
-    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
+    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s, compact=True)
     options = IngestOptions(outlet=outlet, published=published,
                             **({"max_bytes": max_bytes} if max_bytes is not None else {}))
     comparer = Comparer(extractor.ruleset, compare_options)
@@ -244,8 +249,11 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
                     batch["articles"].append(item.article)
                     batch["quotes"].extend(item.quotes)
                     batch["claims"].extend(item.claims)
-                    comparer.add(item.article.doc_id, item.article.outlet, item.article.text,
-                                 (q.model_dump() for q in item.quotes), (c.model_dump() for c in item.claims))
+                    if item.compact is not None:
+                        comparer.add_compact(item.compact)
+                    else:
+                        comparer.add(item.article.doc_id, item.article.outlet, item.article.text,
+                                     (q.model_dump() for q in item.quotes), (c.model_dump() for c in item.claims))
                 pending += 1
             if on_document is not None:
                 on_document(item)  # type: ignore[arg-type]
