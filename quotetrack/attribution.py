@@ -385,13 +385,16 @@ class Attributor:
         sent = seg.sentences[si]
         para = seg.paragraphs[sent.paragraph] if seg.paragraphs else sent
         ws = max(sent.start, inside.last_end_before(cs, sent.start))
-        colon = self.colon_re.match(text, ce, para.end) is not None
+
+        def colon() -> bool:  # 'S said:' (asked only of the frames kept)
+            return self.colon_re.match(text, ce, para.end) is not None
+
         if cue.startswith("according"):
             m = self.according_re.match(text, ce, min(sent.end, ce + 200))
             if m is None or self._not_a_source(m.group("subject")):
                 return None
             return Frame(cs, ce, m.start("subject"), m.end("subject"), "according-to", si, sent.paragraph,
-                         m.group("appos"), colon=colon)
+                         m.group("appos"), colon=colon())
         left = text[ws:cs]
         if cue in self.participles:
             if not left.rstrip().endswith((",", ";")):
@@ -404,13 +407,13 @@ class Attributor:
             if m is None or self._not_a_source(m.group("subject")) or PARTICIPLE_WORD_RE.fullmatch(m.group("subject")):
                 return None  # "Chastened by the analyses, ...": an opening participle is not a subject
             return Frame(cs, ce, m.start("subject"), m.end("subject"), "participle", si, sent.paragraph,
-                         m.group("appos"), colon=colon)
+                         m.group("appos"), colon=colon())
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
             m = self.right_re.match(text, ce, min(sent.end, ce + 200))
             if m is not None and not self._not_a_source(m.group("subject")):
                 return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
-                             m.group("appos"), colon=colon)
+                             m.group("appos"), colon=colon())
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
         m = self.left_re.search(text, max(ws, cs - 250), cs)
@@ -419,7 +422,7 @@ class Attributor:
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
-        return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon)
+        return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon())
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
@@ -491,12 +494,14 @@ class Attributor:
         out: list[tuple[int, int, str]] = []
         starts = seg._sentence_starts
         sentences = seg.sentences
+        quote_starts, quote_ends = inside.starts, inside.ends
         for m in matches:
             s, e = m.span()
             if s > limit:
                 break
-            if inside.holds(s):
-                continue
+            q = bisect.bisect_right(quote_starts, s) - 1
+            if q >= 0 and s < quote_ends[q]:
+                continue  # inside quotation marks (QuoteIndex.holds)
             if sentences:
                 sent_end = sentences[max(bisect.bisect_right(starts, s) - 1, 0)].end
                 if e > sent_end:
@@ -525,7 +530,7 @@ class Attributor:
             if comma > 0:
                 starts.append(comma + 1)
             for pos in starts:
-                words = text[pos:pos + 90].lower().split()[:7]
+                words = text[pos:pos + 90].lower().split(None, 7)[:7]
                 if self.head_words.isdisjoint([w.strip(",.;:!?\"'“”‘’()") for w in words]):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
                 m = self.subject_nominal_re.match(text, pos, sent.end)
@@ -539,11 +544,19 @@ class Attributor:
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
+        shape, etype, name, role, gender = self._surface(surface)
+        after_prep = False
+        if shape == "name":
+            if not name:
+                return None
+            prev_word = None if speaker else PREV_WORD_RE.search(text, max(0, s - 20), s)
+            after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS
+            if after_prep and etype == "unknown":
+                return None  # "in Paris": a place more often than a person
         si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead = text[seg.sentences[si].start:s] if seg.sentences else ""
         bare_lead = lead.strip(" \"'“‘\u00a0") == ""
         subject = speaker or bare_lead or ("," in lead and INTRO_RE.fullmatch(lead) is not None)
-        shape, etype, name, role, gender = self._surface(surface)
         if shape == "pronoun":
             return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
                            speaker=speaker)
@@ -556,12 +569,6 @@ class Attributor:
                                    role=surface, gender=gender, sentence=si, subject=subject, speaker=speaker,
                                    resolution="apposition")
             return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
-        if not name:
-            return None
-        prev_word = None if speaker else PREV_WORD_RE.search(text, max(0, s - 20), s)
-        after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS
-        if after_prep and etype == "unknown":
-            return None  # "in Paris": a place more often than a person
         if not speaker and etype == "unknown" and " " not in name and bare_lead and \
                 (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
                  or lower_words.has(name.lower())):

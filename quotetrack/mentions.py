@@ -61,6 +61,11 @@ class Mention(NamedTuple):
     antecedent: int | None = None  # offset of the mention it was resolved from
 
 
+def is_descriptor(word: str) -> bool:
+    """True for a hyphenated descriptor such as "Britain-based" or "Saudi-led"."""
+    return "-" in word and DESCRIPTOR_RE.match(word) is not None
+
+
 def unpossessive(word: str) -> str:
     """``word`` without a final possessive: "'s" or a bare apostrophe, straight or curly."""
     if word.endswith(("'s", "’s")):
@@ -104,7 +109,7 @@ class NameLexicon:
         tokens = list(tokens)
         while tokens and (tokens[0] in self.not_names or unpossessive(tokens[0].rstrip(".,")) in self.not_names
                           or tokens[0][:1].islower()
-                          or DESCRIPTOR_RE.match(tokens[0])):
+                          or is_descriptor(tokens[0])):
             tokens.pop(0)
         if tokens:
             tokens[-1] = unpossessive(tokens[-1])
@@ -131,7 +136,7 @@ class NameLexicon:
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
-            while name.split(" ", 1)[0] in self.not_names or DESCRIPTOR_RE.match(name.split(" ", 1)[0]):
+            while name.split(" ", 1)[0] in self.not_names or is_descriptor(name.split(" ", 1)[0]):
                 if " " not in name:
                     break
                 name = name.split(" ", 1)[1]
@@ -202,9 +207,13 @@ class Resolver:
         resolved = self.resolve(mention)
         if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
             self.genders.setdefault(resolved.name, resolved.gender)
-        i = bisect.bisect_right(self._starts, resolved.start)
-        self._starts.insert(i, resolved.start)
-        self.resolved.insert(i, resolved)
+        if not self._starts or resolved.start >= self._starts[-1]:
+            self._starts.append(resolved.start)  # the usual case: mentions come in document order
+            self.resolved.append(resolved)
+        else:
+            i = bisect.bisect_right(self._starts, resolved.start)
+            self._starts.insert(i, resolved.start)
+            self.resolved.insert(i, resolved)
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
             for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
                 self.surnames[key] = resolved
