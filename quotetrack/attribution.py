@@ -760,18 +760,36 @@ def _with(src: Source | None, how: str) -> Source | None:
 
 
 class _LowerWords:
-    """The words a text uses in lower case (all-lower-case letter runs), looked up on demand."""
+    """The words a text uses in lower case (whole runs of lower-case letters), looked up on demand.
+
+    Most documents ask about a handful of words: each is found with ``str.find`` and checked with
+    the word pattern. A document that asks about many gets the full word list (one pass), so the
+    work stays linear in the text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.words: frozenset[str] | None = None
+        self.known: dict[str, bool] = {}
+        self.budget = max(64, len(text) // 64)  # occurrences checked one by one before listing every word
 
     def has(self, word: str) -> bool:
-        """True when ``word`` occurs in the text as a lower-case word (a whole run of lower-case letters)."""
+        """True when ``word`` occurs in the text as a lower-case word."""
+        if self.words is not None:
+            return word in self.words
+        if word not in self.known:
+            self.known[word] = self._find(word)
+        return self.known[word]
+
+    def _find(self, word: str) -> bool:
         if not word:
             return False
         text = self.text
         i = text.find(word)
-        while i >= 0:  # each occurrence, checked with the word pattern (few per word)
+        while i >= 0:
+            self.budget -= 1
+            if self.budget < 0:
+                self.words = frozenset(LOWER_WORD_RE.findall(text))
+                return word in self.words
             m = LOWER_WORD_RE.match(text, i)
             if m is not None and m.end() == i + len(word):
                 return True

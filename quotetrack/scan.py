@@ -18,8 +18,9 @@ from collections.abc import Iterator
 import regex
 
 # A pattern body the two engines read the same way: literals, escaped punctuation, \s (which the
-# stdlib reads as a superset), non-capturing groups, alternation, quantifiers, classes of literals.
-_BODY_TOKEN = re.compile(r"\\[^A-Za-z0-9]|\\s|\(\?:|[()|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]")
+# stdlib reads as a superset), groups without inline flags or look-arounds ("(?" only as "(?:"),
+# alternation, quantifiers, classes of literals.
+_BODY_TOKEN = re.compile(r"\\[^A-Za-z0-9]|\\s|\(\?:|\((?!\?)|[)|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]")
 _LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
 _LOOKAHEAD = re.compile(r"\(\?!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)$")
 _ASCII = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
@@ -48,8 +49,14 @@ class Scanner:
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
-        source = prefilter_source(pattern.pattern) if not pattern.flags & regex.IGNORECASE else None
-        self.candidates = re.compile(source) if source is not None else None
+        self.candidates: re.Pattern[str] | None = None
+        plain = pattern.flags & ~(regex.VERSION0 | regex.UNICODE) == 0  # no case folding, verbose mode, ...
+        source = prefilter_source(pattern.pattern) if plain else None
+        if source is not None:
+            try:
+                self.candidates = re.compile(source)
+            except re.error:
+                self.candidates = None  # scanned as it is
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[regex.Match[str]]:
         """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer`` gives them."""

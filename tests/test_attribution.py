@@ -213,6 +213,8 @@ def test_scanner_prefilters_lexicon_patterns_only(attributor):
     assert prefilter_source(attributor.name_re.pattern) is None  # Unicode classes in the body
     assert prefilter_source(r"\Gsaid") is None
     assert prefilter_source(r"(?<![\p{L}])[[:alpha:]]+") is None
+    assert prefilter_source(r"(?<![\p{L}])(?i)said") is None  # inline flags read differently
+    assert prefilter_source(r"(?<![\p{L}])(?=x)said") is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -229,7 +231,11 @@ def test_scanner_matches_the_rule_on_any_text(attributor, text):
 def test_lower_words_lookup_matches_the_word_list(text, word):
     from quotetrack.attribution import LOWER_WORD_RE, _LowerWords
 
-    assert _LowerWords(text).has(word) == (word in set(LOWER_WORD_RE.findall(text)))
+    words = set(LOWER_WORD_RE.findall(text))
+    assert _LowerWords(text).has(word) == (word in words)
+    lookups = _LowerWords(text)
+    lookups.budget = 1  # past the budget: the full word list
+    assert [lookups.has(w) for w in (word, "ab", word)] == [w in words for w in (word, "ab", word)]
 
 
 @pytest.mark.parametrize("entries", [["say", "says", "said", "saying"], ["news agency", "agency", "state news agency"],
