@@ -118,7 +118,7 @@ class Comparer:
         syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
         matches = match_quotes(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
-        facts = claim_facts(self.claims, self.places, typer)
+        facts = claim_facts(collapse_copies(self.claims), self.places, typer)
         stories = StoryIndex(self.anchors, self.options.anchors)
         claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
         named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
@@ -130,6 +130,25 @@ class Comparer:
         flagger.attributions(facts)
         return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
                           disagreements=flagger.disagreements(), article_pairs=pairs)
+
+
+POSITION_FIELDS = ("category", "measure", "main_event", "event_date", "published", "location", "claimant",
+                   "qualifier", "low", "high", "victim_class", "count_text")
+
+
+def collapse_copies(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per position (the same figure, as written, from the same claimant, for the same
+    place and day), the others kept under ``_copies``: a figure repeated by a thousand outlets is
+    compared once, and every flag and group still lists every claim that states it."""
+    positions: dict[tuple, dict[str, Any]] = {}
+    for row in claims:
+        key = tuple(str(row.get(f) or "").lower() for f in POSITION_FIELDS)
+        first = positions.get(key)
+        if first is None:
+            positions[key] = {**row, "_copies": []}
+        else:
+            first["_copies"].append(row)
+    return list(positions.values())
 
 
 def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None,

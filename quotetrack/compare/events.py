@@ -259,10 +259,11 @@ def summarise(group_id: str, g: Group) -> EventGroup:
     tightest = min(highs, key=lambda x: x[0]) if highs else None
     places = [m.row.get("location") for m in members if m.row.get("location")]
     dates = sorted({m.date for m in members if m.date})
+    rows = [r for m in members for r in [m.row, *m.row.get("_copies", [])]]
     return EventGroup(
         group_id=group_id, category=str(members[0].row.get("category")), measure=members[0].measure,
-        claim_ids=[m.row["claim_id"] for m in members], doc_ids=[m.row["doc_id"] for m in members],
-        outlets=[m.row.get("outlet") for m in members], location=places[0] if places else None,
+        claim_ids=[r["claim_id"] for r in rows], doc_ids=[r["doc_id"] for r in rows],
+        outlets=[r.get("outlet") for r in rows], location=places[0] if places else None,
         event_date=dates[0].isoformat() if dates else None, match_keys=sorted(g.keys),
         low=int(min(bests)) if bests else None, best=int(statistics.median(bests)) if bests else None,
         high=int(max(bests)) if bests else None,

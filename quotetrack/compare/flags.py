@@ -172,18 +172,20 @@ class Flagger:
         out = []
         for n, row in enumerate(self._open.values(), start=1):
             members: list[ClaimFacts] = row["members"]
-            docs = [m.row["doc_id"] for m in members]
-            outlets = [m.row.get("outlet") for m in members]
+            rows = [r for m in members for r in [m.row, *m.row.get("_copies", [])]]  # copies of a position too
+            docs = [r["doc_id"] for r in rows]
+            outlets = [r.get("outlet") for r in rows]
             out.append(Disagreement(
                 disagreement_id=f"d{n}", kind=row["kind"], severity=SEVERITY[row["kind"]],
                 needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members), group_id=row["group_id"],
-                claim_ids=[m.row["claim_id"] for m in members], doc_ids=docs, outlets=outlets,
-                claimants=[m.row.get("claimant") for m in members], intervals=[interval(m) for m in members],
+                claim_ids=[r["claim_id"] for r in rows], doc_ids=docs, outlets=outlets,
+                claimants=[r.get("claimant") for r in rows],
+                intervals=[interval(m) for m in members for _ in range(1 + len(m.row.get("_copies", [])))],
                 ratio=None if row["ratio"] is None else round(row["ratio"], 2),
                 same_outlet=len(set(docs)) == 1 or (len(set(outlets)) == 1 and outlets[0] is not None),
                 syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(row["keys"]),
                 explanation=row["explanation"],
-                evidence=[str(m.row.get("sentence") or m.row.get("evidence")) for m in members]))
+                evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows]))
         return out
 
     # -- checks --------------------------------------------------------------------------------
