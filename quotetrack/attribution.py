@@ -17,6 +17,12 @@ give the speaker and ``reported_by``; transcript labels ("SMITH:") and dash attr
 document order by ``quotetrack.mentions.Resolver``. A quote takes the nearest frame in its own
 sentences; else the speaker of the quote it continues, of the previous quote in its paragraph,
 of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
+
+Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
+candidate then checked at its own offset; cue candidates come from a stdlib ``re`` pre-filter
+(``quotetrack.scan``); the typing of a mention's text is cached per string; mentions are
+collected only up to the last frame subject (resolution looks back, never forward). See
+``rules/README.md`` for what these shortcuts assume of the rules.
 """
 
 from __future__ import annotations
