@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +53,7 @@ FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
+OPENING_RE = re.compile("[ \"'“‘\u00a0]*")  # what str.strip(" \"'“‘\u00a0") removes
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
@@ -560,9 +562,10 @@ class Attributor:
             if after_prep and etype == "unknown":
                 return None  # "in Paris": a place more often than a person
         si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
-        lead = text[seg.sentences[si].start:s] if seg.sentences else ""
-        bare_lead = lead.strip(" \"'“‘\u00a0") == ""
-        subject = speaker or bare_lead or ("," in lead and INTRO_RE.fullmatch(lead) is not None)
+        lead_start = seg.sentences[si].start if seg.sentences else s
+        bare_lead = OPENING_RE.fullmatch(text, lead_start, s) is not None  # only quote marks before it
+        subject = speaker or bare_lead or (text.find(",", lead_start, s) >= 0
+                                           and INTRO_RE.fullmatch(text, lead_start, s) is not None)
         if shape == "pronoun":
             return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
                            speaker=speaker)
