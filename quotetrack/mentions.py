@@ -99,6 +99,7 @@ class NameLexicon:
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
         self.common_starts = self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
         self._type_name = lru_cache(maxsize=CACHE_SIZE)(self._type_name_uncached)
+        self._function_word = lru_cache(maxsize=CACHE_SIZE)(self._function_word_uncached)
         self._type_nominal = lru_cache(maxsize=CACHE_SIZE)(self._type_nominal_uncached)
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
@@ -107,7 +108,7 @@ class NameLexicon:
 
     def _split_tokens(self, tokens: list[str]) -> tuple[list[str], list[str]]:
         tokens = list(tokens)
-        while tokens and (tokens[0] in self.not_names or unpossessive(tokens[0].rstrip(".,")) in self.not_names
+        while tokens and (self._function_word(tokens[0])
                           or tokens[0][:1].islower()
                           or is_descriptor(tokens[0])):
             tokens.pop(0)
@@ -119,6 +120,10 @@ class NameLexicon:
                 last_title = i
         return tokens[:last_title + 1], tokens[last_title + 1:]
 
+    def _function_word_uncached(self, token: str) -> bool:
+        """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or possessive."""
+        return token in self.not_names or unpossessive(token.rstrip(".,")) in self.not_names
+
     def type_name(self, text: str) -> tuple[str, str, str | None, str | None]:
         """(entity type, name, role, gender) of a capitalised name sequence (cached per string)."""
         return self._type_name(text)
@@ -126,9 +131,7 @@ class NameLexicon:
     def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
         tokens = TOKEN_RE.findall(text)
         role, rest = self._split_tokens(tokens)
-        all_tokens = [t for t in tokens if t not in self.not_names
-                      and unpossessive(t.rstrip(".,")) not in self.not_names
-                      and t not in ("the", "a", "an")]
+        all_tokens = [t for t in tokens if not self._function_word(t) and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
         has_org = any(t.rstrip("'’s") in self.org_words or t in self.org_words for t in rest) \
