@@ -16,7 +16,7 @@ from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of
 from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, compatible_pairs, group_claims, summarise
 from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
-from quotetrack.compare.quote_matching import QuoteMatchOptions, match_quotes
+from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, QuoteRow, match_clusters
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.syndication import Digest, SyndicationOptions, article_pairs, digest
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
@@ -63,7 +63,7 @@ class CompactDocument:
     """One document as the comparison needs it."""
 
     digest: Digest
-    anchors: frozenset[str]
+    anchors: tuple[str, ...]
     place_relations: list[tuple[str, str]]
     quotes: list[dict[str, Any]]
     claims: list[dict[str, Any]]
@@ -86,9 +86,9 @@ class Comparer:
         self.rules: CompareRules = self.ruleset.get("compare.toml")
         self.places = PlaceIndex(self.rules)
         self.digests: list[Digest] = []
-        self.anchors: dict[str, frozenset[str]] = {}
+        self.anchors: dict[str, tuple[str, ...]] = {}
         self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
-        self.quotes: list[dict[str, Any]] = []
+        self.quotes = QuoteClusters()
         self.claims: list[dict[str, Any]] = []
 
     def add(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
@@ -109,14 +109,15 @@ class Comparer:
         self.digests.append(doc.digest)
         self.anchors[doc.digest.doc_id] = doc.anchors
         self.places.add_relations(doc.place_relations)
-        self.quotes.extend(doc.quotes)
+        for q in doc.quotes:
+            self.quotes.add(QuoteRow(q))
         self.claims.extend(doc.claims)
 
     def finish(self) -> Comparison:
         """Match quotes, find syndicated copies, group claims and flag disagreements."""
         pairs = article_pairs(self.digests, self.options.syndication)
         syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
-        matches = match_quotes(self.quotes, syndicated, self.options.quotes)
+        matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
         facts = claim_facts(collapse_copies(self.claims), self.places, typer)
         stories = StoryIndex(self.anchors, self.options.anchors)

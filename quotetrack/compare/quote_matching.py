@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -74,9 +74,58 @@ def word_diff(a: list[str], b: list[str]) -> str:
     return "; ".join(parts)
 
 
-def match_quotes(rows: list[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
+class QuoteRow:
+    """The fields of one quote that matching needs (slots: a fraction of a dict's memory)."""
+
+    __slots__ = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
+                 "reported_by")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, row.get(name))
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The field ``name`` (like ``dict.get``)."""
+        value = getattr(self, name, default)
+        return default if value is None else value
+
+
+class QuoteClusters:
+    """Quotes grouped by their words, built one quote at a time (copies share the tokens)."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, list[_Q]] = {}
+
+    def add(self, row: dict[str, Any] | QuoteRow) -> None:
+        """Take in one quote (scare quotes and quotes under three words are left out)."""
+        if row.get("kind") == "scare":
+            return
+        tokens = words(inner(row["text"]))
+        if len(tokens) < MIN_WORDS:
+            return
+        joined = " ".join(tokens)
+        members = self.clusters.get(joined)
+        if members is None:
+            self.clusters[joined] = [_Q(row, tokens, joined)]  # type: ignore[arg-type]
+        else:
+            members.append(_Q(row, members[0].tokens, members[0].joined))  # type: ignore[arg-type]
+
+
+def match_quotes(rows: Iterable[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
                  options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
-    """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns).
+    """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns)."""
+    clusters = QuoteClusters()
+    for row in rows:
+        clusters.add(row)
+    return match_clusters(clusters, syndicated, options)
+
+
+def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]] | None = None,
+                   options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
+    """Quote matches across documents from clustered quotes.
 
     Quotes with the same words form one cluster (one ``identical`` / ``same_words`` row listing
     them all, however many outlets repeat them); only one representative per cluster enters the
@@ -84,14 +133,7 @@ def match_quotes(rows: list[dict[str, Any]], syndicated: set[frozenset[str]] | N
     """
     options = options or QuoteMatchOptions()
     syndicated = syndicated or set()
-    clusters: dict[str, list[_Q]] = {}
-    for row in rows:
-        if row.get("kind") == "scare":
-            continue
-        tokens = words(inner(row["text"]))
-        if len(tokens) >= MIN_WORDS:
-            joined = " ".join(tokens)
-            clusters.setdefault(joined, []).append(_Q(row, tokens, joined))
+    clusters = quote_clusters.clusters
     reps = list(clusters.values())
     groups: list[tuple[list[_Q], str, float, str | None]] = []
     for members in reps:
