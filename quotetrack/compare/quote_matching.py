@@ -59,7 +59,8 @@ def speakers_agree(names: Sequence[str | None]) -> bool | None:
     named = [n for n in names if n]
     if len(named) < 2:
         return None
-    return all(names_agree(a, b) is not False for i, a in enumerate(named) for b in named[i + 1:])
+    distinct = sorted(set(named))  # copies repeat the same few names: compare each pair of names once
+    return all(names_agree(a, b) is not False for i, a in enumerate(distinct) for b in distinct[i + 1:])
 
 
 def word_diff(a: list[str], b: list[str]) -> str:
@@ -98,20 +99,24 @@ class QuoteClusters:
 
     def __init__(self) -> None:
         self.clusters: dict[str, list[_Q]] = {}
+        self._joined_of: dict[str, str] = {}  # quote text -> its words (copies are not re-read)
 
     def add(self, row: dict[str, Any] | QuoteRow) -> None:
         """Take in one quote (scare quotes and quotes under three words are left out)."""
         if row.get("kind") == "scare":
             return
-        tokens = words(inner(row["text"]))
-        if len(tokens) < MIN_WORDS:
+        joined = self._joined_of.get(row["text"])
+        if joined is None:
+            tokens = words(inner(row["text"]))
+            joined = self._joined_of[row["text"]] = " ".join(tokens) if len(tokens) >= MIN_WORDS else ""
+        if not joined:
             return
-        joined = " ".join(tokens)
         members = self.clusters.get(joined)
+        tokens = members[0].tokens if members else joined.split(" ")
         if members is None:
             self.clusters[joined] = [_Q(row, tokens, joined)]  # type: ignore[arg-type]
         else:
-            members.append(_Q(row, members[0].tokens, members[0].joined))  # type: ignore[arg-type]
+            members.append(_Q(row, tokens, members[0].joined))  # type: ignore[arg-type]
 
 
 def match_quotes(rows: Iterable[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
