@@ -31,6 +31,9 @@ from quotetrack.rules import RuleFile, RuleSet, StrictModel, lexicon_alternation
 SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 
 
+MAX_STRAY_ISSUES = 3  # per paragraph; the rest of a paragraph's stray marks share one issue row
+
+
 class AbbreviationLists(StrictModel):
     """The ``[abbreviations]`` table of ``rules/abbreviations.toml``."""
 
@@ -230,10 +233,15 @@ class Segmenter:
                     carry = None
                 quotes.append(QuoteSpan(s, e, para.index, "double", closed, continued_from=prev,
                                         in_headline=in_headline, index=len(quotes)))
-            for pos in strays:
+            for pos in strays[:MAX_STRAY_ISSUES]:
                 issues.append(Issue(doc_id=doc_id, source=source, severity="warning", code="stray_quote_mark",
                                     message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
                                     start=pos, end=pos + 1))
+            if len(strays) > MAX_STRAY_ISSUES:  # one row for the rest: a page of marks is not 100,000 rows
+                rest = strays[MAX_STRAY_ISSUES:]
+                issues.append(Issue(doc_id=doc_id, source=source, severity="warning", code="stray_quote_mark",
+                                    message=f"paragraph {para.index + 1}: {len(rest)} more stray quotation marks "
+                                            f"(offsets {rest[0]} to {rest[-1]})", start=rest[0], end=rest[-1] + 1))
             if open_at_end is not None:
                 prev = carry if (continuing and open_at_end == para.start) else None
                 if prev is not None:

@@ -49,7 +49,7 @@ CASES: dict[str, Case] = {
     "empty": (lambda d: w(d / "empty.txt", b""), 0, 1, {"empty"}),
     "whitespace_only": (lambda d: w(d / "blank.txt", " \n\t\n  \r\n"), 0, 1, {"empty"}),
     "long_single_line": (lambda d: w(d / "long.txt", ("word " * 400_000)), 1, 1, set()),
-    "many_quote_marks": (lambda d: w(d / "marks.txt", '"' * 100_000), 1, 1, set()),
+    "many_quote_marks": (lambda d: w(d / "marks.txt", '"' * 100_000), 1, 1, {"stray_quote_mark"}),
     "unbalanced_quotes": (lambda d: w(d / "unbal.txt", "\u201cOpen and never closed.\n\nAnother \u201cstray one.\n\nFine."), 1, 1, {"unclosed_quote"}),
     "nested_quotes": (lambda d: w(d / "nested.txt", "\u201cHe told me \u2018go\u2019 and \u201cstay\u201d,\u201d she said."), 1, 1, set()),
     "rtl_and_combining": (lambda d: w(d / "rtl.txt", "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u00ab\u0644\u0646 \u0646\u063a\u0627\u062f\u0631\u00bb. e\u0301te\u0301 \u202eevil\u202c."), 1, 1, set()),
@@ -98,6 +98,12 @@ def test_bad_input_case(name: str, tmp_path: Path) -> None:
     for row in result.tables["quotes"].itertuples():
         text = result.tables["articles"].set_index("doc_id").loc[row.doc_id, "text"]
         assert text[row.start:row.end] == row.text
+
+
+def test_stray_marks_are_summarised_not_listed(tmp_path: Path) -> None:
+    w(tmp_path / "marks.txt", 'text ' + '"' * 5000)
+    issues = run([tmp_path]).tables["issues"]
+    assert 1 <= len(issues) <= 10
 
 
 def test_corpus_accounting(tmp_path: Path) -> None:
