@@ -84,8 +84,21 @@ def figure(f: ClaimFacts) -> str:
 
 
 def same_claimant(a: ClaimFacts, b: ClaimFacts) -> bool:
-    """Both claims name a claimant and the names are compatible."""
-    return bool(a.claimant_key and b.claimant_key) and (a.claimant_key <= b.claimant_key or b.claimant_key <= a.claimant_key)
+    """Both claims name a claimant and the names are compatible: one's words are among the other's,
+    or both end in the same name ("Police Const. Tim Fanning" and "Constable Tim Fanning")."""
+    if not (a.claimant_key and b.claimant_key):
+        return False
+    if a.claimant_key <= b.claimant_key or b.claimant_key <= a.claimant_key:
+        return True
+    last_a, last_b = _last_name(a.row.get("claimant")), _last_name(b.row.get("claimant"))
+    return bool(last_a) and last_a == last_b
+
+
+def _last_name(name: Any) -> str:
+    """The last word of a claimant's name when it is capitalised (a surname), else ''."""
+    tokens = str(name or "").split()
+    last = tokens[-1].strip(".,") if tokens else ""
+    return last.lower() if len(last) > 2 and last[:1].isupper() else ""
 
 
 class Flagger:
