@@ -30,6 +30,8 @@ def quoted(text: str, ruleset) -> list[str]:
      ["The attack happened on Jan. 5 in Aleppo.", "Nobody claimed it."]),
     ("George W. Bush spoke at 3 p.m. on Friday. Is it over? \"Yes!\" she said.",
      ["George W. Bush spoke at 3 p.m. on Friday.", "Is it over?", "\"Yes!\" she said."]),
+    ("The gunman entered the party around 4 p.m. One man was shot, police said.",
+     ["The gunman entered the party around 4 p.m.", "One man was shot, police said."]),
     ("\"We are leaving.\" The crowd cheered. 17 people were hurt.",
      ["\"We are leaving.\"", "The crowd cheered.", "17 people were hurt."]),
 ])
