@@ -421,7 +421,7 @@ class Attributor:
             m = self.right_re.match(text, ce, min(sent.end, ce + 200))
             if m is not None and not self._not_a_source(m.group("subject")):
                 return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
-                             m.group("appos"), colon=colon())
+                             m.group("appos") or m.group("role"), colon=colon())
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
         m = self.left_re.search(text, max(ws, cs - 250), cs)

@@ -285,3 +285,26 @@ def test_head_words_come_from_the_head_lexicons(attributor):
     assert {"ministry", "agency", "spokesman", "officials"} <= attributor.head_ends
     rules = attributor.ruleset.get("attribution.toml")
     assert rules.part_words("NAME") is None and rules.part_words("no-such-part") is None
+
+
+# issue 3 follow-up: attribution accuracy rules (each with a positive and a negative case)
+SOURCE_RULES = [
+    # (text, fragment of a quote or claim, expected source name or None, expected role or None)
+    ('"He fired twice," said city police spokesperson Jane Doe.', "fired", "Jane Doe", "city police spokesperson"),
+    ('"We need change," said Republican nominee Ahmed Karim on Monday.', "change", "Ahmed Karim", "Republican nominee"),
+    ('"We need change," said Karim on Monday.', "change", "Karim", None),  # no role: the name alone
+]
+
+
+@pytest.mark.parametrize("text,fragment,name,role", SOURCE_RULES)
+def test_attribution_accuracy_rules(attributor, ruleset, text, fragment, name, role):
+    ctx = context(attributor, ruleset, text)
+    quote = next((q for q in ctx.seg.quotes if fragment in text[q.start:q.end]), None)
+    if quote is not None:
+        src = ctx.quote_sources[quote.index]
+    else:
+        start = text.index(fragment)
+        src = ctx.source_of(start, start + len(fragment))
+    assert (src.name if src else None) == name
+    if src is not None:
+        assert src.role == role
