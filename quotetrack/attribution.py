@@ -300,12 +300,15 @@ class Attributor:
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
+        self.passive_re = rules.pattern("passive-before-cue")
+        self.legal_re = rules.pattern("legal-sense-after")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
         self.ambiguous = verbs.lexicon_set("ambiguous")
         self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
+        self.legal_senses = verbs.lexicon_set("legal_senses")
         self.determiners = frozenset("the a an this these those his her their its one two three several some many "
                                      "other another most top senior former".split())
 
@@ -424,6 +427,10 @@ class Attributor:
                              m.group("appos") or m.group("role"), colon=colon())
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
+        if cue not in self.quoted_as and self.passive_re.search(text, max(ws, cs - 40), cs) is not None:
+            return None  # passive: "three deaths were reported", "he was told"
+        if cue in self.legal_senses and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None:
+            return None  # "police charged the man with murder", "the man accused of arson"
         m = self.left_re.search(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
             return None

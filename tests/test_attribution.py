@@ -293,6 +293,14 @@ SOURCE_RULES = [
     ('"He fired twice," said city police spokesperson Jane Doe.', "fired", "Jane Doe", "city police spokesperson"),
     ('"We need change," said Republican nominee Ahmed Karim on Monday.', "change", "Ahmed Karim", "Republican nominee"),
     ('"We need change," said Karim on Monday.', "change", "Karim", None),  # no role: the name alone
+    # a passive auxiliary before the cue: what is reported is not a speaker
+    ("Three deaths were reported in the town on Sunday.", "Three deaths", None, None),
+    ("At least 12 injuries have been reported since the storm.", "12 injuries", None, None),
+    ("Three deaths were reported in the town, the mayor's office said.", "Three deaths", "the mayor's office", None),
+    # charge / accuse in their legal sense are not reporting cues
+    ("Police charged the driver with manslaughter after two people died.", "two people", None, None),
+    ("The man accused of killing two people appeared in court.", "two people", None, None),
+    ('The senator accused the agency of "hiding the real numbers from the public."', "hiding", "the senator", None),
 ]
 
 
