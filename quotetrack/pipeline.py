@@ -204,6 +204,7 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
 
 
 STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
+COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
 
 
@@ -262,9 +263,11 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
                 pending = 0
         flush()
         comparison = comparer.finish()
-        small = {name: to_frame(name, getattr(comparison, name)) for name in COMPARISON_TABLES}
-        for name, frame in small.items():
-            writers[name].append(frame)
+        for name in COMPARISON_TABLES:  # in slices: one table of many copies is never a frame at once
+            rows = getattr(comparison, name)
+            for first in range(0, len(rows), COMPARISON_SLICE):
+                writers[name].append(to_frame(name, rows[first:first + COMPARISON_SLICE]))
+            setattr(comparison, name, [])
         for writer in writers.values():
             writer.close()
     except BaseException:
@@ -274,5 +277,5 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
     for writer in writers.values():
         writer.commit()
     rows = {name: w.rows for name, w in writers.items()}
-    return Result(tables=small, documents_in=counts["documents_in"], processed=counts["processed"],
+    return Result(tables={}, documents_in=counts["documents_in"], processed=counts["processed"],
                   failed=counts["failed"], seconds=time.perf_counter() - started, rows=rows)

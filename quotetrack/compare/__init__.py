@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -111,7 +112,11 @@ class Comparer:
         self.places.add_relations(doc.place_relations)
         for q in doc.quotes:
             self.quotes.add(QuoteRow(q))
-        self.claims.extend(doc.claims)
+        for claim in doc.claims:  # copies of one sentence in many articles share one string
+            for name in ("sentence", "evidence", "count_text", "claimant", "location", "victims"):
+                if isinstance(claim.get(name), str):
+                    claim[name] = sys.intern(claim[name])
+            self.claims.append(claim)
 
     def finish(self) -> Comparison:
         """Match quotes, find syndicated copies, group claims and flag disagreements."""

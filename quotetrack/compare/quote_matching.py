@@ -14,6 +14,7 @@ quotes plus the candidates); each candidate is then classified with rapidfuzz:
 from __future__ import annotations
 
 from collections import defaultdict
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -83,7 +84,9 @@ class QuoteRow:
 
     def __init__(self, row: dict[str, Any]) -> None:
         for name in self.__slots__:
-            setattr(self, name, row.get(name))
+            value = row.get(name)
+            # copies of one quote in many articles share one string
+            setattr(self, name, sys.intern(value) if isinstance(value, str) else value)
 
     def __getitem__(self, name: str) -> Any:
         return getattr(self, name)
