@@ -284,6 +284,7 @@ class Attributor:
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
+        self.quoted_by_re = rules.pattern("quoted-by")
         self.participle_subject_re = rules.pattern("participle-subject")
         self.participle_re = rules.pattern("participle")
         self.label_re = rules.pattern("transcript-label")
@@ -323,13 +324,14 @@ class Attributor:
             frame = self._frame_at(text, seg, inside, cs, ce, m.group().lower())
             if frame is not None:
                 frames.append(frame)
-        for m in self._quoted_as(text, seg):
+        for m, rule_id in self._quoted_as(text, seg):
             if inside.holds(m.start()):
                 continue
             si = seg.sentence_index_at(m.start()) or 0
-            cue_s = m.end("reporter")
-            frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), "quoted-as", si,
-                                seg.sentences[si].paragraph if seg.sentences else 0, m.group("appos"),
+            cue_s = m.end("reporter") if rule_id == "quoted-as" else m.end("subject")
+            cue_s += len(text[cue_s:m.end()]) - len(text[cue_s:m.end()].lstrip())  # the cue starts at its first word
+            frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), rule_id, si,
+                                seg.sentences[si].paragraph if seg.sentences else 0, m.groupdict().get("appos"),
                                 (m.start("reporter"), m.end("reporter"))))
         for m in self.label_re.finditer(text):
             si = seg.sentence_index_at(m.start()) or 0
@@ -349,9 +351,10 @@ class Attributor:
         frames.sort(key=lambda f: f.cue_start)
         return frames
 
-    def _quoted_as(self, text: str, seg: Segmentation) -> list[regex.Match[str]]:
-        """Matches of the reported-chain frame, looked for only in sentences that say "quoted"."""
-        out: list[regex.Match[str]] = []
+    def _quoted_as(self, text: str, seg: Segmentation) -> list[tuple[regex.Match[str], str]]:
+        """(match, rule id) of the reported-chain frames ("R quoted S as saying", "S was quoted by R
+        as saying"), looked for only in sentences that say "quoted"."""
+        out: list[tuple[regex.Match[str], str]] = []
         pos = text.find("quoted")
         last_sentence = -1
         while pos >= 0:
@@ -359,7 +362,8 @@ class Attributor:
             if si is not None and si != last_sentence:
                 last_sentence = si
                 sent = seg.sentences[si]
-                out.extend(self.quoted_as_re.finditer(text, sent.start, sent.end))
+                out.extend((m, "quoted-as") for m in self.quoted_as_re.finditer(text, sent.start, sent.end))
+                out.extend((m, "quoted-by") for m in self.quoted_by_re.finditer(text, sent.start, sent.end))
             pos = text.find("quoted", pos + 6)
         return out
 

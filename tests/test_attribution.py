@@ -316,3 +316,26 @@ def test_attribution_accuracy_rules(attributor, ruleset, text, fragment, name, r
     assert (src.name if src else None) == name
     if src is not None:
         assert src.role == role
+
+
+REPORTED_CHAINS = [
+    # (text, fragment of a claim, expected speaker, expected reported_by)
+    ("Two survivors were quoted by the Associated Press as saying 30 people were trapped.", "30 people",
+     "Two survivors", "Associated Press"),
+    ("State TV quoted the crisis center in the capital of the province as saying 10 people were killed.",
+     "10 people", "the crisis center in the capital", "State TV"),
+    ("Reuters quoted the mayor as saying 10 people were killed.", "10 people", "the mayor", "Reuters"),
+    # not a chain: "quoted" with no "as saying" / a quoted poem
+    ("The poem was quoted by the speaker at the memorial for 10 people who were killed.", "10 people", None, None),
+]
+
+
+@pytest.mark.parametrize("text,fragment,name,reported_by", REPORTED_CHAINS)
+def test_reported_chains(attributor, ruleset, text, fragment, name, reported_by):
+    ctx = context(attributor, ruleset, text)
+    start = text.index(fragment)
+    src = ctx.source_of(start, start + len(fragment))
+    assert (src.name if src else None) == name
+    assert (src.reported_by if src else None) == reported_by
+    if src is not None:
+        assert text[src.cue_start:src.cue_end].split()[0] in ("were", "quoted")
