@@ -47,7 +47,7 @@ QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues 
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                          help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).")
 MAX_CHARS = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters).")
-JOBS = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
+JOBS = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core, or one for inputs under 2 MB).")
 TIME_BUDGET = typer.Option(DEFAULT_TIME_BUDGET_S, "--time-budget", min=0.0,
                            help="Seconds one document may take (0: no limit); a slower one becomes an issue row.")
 WINDOW = typer.Option(1, "--window-days", min=0, help="Claims of one incident may be this many days apart.")
@@ -57,6 +57,24 @@ SYNDICATION = typer.Option(0.8, "--syndication-threshold", min=0.0, max=1.0,
                            help="Share of shared 8-word n-grams that makes two articles copies of one story.")
 QUOTE_SIMILARITY = typer.Option(80.0, "--quote-similarity", min=0.0, max=100.0,
                                 help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.")
+
+
+SMALL_INPUT_BYTES = 2_000_000
+
+
+def auto_jobs(inputs: list[str]) -> int:
+    """One process per core, but one alone for small inputs (starting workers costs more than it saves)."""
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if item == "-" or not path.exists():
+            continue
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for f in files:
+            total += f.stat().st_size
+            if total >= SMALL_INPUT_BYTES:
+                return default_jobs()
+    return 1
 
 
 def compare_options(window_days: int, tolerance: float, syndication: float, quote_similarity: float) -> CompareOptions:
@@ -195,7 +213,7 @@ def run(inputs: list[str] = INPUTS,
         return
     display, on_item = _feedback(quiet)
     with display:
-        result = run_to_directory(inputs, out, fmt, jobs=jobs or default_jobs(), rules_dir=rules, outlet=outlet,  # type: ignore[arg-type]
+        result = run_to_directory(inputs, out, fmt, jobs=jobs or auto_jobs(inputs), rules_dir=rules, outlet=outlet,  # type: ignore[arg-type]
                                   published=published, debug=debug, on_document=on_item,
                                   compare_options=options, max_bytes=max_bytes, max_chars=max_chars, time_budget_s=time_budget or None)
     _check_counts(result, strict)
