@@ -339,3 +339,18 @@ def test_reported_chains(attributor, ruleset, text, fragment, name, reported_by)
     assert (src.reported_by if src else None) == reported_by
     if src is not None:
         assert text[src.cue_start:src.cue_end].split()[0] in ("were", "quoted")
+
+
+def test_topic_on_joins_an_organisation_name(attributor, ruleset):
+    text = 'The Commission on Civil Rights issued a study. "The risks are growing," the commission said.'
+    src = quote_source(attributor, ruleset, text, "risks")
+    assert src is not None and src.name == "Commission on Civil Rights"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The Budget Committee on Monday said", "The Budget Committee"),  # a day is not a topic
+    ("Trump on Monday said", "Trump"),  # "on" joins only after an organisation word
+    ("The Commission on Human Rights said", "The Commission on Human Rights"),
+])
+def test_topic_on_only_after_organisation_words(attributor, text, name):
+    assert attributor.name_re.match(text).group() == name
