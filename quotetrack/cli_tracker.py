@@ -138,6 +138,23 @@ def export(db: Path = DB, out: Path = typer.Option(..., "--out", "-o", help="Fol
 
 @app.command()
 @handled
+def recompare(db: Path = DB, rules: Optional[Path] = RULES, window_days: int = WINDOW, tolerance: float = TOLERANCE,
+              syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
+    """Recompute quote matches, event groups and disagreements over the whole store with new options.
+
+    Example: quotetrack recompare --db track.sqlite --tolerance 2
+    """
+    if not db.is_file():
+        raise QuotetrackError(f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE")
+    with Store(db) as store:
+        comparison = store.recompare(Extractor(load_ruleset(rules)),
+                                     compare_options(window_days, tolerance, syndication, quote_similarity))
+        say(f"recompared: {len(comparison.quote_matches)} quote matches, {len(comparison.event_groups)} event groups, "
+            f"{len(comparison.disagreements)} disagreements")
+
+
+@app.command()
+@handled
 def status(db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")) -> None:
     """Summarise the store: articles, outlets, quotes, claims, open disagreements, newest article.
 

@@ -125,7 +125,7 @@ def test_rules_check_ok_and_bad_rules_dir(tmp_path: Path) -> None:
 
 
 COMMANDS = [("run",), ("quotes",), ("claims",), ("compare",), ("rules", "check"), ("eval", "quotes"),
-            ("eval", "claims"), ("add",), ("export",), ("status",), ("timeline",), ("report",)]
+            ("eval", "claims"), ("add",), ("export",), ("recompare",), ("status",), ("timeline",), ("report",)]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -267,3 +267,21 @@ def test_export_other_formats(tmp_path: Path, extractor: Extractor, fmt: str) ->
     result = runner.invoke(app, ["export", "--db", str(db), "--out", str(tmp_path / "o"), "--format", fmt])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)
+
+
+def test_recompare_command_applies_new_options(tmp_path) -> None:
+    from conftest import SEEDS
+
+    db = tmp_path / "t.sqlite"
+    runner = CliRunner()
+    assert runner.invoke(app, ["add", str(SEEDS), "--db", str(db), "--quiet"]).exit_code == 0
+    with Store(db) as store:
+        before = [r["kind"] for r in store.rows("disagreements")]
+    loose = runner.invoke(app, ["recompare", "--db", str(db), "--tolerance", "50"])
+    assert loose.exit_code == 0 and loose.stderr.startswith("recompared: ")
+    with Store(db) as store:
+        after = [r["kind"] for r in store.rows("disagreements")]
+    assert after.count("divergence") < before.count("divergence")  # ratios under 50 no longer diverge
+    assert after.count("contradiction") == before.count("contradiction")  # disjoint figures stay contradictions
+    missing = runner.invoke(app, ["recompare", "--db", str(tmp_path / "none.sqlite")])
+    assert missing.exit_code == 1 and "no such store" in missing.stderr
