@@ -293,6 +293,9 @@ SOURCE_RULES = [
     ('"He fired twice," said city police spokesperson Jane Doe.', "fired", "Jane Doe", "city police spokesperson"),
     ('"We need change," said Republican nominee Ahmed Karim on Monday.', "change", "Ahmed Karim", "Republican nominee"),
     ('"We need change," said Karim on Monday.', "change", "Karim", None),  # no role: the name alone
+    # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
+    ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
+    ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
     # a passive auxiliary before the cue: what is reported is not a speaker
     ("Three deaths were reported in the town on Sunday.", "Three deaths", None, None),
     ("At least 12 injuries have been reported since the storm.", "12 injuries", None, None),
