@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Iterable, Iterator
 
+import regex
+
 from quotetrack.models import Article, Issue
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -400,7 +402,11 @@ def parse_record(record: Any, source: str, line: int, fallback_id: str, fmt: str
         yield Issue(source=source, line=line, code="bad_record", fatal=True,
                     message="not a JSON object; line skipped")
         return
+    record, surrogates = _scrub_surrogates(record)
     doc_id = _clean(record.get("doc_id")) or fallback_id
+    if surrogates:
+        yield Issue(doc_id=doc_id, source=source, line=line, severity="warning", code="decoding",
+                    message=f"{surrogates} lone surrogate code points (not text) replaced by U+FFFD")
     text = record.get("text")
     if not isinstance(text, str):
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
@@ -412,6 +418,22 @@ def parse_record(record: Any, source: str, line: int, fallback_id: str, fmt: str
                     message="field 'text' is empty; record skipped")
         return
     yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
+
+
+SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _scrub_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The record with lone surrogates ("\\ud800" in JSON, which no UTF-8 output can hold) replaced
+    one for one by U+FFFD in its string fields, and how many were replaced."""
+    count = 0
+    clean: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, str):
+            value, n = SURROGATE.subn("\ufffd", value)
+            count += n
+        clean[key] = value
+    return clean, count
 
 
 def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,

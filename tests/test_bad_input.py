@@ -63,6 +63,7 @@ CASES: dict[str, Case] = {
     "jsonl_text_not_string": (lambda d: w(d / "n.jsonl", json.dumps({"doc_id": "f", "text": ["a"]}) + "\n"), 0, 1, {"bad_text"}),
     "jsonl_duplicate_ids": (lambda d: w(d / "dup.jsonl", "\n".join(json.dumps({"doc_id": "g", "text": NEWS}) for _ in range(3))), 3, 3, {"duplicate_doc_id"}),
     "jsonl_bom": (lambda d: w(d / "bom.jsonl", b"\xef\xbb\xbf" + json.dumps({"doc_id": "h", "text": NEWS}).encode()), 1, 1, set()),
+    "jsonl_lone_surrogate": (lambda d: w(d / "sur.jsonl", '{"doc_id": "s", "title": "T\\udc00", "text": "He said \\"bad \\ud800 text\\" today."}\n'), 1, 1, {"decoding"}),
     "jsonl_not_object": (lambda d: w(d / "arr.jsonl", "[1, 2]\n\"text\"\n"), 0, 2, {"bad_record"}),
     "csv_ragged_and_newlines": (lambda d: w(d / "r.csv", 'doc_id,text\nk1,"multi\nline text."\nk2\nk3,"ok",extra\n'), 1, 3, {"ragged_row"}),
     "csv_bom_header": (lambda d: w(d / "b.csv", b"\xef\xbb\xbfdoc_id,text\nm1,Hello there.\n"), 1, 1, set()),
