@@ -296,6 +296,9 @@ SOURCE_RULES = [
     # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
     ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
     ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
+    # a day adverbial between the subject and the cue ('The committee on Monday said')
+    ("The Budget Committee on Monday said the repairs would cost $4 million.", "$4 million", "Budget Committee", None),
+    ("The fire on Monday destroyed 40 homes.", "40 homes", None, None),
     # a passive auxiliary before the cue: what is reported is not a speaker
     ("Three deaths were reported in the town on Sunday.", "Three deaths", None, None),
     ("At least 12 injuries have been reported since the storm.", "12 injuries", None, None),
