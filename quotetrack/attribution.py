@@ -604,6 +604,9 @@ class Attributor:
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint([w.lower() for w in lowered.split()])
         if may_be_nominal and self.nominal_fullmatch(lowered):
+            typed = self.lexicon.type_name(surface)
+            if surface[:1].isupper() and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
+                return ("name",) + typed  # "Secretary of State John Kerry": a titled name, not "the secretary"
             return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
         return ("name",) + self.lexicon.type_name(surface)
 

@@ -168,6 +168,11 @@ class NameLexicon:
             return "f"
         return None
 
+    def given_name(self, name: str) -> bool:
+        """True when the first word of ``name`` is a known given name ("John F. Kerry")."""
+        first = name.split(" ", 1)[0]
+        return first in self.male or first in self.female
+
     def type_nominal(self, text: str) -> tuple[str, str, bool]:
         """(entity type, head word, definite) of a nominal mention (cached per string)."""
         return self._type_nominal(text)

@@ -293,6 +293,11 @@ SOURCE_RULES = [
     ('"He fired twice," said city police spokesperson Jane Doe.', "fired", "Jane Doe", "city police spokesperson"),
     ('"We need change," said Republican nominee Ahmed Karim on Monday.', "change", "Ahmed Karim", "Republican nominee"),
     ('"We need change," said Karim on Monday.', "change", "Karim", None),  # no role: the name alone
+    # a title with an of-phrase before a given name is a name, not a nominal resolved by salience
+    ('Secretary General Ahmed Karim spoke first. Secretary of State John Doe spoke next, and he urged calm. '
+     '"We remain open to talks," he said.', "remain open", "John Doe", "Secretary of State"),
+    ('Gen. Ahmed Karim took the stage. "We are ready," Chairman of the Joint Chiefs said.', "ready", "Ahmed Karim",
+     "Gen."),
     # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
     ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
     ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
