@@ -298,6 +298,10 @@ SOURCE_RULES = [
      '"We remain open to talks," he said.', "remain open", "John Doe", "Secretary of State"),
     ('Gen. Ahmed Karim took the stage. "We are ready," Chairman of the Joint Chiefs said.', "ready", "Ahmed Karim",
      "Gen."),
+    # "liken" is a speech-act verb ('X likened the rules to "Q"'); its passive is not a frame
+    ('Another critic, Jane Doe, likened the rules to "burning the house down" on Monday.', "burning", "Jane Doe",
+     "Another critic"),
+    ('The old prison was likened to "a fortress on a hill" by visitors.', "fortress", None, None),
     # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
     ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
     ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
