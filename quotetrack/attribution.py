@@ -419,6 +419,8 @@ class Attributor:
                 return Frame(cs, ce, m.start("subject"), m.end("subject"), "name-participle", si, sent.paragraph)
             start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
             m = self.participle_subject_re.match(text, start, cs)
+            if m is None and ws > sent.start:  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
+                m = self.participle_subject_re.match(text, sent.start, cs)
             if m is None or self._not_a_source(m.group("subject")) or PARTICIPLE_WORD_RE.fullmatch(m.group("subject")):
                 return None  # "Chastened by the analyses, ...": an opening participle is not a subject
             return Frame(cs, ce, m.start("subject"), m.end("subject"), "participle", si, sent.paragraph,

@@ -302,6 +302,12 @@ SOURCE_RULES = [
     ('Another critic, Jane Doe, likened the rules to "burning the house down" on Monday.', "burning", "Jane Doe",
      "Another critic"),
     ('The old prison was likened to "a fortress on a hill" by visitors.', "fortress", None, None),
+    # a participle after a quote attaches to the subject at the start of its sentence
+    ("Mr. Karim hardly clarified the matter, calling the remark a compliment -- ''That makes me smart'' -- and, "
+     "when questioned after the debate, asserting, ''Of course, I pay federal taxes every year.''", "Of course",
+     "Karim", "Mr."),
+    ('In the end, "the plan was dead on arrival in the capital," adding to the pressure on the agency.', "dead on",
+     None, None),
     # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
     ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
     ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
