@@ -252,12 +252,23 @@ class DocumentContext:
         hi = bisect.bisect_left(self._cue_starts, sent.end)
         for k in range(lo, hi):
             f = self.frames[k]
-            if self.sources[k] is None:
+            if self.sources[k] is None or self._in_other_parenthesis(sent.start, f.cue_start, start):
                 continue
             dist = start - f.cue_end if f.cue_end <= start else (f.cue_start - end if f.cue_start >= end else 0)
             if best is None or dist < best[0]:
                 best = (max(dist, 0), k)
         return self.sources[best[1]] if best is not None else None
+
+
+    def _in_other_parenthesis(self, floor: int, cue: int, start: int) -> bool:
+        """True when the cue at ``cue`` is inside a parenthesis that does not hold ``start``
+        ("... no injuries (the Post says three were hurt)": the aside's frame governs only the aside)."""
+        text = self.article.text
+        opened = text.rfind("(", floor, cue)
+        if opened < 0 or text.rfind(")", opened, cue) >= 0:
+            return False
+        closed = text.find(")", cue)
+        return not opened < start < (closed if closed >= 0 else len(text))
 
 
 def _quote_holding(quotes: list[QuoteSpan], start: int, end: int) -> int | None:

@@ -308,6 +308,11 @@ SOURCE_RULES = [
      "Karim", "Mr."),
     ('In the end, "the plan was dead on arrival in the capital," adding to the pressure on the agency.', "dead on",
      None, None),
+    # a frame inside a parenthesis governs only the aside
+    ("The police said there was one arrest and no injuries to civilians (a local paper says three people were "
+     "injured).", "no injuries", "the police", None),
+    ("The police said there was one arrest and no injuries to civilians (a local paper says three people were "
+     "injured).", "three people", "a local paper", None),
     # a bare comma after a parenthesis ('Jane Doe (D-Richmond), shouted')
     ('"The nation is watching," state Del. Jane Doe (D-Richmond), shouted to the crowd.', "watching", "Jane Doe", "Del."),
     ("Prices rose in the capital (up 3 percent), analysts said.", "3 percent", "analysts", None),
