@@ -8,7 +8,6 @@ never leaves a half-written table that looks complete. In CSV, list cells are jo
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from typing import IO, Any, Literal
 import pandas as pd
 
 from quotetrack.errors import QuotetrackError
+from quotetrack.normalise import records
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
@@ -43,23 +43,6 @@ def _cell_for_csv(value: Any) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready Python value from a pandas cell (NA -> None)."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
-        return value.item()
-    return value
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as plain dicts (NA as None), in column order."""
-    cols = list(frame.columns)
-    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:

@@ -8,6 +8,7 @@ serialise them.
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from typing import Any, Iterable, Sequence
@@ -85,6 +86,23 @@ def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataF
         if dtype != "object":
             frame[name] = frame[name].astype(dtype)
     return frame
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value from a pandas cell (NA -> None, numpy scalars -> Python)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        return value.item()
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts (missing values as None), in column order."""
+    cols = list(frame.columns)
+    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
 
 
 def empty_frame(table: str) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, QuoteRow, match_clusters
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.syndication import Digest, SyndicationOptions, article_pairs, digest
+from quotetrack.normalise import records
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
 from quotetrack.rules import RuleSet, load_ruleset
 
@@ -43,12 +44,6 @@ class Comparison:
     event_groups: list[EventGroup] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     article_pairs: list[ArticlePair] = field(default_factory=list)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a table as dicts with None for missing values."""
-    return [{k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
