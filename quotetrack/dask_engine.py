@@ -29,7 +29,7 @@ from quotetrack.export import write_parquet
 from quotetrack.ingest import IngestOptions, parse_jsonl, parse_record
 from quotetrack.models import Article, Issue
 from quotetrack.normalise import arrow_schema, to_frame
-from quotetrack.pipeline import COMPARISON_TABLES, STREAMED_TABLES, Extractor, Result
+from quotetrack.pipeline import STREAMED_TABLES, Extractor, Result, write_comparison
 from quotetrack.rules import load_ruleset
 
 DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
@@ -178,27 +178,25 @@ def run_dask(inputs: Iterable[str | Path], out_dir: Path, scheduler: str | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                   dashboard_address=None)
+    comparer = Comparer(ruleset, compare_options)
+    totals = [0, 0, 0]
+    rows = {name: 0 for name in STREAMED_TABLES}
     try:
         with Client(scheduler or cluster) as client:
             futures = [client.submit(process_partition, part, str(out_dir), str(ruleset.directory), compare_options,
                                      pure=False) for part in parts]
-            outcomes = client.gather(futures)
+            for future in futures:  # in partition order; each one's rows are let go once taken in
+                compact, counts, sizes = future.result()
+                future.release()
+                for doc in compact:
+                    comparer.add_compact(doc)
+                totals = [a + b for a, b in zip(totals, counts)]
+                for name, n in sizes.items():
+                    rows[name] += n
+        rows.update(write_comparison(comparer, out_dir, "parquet"))
     finally:
+        comparer.close()
         if cluster is not None:
             cluster.close()
-    comparer = Comparer(ruleset, compare_options)
-    totals = [0, 0, 0]
-    rows = {name: 0 for name in STREAMED_TABLES}
-    for compact, counts, sizes in outcomes:  # in partition order
-        for doc in compact:
-            comparer.add_compact(doc)
-        totals = [a + b for a, b in zip(totals, counts)]
-        for name, n in sizes.items():
-            rows[name] += n
-    comparison = comparer.finish()
-    small = {name: to_frame(name, getattr(comparison, name)) for name in COMPARISON_TABLES}
-    for name, frame in small.items():
-        write_parquet(frame, out_dir / f"{name}.parquet", arrow_schema(name))
-        rows[name] = len(frame)
-    return Result(tables=small, documents_in=totals[0], processed=totals[1], failed=totals[2],
+    return Result(tables={}, documents_in=totals[0], processed=totals[1], failed=totals[2],
                   seconds=time.perf_counter() - started, rows=rows)

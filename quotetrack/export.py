@@ -7,17 +7,19 @@ never leaves a half-written table that looks complete. In CSV, list cells are jo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import IO, Any, Literal
 
 import pandas as pd
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.normalise import records
+from quotetrack.normalise import arrow_schema, records
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
@@ -220,3 +222,22 @@ def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
     """Write one table to standard output (csv, jsonl or json)."""
     write_frame(frame, sys.stdout, fmt)
     sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict[str, TableWriter]]:
+    """Writers for the tables ``names`` in ``out_dir``: all renamed into place together when the
+    block ends, all removed (the old tables left as they were) when it raises."""
+    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, arrow_schema(name) if fmt == "parquet" else None)
+               for name in names}
+    try:
+        yield writers
+        for writer in writers.values():
+            writer.close()
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    for writer in writers.values():
+        writer.commit()
+

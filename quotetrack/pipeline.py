@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -25,8 +25,8 @@ from quotetrack.claims import ClaimExtractor
 from quotetrack.compare import CompactDocument, CompareOptions, Comparer, Comparison, compare
 from quotetrack.ingest import IngestOptions, read_inputs
 from quotetrack.models import Article, Claim, Issue, Quote
-from quotetrack.export import Format, TableWriter
-from quotetrack.normalise import TABLES, arrow_schema, to_frame
+from quotetrack.export import Format, TableWriter, table_set
+from quotetrack.normalise import TABLES, to_frame
 from quotetrack.parallel import iter_results
 from quotetrack.quotes import QuoteExtractor
 from quotetrack.rules import RuleSet, load_ruleset
@@ -204,8 +204,43 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
 
 
 STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
-COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time
+COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time ...
+COMPARISON_SLICE_ITEMS = 20_000  # ... or fewer, when its rows list this many quotes or claims
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
+
+
+def slices(rows: Iterable[Any], max_rows: int = COMPARISON_SLICE, max_items: int = COMPARISON_SLICE_ITEMS
+           ) -> Iterator[list[Any]]:
+    """``rows`` in lists of at most ``max_rows`` rows that together list at most ``max_items``
+    quotes or claims (a row that lists every copy of a wire story can be large)."""
+    chunk: list[Any] = []
+    items = 0
+    for row in rows:
+        chunk.append(row)
+        items += len(getattr(row, "quote_ids", None) or getattr(row, "claim_ids", None) or ())
+        if len(chunk) >= max_rows or items >= max_items:
+            yield chunk
+            chunk, items = [], 0
+    if chunk:
+        yield chunk
+
+
+def stream_comparison(comparer: Comparer, writers: dict[str, TableWriter]) -> None:
+    """Compare what ``comparer`` holds and append the comparison tables to ``writers`` in slices
+    (a table of many copies is never one frame; an empty table still gets its header)."""
+    streams = comparer.streams()
+    for name in COMPARISON_TABLES:
+        writers[name].append(to_frame(name, []))
+        for rows in slices(getattr(streams, name)):
+            writers[name].append(to_frame(name, rows))
+
+
+def write_comparison(comparer: Comparer, out_dir: Path, fmt: Format) -> dict[str, int]:
+    """The comparison tables of ``comparer`` written to ``out_dir`` (renamed into place together);
+    returns their row counts."""
+    with table_set(out_dir, COMPARISON_TABLES, fmt) as writers:
+        stream_comparison(comparer, writers)
+    return {name: w.rows for name, w in writers.items()}
 
 
 def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = "csv", jobs: int = 1,
@@ -222,17 +257,14 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
     options = IngestOptions(outlet=outlet, published=published,
                             **({"max_bytes": max_bytes} if max_bytes is not None else {}))
     comparer = Comparer(extractor.ruleset, compare_options)
-    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, arrow_schema(name) if fmt == "parquet" else None)
-               for name in TABLES}
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
+    with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
+        def flush() -> None:
+            for name in STREAMED_TABLES:
+                writers[name].append(to_frame(name, batch[name]))
+                batch[name].clear()
 
-    def flush() -> None:
-        for name in STREAMED_TABLES:
-            writers[name].append(to_frame(name, batch[name]))
-            batch[name].clear()
-
-    try:
         flush()  # headers first, so that even an empty run writes every table
         pending = 0
         for item in iter_results(read_inputs(inputs, options), extractor, jobs, debug, rules_dir):
@@ -262,20 +294,7 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
                 flush()
                 pending = 0
         flush()
-        comparison = comparer.finish()
-        for name in COMPARISON_TABLES:  # in slices: one table of many copies is never a frame at once
-            rows = getattr(comparison, name)
-            for first in range(0, len(rows), COMPARISON_SLICE):
-                writers[name].append(to_frame(name, rows[first:first + COMPARISON_SLICE]))
-            setattr(comparison, name, [])
-        for writer in writers.values():
-            writer.close()
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-    for writer in writers.values():
-        writer.commit()
+        stream_comparison(comparer, {name: writers[name] for name in COMPARISON_TABLES})
     rows = {name: w.rows for name, w in writers.items()}
     return Result(tables={}, documents_in=counts["documents_in"], processed=counts["processed"],
                   failed=counts["failed"], seconds=time.perf_counter() - started, rows=rows)

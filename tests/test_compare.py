@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -264,3 +265,37 @@ def test_breakdown_parts_are_not_rival_figures(ruleset) -> None:
     ], ruleset=ruleset)
     flagged = {tuple(d.claim_ids) for d in result.disagreements}
     assert flagged == {("d1:c3", "d1:c4")}
+
+
+def test_a_piece_repeated_by_many_copies_is_one_truncated_row(ruleset) -> None:
+    """Ten copies quote a piece of a longer quote: one row lists them all (not ten rows that each
+    repeat the longer quote), and the longer quote's copies are listed once."""
+    long = '"The talks are over, and the people know it, and the regime knows it too."'
+    quotes = [quote("full1", 1, long), quote("full2", 1, long)]
+    quotes += [quote(f"copy{n:02d}", 1, '"The talks are over, and the people know it."') for n in range(10)]
+    result = run([], quotes=quotes, ruleset=ruleset)
+    truncated = [m for m in result.quote_matches if m.status == "truncated"]
+    assert len(truncated) == 1
+    (row,) = truncated
+    assert sorted(row.quote_ids) == sorted(q.quote_id for q in quotes)
+    assert row.quote_ids == sorted(row.quote_ids)  # ordered by document, then offset
+    identical = sorted(tuple(m.quote_ids) for m in result.quote_matches if m.status == "identical")
+    assert identical == [("copy00:q1", "copy01:q1", "copy02:q1", "copy03:q1", "copy04:q1", "copy05:q1",
+                          "copy06:q1", "copy07:q1", "copy08:q1", "copy09:q1"), ("full1:q1", "full2:q1")]
+
+
+def test_repeated_figures_are_listed_from_the_scratch_store(ruleset, tmp_path) -> None:
+    """Copies of one position go to the scratch file and come back in every row that lists them;
+    the scratch file is gone when the comparison ends."""
+    import tempfile
+
+    claims = [claim(1, doc=f"w{n}", claimant="SOHR", value=6, location="Treemseh") for n in range(5)]
+    claims.append(claim(2, doc="other", claimant="LCC", value=7, location="Treemseh"))
+    before = set(Path(tempfile.gettempdir()).glob("quotetrack-compare-*"))
+    result = run(claims, ruleset=ruleset)
+    (d,) = [d for d in result.disagreements if d.kind == "contradiction"]
+    assert sorted(d.claim_ids) == sorted(c.claim_id for c in claims)
+    assert d.intervals.count("[6, 6]") == 5 and d.intervals.count("[7, 7]") == 1
+    (group,) = result.event_groups
+    assert sorted(group.claim_ids) == sorted(c.claim_id for c in claims)
+    assert set(Path(tempfile.gettempdir()).glob("quotetrack-compare-*")) == before

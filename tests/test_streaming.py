@@ -72,8 +72,29 @@ def test_failed_run_leaves_the_old_tables(tmp_path: Path, monkeypatch: pytest.Mo
 
     import quotetrack.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline.Comparer, "finish", broken)
+    monkeypatch.setattr(pipeline.Comparer, "streams", broken)
     with pytest.raises(RuntimeError):
         run_to_directory([SEEDS, small_corpus(tmp_path, 3)], out)
     assert (out / "articles.csv").read_bytes() == before
     assert not list(out.glob(".*.tmp"))
+
+
+def test_slices_are_bounded_by_rows_and_by_listed_items() -> None:
+    from types import SimpleNamespace
+
+    from quotetrack.pipeline import slices
+
+    rows = [SimpleNamespace(quote_ids=["q"] * n) for n in (1, 2, 50, 3, 1, 1)]
+    assert [len(s) for s in slices(rows, max_rows=4, max_items=10)] == [3, 3]
+    assert [len(s) for s in slices(rows, max_rows=2, max_items=1000)] == [2, 2, 2]
+    assert sum(len(s) for s in slices(iter(rows), max_rows=1000, max_items=1)) == len(rows)
+
+
+def test_empty_comparison_tables_have_their_header(tmp_path: Path) -> None:
+    doc = tmp_path / "one.txt"
+    doc.write_text("Nothing happened today, officials said.\n", encoding="utf-8")
+    run_to_directory([doc], tmp_path / "out")
+    for name in ("quote_matches", "event_groups", "disagreements", "article_pairs"):
+        text = (tmp_path / "out" / f"{name}.csv").read_text(encoding="utf-8")
+        assert text.splitlines()[0].split(",")[0] in ("match_id", "group_id", "disagreement_id", "doc_ids")
+        assert len(text.splitlines()) == 1

@@ -8,7 +8,11 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
@@ -17,9 +21,10 @@ from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of
 from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, compatible_pairs, group_claims, summarise
 from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
-from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, QuoteRow, match_clusters
+from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
-from quotetrack.compare.syndication import Digest, SyndicationOptions, article_pairs, digest
+from quotetrack.compare.spill import SpillStore
+from quotetrack.compare.syndication import Digest, SyndicationOptions, digest, pairs_from_postings
 from quotetrack.normalise import records
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
 from quotetrack.rules import RuleSet, load_ruleset
@@ -67,25 +72,94 @@ class CompactDocument:
 
 QUOTE_FIELDS = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
                 "reported_by")
+POSITION_FIELDS = ("category", "measure", "main_event", "event_date", "published", "location", "claimant",
+                   "qualifier", "low", "high", "victim_class", "count_text")
+DIGEST_CACHE = 4096  # sketches kept at hand while article pairs are checked
+INTERNED_CLAIM_FIELDS = ("sentence", "evidence", "count_text", "claimant", "location", "victims")
+
+
+class ClaimCopies:
+    """The claims that repeat one position (same figure as written, claimant, place and day):
+    counted in memory, kept in the spill store, read back when a row lists them."""
+
+    __slots__ = ("store", "position", "count")
+
+    def __init__(self, store: SpillStore, position: int) -> None:
+        self.store = store
+        self.position = position
+        self.count = 0
+
+    def append(self, row: dict[str, Any]) -> None:
+        """Keep one more claim of this position."""
+        self.store.add_claim_copy(self.position, self.count, row)
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self.store.claim_copies(self.position) if self.count else iter(())
+
+
+@dataclass
+class ComparisonStreams:
+    """A comparison whose large tables are made row by row (``Comparer.streams``)."""
+
+    quote_matches: Iterator[QuoteMatch]
+    event_groups: Iterator[EventGroup]
+    disagreements: Iterator[Disagreement]
+    article_pairs: Iterator[ArticlePair]
 
 
 class Comparer:
     """Collects compact rows document by document, then compares them all (``finish``).
 
-    Only what the comparison needs is kept: a sentence sketch per article (syndication), the place
-    relations its text states, its quotes' ids/text/speakers, and its claim rows.
+    What stays in memory is one entry per distinct quote wording and per distinct claim position
+    (the same figure from the same claimant for the same place and day), the document frequency
+    of anchor names and the place relations the texts state; every quote, every repeated claim,
+    the syndication sketches and the anchors of the documents with claims go to a temporary SQLite
+    file (``quotetrack.compare.spill``), removed by ``close``. A figure or a quote repeated by a
+    thousand outlets is thus compared once, and every row still lists every copy.
     """
 
-    def __init__(self, ruleset: RuleSet | None = None, options: CompareOptions | None = None) -> None:
+    def __init__(self, ruleset: RuleSet | None = None, options: CompareOptions | None = None,
+                 scratch_dir: str | Path | None = None) -> None:
         self.ruleset = ruleset or load_ruleset()
         self.options = options or CompareOptions()
         self.rules: CompareRules = self.ruleset.get("compare.toml")
         self.places = PlaceIndex(self.rules)
-        self.digests: list[Digest] = []
-        self.anchors: dict[str, tuple[str, ...]] = {}
+        self.scratch_dir = scratch_dir
+        self._store: SpillStore | None = None  # made by the first document (``compact`` needs none)
+        self._quotes: QuoteClusters | None = None
+        self.n_documents = 0
+        self.anchor_frequency: Counter[str] = Counter()
         self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
-        self.quotes = QuoteClusters()
-        self.claims: list[dict[str, Any]] = []
+        self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    @property
+    def store(self) -> SpillStore:
+        """The scratch database (created on first use)."""
+        if self._store is None:
+            self._store = SpillStore(self.scratch_dir)
+        return self._store
+
+    @property
+    def quotes(self) -> QuoteClusters:
+        """The quote clusters seen so far."""
+        if self._quotes is None:
+            self._quotes = QuoteClusters(self.store)
+        return self._quotes
+
+    def __enter__(self) -> "Comparer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the scratch file (the comparison cannot be read after this)."""
+        if self._store is not None:
+            self._store.close()
 
     def add(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
             claims: Iterable[dict[str, Any]]) -> None:
@@ -102,25 +176,38 @@ class Comparer:
 
     def add_compact(self, doc: "CompactDocument") -> None:
         """Take in one document already reduced by ``compact``."""
-        self.digests.append(doc.digest)
-        self.anchors[doc.digest.doc_id] = doc.anchors
+        d = doc.digest
+        self.store.add_digest(self.n_documents, d.doc_id, d.outlet, d.n_sentences, d.sketch)
+        self.n_documents += 1
+        self.anchor_frequency.update(doc.anchors)
+        if doc.claims:  # only claims ask whether two articles tell one story
+            self.store.add_anchors(d.doc_id, doc.anchors)
         self.places.add_relations(doc.place_relations)
         for q in doc.quotes:
-            self.quotes.add(QuoteRow(q))
-        for claim in doc.claims:  # copies of one sentence in many articles share one string
-            for name in ("sentence", "evidence", "count_text", "claimant", "location", "victims"):
-                if isinstance(claim.get(name), str):
-                    claim[name] = sys.intern(claim[name])
-            self.claims.append(claim)
+            self.quotes.add(q)
+        for claim in doc.claims:
+            self._add_claim(claim)
 
-    def finish(self) -> Comparison:
-        """Match quotes, find syndicated copies, group claims and flag disagreements."""
-        pairs = article_pairs(self.digests, self.options.syndication)
-        syndicated = {frozenset(p.doc_ids) for p in pairs if p.syndicated}
+    def _add_claim(self, claim: dict[str, Any]) -> None:
+        key = tuple(str(claim.get(f) or "").lower() for f in POSITION_FIELDS)
+        first = self.positions.get(key)
+        if first is not None:
+            first["_copies"].append(claim)
+            return
+        for name in INTERNED_CLAIM_FIELDS:  # positions of one story share their sentence strings
+            if isinstance(claim.get(name), str):
+                claim[name] = sys.intern(claim[name])
+        self.positions[key] = {**claim, "_copies": ClaimCopies(self.store, len(self.positions))}
+
+    def streams(self) -> ComparisonStreams:
+        """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
+        matches, event groups and disagreements come as iterators (read them before ``close``)."""
+        self.store.flush()
+        syndicated = {frozenset(p.doc_ids) for p in self._article_pairs() if p.syndicated}
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
-        facts = claim_facts(collapse_copies(self.claims), self.places, typer)
-        stories = StoryIndex(self.anchors, self.options.anchors)
+        facts = claim_facts(list(self.positions.values()), self.places, typer)
+        stories = StoryIndex(self.anchor_frequency, self.n_documents, self.store.anchors, self.options.anchors)
         claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
         named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
         group_of = {m.index: gid for gid, g in named for m in g.members}
@@ -129,27 +216,24 @@ class Comparer:
         flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
-        return Comparison(quote_matches=matches, event_groups=[summarise(gid, g) for gid, g in named],
-                          disagreements=flagger.disagreements(), article_pairs=pairs)
+        return ComparisonStreams(quote_matches=matches, event_groups=(summarise(gid, g) for gid, g in named),
+                                 disagreements=flagger.disagreements(), article_pairs=self._article_pairs())
 
+    def finish(self) -> Comparison:
+        """``streams`` read into lists; the scratch file is removed."""
+        try:
+            s = self.streams()
+            return Comparison(quote_matches=list(s.quote_matches), event_groups=list(s.event_groups),
+                              disagreements=list(s.disagreements), article_pairs=list(s.article_pairs))
+        finally:
+            self.close()
 
-POSITION_FIELDS = ("category", "measure", "main_event", "event_date", "published", "location", "claimant",
-                   "qualifier", "low", "high", "victim_class", "count_text")
-
-
-def collapse_copies(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per position (the same figure, as written, from the same claimant, for the same
-    place and day), the others kept under ``_copies``: a figure repeated by a thousand outlets is
-    compared once, and every flag and group still lists every claim that states it."""
-    positions: dict[tuple, dict[str, Any]] = {}
-    for row in claims:
-        key = tuple(str(row.get(f) or "").lower() for f in POSITION_FIELDS)
-        first = positions.get(key)
-        if first is None:
-            positions[key] = {**row, "_copies": []}
-        else:
-            first["_copies"].append(row)
-    return list(positions.values())
+    def _article_pairs(self) -> Iterator[ArticlePair]:
+        """The article pairs (made twice: once for the syndicated set, once for the table, so
+        that the pairs of many copies are never all held)."""
+        digest_of = lru_cache(maxsize=DIGEST_CACHE)(lambda doc: Digest(*self.store.digest(doc)))
+        return pairs_from_postings(self.store.postings(self.options.syndication.max_docs_per_value),
+                                   digest_of, self.options.syndication)
 
 
 def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -18,6 +19,7 @@ import regex
 # a capitalised word after a lower-case word, a comma or a closing mark (so not a sentence start)
 ANCHOR_RE = regex.compile(r"(?<=[\p{Ll},;:)\u201d\"]\s+)\p{Lu}[\p{Ll}\-]{3,}(?:\s+\p{Lu}[\p{Ll}\-]{3,})*")
 MAX_ANCHORS = 64
+CACHE_DOCUMENTS = 10_000  # articles whose distinctive names are kept at hand while claims are compared
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,34 @@ def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
 
 
 class StoryIndex:
-    """Which articles of a batch share distinctive names."""
+    """Which articles of a batch share distinctive names.
 
-    def __init__(self, anchors: dict[str, tuple[str, ...]], options: AnchorOptions | None = None) -> None:
+    Built from the document frequency of every name over the batch and a look-up of one
+    article's names (``anchors_for``), so that the names themselves can live on disk."""
+
+    def __init__(self, document_frequency: Counter[str], n_documents: int,
+                 anchors_for: Callable[[str], tuple[str, ...]], options: AnchorOptions | None = None) -> None:
         self.options = options or AnchorOptions()
-        self.anchors = anchors
+        self.anchors_for = anchors_for
+        limit = max(2, int(self.options.max_share * n_documents))
+        self.distinctive = frozenset(a for a, n in document_frequency.items() if 2 <= n <= limit)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def of(cls, anchors: dict[str, tuple[str, ...]], options: AnchorOptions | None = None) -> "StoryIndex":
+        """The index of a batch whose anchors are all in memory (``doc_id -> names``)."""
         df: Counter[str] = Counter(a for names in anchors.values() for a in names)
-        limit = max(2, int(self.options.max_share * len(anchors)))
-        self.distinctive = frozenset(a for a, n in df.items() if 2 <= n <= limit)
+        return cls(df, len(anchors), lambda doc: anchors.get(doc, ()), options)
+
+    def _distinctive_of(self, doc: str) -> frozenset[str]:
+        names = self._cache.get(doc)
+        if names is None:
+            if len(self._cache) >= CACHE_DOCUMENTS:
+                self._cache.clear()
+            names = self._cache[doc] = frozenset(self.anchors_for(doc)) & self.distinctive
+        return names
 
     def shared(self, doc_a: str, doc_b: str) -> list[str] | None:
         """The distinctive names both articles mention (None when too few)."""
-        both = set(self.anchors.get(doc_a, ())).intersection(self.anchors.get(doc_b, ())) & self.distinctive
+        both = self._distinctive_of(doc_a) & self._distinctive_of(doc_b)
         return sorted(both) if len(both) >= self.options.min_shared else None

@@ -25,7 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz
 
@@ -180,15 +180,15 @@ class Flagger:
                 row["indices"].add(m.index)
                 row["members"].append(m)
 
-    def disagreements(self) -> list[Disagreement]:
-        """The flags as rows of the disagreements table, in the order they were first found."""
-        out = []
+    def disagreements(self) -> Iterator[Disagreement]:
+        """The flags as rows of the disagreements table, in the order they were first found (made
+        one at a time: a row lists every copy of its positions)."""
         for n, row in enumerate(self._open.values(), start=1):
             members: list[ClaimFacts] = row["members"]
             rows = [r for m in members for r in [m.row, *m.row.get("_copies", [])]]  # copies of a position too
             docs = [r["doc_id"] for r in rows]
             outlets = [r.get("outlet") for r in rows]
-            out.append(Disagreement(
+            yield Disagreement(
                 disagreement_id=f"d{n}", kind=row["kind"], severity=SEVERITY[row["kind"]],
                 needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members), group_id=row["group_id"],
                 claim_ids=[r["claim_id"] for r in rows], doc_ids=docs, outlets=outlets,
@@ -198,8 +198,7 @@ class Flagger:
                 same_outlet=len(set(docs)) == 1 or (len(set(outlets)) == 1 and outlets[0] is not None),
                 syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(row["keys"]),
                 explanation=row["explanation"],
-                evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows]))
-        return out
+                evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows])
 
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:

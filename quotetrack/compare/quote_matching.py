@@ -9,18 +9,26 @@ quotes plus the candidates); each candidate is then classified with rapidfuzz:
 * ``split_differently``: one document's quote is covered by two or more quotes of the other;
 * ``truncated``: one quote's words lie inside the other's;
 * ``altered``: similar wording (rapidfuzz ratio at or above the threshold), with a word diff.
+
+Memory: one ``Cluster`` per distinct wording stays in memory; the quotes themselves are in the
+comparison's spill store (``quotetrack.compare.spill``) and are read back cluster by cluster when a
+row is made, so rows come one at a time (``match_clusters`` is a generator). A piece that many
+copies of a story quote inside one longer quote is one row listing every copy.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
 import sys
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quotetrack.compare.spill import SpillStore
 from quotetrack.compare.text import inner, shingles, typographic, words
 from quotetrack.models import QuoteMatch
 
@@ -36,13 +44,6 @@ class QuoteMatchOptions:
     containment: float = 95.0  # partial_ratio for "one quote lies inside the other" (small edits allowed)
     max_piece_share: float = 0.8  # a fuzzy piece is at most this share of the longer quote
     split_coverage: float = 0.85
-
-
-@dataclass
-class _Q:
-    row: dict[str, Any]
-    tokens: list[str]
-    joined: str
 
 
 def names_agree(a: str | None, b: str | None) -> bool | None:
@@ -97,61 +98,126 @@ class QuoteRow:
         return default if value is None else value
 
 
-class QuoteClusters:
-    """Quotes grouped by their words, built one quote at a time (copies share the tokens)."""
+class Cluster:
+    """What stays in memory of one distinct wording: its words and a summary of its quotes (the
+    quotes themselves are in the spill store)."""
 
-    def __init__(self) -> None:
-        self.clusters: dict[str, list[_Q]] = {}
+    __slots__ = ("cid", "joined", "n_tokens", "first_doc", "multi_doc", "form", "same_form")
+
+    def __init__(self, cid: int, joined: str, first_doc: str, form: str) -> None:
+        self.cid = cid
+        self.joined = joined
+        self.n_tokens = joined.count(" ") + 1
+        self.first_doc = first_doc
+        self.multi_doc = False
+        self.form = form
+        self.same_form = True
+
+    @property
+    def tokens(self) -> list[str]:
+        """The lower-cased words of the wording."""
+        return self.joined.split(" ")
+
+    def has_doc_other_than(self, doc_id: str) -> bool:
+        """True when a quote of the cluster is in a document other than ``doc_id``."""
+        return self.multi_doc or self.first_doc != doc_id
+
+
+class QuoteClusters:
+    """Quotes grouped by their words, built one quote at a time: one ``Cluster`` per distinct
+    wording in memory, every quote in the spill store."""
+
+    def __init__(self, store: SpillStore) -> None:
+        self.store = store
+        self.clusters: dict[str, Cluster] = {}
         self._joined_of: dict[str, str] = {}  # quote text -> its words (copies are not re-read)
 
     def add(self, row: dict[str, Any] | QuoteRow) -> None:
         """Take in one quote (scare quotes and quotes under three words are left out)."""
         if row.get("kind") == "scare":
             return
-        joined = self._joined_of.get(row["text"])
+        text = row["text"]
+        joined = self._joined_of.get(text)
         if joined is None:
-            tokens = words(inner(row["text"]))
-            joined = self._joined_of[row["text"]] = " ".join(tokens) if len(tokens) >= MIN_WORDS else ""
+            tokens = words(inner(text))
+            joined = self._joined_of[sys.intern(text)] = " ".join(tokens) if len(tokens) >= MIN_WORDS else ""
         if not joined:
             return
-        members = self.clusters.get(joined)
-        tokens = members[0].tokens if members else joined.split(" ")
-        if members is None:
-            self.clusters[joined] = [_Q(row, tokens, joined)]  # type: ignore[arg-type]
+        cluster = self.clusters.get(joined)
+        if cluster is None:
+            cluster = self.clusters[joined] = Cluster(len(self.clusters), joined, sys.intern(row["doc_id"]),
+                                                     typographic(text))
         else:
-            members.append(_Q(row, tokens, members[0].joined))  # type: ignore[arg-type]
+            cluster.multi_doc = cluster.multi_doc or row["doc_id"] != cluster.first_doc
+            if cluster.same_form and typographic(text) != cluster.form:
+                cluster.same_form = False
+        self.store.add_quote_member(cluster.cid, row)
+
+    def members(self, cluster: Cluster) -> list[dict[str, Any]]:
+        """The quotes of ``cluster``, ordered by document and offset."""
+        return self.store.quote_members(cluster.cid)
+
+
+@dataclass
+class _Group:
+    """One quote_matches row before its quotes are fetched: which clusters, which of their quotes."""
+
+    status: str
+    similarity: float
+    diff: str | None
+    clusters: tuple[Cluster, ...]  # every quote of these clusters ...
+    whole: Cluster | None = None  # ... and of this one, except a single piece document's
+    piece_docs: set[str] = field(default_factory=set)
+    pieces: set[tuple[int, str, int]] = field(default_factory=set)  # (cluster id, doc_id, start)
+    pieces_of: tuple[Cluster, ...] = ()
+
+    def rows(self, quote_clusters: QuoteClusters) -> list[dict[str, Any]]:
+        """The group's quotes, ordered by document and offset."""
+        parts = [quote_clusters.members(c) for c in self.clusters]
+        if self.whole is not None:
+            alone = next(iter(self.piece_docs)) if len(self.piece_docs) == 1 else None
+            parts.append([r for r in quote_clusters.members(self.whole) if r["doc_id"] != alone])
+            for c in self.pieces_of:
+                parts.append([r for r in quote_clusters.members(c) if (c.cid, r["doc_id"], r["start"]) in self.pieces])
+        return list(heapq.merge(*parts, key=lambda r: (r["doc_id"], r["start"])))
 
 
 def match_quotes(rows: Iterable[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
                  options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
     """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns)."""
-    clusters = QuoteClusters()
-    for row in rows:
-        clusters.add(row)
-    return match_clusters(clusters, syndicated, options)
+    store = SpillStore()
+    try:
+        clusters = QuoteClusters(store)
+        for row in rows:
+            clusters.add(row)
+        return list(match_clusters(clusters, syndicated, options))
+    finally:
+        store.close()
+
+
+SORT_PREFIX = 16  # quotes of a group that decide its place in the table (ties: the order found)
 
 
 def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]] | None = None,
-                   options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
-    """Quote matches across documents from clustered quotes.
+                   options: QuoteMatchOptions | None = None) -> Iterator[QuoteMatch]:
+    """Quote matches across documents from clustered quotes, one row at a time.
 
     Quotes with the same words form one cluster (one ``identical`` / ``same_words`` row listing
     them all, however many outlets repeat them); only one representative per cluster enters the
     trigram index, so a quote repeated by a thousand outlets costs one candidate, not a million.
-    """
+    A piece found in many copies of a story inside the same longer quote is one ``truncated`` /
+    ``split_differently`` row listing every copy (not one row per copy)."""
     options = options or QuoteMatchOptions()
     syndicated = syndicated or set()
-    clusters = quote_clusters.clusters
-    reps = list(clusters.values())
-    groups: list[tuple[list[_Q], str, float, str | None]] = []
-    for members in reps:
-        if len({m.row["doc_id"] for m in members}) >= 2:
-            same = len({typographic(m.row["text"]) for m in members}) == 1
-            groups.append((members, "identical" if same else "same_words", 1.0, None))
+    reps = list(quote_clusters.clusters.values())
+    groups: list[_Group] = []
+    for c in reps:
+        if c.multi_doc:
+            groups.append(_Group("identical" if c.same_form else "same_words", 1.0, None, (c,)))
 
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, members in enumerate(reps):
-        for sh in shingles(members[0].tokens, SHINGLE):
+    for i, c in enumerate(reps):
+        for sh in shingles(c.tokens, SHINGLE):
             index[sh].append(i)
     candidates: set[tuple[int, int]] = set()
     for posting in index.values():
@@ -160,51 +226,57 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         for x in range(len(posting)):
             for y in range(x + 1, len(posting)):
                 candidates.add((posting[x], posting[y]))
+    del index
 
-    contained_in: dict[tuple[int, str], list[_Q]] = defaultdict(list)  # (long cluster, doc) -> pieces
+    contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)  # (long, doc) -> (start, short)
     for i, j in sorted(candidates):
-        a, b = reps[i][0], reps[j][0]
+        a, b = reps[i], reps[j]
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
-        s_text, l_text = reps[short][0].joined, reps[long_][0].joined
+        s_text, l_text = reps[short].joined, reps[long_].joined
         if f" {s_text} " in f" {l_text} " or (len(s_text) <= options.max_piece_share * len(l_text)
                                             and fuzz.partial_ratio(s_text, l_text) >= options.containment):
-            for piece in reps[short]:
-                contained_in[(long_, piece.row["doc_id"])].append(piece)
+            for piece in quote_clusters.members(reps[short]):
+                contained_in[(long_, piece["doc_id"])].append((piece["start"], short))
             continue
         ratio = fuzz.ratio(a.joined, b.joined)
-        if ratio >= options.min_similarity and len(_docs(reps[i]) | _docs(reps[j])) > 1:
-            groups.append((reps[i] + reps[j], "altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens)))
+        if ratio >= options.min_similarity and (a.multi_doc or b.multi_doc or a.first_doc != b.first_doc):
+            groups.append(_Group("altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens), (a, b)))
 
+    merged: dict[tuple[Any, ...], _Group] = {}
     for (long_, doc), pieces in sorted(contained_in.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        whole = [m for m in reps[long_] if m.row["doc_id"] != doc]
-        if not whole:
+        whole = reps[long_]
+        if not whole.has_doc_other_than(doc):
             continue
-        pieces = sorted(pieces, key=lambda q: q.row["start"])
-        covered = sum(len(q.tokens) for q in pieces) / max(len(whole[0].tokens), 1)
+        pieces.sort()
+        covered = sum(reps[short].n_tokens for _, short in pieces) / max(whole.n_tokens, 1)
         if len(pieces) >= 2 and covered >= options.split_coverage:
-            groups.append((whole + pieces, "split_differently", round(min(covered, 1.0), 3), None))
+            found = [("split_differently", round(min(covered, 1.0), 3), tuple(short for _, short in pieces), pieces)]
         else:
-            for piece in pieces:
-                groups.append((whole + [piece], "truncated", round(len(piece.tokens) / len(whole[0].tokens), 3), None))
+            found = [("truncated", round(reps[short].n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
+                     for start, short in pieces]
+        for status, sim, shorts, chosen in found:
+            group = merged.get((status, long_, shorts))
+            if group is None:
+                group = merged[(status, long_, shorts)] = _Group(
+                    status, sim, None, (), whole, pieces_of=tuple(reps[s] for s in dict.fromkeys(shorts)))
+                groups.append(group)
+            group.piece_docs.add(doc)
+            group.pieces.update((reps[short].cid, doc, start) for start, short in chosen)
+    del contained_in, merged
 
-    def order(members: list[_Q]) -> list[_Q]:
-        return sorted(members, key=lambda q: (q.row["doc_id"], q.row["start"]))
+    def sort_key(n: int) -> tuple[list[tuple[str, int]], int]:
+        return [(r["doc_id"], r["start"]) for r in groups[n].rows(quote_clusters)[:SORT_PREFIX]], n
 
-    matches = []
-    for n, (members, status, sim, diff) in enumerate(sorted(groups, key=lambda g: [
-            (q.row["doc_id"], q.row["start"]) for q in order(g[0])]), start=1):
-        rows_ = [q.row for q in order(members)]
+    order = sorted(range(len(groups)), key=sort_key)
+    for n, g in enumerate(order, start=1):
+        group = groups[g]
+        rows_ = group.rows(quote_clusters)
         docs = [r["doc_id"] for r in rows_]
         speakers = [r.get("speaker") for r in rows_]
-        matches.append(QuoteMatch(
+        yield QuoteMatch(
             match_id=f"m{n}", quote_ids=[r["quote_id"] for r in rows_], doc_ids=docs,
-            outlets=[r.get("outlet") for r in rows_], similarity=sim, status=status, diff=diff,
-            speakers=speakers, speaker_agrees=speakers_agree(speakers),
+            outlets=[r.get("outlet") for r in rows_], similarity=group.similarity, status=group.status,
+            diff=group.diff, speakers=speakers, speaker_agrees=speakers_agree(speakers),
             reported_by=[r.get("reported_by") for r in rows_], texts=[r["text"] for r in rows_],
             starts=[r["start"] for r in rows_], ends=[r["end"] for r in rows_],
-            syndicated=frozenset(docs) in syndicated if len(set(docs)) == 2 else False))
-    return matches
-
-
-def _docs(members: list[_Q]) -> set[str]:
-    return {m.row["doc_id"] for m in members}
+            syndicated=frozenset(docs) in syndicated if len(set(docs)) == 2 else False)

@@ -16,6 +16,7 @@ import heapq
 import zlib
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -75,20 +76,25 @@ def article_pairs(digests: list[Digest], options: SyndicationOptions | None = No
     for i, d in enumerate(digests):
         for value in d.sketch:
             index[value].append(i)
+    postings = (docs for docs in index.values() if 1 < len(docs) <= options.max_docs_per_value)
+    return list(pairs_from_postings(postings, digests.__getitem__, options))
+
+
+def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int], Digest],
+                        options: SyndicationOptions) -> Iterator[ArticlePair]:
+    """The article pairs proposed by ``postings`` (the ascending document numbers that share one
+    sketch value), in document order, each checked against the two documents' sketches."""
     shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        if 1 < len(members) <= options.max_docs_per_value:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    shared[(members[x], members[y])] += 1
-    pairs = []
-    for (i, j), _hits in sorted(shared.items()):
-        a, b = digests[i], digests[j]
+    for members in postings:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                shared[(members[x], members[y])] += 1
+    for (i, j) in sorted(shared):
+        a, b = digest_of(i), digest_of(j)
         n = _estimate_shared(a, b)
         if n < options.min_shared:
             continue
         containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
-        pairs.append(ArticlePair(doc_ids=[a.doc_id, b.doc_id], outlets=[a.outlet, b.outlet],
-                                 shared_sentences=round(n), containment=round(containment, 3),
-                                 syndicated=containment >= options.threshold))
-    return pairs
+        yield ArticlePair(doc_ids=[a.doc_id, b.doc_id], outlets=[a.outlet, b.outlet],
+                          shared_sentences=round(n), containment=round(containment, 3),
+                          syndicated=containment >= options.threshold)
