@@ -23,6 +23,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -34,6 +35,7 @@ from quotetrack.models import QuoteMatch
 
 SHINGLE = 3
 MIN_WORDS = 3
+WORDING_CACHE = 1 << 13  # quote texts whose wording is remembered (copies of recent stories)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Cluster:
 
     __slots__ = ("cid", "joined", "n_tokens", "first_doc", "multi_doc", "form", "same_form")
 
-    def __init__(self, cid: int, joined: str, first_doc: str, form: str) -> None:
+    def __init__(self, cid: int, joined: str, first_doc: str, form: int) -> None:
         self.cid = cid
         self.joined = joined
         self.n_tokens = joined.count(" ") + 1
@@ -123,6 +125,14 @@ class Cluster:
         return self.multi_doc or self.first_doc != doc_id
 
 
+@lru_cache(maxsize=WORDING_CACHE)
+def wording(text: str) -> tuple[str, int]:
+    """(the quote's lower-cased words joined by spaces, or "" when under ``MIN_WORDS``; a hash of its
+    typographic form) -- cached, since wire copies repeat the same quotes."""
+    tokens = words(inner(text))
+    return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic(text))
+
+
 class QuoteClusters:
     """Quotes grouped by their words, built one quote at a time: one ``Cluster`` per distinct
     wording in memory, every quote in the spill store."""
@@ -130,27 +140,21 @@ class QuoteClusters:
     def __init__(self, store: SpillStore) -> None:
         self.store = store
         self.clusters: dict[str, Cluster] = {}
-        self._joined_of: dict[str, str] = {}  # quote text -> its words (copies are not re-read)
 
     def add(self, row: dict[str, Any] | QuoteRow) -> None:
         """Take in one quote (scare quotes and quotes under three words are left out)."""
         if row.get("kind") == "scare":
             return
         text = row["text"]
-        joined = self._joined_of.get(text)
-        if joined is None:
-            tokens = words(inner(text))
-            joined = self._joined_of[sys.intern(text)] = " ".join(tokens) if len(tokens) >= MIN_WORDS else ""
+        joined, form = wording(text)
         if not joined:
             return
         cluster = self.clusters.get(joined)
         if cluster is None:
-            cluster = self.clusters[joined] = Cluster(len(self.clusters), joined, sys.intern(row["doc_id"]),
-                                                     typographic(text))
+            cluster = self.clusters[joined] = Cluster(len(self.clusters), joined, sys.intern(row["doc_id"]), form)
         else:
             cluster.multi_doc = cluster.multi_doc or row["doc_id"] != cluster.first_doc
-            if cluster.same_form and typographic(text) != cluster.form:
-                cluster.same_form = False
+            cluster.same_form = cluster.same_form and form == cluster.form
         self.store.add_quote_member(cluster.cid, row)
 
     def members(self, cluster: Cluster) -> list[dict[str, Any]]:
