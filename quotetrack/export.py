@@ -8,18 +8,21 @@ never leaves a half-written table that looks complete. In CSV, list cells are jo
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import IO, Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.normalise import arrow_schema, records
+from quotetrack.normalise import arrow_schema, columns, records, to_frame
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
@@ -45,6 +48,24 @@ def _cell_for_csv(value: Any) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _as_float(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+@lru_cache(maxsize=None)
+def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """(column, conversion) of ``table`` for rows written without a frame: what ``to_frame``'s
+    dtypes and the CSV cell rule would make of each value (floats stay floats; lists and dicts
+    become text in CSV, stay lists and objects in JSONL)."""
+    objects = _cell_for_csv if fmt == "csv" else _same
+    return tuple((name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
+                 for name, dtype in columns(table).items())
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
@@ -123,10 +144,11 @@ class TableWriter:
     ``commit``; ``abort`` removes the temporary file.
     """
 
-    def __init__(self, target: Path, fmt: Format, schema: Any = None) -> None:
+    def __init__(self, target: Path, fmt: Format, table: str) -> None:
         self.target = target
         self.fmt = fmt
-        self.schema = schema
+        self.table = table
+        self.schema = arrow_schema(table) if fmt == "parquet" else None
         self.rows = 0
         self._header_done = False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +160,7 @@ class TableWriter:
             _require_pyarrow()
             import pyarrow.parquet as pq
 
-            self._parquet = pq.ParquetWriter(self.tmp, schema)
+            self._parquet = pq.ParquetWriter(self.tmp, self.schema)
             self._stream: IO[str] | None = None
         else:
             self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -167,6 +189,26 @@ class TableWriter:
                 self.rows += 1
             return
         self.rows += len(frame)
+
+    def append_rows(self, rows: Sequence[BaseModel | dict[str, Any]]) -> None:
+        """Add rows (models or dicts with the table's columns). CSV and JSONL rows are written
+        straight from the values (the same text as ``append`` of their frame, without building
+        one); the other formats go through ``to_frame``."""
+        if self.fmt not in ("csv", "jsonl"):
+            self.append(to_frame(self.table, rows))
+            return
+        if not self._header_done and self.fmt == "csv":
+            self.append(to_frame(self.table, []))
+        cells = _cell_writers(self.table, self.fmt)
+        values = [[convert(row.get(name)) for name, convert in cells]
+                  for row in (r.model_dump() if isinstance(r, BaseModel) else r for r in rows)]
+        if self.fmt == "csv":
+            csv.writer(self._stream, lineterminator="\n").writerows(values)
+        else:
+            names = [name for name, _ in cells]
+            self._stream.writelines(json.dumps(dict(zip(names, v)), ensure_ascii=False) + "\n"  # type: ignore[union-attr]
+                                    for v in values)
+        self.rows += len(values)
 
     def close(self) -> None:
         """Finish the temporary file (the target is untouched until ``commit``)."""
@@ -228,8 +270,7 @@ def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
 def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict[str, TableWriter]]:
     """Writers for the tables ``names`` in ``out_dir``: all renamed into place together when the
     block ends, all removed (the old tables left as they were) when it raises."""
-    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, arrow_schema(name) if fmt == "parquet" else None)
-               for name in names}
+    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name) for name in names}
     try:
         yield writers
         for writer in writers.values():

@@ -232,7 +232,7 @@ def stream_comparison(comparer: Comparer, writers: dict[str, TableWriter]) -> No
     for name in COMPARISON_TABLES:
         writers[name].append(to_frame(name, []))
         for rows in slices(getattr(streams, name)):
-            writers[name].append(to_frame(name, rows))
+            writers[name].append_rows(rows)
 
 
 def write_comparison(comparer: Comparer, out_dir: Path, fmt: Format) -> dict[str, int]:
@@ -262,7 +262,7 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
     with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
         def flush() -> None:
             for name in STREAMED_TABLES:
-                writers[name].append(to_frame(name, batch[name]))
+                writers[name].append_rows(batch[name])
                 batch[name].clear()
 
         flush()  # headers first, so that even an empty run writes every table

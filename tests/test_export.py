@@ -62,3 +62,24 @@ def test_failed_batch_write_leaves_old_tables(tmp_path: Path, monkeypatch: pytes
         export.write_tables(new, tmp_path)
     assert pd.read_csv(tmp_path / "a.csv")["source"].tolist() == ["old"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_rows_written_without_a_frame_equal_the_frame_written(tmp_path: Path, fmt: str) -> None:
+    """``append_rows`` (the streaming run's fast path) writes the same text as ``append`` of the
+    rows' frame: missing values, lists with None, integers in float columns, quotes, newlines."""
+    rows = [QuoteMatch(match_id="m1", quote_ids=["a:q1", "b:q1"], doc_ids=["a", "b"], outlets=["AP", None],
+                       similarity=1, status="identical", texts=['"Say, \u201cno\u201d"', "two\nlines, and \r"],
+                       speakers=[None, "Fares"], speaker_agrees=None, starts=[0, 10], ends=[5, 20]),
+            QuoteMatch(match_id="m2", quote_ids=[], doc_ids=[], outlets=[], similarity=0.031, status="truncated",
+                       diff="-'a' +'b'", syndicated=True),
+            Issue(source="a.jsonl", line=3, code="bad", message="a, b \"c\"", fatal=True)]
+    for table, batch in (("quote_matches", rows[:2]), ("issues", rows[2:])):
+        framed = export.TableWriter(tmp_path / f"framed.{fmt}", fmt, table)
+        framed.append(to_frame(table, batch))
+        direct = export.TableWriter(tmp_path / f"direct.{fmt}", fmt, table)
+        direct.append_rows(batch)
+        assert direct.rows == framed.rows == len(batch)
+        framed.commit(), direct.commit()
+        assert (tmp_path / f"direct.{fmt}").read_text(encoding="utf-8") == \
+            (tmp_path / f"framed.{fmt}").read_text(encoding="utf-8")
