@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import sys
@@ -66,6 +67,23 @@ def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]
     objects = _cell_for_csv if fmt == "csv" else _same
     return tuple((name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
                  for name, dtype in columns(table).items())
+
+
+TEXT_ROW_FORMATS = ("csv", "jsonl")  # formats whose rows can be encoded one by one (``encode_rows``)
+
+
+def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: Format) -> str:
+    """The text of ``rows`` of ``table`` in CSV (no header) or JSONL: the same text as the rows'
+    frame written by ``write_frame`` (used where the rows are made, e.g. in a worker process)."""
+    cells = _cell_writers(table, fmt)
+    values = [[convert(row.get(name)) for name, convert in cells]
+              for row in (r.model_dump() if isinstance(r, BaseModel) else r for r in rows)]
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(values)
+        return out.getvalue()
+    names = [name for name, _ in cells]
+    return "".join(json.dumps(dict(zip(names, v)), ensure_ascii=False) + "\n" for v in values)
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
@@ -194,21 +212,17 @@ class TableWriter:
         """Add rows (models or dicts with the table's columns). CSV and JSONL rows are written
         straight from the values (the same text as ``append`` of their frame, without building
         one); the other formats go through ``to_frame``."""
-        if self.fmt not in ("csv", "jsonl"):
+        if self.fmt in TEXT_ROW_FORMATS:
+            self.append_encoded(encode_rows(self.table, rows, self.fmt), len(rows))
+        else:
             self.append(to_frame(self.table, rows))
-            return
+
+    def append_encoded(self, text: str, n_rows: int) -> None:
+        """Add ``n_rows`` rows already encoded by ``encode_rows`` for this table and format."""
         if not self._header_done and self.fmt == "csv":
             self.append(to_frame(self.table, []))
-        cells = _cell_writers(self.table, self.fmt)
-        values = [[convert(row.get(name)) for name, convert in cells]
-                  for row in (r.model_dump() if isinstance(r, BaseModel) else r for r in rows)]
-        if self.fmt == "csv":
-            csv.writer(self._stream, lineterminator="\n").writerows(values)
-        else:
-            names = [name for name, _ in cells]
-            self._stream.writelines(json.dumps(dict(zip(names, v)), ensure_ascii=False) + "\n"  # type: ignore[union-attr]
-                                    for v in values)
-        self.rows += len(values)
+        self._stream.write(text)  # type: ignore[union-attr]
+        self.rows += n_rows
 
     def close(self) -> None:
         """Finish the temporary file (the target is untouched until ``commit``)."""

@@ -38,12 +38,13 @@ class _Worker:
     debug: bool = False
 
 
-def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool) -> None:
+def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool,
+          encode: str | None) -> None:
     from quotetrack.pipeline import Extractor
     from quotetrack.rules import load_ruleset
 
     _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s,
-                                  compact=compact)
+                                  compact=compact, encode=encode)  # type: ignore[arg-type]
     _Worker.debug = debug
 
 
@@ -51,7 +52,10 @@ def _work(item: Article | Issue) -> "DocumentResult | Issue":
     if isinstance(item, Issue):
         return item
     assert _Worker.extractor is not None
-    return _Worker.extractor.process_safely(item, debug=_Worker.debug)
+    result = _Worker.extractor.process_safely(item, debug=_Worker.debug)
+    if result.encoded is not None:
+        result.article = None  # type: ignore[assignment]  # the parent has it: do not send the text back
+    return result
 
 
 def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs: int = 1, debug: bool = False,
@@ -66,9 +70,12 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
     iterator = iter(items)
     with context.Pool(jobs, initializer=_init,
                       initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug,
-                                extractor.comparer is not None)) as pool:
+                                extractor.comparer is not None, extractor.encode)) as pool:
         while True:  # a bounded window at a time: Pool.imap alone would read the whole input ahead
             window = list(itertools.islice(iterator, WINDOW_PER_JOB * jobs))
             if not window:
                 return
-            yield from pool.imap(_work, window, chunksize=CHUNK)
+            for sent, result in zip(window, pool.imap(_work, window, chunksize=CHUNK)):
+                if not isinstance(result, Issue) and result.article is None:
+                    result.article = sent  # type: ignore[assignment]
+                yield result

@@ -25,7 +25,7 @@ from quotetrack.claims import ClaimExtractor
 from quotetrack.compare import CompactDocument, CompareOptions, Comparer, Comparison, compare
 from quotetrack.ingest import IngestOptions, read_inputs
 from quotetrack.models import Article, Claim, Issue, Quote
-from quotetrack.export import Format, TableWriter, table_set
+from quotetrack.export import TEXT_ROW_FORMATS, Format, TableWriter, encode_rows, table_set
 from quotetrack.normalise import TABLES, to_frame
 from quotetrack.parallel import iter_results
 from quotetrack.quotes import QuoteExtractor
@@ -42,6 +42,17 @@ class DocumentResult:
     claims: list[Claim] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     compact: CompactDocument | None = None  # what the comparison keeps (made where the work is done)
+    encoded: dict[str, tuple[int, str]] | None = None  # table -> (rows, text) when encoded where made
+
+    def encode(self, fmt: Format) -> None:
+        """Encode the article, quote and claim rows as ``fmt`` text (``export.encode_rows``) and
+        let the objects go: a worker then sends back text, which costs little to pass between
+        processes, and the process writing the tables only appends it."""
+        rows: dict[str, list[Any]] = {"articles": [self.article], "quotes": self.quotes, "claims": self.claims}
+        if any(i.fatal for i in self.issues):
+            rows["articles"] = []
+        self.encoded = {name: (len(r), encode_rows(name, r, fmt)) for name, r in rows.items()}
+        self.quotes, self.claims = [], []
 
 
 @dataclass
@@ -102,10 +113,12 @@ class Extractor:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, compact: bool = False) -> None:
+                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, compact: bool = False,
+                 encode: Format | None = None) -> None:
         self.ruleset = ruleset or load_ruleset()
         self.max_chars = max_chars
         self.time_budget_s = time_budget_s
+        self.encode = encode  # results carry their rows as text in this format (DocumentResult.encode)
         self.comparer = Comparer(self.ruleset) if compact else None  # reduces each result for compare
         self.segmenter = segmenter_for(self.ruleset)
         self.attributor = Attributor(self.ruleset)
@@ -124,7 +137,14 @@ class Extractor:
         return DocumentResult(article, quotes, claims, list(seg.issues), compact)
 
     def process_safely(self, article: Article, debug: bool = False) -> DocumentResult:
-        """``process`` within the limits, turning a failure into a fatal issue row (re-raised with debug)."""
+        """``process`` within the limits, turning a failure into a fatal issue row (re-raised with
+        debug); the rows encoded when the extractor says so."""
+        result = self._process_within_limits(article, debug)
+        if self.encode is not None:
+            result.encode(self.encode)
+        return result
+
+    def _process_within_limits(self, article: Article, debug: bool) -> DocumentResult:
 
         def fail(code: str, message: str) -> DocumentResult:
             return DocumentResult(article, issues=[Issue(doc_id=article.doc_id, source=article.source,
@@ -253,17 +273,23 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
     are renamed into place together at the end (a failed run leaves the old tables)."""
     started = time.perf_counter()
-    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s, compact=True)
+    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s, compact=True,
+                          encode=fmt if fmt in TEXT_ROW_FORMATS else None)
     options = IngestOptions(outlet=outlet, published=published,
                             **({"max_bytes": max_bytes} if max_bytes is not None else {}))
     comparer = Comparer(extractor.ruleset, compare_options)
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
+    encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
     with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
         def flush() -> None:
             for name in STREAMED_TABLES:
                 writers[name].append_rows(batch[name])
                 batch[name].clear()
+                if encoded[name]:
+                    writers[name].append_encoded("".join(text for _, text in encoded[name]),
+                                                 sum(n for n, _ in encoded[name]))
+                    encoded[name].clear()
 
         flush()  # headers first, so that even an empty run writes every table
         pending = 0
@@ -279,9 +305,13 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
                     counts["failed"] += 1
                 else:
                     counts["processed"] += 1
-                    batch["articles"].append(item.article)
-                    batch["quotes"].extend(item.quotes)
-                    batch["claims"].extend(item.claims)
+                    if item.encoded is not None:
+                        for name, chunk in item.encoded.items():
+                            encoded[name].append(chunk)
+                    else:
+                        batch["articles"].append(item.article)
+                        batch["quotes"].extend(item.quotes)
+                        batch["claims"].extend(item.claims)
                     if item.compact is not None:
                         comparer.add_compact(item.compact)
                     else:
