@@ -24,7 +24,8 @@ from typing import Any, Iterator
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.rules import RuleFile, StrictModel, lexicon_alternation
+from quotetrack.claim_rules import NamedListRuleFile
+from quotetrack.rules import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
 ANCHOR_LEXICONS = ("units", "tens", "scales", "multipliers", "counting_words", "multiplicative", "zero", "vague")
@@ -62,7 +63,7 @@ class ApproxBand(StrictModel):
     fraction: float = Field(ge=0, lt=1)
 
 
-class NumberRules(RuleFile):
+class NumberRules(NamedListRuleFile):
     """Schema of ``rules/numbers.toml``: value tables, qualifiers, vague words, bands, parts."""
 
     units: dict[str, int]
