@@ -28,7 +28,7 @@ import regex
 
 from quotetrack.attribution import DocumentContext, Source
 from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
-                                    VictimRules)
+                                    VictimRules, compile_with_lists)
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.numbers import Count, number_parser_for
 from quotetrack.keywords import KeywordScanner
@@ -252,7 +252,7 @@ class VictimClassifier:
         for name in sorted(rules.classes, key=lambda n: depth[n]):
             for noun in rules.classes[name].nouns:
                 self.noun_class[noun.lower()] = name  # deeper classes win
-        self.noun_re = regex.compile(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b")
+        self.noun_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b", 0)
 
     def classify(self, victims: str | None) -> str | None:
         """The class of the last class noun in ``victims`` (None when there is none)."""
@@ -356,7 +356,7 @@ class ContextReader:
 
     def __init__(self, rules: ClaimContextRules) -> None:
         def words(name: str) -> regex.Pattern[str]:
-            return regex.compile(r"(?i)\b(?:" + lexicon_alternation(rules.lexicons.get(name, [])) + r")\b")
+            return compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(rules.lexicons.get(name, [])) + r")\b", 0)
 
         self.hedge_re = words("hedges")
         self.update_re = words("update_cues")
@@ -365,7 +365,8 @@ class ContextReader:
         self.background_re = words("background")
         self.background_after_re = words("background_after")
         continuation = rules.lexicons.get("continuation_subjects", [])
-        self.continuation_re = regex.compile(r"(?:" + lexicon_alternation(continuation) + r")\b") if continuation else None
+        self.continuation_re = compile_with_lists(r"(?:" + lexicon_alternation(continuation) + r")\b", 0) \
+            if continuation else None
         self.location_res = [rules.pattern("context.location"), rules.pattern("context.location_attributive")]
         self.since_re = rules.pattern("context.since")
         self.weekday_re = rules.pattern("context.weekday")
@@ -458,7 +459,7 @@ def _word_regex(words: list[str]) -> regex.Pattern[str]:
     alternatives = [lexicon_alternation(others)] if others else []
     if acronyms:
         alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
-    return regex.compile(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])")
+    return compile_with_lists(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", 0)
 
 
 def _date(value: str | None) -> dt.date | None:

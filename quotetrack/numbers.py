@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.claim_rules import NamedListRuleFile
+from quotetrack.claim_rules import NamedListRuleFile, compile_with_lists
 from quotetrack.rules import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
@@ -130,9 +130,9 @@ class NumberParser:
         # Anchors: a digit or a word that only a number phrase can hold; COUNT is tried only at the
         # anchor and the few word starts before it (qualifiers), which keeps the scan fast.
         anchors = {w.lower() for name in ANCHOR_LEXICONS for e in rules.lexicons.get(name, []) for w in e.split()}
-        self.anchor_re = regex.compile(r"(?i)\d|\b(?:" + lexicon_alternation(anchors - NOT_ANCHORS) + r")\b")
+        self.anchor_re = compile_with_lists(r"(?i)\d|\b(?:" + lexicon_alternation(anchors - NOT_ANCHORS) + r")\b", 0)
         leads = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)} | LEAD_WORDS
-        self.lead_re = regex.compile(r"(?i)\b(?:" + lexicon_alternation(leads) + r")\b")
+        self.lead_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(leads) + r")\b", 0)
         self.qualifier_re = rules.compile(r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier")
         self.zero_re = rules.compile(r"^(?:{ZERO})$", ignore_case=True, key="runtime:zero")
         self.counting_re = rules.compile(r"^(?:a\s+)?(?:{counting_words}|{multiplicative})(?:\s+of)?$",

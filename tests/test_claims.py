@@ -278,3 +278,30 @@ def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags
             [(m.span(), m.groups()) for m in listed.finditer(text)]
         a, b = plain.match(text), listed.match(text)
         assert (a.span() if a else None) == (b.span() if b else None)
+
+
+def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch) -> None:
+    """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns it off."""
+    import regex
+
+    from quotetrack import claim_rules
+
+    pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
+    text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
+    fresh = regex.compile(pattern, regex.VERSION0, **{n: claim_rules._NAMED_LISTS[n]
+                                                      for n in claim_rules.NAMED_LIST.findall(pattern)})
+    expected = [(m.span(), m.groupdict()) for m in fresh.finditer(text)]
+    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, str(tmp_path))
+    first = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    files = list(tmp_path.glob("*.bin"))
+    assert len(files) == 1
+    with monkeypatch.context() as patched:  # the next compile must come from the file
+        patched.setattr(claim_rules.regex, "compile", None)
+        second = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    for compiled in (first, second):
+        assert [(m.span(), m.groupdict()) for m in compiled.finditer(text)] == expected
+    files[0].write_bytes(files[0].read_bytes()[:-5] + b"xxxxx")  # damaged: checksum fails, compiled afresh
+    third = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    assert [(m.span(), m.groupdict()) for m in third.finditer(text)] == expected
+    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, "off")
+    assert claim_rules.regex_cache_dir() is None
