@@ -164,7 +164,8 @@ class ClaimExtractor:
             kinds = compiled.rule.count_kinds
             if (count.kind not in kinds) if kinds else (count.kind in ONLY_WHEN_ASKED):
                 continue
-            b = compiled.before.search(text, lo, count.start) if compiled.before else None
+            # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
+            b = compiled.before.match(text, lo, count.start) if compiled.before else None
             if compiled.before and b is None:
                 continue
             a = compiled.after.match(text, count.end, sentence.end) if compiled.after else None
@@ -189,6 +190,7 @@ class ClaimExtractor:
         claims: list[Claim] = []
         published = _date(article.published)
         triggers = [start for start, _ in self.trigger_scanner.find(text)]  # one pass over the document
+        quote_finder = QuoteFinder(quotes)
         for index, sentence in enumerate(seg.sentences):
             first = bisect.bisect_left(triggers, sentence.start)
             if first == len(triggers) or triggers[first] >= sentence.end:
@@ -202,16 +204,16 @@ class ClaimExtractor:
             for k, hit in enumerate(hits):
                 # a claim's clause: from the end of the claim before it to the start of the next one
                 clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
-                claims.append(self._claim(article, seg, ctx, quotes, index, sentence, sent_text, hit,
+                claims.append(self._claim(article, seg, ctx, quote_finder, index, sentence, sent_text, hit,
                                           published, len(claims) + 1, taken, clause))
         return claims
 
-    def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: list[Quote],
+    def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: QuoteFinder,
                index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
                n: int, taken: list[tuple[int, int]], clause: tuple[int, int]) -> Claim:
         text = article.text
         c = hit.count
-        quote = next((q for q in quotes if q.start <= c.start < q.end), None)
+        quote = quotes.at(c.start)
         claimant: str | None = None
         source_type: str | None = None
         if quote is not None and quote.speaker:
@@ -450,6 +452,23 @@ class ContextReader:
         month = m.group("month")
         number = self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
         return f"{int(m.group('year')):04d}-{number:02d}-01"
+
+
+class QuoteFinder:
+    """The first quote (in list order) that holds an offset: by bisection when the quotes are in
+    text order without overlaps (the segmenter's output), else by a scan."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self.starts = [q.start for q in quotes]
+        self.ordered = all(quotes[i].end <= quotes[i + 1].start for i in range(len(quotes) - 1))
+
+    def at(self, offset: int) -> Quote | None:
+        """The quote holding ``offset``, or None."""
+        if not self.ordered:
+            return next((q for q in self.quotes if q.start <= offset < q.end), None)
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.quotes[i] if i >= 0 and offset < self.quotes[i].end else None
 
 
 def _word_regex(words: list[str]) -> regex.Pattern[str]:
