@@ -18,7 +18,7 @@ Speed: a sentence is searched for counts only when the document's one Aho-Corasi
 (``KeywordScanner``) found a trigger word in it; the part of a rule before the count is a reverse
 pattern anchored at the count (``match``, not a search); the quote holding a figure is found by
 bisection. The rules compile with their lexicons as named lists and through the compiled-pattern
-cache of ``quotetrack.claim_rules`` (same matches, a fraction of the compile time).
+cache of ``quotetrack.keywords`` (same matches, a fraction of the compile time).
 
 It does not read tables, infer unstated counts, or add up figures.
 """
@@ -34,10 +34,10 @@ import regex
 
 from quotetrack.attribution import DocumentContext, Source
 from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
-                                    VictimRules, compile_with_lists)
+                                    VictimRules)
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.numbers import Count, number_parser_for
-from quotetrack.keywords import KeywordScanner
+from quotetrack.keywords import KeywordScanner, compile_with_lists
 from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
 

@@ -11,7 +11,7 @@ phrase is then read token by token. Qualifiers map to intervals: "more than 17,0
 number gets rounder. Values follow ../shared/eval/CLAIMS-GUIDE.md (``value`` = the stated number;
 ``value_high`` only for ranges; vague words get the guide's conventional values).
 
-The rules compile as a ``claim_rules.NamedListRuleFile`` (lexicons as named lists, compiled
+The rules compile as a ``keywords.NamedListRuleFile`` (lexicons as named lists, compiled
 patterns cached on disk): same matches, a fraction of the compile time.
 
 It does not decide whether a number counts people: "26 years" parses as 26; the claim rules
@@ -27,7 +27,7 @@ from typing import Any, Iterator
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.claim_rules import NamedListRuleFile, compile_with_lists
+from quotetrack.keywords import NamedListRuleFile, compile_with_lists
 from quotetrack.rules import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")

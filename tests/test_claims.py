@@ -264,11 +264,11 @@ _LEX_ENTRY = st.one_of(_LEX_WORDS, st.tuples(_LEX_WORDS, _LEX_WORDS).map(" ".joi
        flags=st.sampled_from(["", "(?i)", "(?r)", "(?ri)"]),
        texts=st.lists(st.text(alphabet="abAB'.\u00e9\u00df\u017fKk \n", max_size=20), min_size=1, max_size=4))
 def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags, texts) -> None:
-    """A lexicon as a named list (claim_rules.lexicon_pattern) finds exactly what the plain
+    """A lexicon as a named list (keywords.lexicon_pattern) finds exactly what the plain
     alternation finds: same spans, same groups, with backtracking into it."""
     import regex
 
-    from quotetrack.claim_rules import compile_with_lists, lexicon_pattern
+    from quotetrack.keywords import compile_with_lists, lexicon_pattern
     from quotetrack.rules import lexicon_alternation
 
     plain = regex.compile(flags + context.replace("{L}", "(?:" + lexicon_alternation(entries) + ")"), regex.VERSION0)
@@ -284,7 +284,7 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
     """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns it off."""
     import regex
 
-    from quotetrack import claim_rules
+    from quotetrack import keywords as claim_rules
 
     pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
     text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
