@@ -4,6 +4,9 @@ A claim rules file may name other rules files in ``uses``; ``{NAME}`` in its pat
 expands the parts and lexicons of those files (casualties.toml uses ``{COUNT}`` from numbers.toml
 and ``{victim_nouns}`` from victims.toml). The linked files are the rule set's own when the
 extractor links them, else the sibling files of the same directory (for ``rules check``).
+
+Speed: every schema here is a ``keywords.NamedListRuleFile``: lexicons compile as ``regex``
+named lists and compiled patterns are cached on disk (same matches; see ``quotetrack.keywords``).
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from typing import Any
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
-from quotetrack.rules import (REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir,
-                              lexicon_alternation, load_rule_file)
+from quotetrack.keywords import NamedListRuleFile, lexicon_pattern
+from quotetrack.rules import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
 
 
-class LinkedRuleFile(RuleFile):
+class LinkedRuleFile(NamedListRuleFile):
     """A rules file whose patterns may refer to parts and lexicons of the files in ``uses``."""
 
     uses: list[str] = Field(default_factory=list)
@@ -48,7 +51,7 @@ class LinkedRuleFile(RuleFile):
                 if name in other.parts:
                     return "(?:" + other.expand(other.parts[name]) + ")"
                 if name in other.lexicons:
-                    return "(?:" + lexicon_alternation(other.lexicons[name]) + ")"
+                    return "(?:" + lexicon_pattern(other.lexicons[name]) + ")"
             return match.group(0)
 
         return super().expand(REFERENCE.sub(outside, template), _stack)
@@ -78,7 +81,7 @@ class VictimClass(StrictModel):
     nouns: list[str]
 
 
-class VictimRules(RuleFile):
+class VictimRules(NamedListRuleFile):
     """Schema of ``rules/victims.toml``: the taxonomy; ``{victim_nouns}`` is every noun of it."""
 
     classes: dict[str, VictimClass]
@@ -105,11 +108,11 @@ class ClaimantType(StrictModel):
     words: list[str]
 
 
-class ClaimantRules(RuleFile):
+class ClaimantRules(NamedListRuleFile):
     """Schema of ``rules/claimants.toml``."""
 
     types: list[ClaimantType]
 
 
-class ClaimContextRules(RuleFile):
+class ClaimContextRules(NamedListRuleFile):
     """Schema of ``rules/claim_context.toml`` (lexicons and patterns only)."""

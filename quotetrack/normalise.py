@@ -8,7 +8,9 @@ serialise them.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import types
 import typing
 from typing import Any, Iterable, Sequence
@@ -51,8 +53,13 @@ def _dtype(annotation: Any) -> str:
 
 def columns(table: str) -> dict[str, str]:
     """Ordered column name -> dtype of ``table``."""
+    return dict(_columns(table))
+
+
+@functools.lru_cache(maxsize=None)
+def _columns(table: str) -> tuple[tuple[str, str], ...]:
     model = TABLES[table]
-    return {name: _dtype(info.annotation) for name, info in model.model_fields.items()}
+    return tuple((name, _dtype(info.annotation)) for name, info in model.model_fields.items())
 
 
 def _arrow_type(annotation: Any) -> Any:
@@ -77,15 +84,26 @@ def arrow_schema(table: str) -> Any:
 
 
 def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataFrame:
-    """The DataFrame of ``table`` from its row models (headers kept when there are no rows)."""
+    """The DataFrame of ``table`` from its row models (headers kept when there are no rows).
+
+    Rows of the table's own model are read by attribute (their fields are flat values, so this is
+    what ``model_dump`` gives, without its per-row cost); each column is built once with its dtype."""
     spec = columns(table)
-    records = [r.model_dump() if isinstance(r, BaseModel) else r for r in rows]
-    data: dict[str, Sequence[Any]] = {name: [rec.get(name) for rec in records] for name in spec}
-    frame = pd.DataFrame(data, columns=list(spec))
-    for name, dtype in spec.items():
-        if dtype != "object":
-            frame[name] = frame[name].astype(dtype)
-    return frame
+    names = list(spec)
+    model = TABLES[table]
+    getter = operator.attrgetter(*names)
+    records = [getter(r) if type(r) is model else _values(r, names) for r in rows]
+    cells: list[Sequence[Any]] = list(zip(*records)) if records else [()] * len(names)
+    data: dict[str, Any] = {}
+    for (name, dtype), column in zip(spec.items(), cells):
+        data[name] = pd.array(list(column), dtype=dtype) if dtype != "object" else list(column)
+    return pd.DataFrame(data, columns=names)
+
+
+def _values(row: BaseModel | dict[str, Any], names: list[str]) -> tuple[Any, ...]:
+    """The cells of one row given as a dict or as another model (missing fields are None)."""
+    record = row.model_dump() if isinstance(row, BaseModel) else row
+    return tuple(record.get(name) for name in names)
 
 
 def _plain(value: Any) -> Any:

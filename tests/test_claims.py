@@ -251,3 +251,57 @@ def test_background_events_by_time_reference(text: str, expected: list[bool], ru
 
     claims = Extractor(ruleset).process(Article.build(doc_id="t", text=text)).claims
     assert [c.main_event for c in claims if c.category == "killed"] == expected
+
+
+_LEX_WORDS = st.text(alphabet="abAB'.\u00e9\u00df\u017fKk", min_size=1, max_size=4)
+_LEX_ENTRY = st.one_of(_LEX_WORDS, st.tuples(_LEX_WORDS, _LEX_WORDS).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=st.lists(_LEX_ENTRY, min_size=1, max_size=8),
+       context=st.sampled_from(["{L}", "{L}b", "a{L}", "(?:{L})+", "{L}\\b", "({L})({L})", "{L}(?=a)",
+                                "(?<=b){L}", "x?{L}.", "{L}{L}\\Z"]),
+       flags=st.sampled_from(["", "(?i)", "(?r)", "(?ri)"]),
+       texts=st.lists(st.text(alphabet="abAB'.\u00e9\u00df\u017fKk \n", max_size=20), min_size=1, max_size=4))
+def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags, texts) -> None:
+    """A lexicon as a named list (keywords.lexicon_pattern) finds exactly what the plain
+    alternation finds: same spans, same groups, with backtracking into it."""
+    import regex
+
+    from quotetrack.keywords import compile_with_lists, lexicon_pattern
+    from quotetrack.rules import lexicon_alternation
+
+    plain = regex.compile(flags + context.replace("{L}", "(?:" + lexicon_alternation(entries) + ")"), regex.VERSION0)
+    listed = compile_with_lists(flags + context.replace("{L}", "(?:" + lexicon_pattern(entries) + ")"), regex.VERSION0)
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in plain.finditer(text)] == \
+            [(m.span(), m.groups()) for m in listed.finditer(text)]
+        a, b = plain.match(text), listed.match(text)
+        assert (a.span() if a else None) == (b.span() if b else None)
+
+
+def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch) -> None:
+    """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns it off."""
+    import regex
+
+    from quotetrack import keywords as claim_rules
+
+    pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
+    text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
+    fresh = regex.compile(pattern, regex.VERSION0, **{n: claim_rules._NAMED_LISTS[n]
+                                                      for n in claim_rules.NAMED_LIST.findall(pattern)})
+    expected = [(m.span(), m.groupdict()) for m in fresh.finditer(text)]
+    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, str(tmp_path))
+    first = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    files = list(tmp_path.glob("*.bin"))
+    assert len(files) == 1
+    with monkeypatch.context() as patched:  # the next compile must come from the file
+        patched.setattr(claim_rules.regex, "compile", None)
+        second = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    for compiled in (first, second):
+        assert [(m.span(), m.groupdict()) for m in compiled.finditer(text)] == expected
+    files[0].write_bytes(files[0].read_bytes()[:-5] + b"xxxxx")  # damaged: checksum fails, compiled afresh
+    third = claim_rules.compile_with_lists(pattern, regex.VERSION0)
+    assert [(m.span(), m.groupdict()) for m in third.finditer(text)] == expected
+    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, "off")
+    assert claim_rules.regex_cache_dir() is None
