@@ -13,31 +13,19 @@ shorter ones); a several-word entry that matches where a one-word entry does is 
 one. The patterns get 2-3x shorter (smaller cache files below); on the eval texts the matching
 speed is the same as with the alternations, within measurement noise.
 
-Speed (compiled-pattern cache): ``regex`` parses and optimises a pattern in Python, ~3 s for the
-claim and number patterns (``{COUNT}`` is nested many times). ``compile_with_lists`` keeps the
-compiled program (``Pattern._pickled_data``, what ``regex`` itself pickles) in a cache directory,
-one file per pattern, keyed by the pattern, flags, named lists, and the ``regex`` and Python
-versions, with a checksum; the next process rebuilds the pattern from it in well under a
-millisecond (``_regex.compile``, as unpickling does). The directory is ``$QUOTETRACK_REGEX_CACHE``,
-else ``$XDG_CACHE_HOME/quotetrack/regex`` (``~/.cache/quotetrack/regex``); ``QUOTETRACK_REGEX_CACHE=off``
-turns it off. A file that is missing, damaged or unwritable just means compiling as before.
+Compiling goes through the disk cache of ``quotetrack.regex_cache`` (``compile_with_lists``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import marshal
-import os
-import sys
-import tempfile
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import ahocorasick
 import regex
 
 from quotetrack.errors import RulesError
+from quotetrack.regex_cache import compile_cached
 from quotetrack.rules import REFERENCE, RuleFile, lexicon_alternation
 
 
@@ -102,76 +90,7 @@ def compile_with_lists(pattern: str, flags: int) -> regex.Pattern[str]:
     """Compile an expanded pattern, passing the named lists it refers to (through the cache of
     compiled patterns, see the module docstring)."""
     lists = {name: _NAMED_LISTS[name] for name in set(NAMED_LIST.findall(pattern)) if name in _NAMED_LISTS}
-    folder = regex_cache_dir()
-    if folder is None:
-        return regex.compile(pattern, flags, **lists)
-    path = folder / (_cache_key(pattern, flags, lists) + ".bin")
-    cached = _load_compiled(path, pattern)
-    if cached is not None:
-        return cached
-    compiled = regex.compile(pattern, flags, **lists)
-    _store_compiled(path, compiled)
-    return compiled
-
-
-REGEX_CACHE_ENV = "QUOTETRACK_REGEX_CACHE"
-CACHE_FORMAT = 1  # bump when the file layout changes
-OFF = frozenset({"", "0", "off", "no", "false"})
-
-
-def regex_cache_dir() -> Path | None:
-    """The directory of the compiled-pattern cache, or None when it is turned off."""
-    setting = os.environ.get(REGEX_CACHE_ENV)
-    if setting is not None:
-        return None if setting.strip().lower() in OFF else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "quotetrack" / "regex"
-
-
-def _cache_key(pattern: str, flags: int, lists: dict[str, frozenset[str]]) -> str:
-    described = json.dumps([CACHE_FORMAT, regex.__version__, sys.version, pattern, int(flags),
-                            sorted((name, sorted(words)) for name, words in lists.items())], ensure_ascii=True)
-    return hashlib.sha256(described.encode("ascii")).hexdigest()
-
-
-def _load_compiled(path: Path, pattern: str) -> regex.Pattern[str] | None:
-    """The pattern rebuilt from its cache file, or None (no file, damaged, or for another pattern)."""
-    try:
-        blob = path.read_bytes()
-        digest, payload = blob[:32], blob[32:]
-        if hashlib.sha256(payload).digest() != digest:
-            return None
-        data = marshal.loads(payload)
-        if not isinstance(data, tuple) or not data or data[0] != pattern:
-            return None
-        compiled: regex.Pattern[str] = _regex_engine().compile(*data)
-        return compiled if compiled.pattern == pattern else None
-    except Exception:  # a cache must never be the reason a run fails
-        return None
-
-
-def _store_compiled(path: Path, compiled: regex.Pattern[str]) -> None:
-    """Write the compiled program of ``compiled`` to ``path`` atomically (silently skipped on failure)."""
-    try:
-        payload = marshal.dumps(compiled._pickled_data)  # type: ignore[attr-defined]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except Exception:
-        return
-
-
-def _regex_engine() -> Any:
-    """The C engine module of ``regex`` (its ``compile`` takes a compiled program)."""
-    from regex import _regex  # type: ignore[attr-defined]
-
-    return _regex
+    return compile_cached(pattern, flags, lists)
 
 
 class NamedListRuleFile(RuleFile):

@@ -30,6 +30,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from quotetrack.errors import RulesError
+from quotetrack.regex_cache import compile_cached
 
 #: File name -> "module:Class" of the pydantic schema that validates it (imported lazily, so
 #: that a stage module can define its own schema without import cycles).
@@ -115,7 +116,7 @@ class RuleFile(StrictModel):
         if compiled is None:
             flags = regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
             try:
-                compiled = regex.compile(self.expand(template), flags)
+                compiled = compile_cached(self.expand(template), flags)
             except regex.error as exc:
                 raise RulesError(f"{self._origin}: {key or template[:40]}: bad regex: {exc}") from None
             self._compiled[cache_key] = compiled

@@ -285,23 +285,24 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
     import regex
 
     from quotetrack import keywords as claim_rules
+    from quotetrack import regex_cache
 
     pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
     text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
     fresh = regex.compile(pattern, regex.VERSION0, **{n: claim_rules._NAMED_LISTS[n]
                                                       for n in claim_rules.NAMED_LIST.findall(pattern)})
     expected = [(m.span(), m.groupdict()) for m in fresh.finditer(text)]
-    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(regex_cache.REGEX_CACHE_ENV, str(tmp_path))
     first = claim_rules.compile_with_lists(pattern, regex.VERSION0)
     files = list(tmp_path.glob("*.bin"))
     assert len(files) == 1
     with monkeypatch.context() as patched:  # the next compile must come from the file
-        patched.setattr(claim_rules.regex, "compile", None)
+        patched.setattr(regex_cache.regex, "compile", None)
         second = claim_rules.compile_with_lists(pattern, regex.VERSION0)
     for compiled in (first, second):
         assert [(m.span(), m.groupdict()) for m in compiled.finditer(text)] == expected
     files[0].write_bytes(files[0].read_bytes()[:-5] + b"xxxxx")  # damaged: checksum fails, compiled afresh
     third = claim_rules.compile_with_lists(pattern, regex.VERSION0)
     assert [(m.span(), m.groupdict()) for m in third.finditer(text)] == expected
-    monkeypatch.setenv(claim_rules.REGEX_CACHE_ENV, "off")
-    assert claim_rules.regex_cache_dir() is None
+    monkeypatch.setenv(regex_cache.REGEX_CACHE_ENV, "off")
+    assert regex_cache.regex_cache_dir() is None

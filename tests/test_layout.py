@@ -9,7 +9,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "quotetrack"
 # Foundation modules any stage may use, then the stages in pipeline order, then orchestration.
-FOUNDATION = {"errors", "models", "rules", "keywords"}
+FOUNDATION = {"errors", "models", "regex_cache", "rules", "keywords"}
 ORDER = ["ingest", "segment", "scan", "mentions", "attribution", "numbers", "claim_rules", "quotes", "claims",
          "normalise", "compare", "export", "parallel", "pipeline", "evaluate_quotes", "evaluate_claims",
          "store", "report", "dask_engine", "cli", "cli_tracker", "__main__", "__init__"]
