@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import operator
 import os
 import sys
 import tempfile
@@ -23,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.normalise import arrow_schema, columns, records, to_frame
+from quotetrack.normalise import TABLES, arrow_schema, columns, records, to_frame
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
@@ -51,6 +52,12 @@ def _cell_for_csv(value: Any) -> Any:
     return value
 
 
+def _row_values(row: BaseModel | dict[str, Any], names: list[str]) -> list[Any]:
+    """The cells of a row given as a dict or as another model (missing fields are None)."""
+    record = row.model_dump() if isinstance(row, BaseModel) else row
+    return [record.get(name) for name in names]
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -76,13 +83,15 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     """The text of ``rows`` of ``table`` in CSV (no header) or JSONL: the same text as the rows'
     frame written by ``write_frame`` (used where the rows are made, e.g. in a worker process)."""
     cells = _cell_writers(table, fmt)
-    values = [[convert(row.get(name)) for name, convert in cells]
-              for row in (r.model_dump() if isinstance(r, BaseModel) else r for r in rows)]
+    names = [name for name, _ in cells]
+    model, getter = TABLES[table], operator.attrgetter(*names)
+    converters = [convert for _, convert in cells]
+    values = [[convert(v) for convert, v in zip(converters, getter(row) if type(row) is model else
+                                                 _row_values(row, names))] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(values)
         return out.getvalue()
-    names = [name for name, _ in cells]
     return "".join(json.dumps(dict(zip(names, v)), ensure_ascii=False) + "\n" for v in values)
 
 
