@@ -3,6 +3,7 @@
     python benchmarks/bench.py                 # the eval texts once (~0.65 MB)
     python benchmarks/bench.py --mb 50         # repeated to at least 50 MB
     python benchmarks/bench.py --profile out.prof
+    python benchmarks/bench.py --jobs 2 --mb 50  # the whole run (read, extract, compare, write) on 1 and 2 cores
     python benchmarks/bench.py --cpu           # process time instead of wall time (steadier on a busy machine)
 
 Prints MB/s (UTF-8 bytes of article text per second), documents/s, peak RSS and the share of
@@ -18,6 +19,7 @@ import json
 import pstats
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,6 +28,7 @@ from typing import Callable
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 from quotetrack.models import Article  # noqa: E402
 from quotetrack.normalise import to_frame  # noqa: E402
@@ -75,12 +78,37 @@ def run(articles: list[Article], repeat: int, clock: Callable[[], float] = time.
     return dict(stages)
 
 
+def end_to_end(mb: float, jobs: int) -> None:
+    """Time ``run_to_directory`` on the corpus repeated to ``mb`` MB with 1 and ``jobs`` processes
+    (start-up included: the rules compile once per run; output tables written to a temp folder)."""
+    from make_corpus import write_corpus
+
+    from quotetrack.pipeline import run_to_directory
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.jsonl"
+        written, _ = write_corpus(mb, path)
+        seconds = {}
+        for n in (1, jobs):
+            started = time.perf_counter()
+            result = run_to_directory([path], Path(tmp) / f"out{n}", jobs=n)
+            seconds[n] = time.perf_counter() - started
+            print(f"quotetrack run, {written / 1e6:.1f} MB, {result.documents_in} documents, jobs {n}: "
+                  f"{seconds[n]:.1f} s -> {written / 1e6 / seconds[n]:.2f} MB/s")
+        print(f"{jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=0, help="repeat the corpus to at least this many MB")
     ap.add_argument("--profile", help="write a cProfile profile here and print its top entries")
     ap.add_argument("--cpu", action="store_true", help="measure process time (time.process_time) instead of wall time")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="also time the whole `quotetrack run` (read, extract, compare, write CSV) with 1 and N jobs")
     args = ap.parse_args()
+    if args.jobs:
+        end_to_end(args.mb or 50, args.jobs)
+        return
     clock = time.process_time if args.cpu else time.perf_counter
     articles = corpus()
     size = sum(len(a.text.encode("utf-8")) for a in articles)

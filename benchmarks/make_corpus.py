@@ -16,16 +16,13 @@ from pathlib import Path
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mb", type=float, required=True)
-    ap.add_argument("-o", "--output", required=True)
-    args = ap.parse_args()
+def write_corpus(mb: float, output: str | Path) -> tuple[int, int]:
+    """Write the eval texts repeated to at least ``mb`` MB; return (bytes written, copies)."""
     rows = [json.loads(line) for name in ("polnear-dev.jsonl", "ecb-dev-docs.jsonl")
             for line in (EVAL / name).read_text(encoding="utf-8").splitlines()]
-    limit = int(args.mb * 1e6)
+    limit = int(mb * 1e6)
     written = copy = 0
-    with open(args.output, "w", encoding="utf-8") as out:
+    with open(output, "w", encoding="utf-8") as out:
         while written < limit:
             for row in rows:
                 line = json.dumps({"doc_id": f"{row['doc_id']}-{copy}", "outlet": row.get("outlet") or None,
@@ -35,7 +32,16 @@ def main() -> None:
                 if written >= limit:
                     break
             copy += 1
-    print(f"wrote {written / 1e6:.1f} MB ({copy} copies of {len(rows)} articles) to {args.output}")
+    return written, copy
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, required=True)
+    ap.add_argument("-o", "--output", required=True)
+    args = ap.parse_args()
+    written, copies = write_corpus(args.mb, args.output)
+    print(f"wrote {written / 1e6:.1f} MB ({copies} copies of the eval articles) to {args.output}")
 
 
 if __name__ == "__main__":
