@@ -315,6 +315,7 @@ class Attributor:
         self.passive_re = rules.pattern("passive-before-cue")
         self.legal_re = rules.pattern("legal-sense-after")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
+        self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
         self.ambiguous = verbs.lexicon_set("ambiguous")
@@ -344,7 +345,7 @@ class Attributor:
             frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), rule_id, si,
                                 seg.sentences[si].paragraph if seg.sentences else 0, m.groupdict().get("appos"),
                                 (m.start("reporter"), m.end("reporter"))))
-        for m in self.label_re.finditer(text):
+        for m in self._labels(text):
             si = seg.sentence_index_at(m.start()) or 0
             frames.append(Frame(m.end("subject"), m.end("subject") + 1, m.start("subject"), m.end("subject"),
                                 "transcript-label", si, seg.sentences[si].paragraph if seg.sentences else 0))
@@ -361,6 +362,24 @@ class Attributor:
                                     "dash-trailing", si, q.paragraph))
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _labels(self, text: str) -> list[regex.Match[str]]:
+        """``label_re.finditer(text)``, tried only at the start of lines that hold ": " or ":\\t".
+
+        A label is matched at a line start and ends in a colon and a blank within its line."""
+        out: list[regex.Match[str]] = []
+        last_line = -1
+        colon = text.find(":")
+        while colon >= 0:
+            if text[colon + 1:colon + 2] in (" ", "\t"):
+                line = text.rfind("\n", 0, colon) + 1
+                if line != last_line:
+                    last_line = line
+                    m = self.label_re.match(text, line)
+                    if m is not None:
+                        out.append(m)
+            colon = text.find(":", colon + 1)
+        return out
 
     def _quoted_as(self, text: str, seg: Segmentation) -> list[tuple[regex.Match[str], str]]:
         """(match, rule id) of the reported-chain frames ("R quoted S as saying", "S was quoted by R
@@ -444,11 +463,11 @@ class Attributor:
                              m.group("appos") or m.group("role"), colon=colon())
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
-        if cue not in self.quoted_as and self.passive_re.search(text, max(ws, cs - 40), cs) is not None:
+        if cue not in self.quoted_as and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None:
             return None  # passive: "three deaths were reported", "he was told"
         if cue in self.legal_senses and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None:
             return None  # "police charged the man with murder", "the man accused of arson"
-        m = self.left_re.search(text, max(ws, cs - 250), cs)
+        m = _search_back(self.left_re, text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
             return None
         s, e = m.span("subject")
@@ -496,8 +515,8 @@ class Attributor:
             return []
         limit = max(s for s, _, _ in spans)
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
-        for regex_, kind in ((self.name_re, "name"), (self.pronoun_re, "pronoun")):
-            spans.extend(self._mention_spans(text, seg, inside, regex_.finditer(text, body), kind, limit))
+        spans.extend(self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit))
+        spans.extend(self._mention_spans(text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit))
         spans.extend(self._subject_nominals(text, seg, inside, body, limit))
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         resolver = Resolver(self.lexicon)
@@ -763,6 +782,17 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -> regex.Match[str] | None:
+    """``pattern.search(text, start, end)`` for a reverse pattern that ends in ``$``.
+
+    Such a match can only end at ``end`` (or before a newline right before it), so it is tried
+    there alone: a failing search would otherwise try every position of the window."""
+    m = pattern.match(text, start, end)
+    if m is None and end > start and text[end - 1] == "\n":
+        return pattern.search(text, start, end)
+    return m
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:

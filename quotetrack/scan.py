@@ -8,6 +8,11 @@ several times faster: the same alternation, with the Unicode-letter look-behind 
 narrowed to ASCII letters (a weaker test), so every real match start is a candidate. Each
 candidate is then matched with the real pattern, in order and without overlaps, so ``finditer``
 yields exactly what ``pattern.finditer`` yields. Any other pattern is scanned as it is.
+
+A pattern that starts with a look-behind gets no first-character speed-up from the stdlib
+engine, so the pre-filter is run with the look-behind turned into one consumed character that is
+not in its class (``[^A-Za-z](?=body)``): the engine then skips runs of letters at C speed and
+tries the body once per word. Only the start of the scan needs the look-behind form.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import regex
 _BODY_TOKEN = re.compile(r"\\[^A-Za-z0-9]|\\s|\(\?:|\((?!\?)|[)|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]")
 _LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
 _LOOKAHEAD = re.compile(r"\(\?!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)$")
+_ASCII_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
 _ASCII = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
 
 
@@ -50,13 +56,17 @@ class Scanner:
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
         self.candidates: re.Pattern[str] | None = None
+        self.after_other: re.Pattern[str] | None = None  # consumes the character before a candidate
         plain = pattern.flags & ~(regex.VERSION0 | regex.UNICODE) == 0  # no case folding, verbose mode, ...
         source = prefilter_source(pattern.pattern) if plain else None
         if source is not None:
             try:
                 self.candidates = re.compile(source)
+                lookbehind = _ASCII_LOOKBEHIND.match(source)
+                if lookbehind is not None:
+                    self.after_other = re.compile(f"[^{lookbehind.group(1)}]" + source[lookbehind.end():])
             except re.error:
-                self.candidates = None  # scanned as it is
+                self.candidates = self.after_other = None  # scanned as it is
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[regex.Match[str]]:
         """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer`` gives them."""
@@ -65,11 +75,22 @@ class Scanner:
             return
         match = self.pattern.match
         last = pos
-        for candidate in self.candidates.finditer(text, pos):
-            start = candidate.start()
+        for start in self._starts(text, pos):
             if start < last:
                 continue  # inside the previous match
             m = match(text, start)
             if m is not None:
                 yield m
                 last = max(m.end(), start + 1)
+
+    def _starts(self, text: str, pos: int) -> Iterator[int]:
+        """The pre-filter's candidate starts in ``text[pos:]``, left to right."""
+        assert self.candidates is not None
+        if self.after_other is None:
+            for candidate in self.candidates.finditer(text, pos):
+                yield candidate.start()
+            return
+        if self.candidates.match(text, pos) is not None:
+            yield pos
+        for candidate in self.after_other.finditer(text, pos):
+            yield candidate.start() + 1
