@@ -53,11 +53,26 @@ FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
-OPENING_RE = re.compile("[ \"'“‘\u00a0]*")  # what str.strip(" \"'“‘\u00a0") removes
+OPENING_CHARS = " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
+PREV_WORD_ASCII_RE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9_]*\Z")  # the same on ASCII text, searched forwards
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
+# the shape of the nominal rules that Attributor._nominal_can_start relies on (rules/attribution.toml)
+NOMINAL_SHAPE = {
+    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}(?:{MOD}[ \t]+){0,3}{HEAD}"
+               r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
+    "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
+    "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
+    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|"
+           r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
+    "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
+}
+NOMINAL_MOD_RE = re.compile(r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
+                            r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)")
+NOMINAL_LEAD_RE = re.compile("[\\s\"“‘']*")  # what subject-nominal skips before the nominal (a superset of it)
+NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
@@ -115,9 +130,9 @@ class AttributionRules(RuleFile):
         rule = next(r for r in self.patterns if r.id == rule_id)
         return self._merged_reverse.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
-    def part_words(self, part: str) -> frozenset[str] | None:
-        """Lower-cased last words of the entries of a part that is a union of lexicons
-        (``(?:{a}|{b})``), or None when the part is anything else."""
+    def part_words(self, part: str, first: bool = False) -> frozenset[str] | None:
+        """Lower-cased last (or ``first``) words of the entries of a part that is a union of
+        lexicons (``(?:{a}|{b})``), or None when the part is anything else."""
         names = PART_LEXICONS_RE.fullmatch(self.parts.get(part, ""))
         if names is None:
             return None
@@ -125,7 +140,19 @@ class AttributionRules(RuleFile):
         refs = regex.findall(r"\{(\w+)\}", names.group())
         if any(ref not in lexicons or ref in self.parts for ref in refs):
             return None
-        return frozenset(entry.split()[-1].lower() for ref in refs for entry in lexicons[ref] if entry.strip())
+        return frozenset(entry.split()[0 if first else -1].lower() for ref in refs for entry in lexicons[ref]
+                         if entry.strip())
+
+    def nominal_stop_words(self) -> frozenset[str] | None:
+        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``, ``CAPMOD``,
+        ``DET``, ``MOD`` and pattern ``subject-nominal`` are those ``Attributor._nominal_can_start``
+        was written for (else None: the shortcut is off)."""
+        rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
+        stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
+        if stops is None or rule != NOMINAL_SHAPE["subject-nominal"] or \
+                any(self.parts.get(name) != source for name, source in NOMINAL_SHAPE.items() if name != "subject-nominal"):
+            return None
+        return frozenset(stops.group(1).split("|"))
 
     def merged_lexicons(self) -> dict[str, list[str]]:
         """Every lexicon this file can use: those of ``imports``, then its own."""
@@ -309,6 +336,11 @@ class Attributor:
         self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
                                     | lex.doc_heads)
         self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
+        head_firsts = rules.part_words("HEAD", first=True)
+        self.mod_stops = rules.nominal_stop_words()
+        # None: no shape pre-check before subject-nominal (see _nominal_can_start)
+        self.head_firsts = head_firsts if self.mod_stops is not None and head_firsts is not None and \
+            not any("," in w for w in head_firsts) else None
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -584,10 +616,28 @@ class Attributor:
                 words = text[pos:pos + 90].lower().split(None, 7)[:7]
                 if self.head_words.isdisjoint([w.strip(",.;:!?\"'“”‘’()") for w in words]):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
+                if not self._nominal_can_start(text, pos, sent.end):
+                    continue
                 m = self.subject_nominal_re.match(text, pos, sent.end)
                 if m is not None and not inside.holds(m.start("nominal")) and m.start("nominal") <= limit:
                     out.append((m.start("nominal"), m.end("nominal"), "nominal"))
         return out
+
+    def _nominal_can_start(self, text: str, pos: int, end: int) -> bool:
+        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex engine).
+
+        A nominal's head starts at one of its first seven words; each word before it is a
+        determiner, a capitalised word or a modifier, none of which holds a comma, colon,
+        parenthesis or double quote, and a modifier is not one of MOD's stop words."""
+        if self.head_firsts is None or self.mod_stops is None:
+            return True
+        start = NOMINAL_LEAD_RE.match(text, pos, end).end()  # type: ignore[union-attr]
+        for i, word in enumerate(text[start:end].split(None, 7)[:7]):
+            if word.lower().split(",", 1)[0] in self.head_firsts:
+                return True
+            if not NOMINAL_BREAKS.isdisjoint(word) or (i > 0 and word in self.mod_stops):
+                return False
+        return False
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
                  lower_words: "_LowerWords") -> Mention | None:
@@ -600,13 +650,14 @@ class Attributor:
         if shape == "name":
             if not name:
                 return None
-            prev_word = None if speaker else PREV_WORD_RE.search(text, max(0, s - 20), s)
-            after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS
+            after_prep = not speaker and _after_preposition(text, s)
             if after_prep and etype == "unknown":
                 return None  # "in Paris": a place more often than a person
         si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead_start = seg.sentences[si].start if seg.sentences else s
-        bare_lead = OPENING_RE.fullmatch(text, lead_start, s) is not None  # only quote marks before it
+        # only quote marks before it (as the stdlib's fullmatch of [OPENING_CHARS]* would say)
+        bare_lead = s >= lead_start and (s == lead_start or (text[lead_start] in OPENING_CHARS
+                                                             and not text[lead_start:s].strip(OPENING_CHARS)))
         subject = speaker or bare_lead or (text.find(",", lead_start, s) >= 0
                                            and INTRO_RE.fullmatch(text, lead_start, s) is not None)
         if shape == "pronoun":
@@ -782,6 +833,17 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """True when the word before ``start`` (within 20 characters, only non-word characters after it)
+    is a preposition: ``PREV_WORD_RE`` on the window, with a stdlib pattern when the window is ASCII."""
+    window = text[max(0, start - 20):start]
+    if window.isascii():
+        m = PREV_WORD_ASCII_RE.search(window)
+    else:
+        m = PREV_WORD_RE.search(text, max(0, start - 20), start)
+    return m is not None and m.group(1).lower() in PREPOSITIONS
 
 
 def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -> regex.Match[str] | None:
