@@ -685,7 +685,7 @@ class Attributor:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
-        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint([w.lower() for w in lowered.split()])
+        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(lowered.lower().split())
         if may_be_nominal and self.nominal_fullmatch(lowered):
             typed = self.lexicon.type_name(surface)
             if surface[:1].isupper() and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):

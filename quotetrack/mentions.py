@@ -34,6 +34,7 @@ PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it":
 PREPOSITIONS = frozenset("in at from to of on near across outside inside into for by with about against "
                          "toward towards over under between among via than like".split())
 TOKEN_RE = regex.compile(r"\S+")
+SPLIT_ONLY_SPACES = frozenset("\x1c\x1d\x1e\x1f")  # whitespace to str.split, not to the pattern's \s
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
 PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
@@ -59,6 +60,12 @@ class Mention(NamedTuple):
     speaker: bool = False
     resolution: str = "named"
     antecedent: int | None = None  # offset of the mention it was resolved from
+
+
+def tokens_of(text: str) -> list[str]:
+    """``TOKEN_RE.findall(text)``: ``str.split`` unless the text holds one of the four characters
+    that it takes for whitespace and the pattern does not (U+001C-U+001F)."""
+    return text.split() if SPLIT_ONLY_SPACES.isdisjoint(text) else TOKEN_RE.findall(text)
 
 
 def is_descriptor(word: str) -> bool:
@@ -111,20 +118,21 @@ class NameLexicon:
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
-        return self._split_tokens(TOKEN_RE.findall(text))
+        return self._split_tokens(tokens_of(text))
 
     def _split_tokens(self, tokens: list[str]) -> tuple[list[str], list[str]]:
-        tokens = list(tokens)
-        while tokens and (self._function_word(tokens[0])
-                          or tokens[0][:1].islower()
-                          or is_descriptor(tokens[0])):
-            tokens.pop(0)
+        function_word = self._function_word
+        first = 0
+        while first < len(tokens) and (function_word(tokens[first]) or tokens[first][:1].islower()
+                                       or is_descriptor(tokens[first])):
+            first += 1
+        tokens = tokens[first:]
         if tokens:
             tokens[-1] = unpossessive(tokens[-1])
-        last_title = -1
-        for i, tok in enumerate(tokens[:-1]):  # the last word is the name ("Mr. King", "Dr. Major")
-            if tok in self.titles:
-                last_title = i
+        last_title = len(tokens) - 2  # the last word is the name ("Mr. King", "Dr. Major")
+        titles = self.titles
+        while last_title >= 0 and tokens[last_title] not in titles:
+            last_title -= 1
         return tokens[:last_title + 1], tokens[last_title + 1:]
 
     def _function_word_uncached(self, token: str) -> bool:
@@ -136,13 +144,15 @@ class NameLexicon:
         return self._type_name(text)
 
     def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
-        tokens = TOKEN_RE.findall(text)
+        tokens = tokens_of(text)
         role, rest = self._split_tokens(tokens)
-        all_tokens = [t for t in tokens if not self._function_word(t) and t not in ("the", "a", "an")]
+        function_word = self._function_word
+        all_tokens = [t for t in tokens if not function_word(t) and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
-        has_org = any(t.rstrip("'’s") in self.org_words or t in self.org_words for t in rest) \
-            or (not rest and any(t in self.org_words for t in role))
+        org_words = self.org_words
+        has_org = any(t in org_words or t.rstrip("'’s") in org_words for t in rest) \
+            or (not rest and any(t in org_words for t in role))
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
