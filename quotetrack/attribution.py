@@ -69,6 +69,8 @@ NOMINAL_SHAPE = {
            r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
     "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
 }
+NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"  # NOMINAL's of-phrase
+NOMINAL_TAIL_START_RE = re.compile(r"[ \t](?:for|of|at|with|from|in)[ \t]")  # what any of-phrase holds
 NOMINAL_MOD_RE = re.compile(r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
                             r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)")
 NOMINAL_LEAD_RE = re.compile("[\\s\"“‘']*")  # what subject-nominal skips before the nominal (a superset of it)
@@ -107,7 +109,7 @@ class AttributionRules(RuleFile):
 
     imports: list[str] = Field(default_factory=list)
     _merged: RuleFile | None = PrivateAttr(default=None)
-    _merged_reverse: RuleFile | None = PrivateAttr(default=None)
+    _merged_reverse: dict[tuple[tuple[str, str], ...], RuleFile] = PrivateAttr(default_factory=dict)
 
     def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
         """``RuleFile.expand`` over this file's parts and lexicons plus those of ``imports``."""
@@ -118,17 +120,20 @@ class AttributionRules(RuleFile):
             self._merged = self._merged_file(trie_alternation)
         return self._merged.expand(template, _stack)
 
-    def reverse_pattern(self, rule_id: str) -> regex.Pattern[str]:
-        """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards).
+    def reverse_pattern(self, rule_id: str, parts: dict[str, str] | None = None) -> regex.Pattern[str]:
+        """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards),
+        with ``parts`` in place of this file's parts of the same names.
 
         A prefix trie is slow to match backwards, so each lexicon is followed by a look-behind on
         the same entries as a suffix trie: the reverse engine tries a lexicon only where one of
         its entries ends. The look-behind is a test, not a choice: the matches are the same."""
-        if self._merged_reverse is None:
-            self._merged_reverse = self._merged_file(
-                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})")
+        key = tuple(sorted((parts or {}).items()))
+        merged = self._merged_reverse.get(key)
+        if merged is None:
+            merged = self._merged_reverse[key] = self._merged_file(
+                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})", parts)
         rule = next(r for r in self.patterns if r.id == rule_id)
-        return self._merged_reverse.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
+        return merged.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
     def part_words(self, part: str, first: bool = False) -> frozenset[str] | None:
         """Lower-cased last (or ``first``) words of the entries of a part that is a union of
@@ -162,10 +167,11 @@ class AttributionRules(RuleFile):
         lexicons.update(self.lexicons)
         return lexicons
 
-    def _merged_file(self, alternation: Callable[[list[str]], str]) -> RuleFile:
-        """A rules file whose parts are this file's parts plus every lexicon (own and imported) as ``alternation``."""
+    def _merged_file(self, alternation: Callable[[list[str]], str], override: dict[str, str] | None = None) -> RuleFile:
+        """A rules file whose parts are this file's parts (or ``override``'s) plus every lexicon
+        (own and imported) as ``alternation``."""
         lexicons = self.merged_lexicons()
-        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
+        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts) | (override or {})
         merged = RuleFile(meta=self.meta, parts=parts)
         merged._origin = self._origin
         return merged
@@ -319,6 +325,10 @@ class Attributor:
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = rules.reverse_pattern("subject-cue")
+        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see _left_subject)
+        self.left_untailed_re = rules.reverse_pattern(
+            "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][:-len(NOMINAL_TAIL)]}) \
+            if rules.nominal_stop_words() is not None else None
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
@@ -499,13 +509,21 @@ class Attributor:
             return None  # passive: "three deaths were reported", "he was told"
         if cue in self.legal_senses and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None:
             return None  # "police charged the man with murder", "the man accused of arson"
-        m = _search_back(self.left_re, text, max(ws, cs - 250), cs)
+        m = self._left_subject(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
         return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
+        """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
+        its prepositions and a blank in the window: without them the rule is matched without the
+        of-phrase (the same matches; the reverse engine spends most of its time trying it)."""
+        if self.left_untailed_re is not None and NOMINAL_TAIL_START_RE.search(text, start, cue) is None:
+            return _search_back(self.left_untailed_re, text, start, cue)
+        return _search_back(self.left_re, text, start, cue)
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""

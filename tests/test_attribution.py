@@ -427,3 +427,18 @@ def test_nominal_shape_check_never_refuses_a_subject_nominal(attributor, words, 
 
 def test_nominal_shape_check_is_on_for_these_rules(attributor):
     assert attributor.head_firsts is not None and attributor.mod_stops is not None and "said" in attributor.mod_stops
+
+
+LEFT_WORDS = ["The", "ministry", "of", "for", "in", "Health", "Jane", "Doe", "said", "he", ",", "an", "aide",
+              "officials", "the", "state", "agency", "also", "(D-Md.)", "who", "at", "with", "from"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LEFT_WORDS), max_size=10), st.sampled_from([" ", "\t", "  "]))
+def test_left_subject_finds_what_the_subject_cue_rule_finds(attributor, words, sep):
+    from quotetrack.attribution import NOMINAL_SHAPE, NOMINAL_TAIL
+
+    assert NOMINAL_SHAPE["NOMINAL"].endswith(NOMINAL_TAIL) and attributor.left_untailed_re is not None
+    text = sep.join(words) + " "
+    a, b = attributor._left_subject(text, 0, len(text)), attributor.left_re.search(text, 0, len(text))
+    assert (a and (a.span(), a.span("subject"), a.group("appos"))) == (b and (b.span(), b.span("subject"), b.group("appos")))
