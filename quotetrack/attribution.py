@@ -31,6 +31,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +74,9 @@ NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME
 NOMINAL_TAIL_START_RE = re.compile(r"[ \t](?:for|of|at|with|from|in)[ \t]")  # what any of-phrase holds
 NOMINAL_MOD_RE = re.compile(r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
                             r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)")
-NOMINAL_LEAD_RE = re.compile("[\\s\"“‘']*")  # what subject-nominal skips before the nominal (a superset of it)
+# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and those quotes
+NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
+HEAD_WORD_PUNCTUATION = ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
@@ -621,18 +624,16 @@ class Attributor:
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
         pass cheap.)"""
         out: list[tuple[int, int, str]] = []
+        head_words = self.head_words
         for sent in seg.sentences:
             if sent.start < body:
                 continue
             if sent.start > limit:
                 break
-            starts = [sent.start]
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
-            if comma > 0:
-                starts.append(comma + 1)
-            for pos in starts:
+            for pos in (sent.start, comma + 1) if comma > 0 else (sent.start,):
                 words = text[pos:pos + 90].lower().split(None, 7)[:7]
-                if self.head_words.isdisjoint([w.strip(",.;:!?\"'“”‘’()") for w in words]):
+                if head_words.isdisjoint(map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, 7))):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
                 if not self._nominal_can_start(text, pos, sent.end):
                     continue
@@ -649,8 +650,11 @@ class Attributor:
         parenthesis or double quote, and a modifier is not one of MOD's stop words."""
         if self.head_firsts is None or self.mod_stops is None:
             return True
-        start = NOMINAL_LEAD_RE.match(text, pos, end).end()  # type: ignore[union-attr]
-        for i, word in enumerate(text[start:end].split(None, 7)[:7]):
+        cut = min(end, pos + 160)
+        words = text[pos:cut].lstrip(NOMINAL_LEAD).split(None, 7)
+        if cut < end and len(words) < 8:  # the seventh word may run past the cut
+            words = text[pos:end].lstrip(NOMINAL_LEAD).split(None, 7)
+        for i, word in enumerate(words[:7]):
             if word.lower().split(",", 1)[0] in self.head_firsts:
                 return True
             if not NOMINAL_BREAKS.isdisjoint(word) or (i > 0 and word in self.mod_stops):
@@ -664,13 +668,8 @@ class Attributor:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
         shape, etype, name, role, gender = self._surface(surface)
-        after_prep = False
-        if shape == "name":
-            if not name:
-                return None
-            after_prep = not speaker and _after_preposition(text, s)
-            if after_prep and etype == "unknown":
-                return None  # "in Paris": a place more often than a person
+        if shape == "name" and not name:
+            return None
         si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead_start = seg.sentences[si].start if seg.sentences else s
         # only quote marks before it (as the stdlib's fullmatch of [OPENING_CHARS]* would say)
@@ -678,6 +677,11 @@ class Attributor:
                                                              and not text[lead_start:s].strip(OPENING_CHARS)))
         subject = speaker or bare_lead or (text.find(",", lead_start, s) >= 0
                                            and INTRO_RE.fullmatch(text, lead_start, s) is not None)
+        # read only where it changes something: it drops an untyped name and a name's subject flag
+        after_prep = shape == "name" and not speaker and (subject or etype == "unknown") and \
+            _after_preposition(text, s)
+        if after_prep and etype == "unknown":
+            return None  # "in Paris": a place more often than a person
         if shape == "pronoun":
             return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
                            speaker=speaker)
