@@ -19,10 +19,14 @@ sentences; else the speaker of the quote it continues, of the previous quote in 
 of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
-candidate then checked at its own offset; cue candidates come from a stdlib ``re`` pre-filter
-(``quotetrack.scan``); the typing of a mention's text is cached per string; mentions are
-collected only up to the last frame subject (resolution looks back, never forward). See
-``rules/README.md`` for what these shortcuts assume of the rules.
+candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
+pre-filter (``quotetrack.scan``); the typing of a mention's text is cached per string; mentions
+are collected only up to the last frame subject (resolution looks back, never forward). Rules
+are tried only where they can match: the subject before a cue is matched backwards at the cue
+alone, and without NOMINAL's of-phrase when the window holds no " of "/" for "/...; a subject
+nominal only where a test on the first words allows one; a transcript label only on a line that
+holds ": ". Each shortcut gives the rule's own matches (tests check it on generated texts); see
+``rules/README.md`` for what they assume of the rules.
 """
 
 from __future__ import annotations
@@ -574,21 +578,19 @@ class Attributor:
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         resolver = Resolver(self.lexicon)
         lower_words = _LowerWords(text)  # words the text also uses in lower case
-        taken: list[tuple[int, int]] = []
+        taken_end = -1  # end of the last span taken
         out: list[Mention] = []
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
-            if taken and s < taken[-1][1] and kind != "subject":
-                continue  # overlaps a longer mention already taken
-            if kind != "subject" and _overlaps(subject_spans, subject_starts, s, e):
+            # a frame subject is always tried; another span not when it overlaps a longer mention
+            # already taken or a frame subject
+            if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
                 continue
-            if kind == "subject" and taken and s < taken[-1][1] and (s, e) not in subjects:
-                continue
-            mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects, lower_words=lower_words)
+            mention = self._mention(text, seg, s, e, (s, e) in subjects, lower_words)
             if mention is None:
                 continue
-            taken.append((s, e))
+            taken_end = e
             out.append(resolver.add(mention))
         return out
 
@@ -597,17 +599,18 @@ class Attributor:
         """Spans of the name or pronoun ``matches`` outside quotes, cut at the sentence end, up to ``limit``."""
         out: list[tuple[int, int, str]] = []
         starts = seg._sentence_starts
-        sentences = seg.sentences
+        sentence_ends = [sent.end for sent in seg.sentences]
         quote_starts, quote_ends = inside.starts, inside.ends
+        bisect_right = bisect.bisect_right
         for m in matches:
             s, e = m.span()
             if s > limit:
                 break
-            q = bisect.bisect_right(quote_starts, s) - 1
+            q = bisect_right(quote_starts, s) - 1
             if q >= 0 and s < quote_ends[q]:
                 continue  # inside quotation marks (QuoteIndex.holds)
-            if sentences:
-                sent_end = sentences[max(bisect.bisect_right(starts, s) - 1, 0)].end
+            if sentence_ends:
+                sent_end = sentence_ends[max(bisect_right(starts, s) - 1, 0)]
                 if e > sent_end:
                     e = sent_end
                     while e > s and text[e - 1] in ". ":
