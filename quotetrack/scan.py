@@ -9,6 +9,12 @@ narrowed to ASCII letters (a weaker test), so every real match start is a candid
 candidate is then matched with the real pattern, in order and without overlaps, so ``finditer``
 yields exactly what ``pattern.finditer`` yields. Any other pattern is scanned as it is.
 
+The pre-filter's body is the pattern's body re-factored into one trie over all its strings
+(when it is a finite set of literal strings with ``\\s+`` between words): the stdlib engine then
+rejects a position after one test per first character instead of entering every lexicon's
+alternation in turn. A candidate only needs *some* string to match, so the order of the
+alternatives does not matter there (the real pattern decides which one matches).
+
 A pattern that starts with a look-behind gets no first-character speed-up from the stdlib
 engine, so the pre-filter is run with the look-behind turned into one consumed character that is
 not in its class (``[^A-Za-z](?=body)``): the engine then skips runs of letters at C speed and
@@ -19,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from re import _constants as sre_constants  # the stdlib's own parser: reads the body as the engine will
+from re import _parser as sre_parse
 
 import regex
 
@@ -42,7 +50,74 @@ def prefilter_source(source: str) -> str | None:
         return None
     prefix = f"(?<![{_ascii(lookbehind.group(1))}])" if lookbehind else ""
     suffix = f"(?![{_ascii(lookahead.group(1))}])" if lookahead else ""
-    return f"{prefix}(?=(?:{body}){suffix})"
+    return f"{prefix}(?=(?:{_as_one_trie(body)}){suffix})"
+
+
+_BLANKS = "\x00"  # the atom standing for \s+ in a string of the body's language
+_MAX_STRINGS = 20000
+
+
+def _as_one_trie(body: str) -> str:
+    """``body`` as one trie over the strings it matches (the same language), or as it is when it is
+    not a finite set of literals and ``\\s+`` runs."""
+    try:
+        strings = _strings(sre_parse.parse(body).data)
+    except (re.error, ValueError, TypeError):
+        return body
+    if strings is None or not strings:
+        return body
+    trie: dict[str, dict] = {}
+    for string in strings:
+        node = trie
+        for atom in string:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict[str, dict]) -> str:
+    branches = [(r"\s+" if atom == _BLANKS else re.escape(atom)) + _emit(child)
+                for atom, child in sorted(node.items()) if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def _strings(items: list) -> set[tuple[str, ...]] | None:  # type: ignore[type-arg]
+    """Every string (as a tuple of characters and ``_BLANKS``) that a parsed sequence matches, or None."""
+    out: set[tuple[str, ...]] = {()}
+    for op, av in items:
+        options: set[tuple[str, ...]] | None
+        if op is sre_constants.LITERAL:
+            options = {(chr(av),)}
+        elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in av):
+            options = {(chr(code),) for _, code in av}
+        elif op is sre_constants.IN and av == [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
+            return None  # a lone \s (only \s+ is read)
+        elif op is sre_constants.SUBPATTERN and av[1] == 0 and av[2] == 0:
+            options = _strings(av[3].data)
+        elif op is sre_constants.BRANCH:
+            options = set()
+            for alternative in av[1]:
+                found = _strings(alternative.data)
+                if found is None:
+                    return None
+                options |= found
+        elif op is sre_constants.MAX_REPEAT and av[0] == 1 and av[1] == sre_constants.MAXREPEAT and \
+                av[2].data == [(sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)])]:
+            options = {(_BLANKS,)}
+        elif op is sre_constants.MAX_REPEAT and av[0] == 0 and av[1] == 1:
+            inner = _strings(av[2].data)
+            options = None if inner is None else inner | {()}
+        else:
+            return None
+        if options is None:
+            return None
+        out = {a + b for a in out for b in options}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
 
 
 def _ascii(members: str) -> str:

@@ -442,3 +442,27 @@ def test_left_subject_finds_what_the_subject_cue_rule_finds(attributor, words, s
     text = sep.join(words) + " "
     a, b = attributor._left_subject(text, 0, len(text)), attributor.left_re.search(text, 0, len(text))
     assert (a and (a.span(), a.span("subject"), a.group("appos"))) == (b and (b.span(), b.span("subject"), b.group("appos")))
+
+
+@pytest.mark.parametrize("body", [r"(?:said|says|sa(?:id|ying)|[Aa]ccording\s+to)", r"(?:a|ab|abc)(?:\s+x)?",
+                                  r"(?:x+|y)", r"(?:a\s|b)"])
+def test_one_trie_prefilter_body_matches_the_same_strings(body):
+    import itertools
+    import re
+
+    from quotetrack.scan import _as_one_trie
+
+    merged = re.compile(_as_one_trie(body))
+    plain = re.compile(body)
+    for n in range(0, 13):
+        for chars in itertools.product("saidyngAcortx b\n", repeat=min(n, 3)):
+            text = "".join(chars) + ("ccording  to" if n > 3 else "")
+            assert (merged.fullmatch(text) is None) == (plain.fullmatch(text) is None)
+
+
+def test_cue_prefilter_is_one_trie(attributor):
+    from quotetrack.scan import Scanner
+
+    source = Scanner(attributor.cue_re).candidates.pattern
+    # one trie over every string of every lexicon: no class of the rule ("[Aa]ccording") is left
+    assert "[Aa]ccording" not in source and "ccording" in source
