@@ -15,6 +15,9 @@ rejects a position after one test per first character instead of entering every 
 alternation in turn. A candidate only needs *some* string to match, so the order of the
 alternatives does not matter there (the real pattern decides which one matches).
 
+A body of a few literal words (the pronoun rule) is searched word by word instead, each word
+first and the look-behind after it, with the stdlib's fast literal search.
+
 A pattern that starts with a look-behind gets no first-character speed-up from the stdlib
 engine, so the pre-filter is run with the look-behind turned into one consumed character that is
 not in its class (``[^A-Za-z](?=body)``): the engine then skips runs of letters at C speed and
@@ -42,19 +45,51 @@ _ASCII = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
 
 def prefilter_source(source: str) -> str | None:
     """The stdlib pre-filter for the ``regex`` pattern ``source`` (see the module docstring), or None."""
+    parts = _prefilter_parts(source)
+    if parts is None:
+        return None
+    before, body, after = parts
+    prefix = f"(?<![{before}])" if before else ""
+    suffix = f"(?![{after}])" if after else ""
+    return f"{prefix}(?=(?:{_as_one_trie(body)}){suffix})"
+
+
+def literal_prefilters(source: str) -> list[str] | None:
+    """For a pattern whose body is a few literal words (``(?:[Hh]e|[Ss]he)``): one stdlib pattern
+    per word, the word first and the weakened look-behind after it, so that the stdlib engine
+    finds each by its fast literal search. None for any other pattern."""
+    parts = _prefilter_parts(source)
+    if parts is None:
+        return None
+    before, body, after = parts
+    try:
+        strings = _strings(sre_parse.parse(body).data)
+    except (re.error, ValueError, TypeError):
+        return None
+    if strings is None or not 0 < len(strings) <= _MAX_LITERALS or any(len(w) < 2 or _BLANKS in w for w in strings):
+        return None
+    out = []
+    for word in sorted("".join(w) for w in strings):
+        literal = re.escape(word)
+        out.append(literal + (f"(?<![{before}]{literal})" if before else "") + (f"(?![{after}])" if after else ""))
+    return out
+
+
+def _prefilter_parts(source: str) -> tuple[str, str, str] | None:
+    """(look-behind class narrowed to ASCII or "", body, look-ahead class narrowed to ASCII or "")
+    of a lexicon pattern both engines read the same way, or None."""
     lookbehind = _LOOKBEHIND.match(source)
     body_start = lookbehind.end() if lookbehind else 0
     lookahead = _LOOKAHEAD.search(source, body_start)
     body = source[body_start:lookahead.start() if lookahead else len(source)]
     if not body or "".join(_BODY_TOKEN.findall(body)) != body:
         return None
-    prefix = f"(?<![{_ascii(lookbehind.group(1))}])" if lookbehind else ""
-    suffix = f"(?![{_ascii(lookahead.group(1))}])" if lookahead else ""
-    return f"{prefix}(?=(?:{_as_one_trie(body)}){suffix})"
+    return (_ascii(lookbehind.group(1)) if lookbehind else "", body, _ascii(lookahead.group(1)) if lookahead else "")
 
 
 _BLANKS = "\x00"  # the atom standing for \s+ in a string of the body's language
 _MAX_STRINGS = 20000
+_MAX_LITERALS = 8  # more words than this: one pass over the text is cheaper than one per word
 
 
 def _as_one_trie(body: str) -> str:
@@ -132,16 +167,19 @@ class Scanner:
         self.pattern = pattern
         self.candidates: re.Pattern[str] | None = None
         self.after_other: re.Pattern[str] | None = None  # consumes the character before a candidate
+        self.literals: list[re.Pattern[str]] | None = None  # one per word of a body of a few words
         plain = pattern.flags & ~(regex.VERSION0 | regex.UNICODE) == 0  # no case folding, verbose mode, ...
         source = prefilter_source(pattern.pattern) if plain else None
         if source is not None:
             try:
+                literals = literal_prefilters(pattern.pattern)
+                self.literals = [re.compile(word) for word in literals] if literals is not None else None
                 self.candidates = re.compile(source)
                 lookbehind = _ASCII_LOOKBEHIND.match(source)
                 if lookbehind is not None:
                     self.after_other = re.compile(f"[^{lookbehind.group(1)}]" + source[lookbehind.end():])
             except re.error:
-                self.candidates = self.after_other = None  # scanned as it is
+                self.candidates = self.after_other = self.literals = None  # scanned as it is
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[regex.Match[str]]:
         """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer`` gives them."""
@@ -161,6 +199,15 @@ class Scanner:
     def _starts(self, text: str, pos: int) -> Iterator[int]:
         """The pre-filter's candidate starts in ``text[pos:]``, left to right."""
         assert self.candidates is not None
+        if self.literals is not None:
+            starts: set[int] = set()
+            for word in self.literals:  # searched again one past each hit: a word may overlap itself
+                m = word.search(text, pos)
+                while m is not None:
+                    starts.add(m.start())
+                    m = word.search(text, m.start() + 1)
+            yield from sorted(starts)
+            return
         if self.after_other is None:
             for candidate in self.candidates.finditer(text, pos):
                 yield candidate.start()

@@ -466,3 +466,13 @@ def test_cue_prefilter_is_one_trie(attributor):
     source = Scanner(attributor.cue_re).candidates.pattern
     # one trie over every string of every lexicon: no class of the rule ("[Aa]ccording") is left
     assert "[Aa]ccording" not in source and "ccording" in source
+
+
+def test_pronoun_scanner_searches_word_by_word(attributor):
+    from quotetrack.scan import Scanner
+
+    literals = Scanner(attributor.pronoun_re).literals
+    assert literals is not None and len(literals) == 6 and Scanner(attributor.cue_re).literals is None
+    text = "hehe he, she's shehe They\u2019re they théy"
+    assert [m.span() for m in Scanner(attributor.pronoun_re).finditer(text)] == \
+        [m.span() for m in attributor.pronoun_re.finditer(text)]
