@@ -19,10 +19,14 @@ sentences; else the speaker of the quote it continues, of the previous quote in 
 of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
-candidate then checked at its own offset; cue candidates come from a stdlib ``re`` pre-filter
-(``quotetrack.scan``); the typing of a mention's text is cached per string; mentions are
-collected only up to the last frame subject (resolution looks back, never forward). See
-``rules/README.md`` for what these shortcuts assume of the rules.
+candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
+pre-filter (``quotetrack.scan``); the typing of a mention's text is cached per string; mentions
+are collected only up to the last frame subject (resolution looks back, never forward). Rules
+are tried only where they can match: the subject before a cue is matched backwards at the cue
+alone, and without NOMINAL's of-phrase when the window holds no " of "/" for "/...; a subject
+nominal only where a test on the first words allows one; a transcript label only on a line that
+holds ": ". Each shortcut gives the rule's own matches (tests check it on generated texts); see
+``rules/README.md`` for what they assume of the rules.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,11 +58,30 @@ FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
-OPENING_RE = re.compile("[ \"'“‘\u00a0]*")  # what str.strip(" \"'“‘\u00a0") removes
+OPENING_CHARS = " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
+PREV_WORD_ASCII_RE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9_]*\Z")  # the same on ASCII text, searched forwards
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
+# the shape of the nominal rules that Attributor._nominal_can_start relies on (rules/attribution.toml)
+NOMINAL_SHAPE = {
+    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}(?:{MOD}[ \t]+){0,3}{HEAD}"
+               r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
+    "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
+    "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
+    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|"
+           r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
+    "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
+}
+NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"  # NOMINAL's of-phrase
+NOMINAL_TAIL_START_RE = re.compile(r"[ \t](?:for|of|at|with|from|in)[ \t]")  # what any of-phrase holds
+NOMINAL_MOD_RE = re.compile(r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
+                            r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)")
+# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and those quotes
+NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
+HEAD_WORD_PUNCTUATION = ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
+NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
@@ -92,7 +116,7 @@ class AttributionRules(RuleFile):
 
     imports: list[str] = Field(default_factory=list)
     _merged: RuleFile | None = PrivateAttr(default=None)
-    _merged_reverse: RuleFile | None = PrivateAttr(default=None)
+    _merged_reverse: dict[tuple[tuple[str, str], ...], RuleFile] = PrivateAttr(default_factory=dict)
 
     def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
         """``RuleFile.expand`` over this file's parts and lexicons plus those of ``imports``."""
@@ -103,21 +127,24 @@ class AttributionRules(RuleFile):
             self._merged = self._merged_file(trie_alternation)
         return self._merged.expand(template, _stack)
 
-    def reverse_pattern(self, rule_id: str) -> regex.Pattern[str]:
-        """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards).
+    def reverse_pattern(self, rule_id: str, parts: dict[str, str] | None = None) -> regex.Pattern[str]:
+        """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards),
+        with ``parts`` in place of this file's parts of the same names.
 
         A prefix trie is slow to match backwards, so each lexicon is followed by a look-behind on
         the same entries as a suffix trie: the reverse engine tries a lexicon only where one of
         its entries ends. The look-behind is a test, not a choice: the matches are the same."""
-        if self._merged_reverse is None:
-            self._merged_reverse = self._merged_file(
-                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})")
+        key = tuple(sorted((parts or {}).items()))
+        merged = self._merged_reverse.get(key)
+        if merged is None:
+            merged = self._merged_reverse[key] = self._merged_file(
+                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})", parts)
         rule = next(r for r in self.patterns if r.id == rule_id)
-        return self._merged_reverse.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
+        return merged.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
-    def part_words(self, part: str) -> frozenset[str] | None:
-        """Lower-cased last words of the entries of a part that is a union of lexicons
-        (``(?:{a}|{b})``), or None when the part is anything else."""
+    def part_words(self, part: str, first: bool = False) -> frozenset[str] | None:
+        """Lower-cased last (or ``first``) words of the entries of a part that is a union of
+        lexicons (``(?:{a}|{b})``), or None when the part is anything else."""
         names = PART_LEXICONS_RE.fullmatch(self.parts.get(part, ""))
         if names is None:
             return None
@@ -125,7 +152,19 @@ class AttributionRules(RuleFile):
         refs = regex.findall(r"\{(\w+)\}", names.group())
         if any(ref not in lexicons or ref in self.parts for ref in refs):
             return None
-        return frozenset(entry.split()[-1].lower() for ref in refs for entry in lexicons[ref] if entry.strip())
+        return frozenset(entry.split()[0 if first else -1].lower() for ref in refs for entry in lexicons[ref]
+                         if entry.strip())
+
+    def nominal_stop_words(self) -> frozenset[str] | None:
+        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``, ``CAPMOD``,
+        ``DET``, ``MOD`` and pattern ``subject-nominal`` are those ``Attributor._nominal_can_start``
+        was written for (else None: the shortcut is off)."""
+        rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
+        stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
+        if stops is None or rule != NOMINAL_SHAPE["subject-nominal"] or \
+                any(self.parts.get(name) != source for name, source in NOMINAL_SHAPE.items() if name != "subject-nominal"):
+            return None
+        return frozenset(stops.group(1).split("|"))
 
     def merged_lexicons(self) -> dict[str, list[str]]:
         """Every lexicon this file can use: those of ``imports``, then its own."""
@@ -135,10 +174,11 @@ class AttributionRules(RuleFile):
         lexicons.update(self.lexicons)
         return lexicons
 
-    def _merged_file(self, alternation: Callable[[list[str]], str]) -> RuleFile:
-        """A rules file whose parts are this file's parts plus every lexicon (own and imported) as ``alternation``."""
+    def _merged_file(self, alternation: Callable[[list[str]], str], override: dict[str, str] | None = None) -> RuleFile:
+        """A rules file whose parts are this file's parts (or ``override``'s) plus every lexicon
+        (own and imported) as ``alternation``."""
         lexicons = self.merged_lexicons()
-        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts)
+        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts) | (override or {})
         merged = RuleFile(meta=self.meta, parts=parts)
         merged._origin = self._origin
         return merged
@@ -292,6 +332,10 @@ class Attributor:
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = rules.reverse_pattern("subject-cue")
+        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see _left_subject)
+        self.left_untailed_re = rules.reverse_pattern(
+            "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][:-len(NOMINAL_TAIL)]}) \
+            if rules.nominal_stop_words() is not None else None
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
@@ -309,12 +353,18 @@ class Attributor:
         self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
                                     | lex.doc_heads)
         self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
+        head_firsts = rules.part_words("HEAD", first=True)
+        self.mod_stops = rules.nominal_stop_words()
+        # None: no shape pre-check before subject-nominal (see _nominal_can_start)
+        self.head_firsts = head_firsts if self.mod_stops is not None and head_firsts is not None and \
+            not any("," in w for w in head_firsts) else None
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
         self.passive_re = rules.pattern("passive-before-cue")
         self.legal_re = rules.pattern("legal-sense-after")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
+        self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
         self.ambiguous = verbs.lexicon_set("ambiguous")
@@ -344,7 +394,7 @@ class Attributor:
             frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), rule_id, si,
                                 seg.sentences[si].paragraph if seg.sentences else 0, m.groupdict().get("appos"),
                                 (m.start("reporter"), m.end("reporter"))))
-        for m in self.label_re.finditer(text):
+        for m in self._labels(text):
             si = seg.sentence_index_at(m.start()) or 0
             frames.append(Frame(m.end("subject"), m.end("subject") + 1, m.start("subject"), m.end("subject"),
                                 "transcript-label", si, seg.sentences[si].paragraph if seg.sentences else 0))
@@ -361,6 +411,24 @@ class Attributor:
                                     "dash-trailing", si, q.paragraph))
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _labels(self, text: str) -> list[regex.Match[str]]:
+        """``label_re.finditer(text)``, tried only at the start of lines that hold ": " or ":\\t".
+
+        A label is matched at a line start and ends in a colon and a blank within its line."""
+        out: list[regex.Match[str]] = []
+        last_line = -1
+        colon = text.find(":")
+        while colon >= 0:
+            if text[colon + 1:colon + 2] in (" ", "\t"):
+                line = text.rfind("\n", 0, colon) + 1
+                if line != last_line:
+                    last_line = line
+                    m = self.label_re.match(text, line)
+                    if m is not None:
+                        out.append(m)
+            colon = text.find(":", colon + 1)
+        return out
 
     def _quoted_as(self, text: str, seg: Segmentation) -> list[tuple[regex.Match[str], str]]:
         """(match, rule id) of the reported-chain frames ("R quoted S as saying", "S was quoted by R
@@ -444,17 +512,25 @@ class Attributor:
                              m.group("appos") or m.group("role"), colon=colon())
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
-        if cue not in self.quoted_as and self.passive_re.search(text, max(ws, cs - 40), cs) is not None:
+        if cue not in self.quoted_as and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None:
             return None  # passive: "three deaths were reported", "he was told"
         if cue in self.legal_senses and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None:
             return None  # "police charged the man with murder", "the man accused of arson"
-        m = self.left_re.search(text, max(ws, cs - 250), cs)
+        m = self._left_subject(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
         return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
+        """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
+        its prepositions and a blank in the window: without them the rule is matched without the
+        of-phrase (the same matches; the reverse engine spends most of its time trying it)."""
+        if self.left_untailed_re is not None and NOMINAL_TAIL_START_RE.search(text, start, cue) is None:
+            return _search_back(self.left_untailed_re, text, start, cue)
+        return _search_back(self.left_re, text, start, cue)
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
@@ -496,27 +572,26 @@ class Attributor:
             return []
         limit = max(s for s, _, _ in spans)
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
-        for regex_, kind in ((self.name_re, "name"), (self.pronoun_re, "pronoun")):
-            spans.extend(self._mention_spans(text, seg, inside, regex_.finditer(text, body), kind, limit))
+        spans.extend(self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit))
+        spans.extend(self._mention_spans(text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit))
         spans.extend(self._subject_nominals(text, seg, inside, body, limit))
-        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        size = len(text) + 1  # by start, the longer first: one integer per span sorts faster than a tuple
+        spans.sort(key=lambda x: x[0] * size + size - (x[1] - x[0]))
         resolver = Resolver(self.lexicon)
         lower_words = _LowerWords(text)  # words the text also uses in lower case
-        taken: list[tuple[int, int]] = []
+        taken_end = -1  # end of the last span taken
         out: list[Mention] = []
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
-            if taken and s < taken[-1][1] and kind != "subject":
-                continue  # overlaps a longer mention already taken
-            if kind != "subject" and _overlaps(subject_spans, subject_starts, s, e):
+            # a frame subject is always tried; another span not when it overlaps a longer mention
+            # already taken or a frame subject
+            if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
                 continue
-            if kind == "subject" and taken and s < taken[-1][1] and (s, e) not in subjects:
-                continue
-            mention = self._mention(text, seg, s, e, speaker=(s, e) in subjects, lower_words=lower_words)
+            mention = self._mention(text, seg, s, e, (s, e) in subjects, lower_words)
             if mention is None:
                 continue
-            taken.append((s, e))
+            taken_end = e
             out.append(resolver.add(mention))
         return out
 
@@ -525,17 +600,18 @@ class Attributor:
         """Spans of the name or pronoun ``matches`` outside quotes, cut at the sentence end, up to ``limit``."""
         out: list[tuple[int, int, str]] = []
         starts = seg._sentence_starts
-        sentences = seg.sentences
+        sentence_ends = [sent.end for sent in seg.sentences]
         quote_starts, quote_ends = inside.starts, inside.ends
+        bisect_right = bisect.bisect_right
         for m in matches:
             s, e = m.span()
             if s > limit:
                 break
-            q = bisect.bisect_right(quote_starts, s) - 1
+            q = bisect_right(quote_starts, s) - 1
             if q >= 0 and s < quote_ends[q]:
                 continue  # inside quotation marks (QuoteIndex.holds)
-            if sentences:
-                sent_end = sentences[max(bisect.bisect_right(starts, s) - 1, 0)].end
+            if sentence_ends:
+                sent_end = sentence_ends[max(bisect_right(starts, s) - 1, 0)]
                 if e > sent_end:
                     e = sent_end
                     while e > s and text[e - 1] in ". ":
@@ -552,23 +628,42 @@ class Attributor:
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
         pass cheap.)"""
         out: list[tuple[int, int, str]] = []
+        head_words = self.head_words
         for sent in seg.sentences:
             if sent.start < body:
                 continue
             if sent.start > limit:
                 break
-            starts = [sent.start]
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
-            if comma > 0:
-                starts.append(comma + 1)
-            for pos in starts:
+            for pos in (sent.start, comma + 1) if comma > 0 else (sent.start,):
                 words = text[pos:pos + 90].lower().split(None, 7)[:7]
-                if self.head_words.isdisjoint([w.strip(",.;:!?\"'“”‘’()") for w in words]):
+                if head_words.isdisjoint(map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, 7))):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
+                if not self._nominal_can_start(text, pos, sent.end):
+                    continue
                 m = self.subject_nominal_re.match(text, pos, sent.end)
                 if m is not None and not inside.holds(m.start("nominal")) and m.start("nominal") <= limit:
                     out.append((m.start("nominal"), m.end("nominal"), "nominal"))
         return out
+
+    def _nominal_can_start(self, text: str, pos: int, end: int) -> bool:
+        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex engine).
+
+        A nominal's head starts at one of its first seven words; each word before it is a
+        determiner, a capitalised word or a modifier, none of which holds a comma, colon,
+        parenthesis or double quote, and a modifier is not one of MOD's stop words."""
+        if self.head_firsts is None or self.mod_stops is None:
+            return True
+        cut = min(end, pos + 160)
+        words = text[pos:cut].lstrip(NOMINAL_LEAD).split(None, 7)
+        if cut < end and len(words) < 8:  # the seventh word may run past the cut
+            words = text[pos:end].lstrip(NOMINAL_LEAD).split(None, 7)
+        for i, word in enumerate(words[:7]):
+            if word.lower().split(",", 1)[0] in self.head_firsts:
+                return True
+            if not NOMINAL_BREAKS.isdisjoint(word) or (i > 0 and word in self.mod_stops):
+                return False
+        return False
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
                  lower_words: "_LowerWords") -> Mention | None:
@@ -577,19 +672,20 @@ class Attributor:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
         shape, etype, name, role, gender = self._surface(surface)
-        after_prep = False
-        if shape == "name":
-            if not name:
-                return None
-            prev_word = None if speaker else PREV_WORD_RE.search(text, max(0, s - 20), s)
-            after_prep = prev_word is not None and prev_word.group(1).lower() in PREPOSITIONS
-            if after_prep and etype == "unknown":
-                return None  # "in Paris": a place more often than a person
+        if shape == "name" and not name:
+            return None
         si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead_start = seg.sentences[si].start if seg.sentences else s
-        bare_lead = OPENING_RE.fullmatch(text, lead_start, s) is not None  # only quote marks before it
+        # only quote marks before it (as the stdlib's fullmatch of [OPENING_CHARS]* would say)
+        bare_lead = s >= lead_start and (s == lead_start or (text[lead_start] in OPENING_CHARS
+                                                             and not text[lead_start:s].strip(OPENING_CHARS)))
         subject = speaker or bare_lead or (text.find(",", lead_start, s) >= 0
                                            and INTRO_RE.fullmatch(text, lead_start, s) is not None)
+        # read only where it changes something: it drops an untyped name and a name's subject flag
+        after_prep = shape == "name" and not speaker and (subject or etype == "unknown") and \
+            _after_preposition(text, s)
+        if after_prep and etype == "unknown":
+            return None  # "in Paris": a place more often than a person
         if shape == "pronoun":
             return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
                            speaker=speaker)
@@ -615,7 +711,7 @@ class Attributor:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
-        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint([w.lower() for w in lowered.split()])
+        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(lowered.lower().split())
         if may_be_nominal and self.nominal_fullmatch(lowered):
             typed = self.lexicon.type_name(surface)
             if surface[:1].isupper() and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
@@ -763,6 +859,28 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """True when the word before ``start`` (within 20 characters, only non-word characters after it)
+    is a preposition: ``PREV_WORD_RE`` on the window, with a stdlib pattern when the window is ASCII."""
+    window = text[max(0, start - 20):start]
+    if window.isascii():
+        m = PREV_WORD_ASCII_RE.search(window)
+    else:
+        m = PREV_WORD_RE.search(text, max(0, start - 20), start)
+    return m is not None and m.group(1).lower() in PREPOSITIONS
+
+
+def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -> regex.Match[str] | None:
+    """``pattern.search(text, start, end)`` for a reverse pattern that ends in ``$``.
+
+    Such a match can only end at ``end`` (or before a newline right before it), so it is tried
+    there alone: a failing search would otherwise try every position of the window."""
+    m = pattern.match(text, start, end)
+    if m is None and end > start and text[end - 1] == "\n":
+        return pattern.search(text, start, end)
+    return m
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:

@@ -34,6 +34,7 @@ PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it":
 PREPOSITIONS = frozenset("in at from to of on near across outside inside into for by with about against "
                          "toward towards over under between among via than like".split())
 TOKEN_RE = regex.compile(r"\S+")
+SPLIT_ONLY_SPACES = frozenset("\x1c\x1d\x1e\x1f")  # whitespace to str.split, not to the pattern's \s
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
 PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
@@ -61,6 +62,12 @@ class Mention(NamedTuple):
     antecedent: int | None = None  # offset of the mention it was resolved from
 
 
+def tokens_of(text: str) -> list[str]:
+    """``TOKEN_RE.findall(text)``: ``str.split`` unless the text holds one of the four characters
+    that it takes for whitespace and the pattern does not (U+001C-U+001F)."""
+    return text.split() if SPLIT_ONLY_SPACES.isdisjoint(text) else TOKEN_RE.findall(text)
+
+
 def is_descriptor(word: str) -> bool:
     """True for a hyphenated descriptor such as "Britain-based" or "Saudi-led"."""
     return "-" in word and DESCRIPTOR_RE.match(word) is not None
@@ -78,6 +85,13 @@ def unpossessive(word: str) -> str:
 def evolve(m: Mention, **changes: object) -> Mention:
     """``m`` with ``changes``."""
     return m._replace(**changes)
+
+
+def _resolved(m: Mention, entity_type: str, name: str, resolution: str, role: str | None, gender: str | None,
+              plural: bool, antecedent: int | None) -> Mention:
+    """``m`` with what resolution made of it (``evolve`` without keyword parsing: the hot path)."""
+    return Mention(m.start, m.end, m.text, m.kind, entity_type, name, role, gender, plural, m.sentence, m.subject,
+                   m.speaker, resolution, antecedent)
 
 
 class NameLexicon:
@@ -104,20 +118,21 @@ class NameLexicon:
 
     def split_name(self, text: str) -> tuple[list[str], list[str]]:
         """Tokens of a name sequence, leading function words dropped: (role tokens, name tokens)."""
-        return self._split_tokens(TOKEN_RE.findall(text))
+        return self._split_tokens(tokens_of(text))
 
     def _split_tokens(self, tokens: list[str]) -> tuple[list[str], list[str]]:
-        tokens = list(tokens)
-        while tokens and (self._function_word(tokens[0])
-                          or tokens[0][:1].islower()
-                          or is_descriptor(tokens[0])):
-            tokens.pop(0)
+        function_word = self._function_word
+        first = 0
+        while first < len(tokens) and (function_word(tokens[first]) or tokens[first][:1].islower()
+                                       or is_descriptor(tokens[first])):
+            first += 1
+        tokens = tokens[first:]
         if tokens:
             tokens[-1] = unpossessive(tokens[-1])
-        last_title = -1
-        for i, tok in enumerate(tokens[:-1]):  # the last word is the name ("Mr. King", "Dr. Major")
-            if tok in self.titles:
-                last_title = i
+        last_title = len(tokens) - 2  # the last word is the name ("Mr. King", "Dr. Major")
+        titles = self.titles
+        while last_title >= 0 and tokens[last_title] not in titles:
+            last_title -= 1
         return tokens[:last_title + 1], tokens[last_title + 1:]
 
     def _function_word_uncached(self, token: str) -> bool:
@@ -129,13 +144,15 @@ class NameLexicon:
         return self._type_name(text)
 
     def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
-        tokens = TOKEN_RE.findall(text)
+        tokens = tokens_of(text)
         role, rest = self._split_tokens(tokens)
-        all_tokens = [t for t in tokens if not self._function_word(t) and t not in ("the", "a", "an")]
+        function_word = self._function_word
+        all_tokens = [t for t in tokens if not function_word(t) and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
-        has_org = any(t.rstrip("'’s") in self.org_words or t in self.org_words for t in rest) \
-            or (not rest and any(t in self.org_words for t in role))
+        org_words = self.org_words
+        has_org = any(t in org_words or t.rstrip("'’s") in org_words for t in rest) \
+            or (not rest and any(t in org_words for t in role))
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
@@ -236,11 +253,10 @@ class Resolver:
         if m.entity_type in ("person", "unknown") and " " not in m.name and m.name in self.surnames:
             full = self.surnames[m.name]
             gender = m.gender or full.gender
-            return evolve(m, name=full.name, entity_type="person", gender=gender,
-                           role=m.role or full.role, resolution=f"surname<-{full.name}@{full.start}",
-                           antecedent=full.start)
+            return _resolved(m, "person", full.name, f"surname<-{full.name}@{full.start}", m.role or full.role,
+                             gender, m.plural, full.start)
         if m.entity_type == "unknown" and m.name:
-            return evolve(m, entity_type="person", resolution="named (untyped)")
+            return _resolved(m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent)
         return m
 
     def before(self, offset: int) -> list[Mention]:
@@ -251,7 +267,7 @@ class Resolver:
         word = m.text.lower()
         gender, plural = PRONOUNS.get(word, (None, False))
         if word in ("i", "we"):
-            return evolve(m, entity_type="unknown", name=m.text, resolution="unresolved first person")
+            return _resolved(m, "unknown", m.text, "unresolved first person", m.role, m.gender, m.plural, m.antecedent)
         wanted: tuple[str, ...]
         if word == "it":
             wanted = ("organisation", "document")
@@ -261,11 +277,9 @@ class Resolver:
             wanted = ("person",)
         ante = self._antecedent(m, wanted, gender, plural if word != "it" else None)
         if ante is None:
-            return evolve(m, entity_type="unknown", name=m.text, gender=gender, plural=plural,
-                           resolution="unresolved pronoun")
-        return evolve(m, name=ante.name, entity_type=ante.entity_type, role=ante.role,
-                       gender=gender or ante.gender, plural=plural,
-                       resolution=f"pronoun<-{ante.text}@{ante.start}", antecedent=ante.start)
+            return _resolved(m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent)
+        return _resolved(m, ante.entity_type, ante.name, f"pronoun<-{ante.text}@{ante.start}", ante.role,
+                         gender or ante.gender, plural, ante.start)
 
     def _antecedent(self, m: Mention, wanted: tuple[str, ...], gender: str | None,
                     plural: bool | None, max_back: int = 6) -> Mention | None:
@@ -307,36 +321,36 @@ class Resolver:
         plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
             self.lex.common_starts else text
         if etype == "anonymous":
-            return evolve(m, entity_type="anonymous", name=plain, plural=True, resolution="group noun")
+            return _resolved(m, "anonymous", plain, "group noun", m.role, m.gender, True, m.antecedent)
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
         indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
         if etype == "person" and not indefinite and " for " not in text:
             ante = self._antecedent(m, ("person",), None, False, max_back=3)
             if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
-                return evolve(m, entity_type="person", name=ante.name, role=ante.role, gender=ante.gender,
-                               resolution=f"nominal<-{ante.text}@{ante.start} (salience)", antecedent=ante.start)
+                return _resolved(m, "person", ante.name, f"nominal<-{ante.text}@{ante.start} (salience)", ante.role,
+                                 ante.gender, m.plural, ante.start)
         if not definite or " of " in text or " for " in text or any(w[:1].isupper() for w in undescribed.split()[1:]):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
-            return evolve(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
-                           resolution="indefinite nominal")
+            return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "indefinite nominal", m.role,
+                             m.gender, m.plural, m.antecedent)
         earlier = self.before(m.start)
         if etype == "organisation":
             for e in reversed(earlier):
                 if e.entity_type == "organisation" and e.kind == "name" and head in e.name.lower().split():
-                    return evolve(m, entity_type="organisation", name=e.name,
-                                   resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
+                    return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
+                                     m.plural, e.start)
             for flag in ("speaker", "subject", None):
                 for e in reversed(earlier):
                     if e.entity_type == "organisation" and e.kind in ("name",) and \
                             (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
-                        return evolve(m, entity_type="organisation", name=e.name,
-                                       resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
-            return evolve(m, entity_type="organisation", name=plain, resolution="unresolved nominal")
+                        return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
+                                         m.plural, e.start)
+            return _resolved(m, "organisation", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
         if etype == "person":
             for e in reversed(earlier):
                 if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
-                    return evolve(m, entity_type="person", name=e.name, role=e.role, gender=e.gender,
-                                   resolution=f"nominal<-{e.text}@{e.start}", antecedent=e.start)
-            return evolve(m, entity_type="person", name=plain, resolution="unresolved nominal")
-        return evolve(m, entity_type=etype if etype != "unknown" else "anonymous", name=plain,
-                       resolution="nominal")
+                    return _resolved(m, "person", e.name, f"nominal<-{e.text}@{e.start}", e.role, e.gender,
+                                     m.plural, e.start)
+            return _resolved(m, "person", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
+        return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "nominal", m.role, m.gender,
+                         m.plural, m.antecedent)

@@ -380,3 +380,99 @@ def test_topic_on_joins_an_organisation_name(attributor, ruleset):
 ])
 def test_topic_on_only_after_organisation_words(attributor, text, name):
     assert attributor.name_re.match(text).group() == name
+
+
+# -- speed shortcuts: each gives exactly what the rule it stands for gives ---------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="inat oé5_,.\n'-", max_size=30))
+def test_after_preposition_reads_the_previous_word_as_the_pattern_does(text):
+    from quotetrack.attribution import PREV_WORD_RE, _after_preposition
+    from quotetrack.mentions import PREPOSITIONS
+
+    for start in range(len(text) + 1):
+        m = PREV_WORD_RE.search(text, max(0, start - 20), start)
+        assert _after_preposition(text, start) == (m is not None and m.group(1).lower() in PREPOSITIONS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="Hea lsid,\n\t", max_size=40))
+def test_search_back_finds_what_the_reverse_search_finds(attributor, text):
+    from quotetrack.attribution import _search_back
+
+    for end in range(len(text) + 1):
+        for pattern in (attributor.left_re, attributor.passive_re):
+            a, b = _search_back(pattern, text, 0, end), pattern.search(text, 0, end)
+            assert (a and a.span()) == (b and b.span())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="SMITH:JO \t\n\"a", max_size=50))
+def test_label_lines_find_what_the_label_pattern_finds(attributor, text):
+    assert [m.span() for m in attributor._labels(text)] == [m.span() for m in attributor.label_re.finditer(text)]
+
+
+NOMINAL_WORDS = ["the", "The", "a", "ministry", "group", "activist", "officials", "Syrian", "Syria's", "state",
+                 "news", "agency", "secretary", "of", "said", "for", "Human", "Rights", "in", "local", "two", "(AP)",
+                 "ministry,", "\"The", ",", "“", "9/11", "-", "’s"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(NOMINAL_WORDS), max_size=9), st.sampled_from([" ", "\t", "  ", "\n", " \u00a0"]))
+def test_nominal_shape_check_never_refuses_a_subject_nominal(attributor, words, sep):
+    text = sep.join(words)
+    if attributor.subject_nominal_re.match(text, 0, len(text)) is not None:
+        assert attributor._nominal_can_start(text, 0, len(text))
+
+
+def test_nominal_shape_check_is_on_for_these_rules(attributor):
+    assert attributor.head_firsts is not None and attributor.mod_stops is not None and "said" in attributor.mod_stops
+
+
+LEFT_WORDS = ["The", "ministry", "of", "for", "in", "Health", "Jane", "Doe", "said", "he", ",", "an", "aide",
+              "officials", "the", "state", "agency", "also", "(D-Md.)", "who", "at", "with", "from"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LEFT_WORDS), max_size=10), st.sampled_from([" ", "\t", "  "]))
+def test_left_subject_finds_what_the_subject_cue_rule_finds(attributor, words, sep):
+    from quotetrack.attribution import NOMINAL_SHAPE, NOMINAL_TAIL
+
+    assert NOMINAL_SHAPE["NOMINAL"].endswith(NOMINAL_TAIL) and attributor.left_untailed_re is not None
+    text = sep.join(words) + " "
+    a, b = attributor._left_subject(text, 0, len(text)), attributor.left_re.search(text, 0, len(text))
+    assert (a and (a.span(), a.span("subject"), a.group("appos"))) == (b and (b.span(), b.span("subject"), b.group("appos")))
+
+
+@pytest.mark.parametrize("body", [r"(?:said|says|sa(?:id|ying)|[Aa]ccording\s+to)", r"(?:a|ab|abc)(?:\s+x)?",
+                                  r"(?:x+|y)", r"(?:a\s|b)"])
+def test_one_trie_prefilter_body_matches_the_same_strings(body):
+    import itertools
+    import re
+
+    from quotetrack.scan import _as_one_trie
+
+    merged = re.compile(_as_one_trie(body))
+    plain = re.compile(body)
+    for n in range(0, 13):
+        for chars in itertools.product("saidyngAcortx b\n", repeat=min(n, 3)):
+            text = "".join(chars) + ("ccording  to" if n > 3 else "")
+            assert (merged.fullmatch(text) is None) == (plain.fullmatch(text) is None)
+
+
+def test_cue_prefilter_is_one_trie(attributor):
+    from quotetrack.scan import Scanner
+
+    source = Scanner(attributor.cue_re).candidates.pattern
+    # one trie over every string of every lexicon: no class of the rule ("[Aa]ccording") is left
+    assert "[Aa]ccording" not in source and "ccording" in source
+
+
+def test_pronoun_scanner_searches_word_by_word(attributor):
+    from quotetrack.scan import Scanner
+
+    literals = Scanner(attributor.pronoun_re).literals
+    assert literals is not None and len(literals) == 6 and Scanner(attributor.cue_re).literals is None
+    text = "hehe he, she's shehe They\u2019re they théy"
+    assert [m.span() for m in Scanner(attributor.pronoun_re).finditer(text)] == \
+        [m.span() for m in attributor.pronoun_re.finditer(text)]
