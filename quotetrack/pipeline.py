@@ -225,7 +225,7 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
 
 STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
 COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time ...
-COMPARISON_SLICE_ITEMS = 20_000  # ... or fewer, when its rows list this many quotes or claims
+COMPARISON_SLICE_ITEMS = 5_000  # ... or fewer, when its rows list this many quotes or claims
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
 
 

@@ -23,7 +23,7 @@ from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
-from quotetrack.compare.spill import SpillStore
+from quotetrack.compare.spill import ClaimCopy, SpillStore
 from quotetrack.compare.syndication import Digest, SyndicationOptions, digest, pairs_from_postings
 from quotetrack.normalise import records
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
@@ -97,7 +97,7 @@ class ClaimCopies:
     def __len__(self) -> int:
         return self.count
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
+    def __iter__(self) -> Iterator[ClaimCopy]:
         return self.store.claim_copies(self.position) if self.count else iter(())
 
 

@@ -49,6 +49,25 @@ QUOTE_MEMBER_FIELDS = ("doc_id", "start", "end", "quote_id", "outlet", "text", "
 CLAIM_COPY_FIELDS = ("claim_id", "doc_id", "outlet", "claimant", "sentence", "evidence")
 
 
+class ClaimCopy:
+    """One spilled claim, read back: the fields a row listing it needs (``row["doc_id"]``,
+    ``row.get("outlet")``), in a fraction of a dict's memory."""
+
+    __slots__ = CLAIM_COPY_FIELDS
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(CLAIM_COPY_FIELDS, values):
+            setattr(self, name, value)
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The field ``name`` (like ``dict.get``; fields a copy does not keep are missing)."""
+        value = getattr(self, name, None) if name in CLAIM_COPY_FIELDS else None
+        return default if value is None else value
+
+
 class SpillStore:
     """The scratch database of one comparison (created in ``directory``, default: the system's
     temporary directory; removed by ``close``)."""
@@ -99,18 +118,22 @@ class SpillStore:
         """The quotes of one cluster, ordered by document and offset."""
         rows = self._query('SELECT doc_id, start, "end", quote_id, outlet, text, speaker, reported_by '
                            "FROM quote_members WHERE cluster = ? ORDER BY doc_id, start", (cluster,))
-        return [dict(zip(QUOTE_MEMBER_FIELDS, r)) for r in rows]
+        shared: dict[str, str] = {}  # copies repeat the text, outlet and speaker: one string each
+        return [dict(zip(QUOTE_MEMBER_FIELDS, (shared.setdefault(v, v) if isinstance(v, str) else v for v in r)))
+                for r in rows]
 
     # -- claim positions ----------------------------------------------------------------------
     def add_claim_copy(self, position: int, seq: int, row: dict[str, Any]) -> None:
         """Remember one claim that repeats position ``position``."""
         self.put("claim_copies", (position, seq, *(row.get(name) for name in CLAIM_COPY_FIELDS)))
 
-    def claim_copies(self, position: int) -> Iterator[dict[str, Any]]:
-        """The copies of one claim position, in the order they were added."""
+    def claim_copies(self, position: int) -> Iterator["ClaimCopy"]:
+        """The copies of one claim position, in the order they were added (copies of one story
+        share their sentence strings, as they did before they were spilled)."""
         rows = self._query("SELECT claim_id, doc_id, outlet, claimant, sentence, evidence FROM claim_copies "
-                           "WHERE position = ? ORDER BY seq", (position,))
-        return (dict(zip(CLAIM_COPY_FIELDS, r)) for r in rows.fetchall())
+                           "WHERE position = ? ORDER BY seq", (position,)).fetchall()
+        shared: dict[str, str] = {}
+        return (ClaimCopy(*(shared.setdefault(v, v) if isinstance(v, str) else v for v in r)) for r in rows)
 
     # -- syndication sketches ------------------------------------------------------------------
     def add_digest(self, doc: int, doc_id: str, outlet: str | None, n_sentences: int, sketch: array) -> None:
