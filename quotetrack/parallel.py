@@ -3,13 +3,16 @@
 ``iter_results(items, jobs=N)`` maps ``Extractor.process_safely`` over the articles of an input
 stream with a pool of N worker processes (each compiles the rules once, in its initializer) and
 yields, in input order, a ``DocumentResult`` per article and the input ``Issue`` rows unchanged.
-Inputs are consumed lazily, a bounded number of documents ahead, so memory stays flat.
+Inputs are consumed lazily, a bounded number of chunks ahead (topped up as each chunk's results are
+taken, so the workers are never idle waiting for the next batch), and memory stays flat.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing as mp
+from multiprocessing.pool import AsyncResult
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -19,8 +22,8 @@ from quotetrack.models import Article, Issue
 if TYPE_CHECKING:
     from quotetrack.pipeline import DocumentResult, Extractor
 
-CHUNK = 8
-WINDOW_PER_JOB = 64
+CHUNK = 8  # documents sent to a worker at a time
+CHUNKS_IN_FLIGHT_PER_JOB = 8  # chunks queued or being worked on, per worker (bounds memory)
 
 
 def default_jobs() -> int:
@@ -68,14 +71,28 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
     context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     directory = str(rules_dir if rules_dir is not None else extractor.ruleset.directory)
     iterator = iter(items)
+    chunks = iter(lambda: list(itertools.islice(iterator, CHUNK)), [])
     with context.Pool(jobs, initializer=_init,
                       initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug,
                                 extractor.comparer is not None, extractor.encode)) as pool:
-        while True:  # a bounded window at a time: Pool.imap alone would read the whole input ahead
-            window = list(itertools.islice(iterator, WINDOW_PER_JOB * jobs))
-            if not window:
-                return
-            for sent, result in zip(window, pool.imap(_work, window, chunksize=CHUNK)):
-                if not isinstance(result, Issue) and result.article is None:
-                    result.article = sent  # type: ignore[assignment]
-                yield result
+        # a bounded number of chunks in flight, topped up as each one is taken: the workers never
+        # wait for the next batch (Pool.imap alone would read the whole input ahead)
+        in_flight: collections.deque[tuple[list[Article | Issue], AsyncResult]] = collections.deque()
+        for chunk in chunks:
+            in_flight.append((chunk, pool.apply_async(_work_chunk, (chunk,))))
+            if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_JOB * jobs:
+                yield from _in_order(*in_flight.popleft())
+        while in_flight:
+            yield from _in_order(*in_flight.popleft())
+
+
+def _work_chunk(items: list[Article | Issue]) -> list["DocumentResult | Issue"]:
+    return [_work(item) for item in items]
+
+
+def _in_order(sent: list[Article | Issue], pending: AsyncResult) -> Iterator["DocumentResult | Issue"]:
+    """The results of one chunk, each with the article the parent sent (workers do not send it back)."""
+    for item, result in zip(sent, pending.get()):
+        if not isinstance(result, Issue) and result.article is None:
+            result.article = item  # type: ignore[assignment]
+        yield result
