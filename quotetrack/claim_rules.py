@@ -17,7 +17,7 @@ from typing import Any
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
-from quotetrack.keywords import NamedListRuleFile, lexicon_pattern
+from quotetrack.keywords import NamedListRuleFile
 from quotetrack.rules import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
@@ -51,7 +51,7 @@ class LinkedRuleFile(NamedListRuleFile):
                 if name in other.parts:
                     return "(?:" + other.expand(other.parts[name]) + ")"
                 if name in other.lexicons:
-                    return "(?:" + lexicon_pattern(other.lexicons[name]) + ")"
+                    return "(?:" + self.lexicon_regex(other.lexicons[name]) + ")"
             return match.group(0)
 
         return super().expand(REFERENCE.sub(outside, template), _stack)

@@ -24,9 +24,8 @@ from typing import Iterable
 import ahocorasick
 import regex
 
-from quotetrack.errors import RulesError
 from quotetrack.regex_cache import compile_cached
-from quotetrack.rules import REFERENCE, RuleFile, lexicon_alternation
+from quotetrack.rules import RuleFile, lexicon_alternation
 
 
 class KeywordScanner:
@@ -96,31 +95,10 @@ def compile_with_lists(pattern: str, flags: int) -> regex.Pattern[str]:
 class NamedListRuleFile(RuleFile):
     """A rules file whose lexicons are expanded as named lists (``lexicon_pattern``)."""
 
-    def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
-        """Return ``template`` with every ``{NAME}`` replaced by its part or lexicon."""
+    def lexicon_regex(self, entries: Iterable[str]) -> str:
+        """A lexicon as ``lexicon_pattern`` (one-word entries as a named list)."""
+        return lexicon_pattern(entries)
 
-        def replace(match: regex.Match[str]) -> str:
-            name = match.group(1)
-            if name in _stack:
-                raise RulesError(f"{self._origin}: parts.{name}: refers to itself ({' -> '.join(_stack + (name,))})")
-            if name in self.parts:
-                return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
-            if name in self.lexicons:
-                return "(?:" + lexicon_pattern(self.lexicons[name]) + ")"
-            raise RulesError(f"{self._origin}: {{{name}}}: no part or lexicon of that name",
-                             hint="define it under [parts] or [lexicons] in the same file")
-
-        return REFERENCE.sub(replace, template)
-
-    def compile(self, template: str, ignore_case: bool = False, key: str | None = None) -> regex.Pattern[str]:
-        """Compile ``template`` (after expansion) once and cache it under ``key``."""
-        cache_key = key if key is not None else f"{ignore_case}:{template}"
-        compiled = self._compiled.get(cache_key)
-        if compiled is None:
-            flags = regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
-            try:
-                compiled = compile_with_lists(self.expand(template), flags)
-            except regex.error as exc:
-                raise RulesError(f"{self._origin}: {key or template[:40]}: bad regex: {exc}") from None
-            self._compiled[cache_key] = compiled
-        return compiled
+    def compile_expanded(self, pattern: str, flags: int) -> regex.Pattern[str]:
+        """Compile an expanded pattern with the named lists it refers to."""
+        return compile_with_lists(pattern, flags)

@@ -103,11 +103,19 @@ class RuleFile(StrictModel):
             if name in self.parts:
                 return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
             if name in self.lexicons:
-                return "(?:" + lexicon_alternation(self.lexicons[name]) + ")"
+                return "(?:" + self.lexicon_regex(self.lexicons[name]) + ")"
             raise RulesError(f"{self._origin}: {{{name}}}: no part or lexicon of that name",
                              hint="define it under [parts] or [lexicons] in the same file")
 
         return REFERENCE.sub(replace, template)
+
+    def lexicon_regex(self, entries: Iterable[str]) -> str:
+        """The regex a lexicon expands to (an alternation, longest entry first)."""
+        return lexicon_alternation(entries)
+
+    def compile_expanded(self, pattern: str, flags: int) -> regex.Pattern[str]:
+        """Compile an expanded pattern (through the compiled-pattern cache)."""
+        return compile_cached(pattern, flags)
 
     def compile(self, template: str, ignore_case: bool = False, key: str | None = None) -> regex.Pattern[str]:
         """Compile ``template`` (after expansion) once and cache it under ``key``."""
@@ -116,7 +124,7 @@ class RuleFile(StrictModel):
         if compiled is None:
             flags = regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
             try:
-                compiled = compile_cached(self.expand(template), flags)
+                compiled = self.compile_expanded(self.expand(template), flags)
             except regex.error as exc:
                 raise RulesError(f"{self._origin}: {key or template[:40]}: bad regex: {exc}") from None
             self._compiled[cache_key] = compiled
