@@ -56,12 +56,6 @@ class StoryIndex:
         self.distinctive = frozenset(a for a, n in document_frequency.items() if 2 <= n <= limit)
         self._cache: dict[str, frozenset[str]] = {}
 
-    @classmethod
-    def of(cls, anchors: dict[str, tuple[str, ...]], options: AnchorOptions | None = None) -> "StoryIndex":
-        """The index of a batch whose anchors are all in memory (``doc_id -> names``)."""
-        df: Counter[str] = Counter(a for names in anchors.values() for a in names)
-        return cls(df, len(anchors), lambda doc: anchors.get(doc, ()), options)
-
     def _distinctive_of(self, doc: str) -> frozenset[str]:
         names = self._cache.get(doc)
         if names is None:

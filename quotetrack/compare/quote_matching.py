@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -77,27 +77,6 @@ def word_diff(a: list[str], b: list[str]) -> str:
         new = " ".join(b[op.dest_start:op.dest_end])
         parts.append(" ".join(p for p in (f"-{old!r}" if old else "", f"+{new!r}" if new else "") if p))
     return "; ".join(parts)
-
-
-class QuoteRow:
-    """The fields of one quote that matching needs (slots: a fraction of a dict's memory)."""
-
-    __slots__ = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
-                 "reported_by")
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        for name in self.__slots__:
-            value = row.get(name)
-            # copies of one quote in many articles share one string
-            setattr(self, name, sys.intern(value) if isinstance(value, str) else value)
-
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        """The field ``name`` (like ``dict.get``)."""
-        value = getattr(self, name, default)
-        return default if value is None else value
 
 
 class Cluster:
@@ -184,19 +163,6 @@ class _Group:
             for c in self.pieces_of:
                 parts.append([r for r in quote_clusters.members(c) if (c.cid, r["doc_id"], r["start"]) in self.pieces])
         return list(heapq.merge(*parts, key=lambda r: (r["doc_id"], r["start"])))
-
-
-def match_quotes(rows: Iterable[dict[str, Any]], syndicated: set[frozenset[str]] | None = None,
-                 options: QuoteMatchOptions | None = None) -> list[QuoteMatch]:
-    """Quote matches across documents from quote rows (dicts with the ``quotes`` table's columns)."""
-    store = SpillStore()
-    try:
-        clusters = QuoteClusters(store)
-        for row in rows:
-            clusters.add(row)
-        return list(match_clusters(clusters, syndicated, options))
-    finally:
-        store.close()
 
 
 SORT_PREFIX = 16  # quotes of a group that decide its place in the table (ties: the order found)

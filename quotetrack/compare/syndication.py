@@ -6,7 +6,8 @@ share most sentences word for word; a rewrite shares a few. A pair is ``syndicat
 shared sentences are at least ``threshold`` of the shorter article's. To keep memory flat over
 large batches only a bottom-k sketch of each article's fingerprints is kept (the ``SKETCH``
 smallest values; exact for articles with fewer sentences), and the containment is estimated
-from the sketches (Broder's estimator); an inverted index on sketch values proposes the pairs.
+from the sketches (Broder's estimator); the documents that share a sketch value (``postings``, a
+grouping in the comparison's scratch database) propose the pairs.
 Fingerprints found in very many articles (boilerplate) propose none.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import heapq
 import zlib
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,17 +68,6 @@ def _estimate_shared(a: Digest, b: Digest) -> float:
     union_sketch = heapq.nsmallest(SKETCH, sa | sb)
     jaccard = sum(1 for v in union_sketch if v in sa and v in sb) / max(len(union_sketch), 1)
     return jaccard * (a.n_sentences + b.n_sentences) / (1 + jaccard)
-
-
-def article_pairs(digests: list[Digest], options: SyndicationOptions | None = None) -> list[ArticlePair]:
-    """Every pair of articles sharing at least ``min_shared`` sentences, with its containment."""
-    options = options or SyndicationOptions()
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, d in enumerate(digests):
-        for value in d.sketch:
-            index[value].append(i)
-    postings = (docs for docs in index.values() if 1 < len(docs) <= options.max_docs_per_value)
-    return list(pairs_from_postings(postings, digests.__getitem__, options))
 
 
 def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int], Digest],
