@@ -299,3 +299,22 @@ def test_repeated_figures_are_listed_from_the_scratch_store(ruleset, tmp_path) -
     (group,) = result.event_groups
     assert sorted(group.claim_ids) == sorted(c.claim_id for c in claims)
     assert set(Path(tempfile.gettempdir()).glob("quotetrack-compare-*")) == before
+
+
+def test_quote_matching_reads_wordings_back_from_the_scratch_store(ruleset, monkeypatch) -> None:
+    """With room for one wording at hand, every other wording is read back from the scratch
+    file: the matches are the same as with every wording at hand."""
+    import quotetrack.compare.quote_matching as quote_matching
+
+    long = '"The talks are over, and the people know it, and the regime knows it too."'
+    quotes = [quote("full1", 1, long), quote("full2", 1, long.replace(", and the people", "; and the people")),
+              quote("a", 2, '"We will never negotiate with the regime under any conditions at all."'),
+              quote("b", 2, '"We will never negotiate with this regime under any conditions."'),
+              quote("c", 2, '"The talks are over, and the people know it."'),
+              quote("c", 3, '"The regime knows it too, and it will fall."')]
+    quotes += [quote(f"copy{n}", 1, '"The talks are over, and the people know it."') for n in range(3)]
+    everything_at_hand = [m.model_dump() for m in run([], quotes=quotes, ruleset=ruleset).quote_matches]
+    monkeypatch.setattr(quote_matching, "CLUSTER_CACHE", 1)
+    one_at_hand = [m.model_dump() for m in run([], quotes=quotes, ruleset=ruleset).quote_matches]
+    assert one_at_hand == everything_at_hand
+    assert {m["status"] for m in one_at_hand} >= {"identical", "same_words", "altered", "truncated"}

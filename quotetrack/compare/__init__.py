@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +16,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of
+from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
 from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, compatible_pairs, group_claims, summarise
 from quotetrack.compare.flags import FlagOptions, Flagger
 from quotetrack.compare.places import PlaceIndex
@@ -114,11 +113,11 @@ class ComparisonStreams:
 class Comparer:
     """Collects compact rows document by document, then compares them all (``finish``).
 
-    What stays in memory is one entry per distinct quote wording and per distinct claim position
-    (the same figure from the same claimant for the same place and day), the document frequency
-    of anchor names and the place relations the texts state; every quote, every repeated claim,
-    the syndication sketches and the anchors of the documents with claims go to a temporary SQLite
-    file (``quotetrack.compare.spill``), removed by ``close``. A figure or a quote repeated by a
+    What stays in memory is one entry per distinct claim position (the same figure from the same
+    claimant for the same place and day), the place relations the texts state and caches of
+    recently used rows; every quote wording and every quote, every repeated claim, the syndication
+    sketches and every document's anchor names go to a temporary SQLite file
+    (``quotetrack.compare.spill``), removed by ``close``. A figure or a quote repeated by a
     thousand outlets is thus compared once, and every row still lists every copy.
     """
 
@@ -132,7 +131,6 @@ class Comparer:
         self._store: SpillStore | None = None  # made by the first document (``compact`` needs none)
         self._quotes: QuoteClusters | None = None
         self.n_documents = 0
-        self.anchor_frequency: Counter[str] = Counter()
         self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
 
@@ -179,7 +177,7 @@ class Comparer:
         d = doc.digest
         self.store.add_digest(self.n_documents, d.doc_id, d.outlet, d.n_sentences, d.sketch)
         self.n_documents += 1
-        self.anchor_frequency.update(doc.anchors)
+        self.store.count_anchor_names(doc.anchors)
         if doc.claims:  # only claims ask whether two articles tell one story
             self.store.add_anchors(d.doc_id, doc.anchors)
         self.places.add_relations(doc.place_relations)
@@ -207,7 +205,8 @@ class Comparer:
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
         facts = claim_facts(list(self.positions.values()), self.places, typer)
-        stories = StoryIndex(self.anchor_frequency, self.n_documents, self.store.anchors, self.options.anchors)
+        self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
+        stories = StoryIndex(lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors)
         claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
         named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
         group_of = {m.index: gid for gid, g in named for m in g.members}

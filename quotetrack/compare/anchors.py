@@ -42,18 +42,21 @@ def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
     return tuple(sys.intern(w) for w, _ in counts.most_common(MAX_ANCHORS))
 
 
+def distinctive_range(n_documents: int, options: AnchorOptions) -> tuple[int, int]:
+    """How many of ``n_documents`` articles may mention a name that is distinctive (low, high)."""
+    return 2, max(2, int(options.max_share * n_documents))
+
+
 class StoryIndex:
     """Which articles of a batch share distinctive names.
 
-    Built from the document frequency of every name over the batch and a look-up of one
-    article's names (``anchors_for``), so that the names themselves can live on disk."""
+    Built from a look-up of one article's distinctive names (``distinctive_for``: its names whose
+    document frequency over the batch is in ``distinctive_range``), so that the names and their
+    frequencies can live on disk; recent articles' names are kept at hand."""
 
-    def __init__(self, document_frequency: Counter[str], n_documents: int,
-                 anchors_for: Callable[[str], tuple[str, ...]], options: AnchorOptions | None = None) -> None:
+    def __init__(self, distinctive_for: Callable[[str], frozenset[str]], options: AnchorOptions | None = None) -> None:
         self.options = options or AnchorOptions()
-        self.anchors_for = anchors_for
-        limit = max(2, int(self.options.max_share * n_documents))
-        self.distinctive = frozenset(a for a, n in document_frequency.items() if 2 <= n <= limit)
+        self.distinctive_for = distinctive_for
         self._cache: dict[str, frozenset[str]] = {}
 
     def _distinctive_of(self, doc: str) -> frozenset[str]:
@@ -61,7 +64,7 @@ class StoryIndex:
         if names is None:
             if len(self._cache) >= CACHE_DOCUMENTS:
                 self._cache.clear()
-            names = self._cache[doc] = frozenset(self.anchors_for(doc)) & self.distinctive
+            names = self._cache[doc] = self.distinctive_for(doc)
         return names
 
     def shared(self, doc_a: str, doc_b: str) -> list[str] | None:

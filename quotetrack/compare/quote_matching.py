@@ -10,17 +10,19 @@ quotes plus the candidates); each candidate is then classified with rapidfuzz:
 * ``truncated``: one quote's words lie inside the other's;
 * ``altered``: similar wording (rapidfuzz ratio at or above the threshold), with a word diff.
 
-Memory: one ``Cluster`` per distinct wording stays in memory; the quotes themselves are in the
-comparison's spill store (``quotetrack.compare.spill``) and are read back cluster by cluster when a
-row is made, so rows come one at a time (``match_clusters`` is a generator). A piece that many
-copies of a story quote inside one longer quote is one row listing every copy.
+Memory: the wordings (one ``Cluster`` each), their quotes, the trigram index and the candidate
+pairs are in the comparison's spill store (``quotetrack.compare.spill``); only the wordings used
+most recently are kept at hand. Quotes are read back cluster by cluster when a row is made, so
+rows come one at a time (``match_clusters`` is a generator); what grows in memory is the rows
+found (one entry per quote_matches row until they are sorted). A piece that many copies of a story
+quote inside one longer quote is one row listing every copy.
 """
 
 from __future__ import annotations
 
 import heapq
 import sys
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,12 +31,14 @@ from typing import Any, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quotetrack.compare.spill import SpillStore
+from quotetrack.compare.spill import SpillStore, WordingRow
 from quotetrack.compare.text import inner, shingles, typographic, words
 from quotetrack.models import QuoteMatch
 
 SHINGLE = 3
 MIN_WORDS = 3
+MAX_POSTING = 200  # clusters a trigram may be in and still propose pairs
+CLUSTER_CACHE = 1 << 14  # wordings kept at hand (by words while adding, by number while matching)
 WORDING_CACHE = 1 << 13  # quote texts whose wording is remembered (copies of recent stories)
 
 
@@ -113,14 +117,20 @@ def wording(text: str) -> tuple[str, int]:
 
 
 class QuoteClusters:
-    """Quotes grouped by their words, built one quote at a time: one ``Cluster`` per distinct
-    wording in memory, every quote in the spill store."""
+    """Quotes grouped by their words, built one quote at a time: every wording and every quote in
+    the spill store, the wordings used most recently at hand."""
 
-    def __init__(self, store: SpillStore) -> None:
+    def __init__(self, store: SpillStore, cache_size: int | None = None) -> None:
         self.store = store
-        self.clusters: dict[str, Cluster] = {}
+        self.cache_size = cache_size or CLUSTER_CACHE
+        self.recent: OrderedDict[str, Cluster] = OrderedDict()  # joined words -> cluster, least recent first
+        self.by_id: OrderedDict[int, Cluster] = OrderedDict()  # cid -> cluster, while matching
+        self.count = 0
 
-    def add(self, row: dict[str, Any] | QuoteRow) -> None:
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, row: dict[str, Any]) -> None:
         """Take in one quote (scare quotes and quotes under three words are left out)."""
         if row.get("kind") == "scare":
             return
@@ -128,17 +138,62 @@ class QuoteClusters:
         joined, form = wording(text)
         if not joined:
             return
-        cluster = self.clusters.get(joined)
+        cluster = self._cluster(joined)
+        doc_id = row["doc_id"]
         if cluster is None:
-            cluster = self.clusters[joined] = Cluster(len(self.clusters), joined, sys.intern(row["doc_id"]), form)
+            cluster = Cluster(self.count, joined, sys.intern(doc_id), form)
+            self.count += 1
+            self.store.add_wording((cluster.cid, joined, cluster.first_doc, False, form, True))
+            self._remember(self.recent, joined, cluster)
         else:
-            cluster.multi_doc = cluster.multi_doc or row["doc_id"] != cluster.first_doc
-            cluster.same_form = cluster.same_form and form == cluster.form
+            multi_doc = cluster.multi_doc or doc_id != cluster.first_doc
+            same_form = cluster.same_form and form == cluster.form
+            if (multi_doc, same_form) != (cluster.multi_doc, cluster.same_form):
+                cluster.multi_doc, cluster.same_form = multi_doc, same_form
+                self.store.update_wording(cluster.cid, multi_doc, same_form)
         self.store.add_quote_member(cluster.cid, row)
+
+    def _cluster(self, joined: str) -> Cluster | None:
+        cluster = self.recent.get(joined)
+        if cluster is not None:
+            self.recent.move_to_end(joined)
+            return cluster
+        row = self.store.wording(joined)
+        if row is None:
+            return None
+        cluster = _cluster_of(row)
+        self._remember(self.recent, joined, cluster)
+        return cluster
+
+    def _remember(self, cache: OrderedDict[Any, Cluster], key: Any, cluster: Cluster) -> None:
+        cache[key] = cluster
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
+
+    def __iter__(self) -> Iterator[Cluster]:
+        """Every cluster, in the order its wording was first seen."""
+        return (_cluster_of(row) for row in self.store.wordings())
+
+    def get(self, cid: int) -> Cluster:
+        """The cluster numbered ``cid``."""
+        cluster = self.by_id.get(cid)
+        if cluster is None:
+            cluster = _cluster_of(self.store.wording_by_id(cid))
+            self._remember(self.by_id, cid, cluster)
+        else:
+            self.by_id.move_to_end(cid)
+        return cluster
 
     def members(self, cluster: Cluster) -> list[dict[str, Any]]:
         """The quotes of ``cluster``, ordered by document and offset."""
         return self.store.quote_members(cluster.cid)
+
+
+def _cluster_of(row: WordingRow) -> Cluster:
+    cid, joined, first_doc, multi_doc, form, same_form = row
+    cluster = Cluster(cid, joined, sys.intern(first_doc), form)
+    cluster.multi_doc, cluster.same_form = bool(multi_doc), bool(same_form)
+    return cluster
 
 
 @dataclass
@@ -179,33 +234,26 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
     ``split_differently`` row listing every copy (not one row per copy)."""
     options = options or QuoteMatchOptions()
     syndicated = syndicated or set()
-    reps = list(quote_clusters.clusters.values())
+    store = quote_clusters.store
     groups: list[_Group] = []
-    for c in reps:
+    for c in quote_clusters:
         if c.multi_doc:
             groups.append(_Group("identical" if c.same_form else "same_words", 1.0, None, (c,)))
-
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, c in enumerate(reps):
-        for sh in shingles(c.tokens, SHINGLE):
-            index[sh].append(i)
-    candidates: set[tuple[int, int]] = set()
-    for posting in index.values():
-        if len(posting) > 200:  # a phrase too common to propose pairs ("we are going to")
-            continue
+        store.add_shingles(c.cid, (" ".join(sh) for sh in shingles(c.tokens, SHINGLE)))
+    for posting in store.shingle_postings(MAX_POSTING):  # a phrase in more is too common ("we are going to")
         for x in range(len(posting)):
             for y in range(x + 1, len(posting)):
-                candidates.add((posting[x], posting[y]))
-    del index
+                store.add_candidate(posting[x], posting[y])
+    reps = quote_clusters.get
 
     contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)  # (long, doc) -> (start, short)
-    for i, j in sorted(candidates):
-        a, b = reps[i], reps[j]
+    for i, j in store.candidates():
+        a, b = reps(i), reps(j)
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
-        s_text, l_text = reps[short].joined, reps[long_].joined
+        s_text, l_text = reps(short).joined, reps(long_).joined
         if f" {s_text} " in f" {l_text} " or (len(s_text) <= options.max_piece_share * len(l_text)
                                             and fuzz.partial_ratio(s_text, l_text) >= options.containment):
-            for piece in quote_clusters.members(reps[short]):
+            for piece in quote_clusters.members(reps(short)):
                 contained_in[(long_, piece["doc_id"])].append((piece["start"], short))
             continue
         ratio = fuzz.ratio(a.joined, b.joined)
@@ -214,24 +262,24 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
 
     merged: dict[tuple[Any, ...], _Group] = {}
     for (long_, doc), pieces in sorted(contained_in.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        whole = reps[long_]
+        whole = reps(long_)
         if not whole.has_doc_other_than(doc):
             continue
         pieces.sort()
-        covered = sum(reps[short].n_tokens for _, short in pieces) / max(whole.n_tokens, 1)
+        covered = sum(reps(short).n_tokens for _, short in pieces) / max(whole.n_tokens, 1)
         if len(pieces) >= 2 and covered >= options.split_coverage:
             found = [("split_differently", round(min(covered, 1.0), 3), tuple(short for _, short in pieces), pieces)]
         else:
-            found = [("truncated", round(reps[short].n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
+            found = [("truncated", round(reps(short).n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
                      for start, short in pieces]
         for status, sim, shorts, chosen in found:
             group = merged.get((status, long_, shorts))
             if group is None:
                 group = merged[(status, long_, shorts)] = _Group(
-                    status, sim, None, (), whole, pieces_of=tuple(reps[s] for s in dict.fromkeys(shorts)))
+                    status, sim, None, (), whole, pieces_of=tuple(reps(s) for s in dict.fromkeys(shorts)))
                 groups.append(group)
             group.piece_docs.add(doc)
-            group.pieces.update((reps[short].cid, doc, start) for start, short in chosen)
+            group.pieces.update((short, doc, start) for start, short in chosen)
     del contained_in, merged
 
     def sort_key(n: int) -> tuple[list[tuple[str, int]], int]:

@@ -1,10 +1,12 @@
 """A temporary SQLite file for the comparison's per-row data, so that memory stays flat.
 
-What the comparison must see of every document is kept here instead of in memory: the members of
-each quote cluster (one row per quote), the copies of each claim position (one row per claim that
-repeats a figure already seen), the syndication sketches (one row per document and one per sketch
-value) and the anchor names of the documents that have claims. In memory stay only the
-per-*distinct* structures: one entry per distinct quote wording and per distinct claim position.
+What the comparison must see of every document is kept here instead of in memory: every distinct
+quote wording and the quotes of each (one row per quote), the word trigrams of the wordings and the
+candidate pairs they propose, the copies of each claim position (one row per claim that repeats a
+figure already seen), the syndication sketches (one row per document and one per sketch value),
+and the anchor names of every document (for their document frequency) and of the documents that
+have claims. In memory stay only caches of recently used rows and one entry per distinct claim
+position.
 
 Rows are buffered and written in batches (``executemany``); the file is written without a
 journal or fsync (it is scratch data, deleted when the comparison ends) and SQLite's page cache
@@ -32,6 +34,12 @@ CREATE TABLE claim_copies (position INTEGER, seq INTEGER, claim_id TEXT, doc_id 
 CREATE TABLE digests (doc INTEGER PRIMARY KEY, doc_id TEXT, outlet TEXT, n_sentences INTEGER, sketch BLOB);
 CREATE TABLE sketch_values (value INTEGER, doc INTEGER);
 CREATE TABLE anchors (doc_id TEXT PRIMARY KEY, names TEXT);
+CREATE TABLE wordings (cid INTEGER PRIMARY KEY, joined TEXT UNIQUE, first_doc TEXT, multi_doc INTEGER,
+                       form INTEGER, same_form INTEGER);
+CREATE TABLE shingles (shingle TEXT, cid INTEGER);
+CREATE TABLE candidates (i INTEGER, j INTEGER, PRIMARY KEY (i, j)) WITHOUT ROWID;
+CREATE TABLE anchor_names (name TEXT);
+CREATE TABLE distinctive (name TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS quote_members_cluster ON quote_members (cluster, doc_id, start);
@@ -44,7 +52,12 @@ INSERTS = {
     "digests": "INSERT INTO digests VALUES (?, ?, ?, ?, ?)",
     "sketch_values": "INSERT INTO sketch_values VALUES (?, ?)",
     "anchors": "INSERT OR REPLACE INTO anchors VALUES (?, ?)",
+    "shingles": "INSERT INTO shingles VALUES (?, ?)",
+    "candidates": "INSERT OR IGNORE INTO candidates VALUES (?, ?)",
+    "anchor_names": "INSERT INTO anchor_names VALUES (?)",
 }
+WordingRow = tuple[int, str, str, int, int, int]  # cid, joined, first_doc, multi_doc, form, same_form
+READ_CHUNK = 5000  # rows read at a time when a whole table is walked
 QUOTE_MEMBER_FIELDS = ("doc_id", "start", "end", "quote_id", "outlet", "text", "speaker", "reported_by")
 CLAIM_COPY_FIELDS = ("claim_id", "doc_id", "outlet", "claimant", "sentence", "evidence")
 
@@ -122,6 +135,64 @@ class SpillStore:
         return [dict(zip(QUOTE_MEMBER_FIELDS, (shared.setdefault(v, v) if isinstance(v, str) else v for v in r)))
                 for r in rows]
 
+    # -- quote wordings, their trigrams and the candidate pairs ---------------------------------
+    def add_wording(self, row: WordingRow) -> None:
+        """Remember one new distinct wording (written at once: the next quote may look it up)."""
+        self.db.execute("INSERT INTO wordings VALUES (?, ?, ?, ?, ?, ?)", row)
+
+    def update_wording(self, cid: int, multi_doc: bool, same_form: bool) -> None:
+        """Record that a wording's quotes are now in several documents or in several forms."""
+        self.db.execute("UPDATE wordings SET multi_doc = ?, same_form = ? WHERE cid = ?", (multi_doc, same_form, cid))
+
+    def wording(self, joined: str) -> WordingRow | None:
+        """The wording row whose words are ``joined`` (None when new)."""
+        return self.db.execute("SELECT * FROM wordings WHERE joined = ?", (joined,)).fetchone()
+
+    def wording_by_id(self, cid: int) -> WordingRow:
+        """The wording row of cluster ``cid``."""
+        return self.db.execute("SELECT * FROM wordings WHERE cid = ?", (cid,)).fetchone()
+
+    def wordings(self) -> Iterator[WordingRow]:
+        """Every wording row in the order they were added, read a chunk at a time."""
+        last = -1
+        while True:
+            rows = self.db.execute("SELECT * FROM wordings WHERE cid > ? ORDER BY cid LIMIT ?",
+                                   (last, READ_CHUNK)).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
+    def add_shingles(self, cid: int, shingles: Iterator[str]) -> None:
+        """Remember the word trigrams of cluster ``cid``."""
+        for shingle in shingles:
+            self.put("shingles", (shingle, cid))
+
+    def shingle_postings(self, max_clusters: int) -> Iterator[list[int]]:
+        """For every trigram held by 2 to ``max_clusters`` clusters: those clusters, in order."""
+        self._write("shingles")
+        rows = self.db.execute("SELECT group_concat(cid) FROM (SELECT shingle, cid FROM shingles ORDER BY shingle, cid) "
+                               "GROUP BY shingle HAVING count(*) BETWEEN 2 AND ?", (max_clusters,))
+        while chunk := rows.fetchmany(READ_CHUNK):
+            for (cids,) in chunk:
+                yield sorted(int(c) for c in cids.split(","))
+
+    def add_candidate(self, i: int, j: int) -> None:
+        """Remember that clusters ``i < j`` share a trigram (a pair is kept once)."""
+        self.put("candidates", (i, j))
+
+    def candidates(self) -> Iterator[tuple[int, int]]:
+        """Every candidate pair, in order, read a chunk at a time."""
+        self._write("candidates")
+        last = (-1, -1)
+        while True:
+            rows = self.db.execute("SELECT i, j FROM candidates WHERE (i, j) > (?, ?) ORDER BY i, j LIMIT ?",
+                                   (*last, READ_CHUNK)).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1]
+
     # -- claim positions ----------------------------------------------------------------------
     def add_claim_copy(self, position: int, seq: int, row: dict[str, Any]) -> None:
         """Remember one claim that repeats position ``position``."""
@@ -160,8 +231,29 @@ class SpillStore:
 
     # -- anchors -------------------------------------------------------------------------------
     def add_anchors(self, doc_id: str, names: tuple[str, ...]) -> None:
-        """Remember one document's anchor names."""
+        """Remember one document's anchor names (a document that has claims)."""
         self.put("anchors", (doc_id, "\t".join(names)))
+
+    def count_anchor_names(self, names: tuple[str, ...]) -> None:
+        """Count one document's (distinct) anchor names towards their document frequency."""
+        for name in names:
+            self.put("anchor_names", (name,))
+
+    def keep_distinctive(self, low: int, high: int) -> None:
+        """Keep the anchor names held by ``low`` to ``high`` documents as the distinctive ones."""
+        self._write("anchor_names")
+        self.db.execute("DELETE FROM distinctive")
+        self.db.execute("INSERT INTO distinctive SELECT name FROM anchor_names GROUP BY name HAVING count(*) BETWEEN ? AND ?",
+                        (low, high))
+
+    def distinctive(self, names: tuple[str, ...]) -> frozenset[str]:
+        """Those of ``names`` that ``keep_distinctive`` kept."""
+        found: set[str] = set()
+        for at in range(0, len(names), 500):  # under SQLite's limit of bound parameters
+            part = names[at:at + 500]
+            found.update(n for (n,) in self.db.execute(
+                f"SELECT name FROM distinctive WHERE name IN ({','.join('?' * len(part))})", part))
+        return frozenset(found)
 
     def anchors(self, doc_id: str) -> tuple[str, ...]:
         """The anchor names of ``doc_id`` (empty when none were kept)."""
