@@ -20,8 +20,10 @@ of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
 candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
-pre-filter (``quotetrack.scan``); the typing of a mention's text is cached per string; mentions
-are collected only up to the last frame subject (resolution looks back, never forward). Rules
+pre-filter (``quotetrack.scan``); the typing of a mention's text is cached per string; a frame
+subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
+nominal) is resolved on its own, and the other mentions are collected only up to the last frame
+subject or reporter that needs them (resolution looks back, never forward). Rules
 are tried only where they can match: the subject before a cue is matched backwards at the cue
 alone, and without NOMINAL's of-phrase when the window holds no " of "/" for "/...; a subject
 nominal only where a test on the first words allows one; a transcript label only on a line that
@@ -44,7 +46,7 @@ from typing import ClassVar
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, Resolver
+from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
 from quotetrack.scan import Scanner
@@ -558,19 +560,22 @@ class Attributor:
                                 for w in words)
 
     # -- mentions ------------------------------------------------------------------------------
-    def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]) -> list[Mention]:
-        """Resolved mentions of the document (frame subjects included), in document order.
+    def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
+                 upto: int | None = None, built: dict[tuple[int, int], Mention | None] | None = None,
+                 lower_words: "_LowerWords | None" = None) -> list[Mention]:
+        """Resolved mentions of the document (frame subjects included), in document order, up to
+        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already.
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
-        spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects]
+        spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects if upto is None or s <= upto]
         for f in frames:
             if f.reporter:
                 spans.append((f.reporter[0], f.reporter[1], "mention"))
         if not spans:
             return []
-        limit = max(s for s, _, _ in spans)
+        limit = max(s for s, _, _ in spans) if upto is None else upto
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
         spans.extend(self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit))
         spans.extend(self._mention_spans(text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit))
@@ -578,7 +583,7 @@ class Attributor:
         size = len(text) + 1  # by start, the longer first: one integer per span sorts faster than a tuple
         spans.sort(key=lambda x: x[0] * size + size - (x[1] - x[0]))
         resolver = Resolver(self.lexicon)
-        lower_words = _LowerWords(text)  # words the text also uses in lower case
+        lower_words = lower_words or _LowerWords(text)  # words the text also uses in lower case
         taken_end = -1  # end of the last span taken
         out: list[Mention] = []
         subject_spans = sorted(subjects)
@@ -588,12 +593,51 @@ class Attributor:
             # already taken or a frame subject
             if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
                 continue
-            mention = self._mention(text, seg, s, e, (s, e) in subjects, lower_words)
+            if kind == "subject" and built is not None and (s, e) in built:
+                mention = built[(s, e)]
+            else:
+                mention = self._mention(text, seg, s, e, (s, e) in subjects, lower_words)
             if mention is None:
                 continue
             taken_end = e
             out.append(resolver.add(mention))
         return out
+
+    def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
+                        ) -> tuple[list[Mention | None], list[Mention | None]]:
+        """(resolved subject mention, resolved reporter mention) of every frame: what
+        ``by_span.get((subj_start, subj_end)) or by_span.get((subj_start, subj_end - 1))`` and
+        ``by_span.get(reporter)`` give over ``mentions`` (the reference, ``upto=None``).
+
+        A subject whose resolution reads no earlier mention (a full name, a group noun, an
+        indefinite nominal: ``resolve_alone``) is resolved on its own; the other mentions are
+        made only up to the last subject or reporter that needs them, since resolution looks back.
+        (The subject mention the full pass has at a subject's span, or one character shorter, is
+        this mention or its equal: a subject span is always tried, and a span taken before it
+        at its start ends elsewhere.)"""
+        lower_words = _LowerWords(text)
+        built: dict[tuple[int, int], Mention | None] = {}
+        alone: dict[tuple[int, int], Mention] = {}
+        upto = max((f.reporter[0] for f in frames if f.reporter), default=-1)
+        for f in frames:
+            span = (f.subj_start, f.subj_end)
+            if span in built:
+                continue
+            m = built[span] = self._mention(text, seg, span[0], span[1], True, lower_words)
+            try:
+                if m is not None:
+                    alone[span] = resolve_alone(self.lexicon, m)
+                    continue
+            except NeedsContext:
+                pass
+            upto = max(upto, span[0])
+        by_span: dict[tuple[int, int], Mention] = {}
+        if upto >= 0:
+            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words)}
+        subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
+                    or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
+        reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
+        return subjects, reporters
 
     def _mention_spans(self, text: str, seg: Segmentation, inside: "QuoteIndex", matches: Iterator[regex.Match[str]],
                        kind: str, limit: int) -> list[tuple[int, int, str]]:
@@ -725,29 +769,26 @@ class Attributor:
         text = article.text
         inside = QuoteIndex(seg.quotes)
         frames = self.frames(text, seg, inside)
-        mentions = self.mentions(text, seg, inside, frames)
-        by_span = {(m.start, m.end): m for m in mentions}
+        subjects, reporters = self._frame_mentions(text, seg, inside, frames)
         sources: list[Source | None] = []
-        reporters: dict[str, str] = {}  # speaker -> who last reported them ("R quoted S as saying")
-        for f in frames:
-            m = by_span.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end - 1))
-            src = self._source(text, f, m, by_span)
+        reporters_of: dict[str, str] = {}  # speaker -> who last reported them ("R quoted S as saying")
+        for f, m, r in zip(frames, subjects, reporters):
+            src = self._source(text, f, m, r)
             if src is not None and src.reported_by:
-                reporters[src.name] = src.reported_by
-            elif src is not None and src.cue and src.cue.lower() in self.quoted_as and src.name in reporters:
+                reporters_of[src.name] = src.reported_by
+            elif src is not None and src.cue and src.cue.lower() in self.quoted_as and src.name in reporters_of:
                 # "Fares was quoted as having said": quoted by whoever the article said quoted him
-                src = dataclasses.replace(src, reported_by=reporters[src.name],
+                src = dataclasses.replace(src, reported_by=reporters_of[src.name],
                                           resolution=f"{src.resolution}; reported_by from the earlier chain")
             sources.append(src)
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
 
-    def _source(self, text: str, f: Frame, m: Mention | None, by_span: dict[tuple[int, int], Mention]) -> Source | None:
+    def _source(self, text: str, f: Frame, m: Mention | None, r: Mention | None) -> Source | None:
         if m is None:
             return None
         reported_by = None
         if f.reporter is not None:
-            r = by_span.get(f.reporter)
             reported_by = r.name if r is not None else text[f.reporter[0]:f.reporter[1]]
         role = m.role
         name = m.name

@@ -14,6 +14,10 @@ name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in doc
   name holds the head word, else the most recent organisation speaker;
 * plural group nouns ("officials", "activists") stay as they are (type ``anonymous``).
 
+The rules are written once (``_Resolution``) against six questions about earlier mentions;
+``Resolver`` answers them from every mention added before, and ``resolve_alone`` resolves the
+mentions that ask none of them (full names, group nouns, indefinite nominals, "I").
+
 What it does not do: no syntax, so a pronoun's antecedent is chosen by position and agreement
 only (Hobbs-style recency); names of places can be taken for persons when they look like names.
 """
@@ -217,53 +221,62 @@ class NameLexicon:
         return "unknown", head, definite
 
 
-class Resolver:
-    """Resolves mentions of one document in order, remembering what each one referred to."""
+class NeedsContext(Exception):
+    """Raised by ``resolve_alone`` when a mention's resolution reads earlier mentions."""
+
+
+class _Resolution:
+    """The resolution rules (see the module docstring), written against six questions about the
+    mentions before the one resolved. ``Resolver`` answers them from every earlier mention; this
+    class answers none (each raises ``NeedsContext``), so it resolves exactly the mentions whose
+    resolution reads nothing before them (``resolve_alone``)."""
 
     def __init__(self, lexicon: NameLexicon) -> None:
         self.lex = lexicon
-        self.resolved: list[Mention] = []  # in document order
-        self._starts: list[int] = []
-        self.surnames: dict[str, Mention] = {}
-        self.genders: dict[str, str] = {}  # name -> gender learnt from titles and resolved pronouns
 
-    def add(self, mention: Mention) -> Mention:
-        """Resolve ``mention`` against what came before it and remember it."""
-        resolved = self.resolve(mention)
-        if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
-            self.genders.setdefault(resolved.name, resolved.gender)
-        if not self._starts or resolved.start >= self._starts[-1]:
-            self._starts.append(resolved.start)  # the usual case: mentions come in document order
-            self.resolved.append(resolved)
-        else:
-            i = bisect.bisect_right(self._starts, resolved.start)
-            self._starts.insert(i, resolved.start)
-            self.resolved.insert(i, resolved)
-        if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
-            for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
-                self.surnames[key] = resolved
-        return resolved
+    # -- what the rules ask about earlier mentions (``at``: the position of the mention resolved) --
+    def _surname(self, key: str, at: object) -> Mention | None:
+        """The latest resolved person name (with a space) whose first or last word is ``key``."""
+        raise NeedsContext
 
-    def resolve(self, m: Mention) -> Mention:
+    def _gender(self, name: str, at: object) -> str | None:
+        """The gender first learnt for the resolved person ``name`` (titles, given names)."""
+        raise NeedsContext
+
+    def _sentence(self, m: Mention, at: object, sentence: int) -> list[Mention]:
+        """Resolved mentions of ``sentence`` that start before ``m``, in document order."""
+        raise NeedsContext
+
+    def _org_named(self, m: Mention, at: object, head: str) -> Mention | None:
+        """The latest organisation name before ``m`` that holds the word ``head``."""
+        raise NeedsContext
+
+    def _org_recent(self, m: Mention, at: object, flag: str | None) -> Mention | None:
+        """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if ``flag``)."""
+        raise NeedsContext
+
+    def _person_with_role(self, m: Mention, at: object, head: str) -> Mention | None:
+        """The latest resolved person name before ``m`` whose role holds ``head``."""
+        raise NeedsContext
+
+    # -- the rules --------------------------------------------------------------------------------
+    def resolve(self, m: Mention, at: object = None) -> Mention:
         """The mention with its name, type and resolution filled in from the earlier mentions."""
         if m.kind == "pronoun":
-            return self._pronoun(m)
+            return self._pronoun(m, at)
         if m.kind == "nominal":
-            return self._nominal(m)
-        if m.entity_type in ("person", "unknown") and " " not in m.name and m.name in self.surnames:
-            full = self.surnames[m.name]
-            gender = m.gender or full.gender
-            return _resolved(m, "person", full.name, f"surname<-{full.name}@{full.start}", m.role or full.role,
-                             gender, m.plural, full.start)
+            return self._nominal(m, at)
+        if m.entity_type in ("person", "unknown") and " " not in m.name:
+            full = self._surname(m.name, at) if m.name else None
+            if full is not None:
+                gender = m.gender or full.gender
+                return _resolved(m, "person", full.name, f"surname<-{full.name}@{full.start}", m.role or full.role,
+                                 gender, m.plural, full.start)
         if m.entity_type == "unknown" and m.name:
             return _resolved(m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent)
         return m
 
-    def before(self, offset: int) -> list[Mention]:
-        """Resolved mentions that start before ``offset``."""
-        return self.resolved[:bisect.bisect_left(self._starts, offset)]
-
-    def _pronoun(self, m: Mention) -> Mention:
+    def _pronoun(self, m: Mention, at: object) -> Mention:
         word = m.text.lower()
         gender, plural = PRONOUNS.get(word, (None, False))
         if word in ("i", "we"):
@@ -275,36 +288,29 @@ class Resolver:
             wanted = ("organisation", "anonymous")
         else:
             wanted = ("person",)
-        ante = self._antecedent(m, wanted, gender, plural if word != "it" else None)
+        ante = self._antecedent(m, at, wanted, gender, plural if word != "it" else None)
         if ante is None:
             return _resolved(m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent)
         return _resolved(m, ante.entity_type, ante.name, f"pronoun<-{ante.text}@{ante.start}", ante.role,
                          gender or ante.gender, plural, ante.start)
 
-    def _antecedent(self, m: Mention, wanted: tuple[str, ...], gender: str | None,
+    def _antecedent(self, m: Mention, at: object, wanted: tuple[str, ...], gender: str | None,
                     plural: bool | None, max_back: int = 6) -> Mention | None:
-        end = bisect.bisect_left(self._starts, m.start)
-        first = end
-        while first > 0 and m.sentence - self.resolved[first - 1].sentence <= max_back:
-            first -= 1  # sentence numbers never decrease in document order: the window is a suffix
-        by_sentence: dict[int, list[Mention]] = {}
-        for e in self.resolved[first:end]:
-            by_sentence.setdefault(e.sentence, []).append(e)
-
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
                 return False
             if e.kind == "nominal" and e.antecedent is None and wanted == ("person",):
                 return False  # "a doctor": a name is a better antecedent for "she"
-            known = e.gender or self.genders.get(e.name)
-            if gender and known and known != gender:
-                return False
+            if gender:
+                known = e.gender or self._gender(e.name, at)
+                if known and known != gender:
+                    return False
             if wanted == ("person",) and e.plural:
                 return False
             return True
 
-        for s in range(m.sentence, m.sentence - max_back - 1, -1):
-            cands = [e for e in by_sentence.get(s, []) if ok(e)]
+        for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
+            cands = [e for e in self._sentence(m, at, s) if ok(e)]
             if not cands:
                 continue
             if s == m.sentence:
@@ -315,7 +321,7 @@ class Resolver:
                     return group[0] if group is cands else group[-1]
         return None
 
-    def _nominal(self, m: Mention) -> Mention:
+    def _nominal(self, m: Mention, at: object) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
         plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
@@ -325,7 +331,7 @@ class Resolver:
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
         indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
         if etype == "person" and not indefinite and " for " not in text:
-            ante = self._antecedent(m, ("person",), None, False, max_back=3)
+            ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
             if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
                 return _resolved(m, "person", ante.name, f"nominal<-{ante.text}@{ante.start} (salience)", ante.role,
                                  ante.gender, m.plural, ante.start)
@@ -333,24 +339,97 @@ class Resolver:
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
             return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "indefinite nominal", m.role,
                              m.gender, m.plural, m.antecedent)
-        earlier = self.before(m.start)
         if etype == "organisation":
-            for e in reversed(earlier):
-                if e.entity_type == "organisation" and e.kind == "name" and head in e.name.lower().split():
-                    return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
-                                     m.plural, e.start)
+            e = self._org_named(m, at, head)
             for flag in ("speaker", "subject", None):
-                for e in reversed(earlier):
-                    if e.entity_type == "organisation" and e.kind in ("name",) and \
-                            (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
-                        return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
-                                         m.plural, e.start)
+                if e is not None:
+                    break
+                e = self._org_recent(m, at, flag)
+            if e is not None:
+                return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
+                                 m.plural, e.start)
             return _resolved(m, "organisation", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
         if etype == "person":
-            for e in reversed(earlier):
-                if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
-                    return _resolved(m, "person", e.name, f"nominal<-{e.text}@{e.start}", e.role, e.gender,
-                                     m.plural, e.start)
+            e = self._person_with_role(m, at, head)
+            if e is not None:
+                return _resolved(m, "person", e.name, f"nominal<-{e.text}@{e.start}", e.role, e.gender,
+                                 m.plural, e.start)
             return _resolved(m, "person", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
         return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "nominal", m.role, m.gender,
                          m.plural, m.antecedent)
+
+
+def resolve_alone(lexicon: NameLexicon, m: Mention) -> Mention:
+    """``m`` resolved when its resolution reads no earlier mention (a full name, a group noun, an
+    indefinite nominal, "I"); raises ``NeedsContext`` otherwise."""
+    return _Resolution(lexicon).resolve(m)
+
+
+def _is_org_name(e: Mention) -> bool:
+    return e.entity_type == "organisation" and e.kind == "name"
+
+
+class Resolver(_Resolution):
+    """Resolves every mention of one document in order, remembering what each one referred to
+    (the answers to ``_Resolution``'s questions come from every mention added before)."""
+
+    def __init__(self, lexicon: NameLexicon) -> None:
+        super().__init__(lexicon)
+        self.resolved: list[Mention] = []  # in document order
+        self._starts: list[int] = []
+        self._sentences: list[int] = []
+        self.surnames: dict[str, Mention] = {}
+        self.genders: dict[str, str] = {}  # name -> gender learnt from titles and resolved pronouns
+
+    def add(self, mention: Mention) -> Mention:
+        """Resolve ``mention`` against what came before it and remember it."""
+        resolved = self.resolve(mention)
+        if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
+            self.genders.setdefault(resolved.name, resolved.gender)
+        if not self._starts or resolved.start >= self._starts[-1]:
+            self._starts.append(resolved.start)  # the usual case: mentions come in document order
+            self._sentences.append(resolved.sentence)
+            self.resolved.append(resolved)
+        else:
+            i = bisect.bisect_right(self._starts, resolved.start)
+            self._starts.insert(i, resolved.start)
+            self._sentences.insert(i, resolved.sentence)
+            self.resolved.insert(i, resolved)
+        if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
+            for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
+                self.surnames[key] = resolved
+        return resolved
+
+    def before(self, offset: int) -> list[Mention]:
+        """Resolved mentions that start before ``offset``."""
+        return self.resolved[:bisect.bisect_left(self._starts, offset)]
+
+    def _surname(self, key: str, at: object) -> Mention | None:
+        return self.surnames.get(key)
+
+    def _gender(self, name: str, at: object) -> str | None:
+        return self.genders.get(name)
+
+    def _sentence(self, m: Mention, at: object, sentence: int) -> list[Mention]:
+        end = bisect.bisect_left(self._starts, m.start)
+        lo = bisect.bisect_left(self._sentences, sentence, 0, end)
+        hi = bisect.bisect_right(self._sentences, sentence, lo, end)
+        return self.resolved[lo:hi]
+
+    def _org_named(self, m: Mention, at: object, head: str) -> Mention | None:
+        for e in reversed(self.before(m.start)):
+            if _is_org_name(e) and head in e.name.lower().split():
+                return e
+        return None
+
+    def _org_recent(self, m: Mention, at: object, flag: str | None) -> Mention | None:
+        for e in reversed(self.before(m.start)):
+            if _is_org_name(e) and (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
+                return e
+        return None
+
+    def _person_with_role(self, m: Mention, at: object, head: str) -> Mention | None:
+        for e in reversed(self.before(m.start)):
+            if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
+                return e
+        return None
