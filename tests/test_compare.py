@@ -318,3 +318,18 @@ def test_quote_matching_reads_wordings_back_from_the_scratch_store(ruleset, monk
     one_at_hand = [m.model_dump() for m in run([], quotes=quotes, ruleset=ruleset).quote_matches]
     assert one_at_hand == everything_at_hand
     assert {m["status"] for m in one_at_hand} >= {"identical", "same_words", "altered", "truncated"}
+
+
+def test_comparing_twice_gives_the_same_rows(ruleset) -> None:
+    """The comparison's scratch tables are emptied before quotes are matched again."""
+    from quotetrack.compare import Comparer
+
+    texts = ['"We will never negotiate with the regime under any conditions at all."',
+             '"We will never negotiate with this regime under any conditions."']
+    comparer = Comparer(ruleset)
+    for n, text in enumerate(texts):
+        comparer.add(f"d{n}", f"Outlet {n}", "", [quote(f"d{n}", 1, text).model_dump()], [])
+    first = [m.model_dump() for m in comparer.streams().quote_matches]
+    second = [m.model_dump() for m in comparer.streams().quote_matches]
+    comparer.close()
+    assert len(first) == 1 and first == second

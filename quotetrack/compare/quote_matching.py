@@ -21,6 +21,7 @@ quote inside one longer quote is one row listing every copy.
 from __future__ import annotations
 
 import heapq
+import pickle
 import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
@@ -184,9 +185,9 @@ class QuoteClusters:
             self.by_id.move_to_end(cid)
         return cluster
 
-    def members(self, cluster: Cluster) -> list[dict[str, Any]]:
-        """The quotes of ``cluster``, ordered by document and offset."""
-        return self.store.quote_members(cluster.cid)
+    def members(self, cid: int) -> list[dict[str, Any]]:
+        """The quotes of cluster ``cid``, ordered by document and offset."""
+        return self.store.quote_members(cid)
 
 
 def _cluster_of(row: WordingRow) -> Cluster:
@@ -198,16 +199,17 @@ def _cluster_of(row: WordingRow) -> Cluster:
 
 @dataclass
 class _Group:
-    """One quote_matches row before its quotes are fetched: which clusters, which of their quotes."""
+    """One quote_matches row before its quotes are fetched: which clusters, which of their quotes
+    (clusters by number, so that a group can wait in the spill store until the table is sorted)."""
 
     status: str
     similarity: float
     diff: str | None
-    clusters: tuple[Cluster, ...]  # every quote of these clusters ...
-    whole: Cluster | None = None  # ... and of this one, except a single piece document's
+    clusters: tuple[int, ...]  # every quote of these clusters ...
+    whole: int | None = None  # ... and of this one, except a single piece document's
     piece_docs: set[str] = field(default_factory=set)
     pieces: set[tuple[int, str, int]] = field(default_factory=set)  # (cluster id, doc_id, start)
-    pieces_of: tuple[Cluster, ...] = ()
+    pieces_of: tuple[int, ...] = ()
 
     def rows(self, quote_clusters: QuoteClusters) -> list[dict[str, Any]]:
         """The group's quotes, ordered by document and offset."""
@@ -216,11 +218,17 @@ class _Group:
             alone = next(iter(self.piece_docs)) if len(self.piece_docs) == 1 else None
             parts.append([r for r in quote_clusters.members(self.whole) if r["doc_id"] != alone])
             for c in self.pieces_of:
-                parts.append([r for r in quote_clusters.members(c) if (c.cid, r["doc_id"], r["start"]) in self.pieces])
+                parts.append([r for r in quote_clusters.members(c) if (c, r["doc_id"], r["start"]) in self.pieces])
         return list(heapq.merge(*parts, key=lambda r: (r["doc_id"], r["start"])))
 
 
 SORT_PREFIX = 16  # quotes of a group that decide its place in the table (ties: the order found)
+
+
+def table_order(rows: list[dict[str, Any]]) -> bytes:
+    """A group's place in the table as bytes that sort as its first SORT_PREFIX (doc_id, start)
+    pairs do as lists of tuples (a NUL ends each doc_id, starts are zero-padded)."""
+    return "".join(f"{r['doc_id']}\x00{r['start']:012d}\x01" for r in rows[:SORT_PREFIX]).encode()
 
 
 def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]] | None = None,
@@ -235,10 +243,18 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
     options = options or QuoteMatchOptions()
     syndicated = syndicated or set()
     store = quote_clusters.store
-    groups: list[_Group] = []
+    store.start_matching()
+    found = 0  # groups found so far: a group's number breaks ties in the table's order
+
+    def keep(group: _Group, number: int | None = None) -> None:
+        nonlocal found
+        store.add_match_group(table_order(group.rows(quote_clusters)), found if number is None else number,
+                              pickle.dumps(group, pickle.HIGHEST_PROTOCOL))
+        found += number is None
+
     for c in quote_clusters:
         if c.multi_doc:
-            groups.append(_Group("identical" if c.same_form else "same_words", 1.0, None, (c,)))
+            keep(_Group("identical" if c.same_form else "same_words", 1.0, None, (c.cid,)))
         store.add_shingles(c.cid, (" ".join(sh) for sh in shingles(c.tokens, SHINGLE)))
     for posting in store.shingle_postings(MAX_POSTING):  # a phrase in more is too common ("we are going to")
         for x in range(len(posting)):
@@ -253,14 +269,14 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         s_text, l_text = reps(short).joined, reps(long_).joined
         if f" {s_text} " in f" {l_text} " or (len(s_text) <= options.max_piece_share * len(l_text)
                                             and fuzz.partial_ratio(s_text, l_text) >= options.containment):
-            for piece in quote_clusters.members(reps(short)):
+            for piece in quote_clusters.members(short):
                 contained_in[(long_, piece["doc_id"])].append((piece["start"], short))
             continue
         ratio = fuzz.ratio(a.joined, b.joined)
         if ratio >= options.min_similarity and (a.multi_doc or b.multi_doc or a.first_doc != b.first_doc):
-            groups.append(_Group("altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens), (a, b)))
+            keep(_Group("altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens), (i, j)))
 
-    merged: dict[tuple[Any, ...], _Group] = {}
+    merged: dict[tuple[Any, ...], tuple[int, _Group]] = {}  # rows of pieces gather copies: kept at the end
     for (long_, doc), pieces in sorted(contained_in.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         whole = reps(long_)
         if not whole.has_doc_other_than(doc):
@@ -268,26 +284,26 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         pieces.sort()
         covered = sum(reps(short).n_tokens for _, short in pieces) / max(whole.n_tokens, 1)
         if len(pieces) >= 2 and covered >= options.split_coverage:
-            found = [("split_differently", round(min(covered, 1.0), 3), tuple(short for _, short in pieces), pieces)]
+            pieces_found = [("split_differently", round(min(covered, 1.0), 3), tuple(short for _, short in pieces),
+                             pieces)]
         else:
-            found = [("truncated", round(reps(short).n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
+            pieces_found = [("truncated", round(reps(short).n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
                      for start, short in pieces]
-        for status, sim, shorts, chosen in found:
-            group = merged.get((status, long_, shorts))
-            if group is None:
-                group = merged[(status, long_, shorts)] = _Group(
-                    status, sim, None, (), whole, pieces_of=tuple(reps(s) for s in dict.fromkeys(shorts)))
-                groups.append(group)
+        for status, sim, shorts, chosen in pieces_found:
+            entry = merged.get((status, long_, shorts))
+            if entry is None:
+                entry = merged[(status, long_, shorts)] = (found, _Group(
+                    status, sim, None, (), long_, pieces_of=tuple(dict.fromkeys(shorts))))
+                found += 1
+            group = entry[1]
             group.piece_docs.add(doc)
             group.pieces.update((short, doc, start) for start, short in chosen)
-    del contained_in, merged
+    del contained_in
+    for number, group in merged.values():
+        keep(group, number)
+    del merged
 
-    def sort_key(n: int) -> tuple[list[tuple[str, int]], int]:
-        return [(r["doc_id"], r["start"]) for r in groups[n].rows(quote_clusters)[:SORT_PREFIX]], n
-
-    order = sorted(range(len(groups)), key=sort_key)
-    for n, g in enumerate(order, start=1):
-        group = groups[g]
+    for n, group in enumerate(store.match_groups(), start=1):
         rows_ = group.rows(quote_clusters)
         docs = [r["doc_id"] for r in rows_]
         speakers = [r.get("speaker") for r in rows_]

@@ -16,6 +16,7 @@ is capped, so the database's memory is a few MB whatever its size.
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import tempfile
 from array import array
@@ -40,6 +41,7 @@ CREATE TABLE shingles (shingle TEXT, cid INTEGER);
 CREATE TABLE candidates (i INTEGER, j INTEGER, PRIMARY KEY (i, j)) WITHOUT ROWID;
 CREATE TABLE anchor_names (name TEXT);
 CREATE TABLE distinctive (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE match_groups (sort_key BLOB, number INTEGER, payload BLOB);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS quote_members_cluster ON quote_members (cluster, doc_id, start);
@@ -55,6 +57,7 @@ INSERTS = {
     "shingles": "INSERT INTO shingles VALUES (?, ?)",
     "candidates": "INSERT OR IGNORE INTO candidates VALUES (?, ?)",
     "anchor_names": "INSERT INTO anchor_names VALUES (?)",
+    "match_groups": "INSERT INTO match_groups VALUES (?, ?, ?)",
 }
 WordingRow = tuple[int, str, str, int, int, int]  # cid, joined, first_doc, multi_doc, form, same_form
 READ_CHUNK = 5000  # rows read at a time when a whole table is walked
@@ -163,6 +166,12 @@ class SpillStore:
             yield from rows
             last = rows[-1][0]
 
+    def start_matching(self) -> None:
+        """Empty what a previous matching of these quotes left (trigrams, candidates, groups)."""
+        for table in ("shingles", "candidates", "match_groups"):
+            self.pending[table].clear()
+            self.db.execute(f"DELETE FROM {table}")
+
     def add_shingles(self, cid: int, shingles: Iterator[str]) -> None:
         """Remember the word trigrams of cluster ``cid``."""
         for shingle in shingles:
@@ -192,6 +201,18 @@ class SpillStore:
                 return
             yield from rows
             last = rows[-1]
+
+    def add_match_group(self, sort_key: bytes, number: int, payload: bytes) -> None:
+        """Keep one quote_matches row to be (a pickled group), until the table is sorted."""
+        self.put("match_groups", (sort_key, number, payload))
+
+    def match_groups(self) -> Iterator[Any]:
+        """The kept groups in table order (by sort key, then number), unpickled a chunk at a time."""
+        self._write("match_groups")
+        rows = self.db.execute("SELECT payload FROM match_groups ORDER BY sort_key, number")
+        while chunk := rows.fetchmany(READ_CHUNK):
+            for (payload,) in chunk:
+                yield pickle.loads(payload)
 
     # -- claim positions ----------------------------------------------------------------------
     def add_claim_copy(self, position: int, seq: int, row: dict[str, Any]) -> None:
