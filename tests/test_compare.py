@@ -333,3 +333,18 @@ def test_comparing_twice_gives_the_same_rows(ruleset) -> None:
     second = [m.model_dump() for m in comparer.streams().quote_matches]
     comparer.close()
     assert len(first) == 1 and first == second
+
+
+def test_daily_reports_of_one_place_do_not_chain_into_one_event(ruleset) -> None:
+    """Each report is within a day of the next, but an event's claims stay within the window of
+    each other: five consecutive days make three groups, not one, and figures are compared only
+    inside a group."""
+    days = ["2012-07-10", "2012-07-11", "2012-07-12", "2012-07-13", "2012-07-14"]
+    claims = [claim(n, doc=f"day{n}", claimant="SOHR", location="Treemseh", value=5 + n, event_date=day,
+                    published=day) for n, day in enumerate(days, start=1)]
+    result = run(claims, ruleset=ruleset)
+    groups = sorted(sorted(g.claim_ids) for g in result.event_groups)
+    assert groups == [["day1:c1", "day2:c2"], ["day3:c3", "day4:c4"], ["day5:c5"]]
+    group_of = {c: g.group_id for g in result.event_groups for c in g.claim_ids}
+    assert result.disagreements
+    assert all(len({group_of[c] for c in d.claim_ids}) == 1 for d in result.disagreements)

@@ -208,7 +208,7 @@ class Comparer:
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
         stories = StoryIndex(lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors)
         claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
-        named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs), start=1)]
+        named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs, self.options.grouping), start=1)]
         group_of = {m.index: gid for gid, g in named for m in g.members}
         flagger = Flagger(self.rules.explanations, self.places, victim_parents(self.ruleset), syndicated,
                           self.options.flags, self.rules.pattern("subset.after_count"))

@@ -15,9 +15,11 @@ quadratic work stays inside small candidate sets. Two claims can be about one ev
 * background figures (``main_event`` false) of two articles are matched only by place: anchors
   name the story, not which earlier event a background toll is about.
 
-Every compatible pair is kept (the disagreement checks run on them) and the event groups are the
-connected components of those pairs; a group records the ``match_keys`` that joined it and a
-UCDP-style low / best / high summary of what its sources say (never presented as the truth).
+The event groups join the compatible pairs in order, as long as a group's dated claims stay within
+the date window of each other (so reports of one place on consecutive days do not chain into one
+"event" spanning months); the disagreement checks run on the compatible pairs inside a group. A
+group records the ``match_keys`` that joined it and a UCDP-style low / best / high summary of
+what its sources say (never presented as the truth).
 """
 
 from __future__ import annotations
@@ -167,8 +169,8 @@ def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, typer: EventTy
     keys = []
     if c.measure != "cumulative" and c.date and m.date:
         gap = abs((c.date - m.date).days)
-        limit = 0 if c.measure == "daily" else options.window_days
-        if gap > limit:
+        limit = date_limit(c.measure, options)
+        if limit is not None and gap > limit:
             return None
         keys.append("date:same_day" if gap == 0 else f"date:within_{gap}d")
     relation = places.relation(c.place, m.place)
@@ -225,9 +227,21 @@ def compatible_pairs(facts: list[ClaimFacts], places: PlaceIndex, typer: EventTy
     return pairs
 
 
-def group_claims(facts: list[ClaimFacts], pairs: list[Pair]) -> list[Group]:
-    """Event groups: the connected components of the compatible pairs (each claim in one group)."""
+def date_limit(measure: str, options: GroupingOptions) -> int | None:
+    """How many days apart two dated claims of one event may be (None: any)."""
+    if measure == "cumulative":
+        return None
+    return 0 if measure == "daily" else options.window_days
+
+
+def group_claims(facts: list[ClaimFacts], pairs: list[Pair], options: GroupingOptions | None = None) -> list[Group]:
+    """Event groups: the compatible pairs joined, in order, as long as a group's dated claims stay
+    within the date window of each other (each claim in one group). Without that bound, reports of
+    one place on consecutive days would chain into one "event" spanning months."""
+    options = options or GroupingOptions()
     parent = list(range(len(facts)))
+    first = [f.date for f in facts]  # per root: its group's earliest and latest date
+    last = list(first)
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -237,15 +251,24 @@ def group_claims(facts: list[ClaimFacts], pairs: list[Pair]) -> list[Group]:
 
     for p in pairs:
         ra, rb = root(p.a), root(p.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            continue
+        dates = [d for d in (first[ra], last[ra], first[rb], last[rb]) if d is not None]
+        limit = date_limit(facts[p.a].measure, options)
+        if limit is not None and dates and (max(dates) - min(dates)).days > limit:
+            continue  # joined, the group would span more than the window
+        keep, drop = min(ra, rb), max(ra, rb)
+        parent[drop] = keep
+        if dates:
+            first[keep], last[keep] = min(dates), max(dates)
     groups: dict[int, Group] = {}
     for f in facts:
         g = groups.setdefault(root(f.index), Group(keys={f"category:{f.row.get('category')}", f"measure:{f.measure}"}
                                                     | ({"main_event:false"} if not f.row.get("main_event", True) else set())))
         g.members.append(f)
     for p in pairs:
-        groups[root(p.a)].keys.update(p.keys)
+        if root(p.a) == root(p.b):
+            groups[root(p.a)].keys.update(p.keys)
     return sorted(groups.values(), key=lambda g: min(m.index for m in g.members))
 
 

@@ -252,8 +252,10 @@ class Flagger:
 
     def pairs(self, facts: list[ClaimFacts], pairs: list[Pair], group_of: dict[int, str],
               keys_of: dict[str, set[str]]) -> None:
-        """Check every compatible pair (the earlier report first)."""
+        """Check every compatible pair of one event group (the earlier report first)."""
         for p in pairs:
+            if group_of[p.a] != group_of[p.b]:
+                continue  # compatible, but their groups would together span more than the date window
             a, b = facts[p.a], facts[p.b]
             if (b.date or dt.date.min, b.index) < (a.date or dt.date.min, a.index):
                 a, b = b, a
