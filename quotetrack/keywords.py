@@ -14,6 +14,11 @@ one. The patterns get 2-3x shorter (smaller cache files below); on the eval text
 speed is the same as with the alternations, within measurement noise.
 
 Compiling goes through the disk cache of ``quotetrack.regex_cache`` (``compile_with_lists``).
+
+Literal pre-filters (``pattern_literals``, ``LiteralIndex``): a pattern (or a template whose
+``{NAME}`` references a resolver reads) is read once for what every match must hold: a literal it
+contains, the literals it starts and ends with (blanks aside). A caller may skip a regex call
+where they are missing: a necessary condition, so the matches are the same.
 """
 
 from __future__ import annotations
