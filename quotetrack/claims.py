@@ -82,6 +82,8 @@ class Hit:
     inner: tuple[tuple[int, int], ...]
 
 
+BLANK_RUN = regex.compile(r"\s+")
+ADVERB_LEAD = regex.compile(r"\b(?:also|further|later|earlier)\b\s*")  # dropped from a claimant before the anaphor test
 VICTIM_LEAD = regex.compile(r"(?i)^(?:of\s+(?:the\s+)?)?(?:(?:other|more|another|further|additional|new)\s+)?")
 
 
@@ -319,7 +321,7 @@ class VictimClassifier:
             return None
         found = [m.group().lower() for m in self.noun_re.finditer(victims)]
         head = next((f for f in found if " " in f), None) or (found[-1] if found else None)
-        return self.noun_class.get(regex.sub(r"\s+", " ", head)) if head else None
+        return self.noun_class.get(BLANK_RUN.sub(" ", head)) if head else None
 
 
 class ClaimantFinder:
@@ -389,8 +391,8 @@ class ClaimantFinder:
         return source
 
     def _is_anaphor(self, source: str) -> bool:
-        key = regex.sub(r"\s+", " ", source.lower())
-        key = regex.sub(r"\b(?:also|further|later|earlier)\b\s*", "", key).strip()
+        key = BLANK_RUN.sub(" ", source.lower())
+        key = ADVERB_LEAD.sub("", key).strip()
         return key in self.anaphors
 
     @staticmethod
