@@ -381,7 +381,15 @@ def pattern_literals(pattern: str, flags: int = 0,
     literal characters, lexicons (``\\L<...>`` named lists, or ``{name}`` when ``resolve`` reads
     references), alternations (what every branch holds), quantifiers (the literals of an element
     that must occur at least once). A pattern this reader does not know (verbose mode, full case
-    folding, back references, nested sets) gives ``UNKNOWN``, i.e. no pre-filter."""
+    folding, back references, nested sets) gives ``UNKNOWN``, i.e. no pre-filter. ``inside`` keeps
+    no literal that holds another one ("arrests" holds "arrest": the same texts pass)."""
+    found = read_literals(pattern, flags, resolve)
+    return Literals(_smallest_cover(found.inside), found.lead, found.trail, found.blank)
+
+
+def read_literals(pattern: str, flags: int = 0,
+                  resolve: Callable[[str], Literals | None] | None = None) -> Literals:
+    """``pattern_literals`` without the cover step (what a resolver returns for a part)."""
     if flags & (regex.VERBOSE | regex.FULLCASE | regex.BESTMATCH | regex.ENHANCEMATCH) or flags & regex.VERSION1:
         return UNKNOWN
     reader = _LiteralReader(pattern, resolve or (lambda name: None))
@@ -391,7 +399,7 @@ def pattern_literals(pattern: str, flags: int = 0,
         return UNKNOWN
     if reader.i != len(pattern):
         return UNKNOWN  # an unbalanced ")"
-    return Literals(_smallest_cover(found.inside), found.lead, found.trail, found.blank)
+    return found
 
 
 class LiteralIndex:
