@@ -192,17 +192,30 @@ def _run(chars: str) -> Literals:
 
 def lexicon_literals(entries: Iterable[str]) -> Literals:
     """The literals of a lexicon (its entries are literal text; blanks in them match any blanks)."""
-    branches = []
+    inside: set[str] = set()
+    lead: set[str] = set()
+    trail: set[str] = set()
+    letterless = False  # an entry without a letter: the lexicon has no inside literal
     for entry in entries:
-        words = entry.split()
+        words = entry.lower().split()
         if not words:
             continue
-        if not all(w.isascii() for w in words):
+        if not entry.isascii():
             return UNKNOWN
         letters = _ASCII_LETTERS.findall(entry)
-        inside = frozenset({max(letters, key=len).lower()}) if letters else None
-        branches.append(Literals(inside, frozenset({words[0].lower()}), frozenset({words[-1].lower()}), False))
-    return _either(branches) if branches else UNKNOWN
+        if letters:
+            inside.add(max(letters, key=len).lower())
+        else:
+            letterless = True
+        lead.add(words[0])
+        trail.add(words[-1])
+    if not lead:
+        return UNKNOWN
+    return Literals(None if letterless else _capped(inside), _capped(lead), _capped(trail), False)
+
+
+def _capped(literals: set[str]) -> frozenset[str] | None:
+    return frozenset(literals) if len(literals) <= MAX_LITERALS else None
 
 
 class _LiteralReader:
