@@ -12,12 +12,12 @@ named lists and compiled patterns are cached on disk (same matches; see ``quotet
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
-from quotetrack.keywords import NamedListRuleFile
+from quotetrack.keywords import Literals, NamedListRuleFile, lexicon_literals, pattern_literals, read_literals
 from quotetrack.rules import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
@@ -28,6 +28,7 @@ class LinkedRuleFile(NamedListRuleFile):
 
     uses: list[str] = Field(default_factory=list)
     _linked: list[RuleFile] | None = PrivateAttr(default=None)
+    _literal_memo: dict[tuple[int, str], Literals | None] = PrivateAttr(default_factory=dict)
 
     def link(self, files: list[RuleFile]) -> None:
         """Use these (already loaded) files for the names in ``uses``."""
@@ -55,6 +56,32 @@ class LinkedRuleFile(NamedListRuleFile):
             return match.group(0)
 
         return super().expand(REFERENCE.sub(outside, template), _stack)
+
+    def literals(self, template: str) -> Literals:
+        """What every match of ``template`` holds (``keywords.pattern_literals``), its references
+        read as ``expand`` expands them: this file's parts and lexicons, then the linked files'
+        (each part read once per file)."""
+        return pattern_literals(template, resolve=self._resolver(self, self.linked()))
+
+    def _resolver(self, file: RuleFile, others: list[RuleFile]) -> Callable[[str], Literals | None]:
+        memo = self._literal_memo
+
+        def resolve(name: str) -> Literals | None:
+            for owner in [file, *others]:
+                key = (id(owner), name)
+                if key in memo:
+                    return memo[key]
+                if name in owner.parts:
+                    memo[key] = None  # a part that refers to itself is not read
+                    inner = self._resolver(owner, []) if owner is not file else resolve
+                    memo[key] = read_literals(owner.parts[name], resolve=inner)
+                    return memo[key]
+                if name in owner.lexicons:
+                    memo[key] = lexicon_literals(owner.lexicons[name])
+                    return memo[key]
+            return None
+
+        return resolve
 
 
 class ClaimRule(PatternRule):

@@ -14,12 +14,20 @@ one. The patterns get 2-3x shorter (smaller cache files below); on the eval text
 speed is the same as with the alternations, within measurement noise.
 
 Compiling goes through the disk cache of ``quotetrack.regex_cache`` (``compile_with_lists``).
+
+Literal pre-filters (``pattern_literals``, ``LiteralIndex``): a pattern (or a template whose
+``{NAME}`` references a resolver reads) is read once for what every match must hold: a literal it
+contains, the literals it starts and ends with (blanks aside). A caller may skip a regex call
+where they are missing: a necessary condition, so the matches are the same.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from typing import Iterable
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
 import ahocorasick
 import regex
@@ -102,3 +110,378 @@ class NamedListRuleFile(RuleFile):
     def compile_expanded(self, pattern: str, flags: int) -> regex.Pattern[str]:
         """Compile an expanded pattern with the named lists it refers to."""
         return compile_with_lists(pattern, flags)
+
+
+# -- literal pre-filters ------------------------------------------------------------------------
+#: Non-ASCII characters that a case-insensitive ``regex`` pattern matches to an ASCII letter
+#: while ``str.lower`` does not map them to it ('İ' and 'ſ'; the Kelvin sign lower-cases to "k").
+#: A text holding one is never pre-filtered (a test derives this set from ``regex`` itself).
+CASE_FOLD_EXTRAS = "\u0130\u017f"
+MAX_LITERALS = 400  # a larger set of alternatives is not kept
+_ZERO_WIDTH_ESCAPES = frozenset("bBAZzGKmM")
+_BLANK_ESCAPES = frozenset(" \t\n\r\f\vsntrfv")  # escapes that match blanks only (\s, \n, an escaped space)
+_KNOWN_FLAGS = frozenset("imsrawu-")  # inline flags under which letters match as lower() says
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_GROUP_PREFIX = regex.compile(r"\?(?::|P<\w+>|<\w+>|=|!|<=|<!|>|[a-zA-Z\-]+:|[a-zA-Z\-]+\))")
+_HEX_ESCAPE = regex.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x\{[0-9A-Fa-f]+\})")
+_REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ASCII_LETTERS = regex.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Literals:
+    """What every match of a pattern holds, as lower-case ASCII strings (None: nothing known).
+
+    ``inside``: one of them occurs in the match (runs of letters); ``lead``/``trail``: the match,
+    once its leading/trailing blanks (``str.isspace``) are removed, starts/ends with one of them,
+    unless it is blank; ``blank``: the match may be empty or all blanks (then ``lead`` and
+    ``trail`` say nothing about it)."""
+
+    inside: frozenset[str] | None
+    lead: frozenset[str] | None
+    trail: frozenset[str] | None
+    blank: bool
+
+
+UNKNOWN = Literals(None, None, None, True)  # a class, a dot, a non-ASCII character ...
+EMPTY = Literals(None, frozenset(), frozenset(), True)  # an assertion, or blanks only (\s, \b, (?=...))
+
+
+class _Unsupported(Exception):
+    """A construct the literal analysis does not read (the pattern gets no pre-filter)."""
+
+
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(s is None for s in sets):
+        return None
+    union = frozenset().union(*sets)  # type: ignore[arg-type]
+    return union if len(union) <= MAX_LITERALS else None
+
+
+def _either(branches: list[Literals]) -> Literals:
+    """The literals of an alternation (what every branch holds)."""
+    return Literals(_union([b.inside for b in branches]), _union([b.lead for b in branches]),
+                    _union([b.trail for b in branches]), any(b.blank for b in branches))
+
+
+def _edge(items: list[Literals], side: str) -> frozenset[str] | None:
+    """The lead (or trail) of a sequence: the items' own up to the first one that cannot be blank."""
+    found: list[frozenset[str] | None] = []
+    for item in items:
+        edge = getattr(item, side)
+        found.append(edge)
+        if edge is None or not item.blank:
+            break
+    return _union(found)
+
+
+def _sequence(items: list[Literals]) -> Literals:
+    """The literals of a sequence: the best ``inside`` of its items, the lead of its first ones."""
+    insides = [i.inside for i in items if i.inside is not None]
+    return Literals(min(insides, key=_selectivity) if insides else None, _edge(items, "lead"),
+                    _edge(items[::-1], "trail"), all(i.blank for i in items))
+
+
+def _run(chars: str) -> Literals:
+    """A run of literal (ASCII, non-blank) characters."""
+    letters = _ASCII_LETTERS.findall(chars)
+    best = max(letters, key=len).lower() if letters else ""
+    low = chars.lower()
+    return Literals(frozenset({best}) if len(best) >= 2 else None, frozenset({low}), frozenset({low}), False)
+
+
+def lexicon_literals(entries: Iterable[str]) -> Literals:
+    """The literals of a lexicon (its entries are literal text; blanks in them match any blanks)."""
+    inside: set[str] = set()
+    lead: set[str] = set()
+    trail: set[str] = set()
+    letterless = False  # an entry without a letter: the lexicon has no inside literal
+    for entry in entries:
+        words = entry.lower().split()
+        if not words:
+            continue
+        if not entry.isascii():
+            return UNKNOWN
+        letters = _ASCII_LETTERS.findall(entry)
+        if letters:
+            inside.add(max(letters, key=len).lower())
+        else:
+            letterless = True
+        lead.add(words[0])
+        trail.add(words[-1])
+    if not lead:
+        return UNKNOWN
+    return Literals(None if letterless else _capped(inside), _capped(lead), _capped(trail), False)
+
+
+def _capped(literals: set[str]) -> frozenset[str] | None:
+    return frozenset(literals) if len(literals) <= MAX_LITERALS else None
+
+
+class _LiteralReader:
+    """Reads a pattern (expanded, or a template whose ``{NAME}`` references ``resolve`` reads)."""
+
+    def __init__(self, pattern: str, resolve: Callable[[str], Literals | None]) -> None:
+        self.p = pattern
+        self.i = 0
+        self.resolve = resolve
+
+    def alternation(self) -> Literals:
+        branches = [self.sequence()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branches.append(self.sequence())
+        return _either(branches)
+
+    def sequence(self) -> Literals:
+        items: list[Literals] = []
+        run: list[str] = []
+        while self.i < len(self.p) and self.p[self.i] not in "|)":
+            info, char = self.atom()
+            low = self.quantifier()
+            if char is not None and low is None:
+                run.append(char)
+                continue
+            if run:
+                items.append(_run("".join(run)))
+                run = []
+            if char is not None:
+                info = _run(char)
+            if low is not None:
+                info = Literals(info.inside if low else None, info.lead, info.trail, info.blank or low == 0)
+            items.append(info)
+        if run:
+            items.append(_run("".join(run)))
+        return _sequence(items) if items else EMPTY
+
+    def quantifier(self) -> int | None:
+        """The minimum count of a quantifier at the cursor (None when there is none)."""
+        p, i = self.p, self.i
+        if i >= len(p):
+            return None
+        if p[i] in "*+?":
+            low = 1 if p[i] == "+" else 0
+            self.i += 1
+        elif p[i] == "{":
+            m = _QUANTIFIER.match(p, i)
+            if m is None:
+                return None
+            low = int(m.group(1) or 0)
+            self.i = m.end()
+        else:
+            return None
+        if self.i < len(p) and p[self.i] in "?+":
+            self.i += 1  # lazy or possessive
+        return low
+
+    def atom(self) -> tuple[Literals, str | None]:
+        """(literals, char): ``char`` is a literal ASCII non-blank character, else None."""
+        p = self.p
+        ch = p[self.i]
+        if ch == "(":
+            return self.group(), None
+        if ch == "[":
+            self.char_class()
+            return UNKNOWN, None
+        if ch == "\\":
+            return self.escape()
+        if ch == "{":
+            m = _REFERENCE.match(p, self.i)
+            found = self.resolve(m.group(1)) if m else None
+            if found is None:
+                raise _Unsupported("a brace that is no reference (a fuzzy constraint?)")
+            self.i = m.end()  # type: ignore[union-attr]
+            return found, None
+        self.i += 1
+        if ch in "^$":
+            return EMPTY, None
+        if ch == "}" or ch == ".":
+            return UNKNOWN, None
+        if ch.isspace():
+            return EMPTY, None
+        return (UNKNOWN, None) if not ch.isascii() else (UNKNOWN, ch)
+
+    def group(self) -> Literals:
+        p = self.p
+        self.i += 1
+        zero_width = False
+        if p.startswith("?", self.i):
+            m = _GROUP_PREFIX.match(p, self.i)
+            if m is None:
+                raise _Unsupported(p[self.i:self.i + 4])
+            self.i = m.end()
+            kind = m.group()
+            if kind[-1] in ":)" and kind[1] not in "P<=!>:" and not _KNOWN_FLAGS.issuperset(kind[1:-1]):
+                raise _Unsupported("flags " + kind)  # verbose, full case folding, fuzzy, V1 ...
+            if kind.endswith(")"):  # inline flags "(?i)", "(?r)": no text of their own
+                return EMPTY
+            zero_width = kind in ("?=", "?!", "?<=", "?<!")
+        inner = self.alternation()
+        if self.i >= len(p) or p[self.i] != ")":
+            raise _Unsupported("unbalanced")
+        self.i += 1
+        return EMPTY if zero_width else inner
+
+    def char_class(self) -> None:
+        p, i = self.p, self.i + 1
+        if i < len(p) and p[i] == "^":
+            i += 1
+        if i < len(p) and p[i] == "]":
+            i += 1
+        while i < len(p) and p[i] != "]":
+            if p[i] == "\\":
+                i += 2
+            elif p[i] == "[":
+                raise _Unsupported("nested set")
+            else:
+                i += 1
+        if i >= len(p):
+            raise _Unsupported("unclosed set")
+        self.i = i + 1
+
+    def escape(self) -> tuple[Literals, str | None]:
+        p = self.p
+        nxt = p[self.i + 1] if self.i + 1 < len(p) else ""
+        if nxt == "L":
+            m = NAMED_LIST.match(p, self.i)
+            if m is None or m.group(1) not in _NAMED_LISTS:
+                raise _Unsupported("named list")
+            self.i = m.end()
+            return lexicon_literals(_NAMED_LISTS[m.group(1)]), None
+        if nxt in "pPN":
+            end = p.find("}", self.i)
+            if end < 0:
+                raise _Unsupported("property")
+            self.i = end + 1
+            return UNKNOWN, None
+        if nxt in "xuU":
+            m = _HEX_ESCAPE.match(p, self.i)
+            if m is None:
+                raise _Unsupported("hex escape")
+            self.i = m.end()
+            return UNKNOWN, None
+        if nxt.isdigit() or not nxt:
+            raise _Unsupported("back reference, octal or a final backslash")
+        self.i += 2
+        if nxt in _BLANK_ESCAPES or nxt in _ZERO_WIDTH_ESCAPES:
+            return EMPTY, None
+        if nxt.isalpha() or not nxt.isascii():
+            return UNKNOWN, None  # \d, \w, \S, \X ...
+        return UNKNOWN, nxt  # an escaped punctuation character: itself
+
+
+def _selectivity(literals: frozenset[str]) -> tuple[int, int, int]:
+    """Sort key of a literal set, the likeliest to rule a text out first: no short literal, few
+    literals, long ones."""
+    shortest = min((len(w) for w in literals), default=0)
+    return (shortest < 3, len(literals), -shortest)
+
+
+def _smallest_cover(literals: frozenset[str] | None) -> frozenset[str] | None:
+    """Drop the literals that hold another one ("arrests" holds "arrest"): the same texts pass."""
+    if literals is None:
+        return None
+    kept: list[str] = []
+    for word in sorted(literals, key=len):
+        if not any(k in word for k in kept):
+            kept.append(word)
+    return frozenset(kept)
+
+
+def pattern_literals(pattern: str, flags: int = 0,
+                     resolve: Callable[[str], Literals | None] | None = None) -> Literals:
+    """What every match of ``pattern`` holds (see ``Literals``), read from the pattern: runs of
+    literal characters, lexicons (``\\L<...>`` named lists, or ``{name}`` when ``resolve`` reads
+    references), alternations (what every branch holds), quantifiers (the literals of an element
+    that must occur at least once). A pattern this reader does not know (verbose mode, full case
+    folding, back references, nested sets) gives ``UNKNOWN``, i.e. no pre-filter. ``inside`` keeps
+    no literal that holds another one ("arrests" holds "arrest": the same texts pass)."""
+    found = read_literals(pattern, flags, resolve)
+    return Literals(_smallest_cover(found.inside), found.lead, found.trail, found.blank)
+
+
+def read_literals(pattern: str, flags: int = 0,
+                  resolve: Callable[[str], Literals | None] | None = None) -> Literals:
+    """``pattern_literals`` without the cover step (what a resolver returns for a part)."""
+    if flags & (regex.VERBOSE | regex.FULLCASE | regex.BESTMATCH | regex.ENHANCEMATCH) or flags & regex.VERSION1:
+        return UNKNOWN
+    reader = _LiteralReader(pattern, resolve or (lambda name: None))
+    try:
+        found = reader.alternation()
+    except (_Unsupported, IndexError):
+        return UNKNOWN
+    if reader.i != len(pattern):
+        return UNKNOWN  # an unbalanced ")"
+    return found
+
+
+class LiteralIndex:
+    """Where the literals of many pre-filters occur in one text (one Aho-Corasick pass)."""
+
+    def __init__(self, sets: list[frozenset[str]]) -> None:
+        self.sets = sets
+        members: dict[str, list[int]] = {}
+        for k, literals in enumerate(sets):
+            for word in literals:
+                members.setdefault(word, []).append(k)
+        self.automaton = ahocorasick.Automaton()
+        for word, ks in members.items():
+            self.automaton.add_word(word, (len(word), tuple(ks)))
+        if members:
+            self.automaton.make_automaton()
+        self.empty = not members
+
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> "LiteralHits | None":
+        """The occurrences in ``text[start:end]`` (offsets into ``text``); None when that part cannot
+        be pre-filtered (it holds a character of ``CASE_FOLD_EXTRAS``, or one whose lower case is
+        longer)."""
+        part = text[start:end]
+        if any(c in part for c in CASE_FOLD_EXTRAS):
+            return None
+        low = part.lower()
+        if len(low) != len(part):
+            return None
+        starts: list[list[int]] = [[] for _ in self.sets]
+        ends: list[list[int]] = [[] for _ in self.sets]
+        if not self.empty:
+            for last, (length, ks) in self.automaton.iter(low):
+                for k in ks:
+                    starts[k].append(start + last + 1 - length)
+                    ends[k].append(start + last + 1)
+        return LiteralHits(low, start, starts, ends)
+
+
+class LiteralHits:
+    """One part of a text, lower-cased, and where each pre-filter's literals occur in it."""
+
+    __slots__ = ("low", "offset", "starts", "ends")
+
+    def __init__(self, low: str, offset: int, starts: list[list[int]], ends: list[list[int]]) -> None:
+        self.low = low  # the part, lower-cased (offsets into the text minus ``offset``)
+        self.offset = offset
+        self.ends = ends  # occurrences of each set's literals, in order of their end
+        self.starts = starts
+
+    def holds(self, k: int, lo: int, hi: int) -> bool:
+        """Whether a literal of set ``k`` lies inside ``text[lo:hi]``."""
+        ends = self.ends[k]
+        i = bisect.bisect_left(ends, lo + 1)
+        starts = self.starts[k]
+        n = len(ends)
+        while i < n and ends[i] <= hi:
+            if starts[i] >= lo:
+                return True
+            i += 1
+        return False
+
+    def starts_with(self, lo: int, hi: int, prefixes: tuple[str, ...]) -> bool:
+        """Whether ``text[lo:hi]``, leading blanks removed, starts with one of ``prefixes``."""
+        first = _BLANKS.match(self.low, lo - self.offset, hi - self.offset).end()  # type: ignore[union-attr]
+        return self.low.startswith(prefixes, first, hi - self.offset)
+
+    def ends_with(self, lo: int, hi: int, suffixes: tuple[str, ...]) -> bool:
+        """Whether ``text[lo:hi]``, trailing blanks removed, ends with one of ``suffixes``."""
+        return self.low[lo - self.offset:hi - self.offset].rstrip().endswith(suffixes)
+
+
+_BLANKS = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace (and holds every \s of regex)

@@ -13,6 +13,10 @@ number gets rounder. Values follow ../shared/eval/CLAIMS-GUIDE.md (``value`` = t
 
 The rules compile as a ``keywords.NamedListRuleFile`` (lexicons as named lists, compiled
 patterns cached on disk): same matches, a fraction of the compile time.
+Speed: ``count_re`` is tried only at anchors (a digit, or a word only a number phrase holds) and
+the qualifier words just before them, once per start; ``anchors`` finds a span's anchors by one
+digit scan and an Aho-Corasick pass (each hit checked for the anchor regex's word boundaries),
+the same starts as ``anchor_re`` (a test compares them).
 
 It does not decide whether a number counts people: "26 years" parses as 26; the claim rules
 (quotetrack/claims.py) decide what a number counts.
@@ -20,14 +24,16 @@ It does not decide whether a number counts people: "26 years" parses as 26; the 
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
+import ahocorasick
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.keywords import NamedListRuleFile, compile_with_lists
+from quotetrack.keywords import CASE_FOLD_EXTRAS, NamedListRuleFile, compile_with_lists
 from quotetrack.rules import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
@@ -36,6 +42,8 @@ NOT_ANCHORS = frozenset({"a", "an", "of"})  # words of those lexicons that occur
 LEAD_WORDS = frozenset({"between", "from", "anywhere", "a", "half"})  # words before an anchor in a range or multiple
 LEAD_CHARS = 40  # how far before an anchor a number phrase may start ("no fewer than", "anywhere from")
 GROUP_SPACE = regex.compile(r"(?<=\d)[\u00a0\u202f\u2009\u200b](?=\d{3})")  # "17 000" -> 17000
+_ASCII_WORD = regex.compile(r"[a-z]+")
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
 
@@ -134,6 +142,15 @@ class NumberParser:
         # anchor and the few word starts before it (qualifiers), which keeps the scan fast.
         anchors = {w.lower() for name in ANCHOR_LEXICONS for e in rules.lexicons.get(name, []) for w in e.split()}
         self.anchor_re = compile_with_lists(r"(?i)\d|\b(?:" + lexicon_alternation(anchors - NOT_ANCHORS) + r")\b", 0)
+        # The same anchors for a whole document at once: the words by Aho-Corasick (each hit
+        # checked for the word boundaries of anchor_re), the digits by one scan.
+        words = sorted(anchors - NOT_ANCHORS)
+        self.anchor_words = ahocorasick.Automaton() if words and all(_ASCII_WORD.fullmatch(w) for w in words) else None
+        if self.anchor_words is not None:
+            for word in words:
+                self.anchor_words.add_word(word, len(word))
+            self.anchor_words.make_automaton()
+        self.digits_re = regex.compile(r"\d+")
         leads = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)} | LEAD_WORDS
         self.lead_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(leads) + r")\b", 0)
         self.qualifier_re = rules.compile(r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier")
@@ -156,18 +173,24 @@ class NumberParser:
         self.bands = sorted(rules.approx_bands, key=lambda b: b.max_significant_digits)
 
     # -- finding -----------------------------------------------------------------------------
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Count]:
-        """Every count phrase in ``text[pos:endpos]``, left to right, with offsets into ``text``."""
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
+                 anchors: Iterable[int] | None = None) -> Iterator[Count]:
+        """Every count phrase in ``text[pos:endpos]``, left to right, with offsets into ``text``
+        (``anchors``: ``self.anchors(...)`` of the same span, when the caller has them)."""
         end = len(text) if endpos is None else endpos
+        found = anchors if anchors is not None else (m.start() for m in self.anchor_re.finditer(text, pos, end))
         done = pos  # text before this offset is already read
-        for anchor in self.anchor_re.finditer(text, pos, end):
-            a = anchor.start()
+        tried: dict[int, regex.Match[str] | None] = {}  # count_re at a start (a lead word is tried again at the next anchor)
+        for a in found:
             if a < done:
                 continue
             lead = max(done, a - LEAD_CHARS)
             starts = [w.start() for w in self.lead_re.finditer(text, lead, a)] + [a]
             for start in starts:
-                m = self.count_re.match(text, start, end)
+                if start in tried:
+                    m = tried[start]
+                else:
+                    m = tried[start] = self.count_re.match(text, start, end)
                 if m is None or m.end() <= a:
                     continue
                 count = self.parse(m.group(), m.start())
@@ -175,6 +198,28 @@ class NumberParser:
                     done = m.end()
                     yield count
                     break
+
+    def anchors(self, text: str, low: str, start: int, end: int) -> list[int]:
+        """Where ``anchor_re.finditer(text, start, end)`` finds an anchor, in order; ``low`` is
+        ``text.lower()``. Digits by one scan, anchor words by Aho-Corasick on ``low``, each hit
+        checked for anchor_re's word boundaries (the regex itself where a neighbour is not ASCII).
+        The regex is used as it is when the span is not bounded by blanks or when ``low`` is not
+        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case)."""
+        if self.anchor_words is None or len(low) != len(text) or not _bounded_by_blanks(text, start, end) \
+                or any(c in text[start:end] for c in CASE_FOLD_EXTRAS):
+            return [m.start() for m in self.anchor_re.finditer(text, start, end)]
+        found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
+        words = False
+        for last, length in self.anchor_words.iter(low, start, end):
+            first = last + 1 - length
+            before = low[first - 1] if first else " "
+            after = low[last + 1] if last + 1 < len(low) else " "
+            if before in _ASCII_WORD_CHARS or after in _ASCII_WORD_CHARS:
+                continue  # no word boundary (and the regex would say the same)
+            if (before.isascii() and after.isascii()) or self.anchor_re.match(text, first, end) is not None:
+                found.append(first)
+                words = True
+        return sorted(set(found)) if words else found
 
     def match_at(self, text: str, pos: int, endpos: int | None = None) -> Count | None:
         """The count phrase starting exactly at ``pos``, if any."""
@@ -288,6 +333,12 @@ class NumberParser:
             if digits <= b.max_significant_digits:
                 return b.fraction
         return self.bands[-1].fraction if self.bands else 0.0
+
+
+def _bounded_by_blanks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a blank (or the text's edge) on both sides, where a
+    document-wide search finds what a search bounded to the span finds."""
+    return (start == 0 or text[start - 1].isspace()) and (end >= len(text) or text[end].isspace())
 
 
 def number_parser_for(ruleset: Any) -> NumberParser:

@@ -306,3 +306,43 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
     assert [(m.span(), m.groupdict()) for m in third.finditer(text)] == expected
     monkeypatch.setenv(regex_cache.REGEX_CACHE_ENV, "off")
     assert regex_cache.regex_cache_dir() is None
+
+
+def _claim_sentences(ruleset) -> list[str]:
+    rules = ruleset.get("casualties.toml").patterns
+    return [s for r in rules for s in r.examples + r.counter_examples]
+
+
+_FRAGMENTS = ["10 people were killed", "the death toll rose to", "35", "killing at least", "two of the", "three",
+              "victims died", "and", "injuring 40", ",", "police said", "the bodies of", "leaving", "dead", "homeless",
+              "forced", "to flee", "the loss of", "children", "double murder", "more than 1,000", "arrested", "no one",
+              "were", "\u0130stanbul", "in", "of", "dozens", "wounded", "-", "lives", "cost"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=10))
+def test_rule_prefilter_never_skips_a_rule_that_matches(extractor, ruleset, words) -> None:
+    """_match with the literal pre-filter (LiteralIndex.scan of the sentence) makes the same hit as
+    trying every rule, for every count: on generated sentences and the rules' own examples."""
+    from quotetrack.segment import Span
+
+    for text in [" ".join(words)] + (_claim_sentences(ruleset) if words == [_FRAGMENTS[0]] else []):
+        sentence = Span(0, len(text), 0)
+        literals = extractor.literal_index.scan(text, 0, len(text))
+        for count in extractor.numbers.finditer(text, 0, len(text)):
+            assert extractor._match(text, sentence, count, literals) == extractor._match(text, sentence, count, None)
+
+
+def test_rule_prefilter_passes_every_example(extractor, ruleset) -> None:
+    """Every example of casualties.toml still makes its claim with the pre-filter (and the
+    pre-filter is on for most rules: it is read from the patterns)."""
+    from quotetrack.segment import Span
+
+    for text in _claim_sentences(ruleset):
+        sentence = Span(0, len(text), 0)
+        literals = extractor.literal_index.scan(text, 0, len(text))
+        assert literals is not None
+        for count in extractor.numbers.finditer(text, 0, len(text)):
+            assert extractor._match(text, sentence, count, literals) == extractor._match(text, sentence, count, None)
+    prefiltered = [r for r in extractor.rules if r.before_trail or r.after_lead or r.before_inside >= 0 or r.after_inside >= 0]
+    assert len(prefiltered) >= len(extractor.rules) - 1

@@ -160,3 +160,19 @@ def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str
     full = [(m.start(), m.group()) for m in parser.count_re.finditer(text) if m.group()
             and parser.parse(m.group()) is not None]
     assert [(c.start, c.text) for c in parser.finditer(text)] == full
+
+
+_ANCHOR_TOKENS = ["one", "One", "ten", "often", "tens", "2", "12", "1,000", "3.5", " ", "  ", ".", ",", "-", "\u2014",
+                  "\u00e9", "\u0130", "\u017f", "\u212a", "no", "none", "a", "few", "hundred", "_", "x", "\n", "\u0663"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_ANCHOR_TOKENS), max_size=14).map("".join), cut=st.integers(0, 60))
+def test_anchors_are_the_anchor_regex_starts(parser: NumberParser, text: str, cut: int) -> None:
+    """NumberParser.anchors (Aho-Corasick and a digit scan) gives exactly anchor_re's starts, on a
+    whole text and on a part of it; finditer with them finds the same counts."""
+    for start, end in ((0, len(text)), (min(cut, len(text)), len(text)), (0, min(cut, len(text)))):
+        expected = [m.start() for m in parser.anchor_re.finditer(text, start, end)]
+        anchors = parser.anchors(text, text.lower(), start, end)
+        assert anchors == expected
+        assert list(parser.finditer(text, start, end, anchors)) == list(parser.finditer(text, start, end))
