@@ -201,7 +201,12 @@ class Comparer:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
         matches, event groups and disagreements come as iterators (read them before ``close``)."""
         self.store.flush()
-        syndicated = {frozenset(p.doc_ids) for p in self._article_pairs() if p.syndicated}
+        syndicated: set[frozenset[str]] = set()
+        self.store.start_article_pairs()
+        for pair in self._article_pairs():  # found once, kept in the spill store for the table
+            self.store.add_article_pair(pair)
+            if pair.syndicated:
+                syndicated.add(frozenset(pair.doc_ids))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
         facts = claim_facts(list(self.positions.values()), self.places, typer)
@@ -216,7 +221,7 @@ class Comparer:
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
         return ComparisonStreams(quote_matches=matches, event_groups=(summarise(gid, g) for gid, g in named),
-                                 disagreements=flagger.disagreements(), article_pairs=self._article_pairs())
+                                 disagreements=flagger.disagreements(), article_pairs=self.store.article_pairs())
 
     def finish(self) -> Comparison:
         """``streams`` read into lists; the scratch file is removed."""
@@ -228,8 +233,7 @@ class Comparer:
             self.close()
 
     def _article_pairs(self) -> Iterator[ArticlePair]:
-        """The article pairs (made twice: once for the syndicated set, once for the table, so
-        that the pairs of many copies are never all held)."""
+        """The article pairs, proposed by the shared sketch values and checked one at a time."""
         digest_of = lru_cache(maxsize=DIGEST_CACHE)(lambda doc: Digest(*self.store.digest(doc)))
         return pairs_from_postings(self.store.postings(self.options.syndication.max_docs_per_value),
                                    digest_of, self.options.syndication)

@@ -3,8 +3,8 @@
 What the comparison must see of every document is kept here instead of in memory: every distinct
 quote wording and the quotes of each (one row per quote), the word trigrams of the wordings and the
 candidate pairs they propose, the copies of each claim position (one row per claim that repeats a
-figure already seen), the syndication sketches (one row per document and one per sketch value),
-and the anchor names of every document (for their document frequency) and of the documents that
+figure already seen), the syndication sketches (one row per document and one per sketch value)
+and the article pairs found from them, and the anchor names of every document (for their document frequency) and of the documents that
 have claims. In memory stay only caches of recently used rows and one entry per distinct claim
 position.
 
@@ -20,9 +20,11 @@ import pickle
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from quotetrack.models import ArticlePair
 
 BATCH_ROWS = 5000
 CACHE_KIB = 8192  # SQLite page cache per connection
@@ -42,6 +44,8 @@ CREATE TABLE candidates (i INTEGER, j INTEGER, PRIMARY KEY (i, j)) WITHOUT ROWID
 CREATE TABLE anchor_names (name TEXT);
 CREATE TABLE distinctive (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE match_groups (sort_key BLOB, number INTEGER, payload BLOB);
+CREATE TABLE article_pairs (doc_a TEXT, doc_b TEXT, outlet_a TEXT, outlet_b TEXT, shared INTEGER,
+                            containment REAL, syndicated INTEGER);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS quote_members_cluster ON quote_members (cluster, doc_id, start);
@@ -58,6 +62,7 @@ INSERTS = {
     "candidates": "INSERT OR IGNORE INTO candidates VALUES (?, ?)",
     "anchor_names": "INSERT INTO anchor_names VALUES (?)",
     "match_groups": "INSERT INTO match_groups VALUES (?, ?, ?)",
+    "article_pairs": "INSERT INTO article_pairs VALUES (?, ?, ?, ?, ?, ?, ?)",
 }
 WordingRow = tuple[int, str, str, int, int, int]  # cid, joined, first_doc, multi_doc, form, same_form
 READ_CHUNK = 5000  # rows read at a time when a whole table is walked
@@ -103,6 +108,13 @@ class SpillStore:
         rows = self.pending[table]
         rows.append(row)
         if len(rows) >= BATCH_ROWS:
+            self._write(table)
+
+    def put_many(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Queue several rows for ``table``."""
+        pending = self.pending[table]
+        pending.extend(rows)
+        if len(pending) >= BATCH_ROWS:
             self._write(table)
 
     def _write(self, table: str) -> None:
@@ -174,8 +186,7 @@ class SpillStore:
 
     def add_shingles(self, cid: int, shingles: Iterator[str]) -> None:
         """Remember the word trigrams of cluster ``cid``."""
-        for shingle in shingles:
-            self.put("shingles", (shingle, cid))
+        self.put_many("shingles", ((shingle, cid) for shingle in shingles))
 
     def shingle_postings(self, max_clusters: int) -> Iterator[list[int]]:
         """For every trigram held by 2 to ``max_clusters`` clusters: those clusters, in order."""
@@ -231,8 +242,7 @@ class SpillStore:
     def add_digest(self, doc: int, doc_id: str, outlet: str | None, n_sentences: int, sketch: array) -> None:
         """Remember one document's sentence sketch."""
         self.put("digests", (doc, doc_id, outlet, n_sentences, sketch.tobytes()))
-        for value in sketch:
-            self.put("sketch_values", (value, doc))
+        self.put_many("sketch_values", ((value, doc) for value in sketch))
 
     def digest(self, doc: int) -> tuple[str, str | None, int, array]:
         """(doc_id, outlet, sentence count, sketch) of document number ``doc``."""
@@ -250,6 +260,26 @@ class SpillStore:
         for (docs,) in rows:
             yield sorted(int(d) for d in docs.split(","))
 
+    # -- article pairs -------------------------------------------------------------------------
+    def start_article_pairs(self) -> None:
+        """Empty the article pairs a previous comparison found."""
+        self.pending["article_pairs"].clear()
+        self.db.execute("DELETE FROM article_pairs")
+
+    def add_article_pair(self, pair: ArticlePair) -> None:
+        """Keep one article pair, in the order found (the table's order)."""
+        self.put("article_pairs", (*pair.doc_ids, *pair.outlets, pair.shared_sentences, pair.containment,
+                                   pair.syndicated))
+
+    def article_pairs(self) -> Iterator[ArticlePair]:
+        """The kept article pairs, in the order they were found, read a chunk at a time."""
+        self._write("article_pairs")
+        rows = self.db.execute("SELECT * FROM article_pairs ORDER BY rowid")
+        while chunk := rows.fetchmany(READ_CHUNK):
+            for doc_a, doc_b, outlet_a, outlet_b, shared, containment, syndicated in chunk:
+                yield ArticlePair(doc_ids=[doc_a, doc_b], outlets=[outlet_a, outlet_b], shared_sentences=shared,
+                                  containment=containment, syndicated=bool(syndicated))
+
     # -- anchors -------------------------------------------------------------------------------
     def add_anchors(self, doc_id: str, names: tuple[str, ...]) -> None:
         """Remember one document's anchor names (a document that has claims)."""
@@ -257,8 +287,7 @@ class SpillStore:
 
     def count_anchor_names(self, names: tuple[str, ...]) -> None:
         """Count one document's (distinct) anchor names towards their document frequency."""
-        for name in names:
-            self.put("anchor_names", (name,))
+        self.put_many("anchor_names", ((name,) for name in names))
 
     def keep_distinctive(self, low: int, high: int) -> None:
         """Keep the anchor names held by ``low`` to ``high`` documents as the distinctive ones."""
