@@ -27,6 +27,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from typing import Any, Sequence
 
 from rapidfuzz import fuzz
@@ -257,9 +258,7 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
             keep(_Group("identical" if c.same_form else "same_words", 1.0, None, (c.cid,)))
         store.add_shingles(c.cid, (" ".join(sh) for sh in shingles(c.tokens, SHINGLE)))
     for posting in store.shingle_postings(MAX_POSTING):  # a phrase in more is too common ("we are going to")
-        for x in range(len(posting)):
-            for y in range(x + 1, len(posting)):
-                store.add_candidate(posting[x], posting[y])
+        store.add_candidates(combinations(posting, 2))
     reps = quote_clusters.get
 
     contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)  # (long, doc) -> (start, short)

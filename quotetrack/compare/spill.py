@@ -105,13 +105,10 @@ class SpillStore:
 
     def put(self, table: str, row: tuple[Any, ...]) -> None:
         """Queue one row for ``table`` (written with the next batch)."""
-        rows = self.pending[table]
-        rows.append(row)
-        if len(rows) >= BATCH_ROWS:
-            self._write(table)
+        self.put_many(table, (row,))
 
     def put_many(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Queue several rows for ``table``."""
+        """Queue rows for ``table`` (written with the next batch)."""
         pending = self.pending[table]
         pending.extend(rows)
         if len(pending) >= BATCH_ROWS:
@@ -136,6 +133,19 @@ class SpillStore:
             if self.pending[table]:
                 self._write(table)
         return self.db.execute(sql, params)
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query over a whole table, fetched a chunk at a time."""
+        cursor = self._query(sql, params)
+        while chunk := cursor.fetchmany(READ_CHUNK):
+            yield from chunk
+
+    def _postings(self, table: str, value: str, member: str, max_members: int) -> Iterator[list[int]]:
+        """For every ``value`` of ``table`` held by 2 to ``max_members`` members: those members, in order."""
+        for (members,) in self._rows(f"SELECT group_concat({member}) FROM (SELECT {value}, {member} FROM {table} "
+                                     f"ORDER BY {value}, {member}) GROUP BY {value} HAVING count(*) BETWEEN 2 AND ?",
+                                     (max_members,)):
+            yield sorted(int(m) for m in members.split(","))
 
     # -- quote clusters --------------------------------------------------------------------------
     def add_quote_member(self, cluster: int, row: Any) -> None:
@@ -169,14 +179,7 @@ class SpillStore:
 
     def wordings(self) -> Iterator[WordingRow]:
         """Every wording row in the order they were added, read a chunk at a time."""
-        last = -1
-        while True:
-            rows = self.db.execute("SELECT * FROM wordings WHERE cid > ? ORDER BY cid LIMIT ?",
-                                   (last, READ_CHUNK)).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
+        return self._rows("SELECT * FROM wordings ORDER BY cid")
 
     def start_matching(self) -> None:
         """Empty what a previous matching of these quotes left (trigrams, candidates, groups)."""
@@ -190,28 +193,15 @@ class SpillStore:
 
     def shingle_postings(self, max_clusters: int) -> Iterator[list[int]]:
         """For every trigram held by 2 to ``max_clusters`` clusters: those clusters, in order."""
-        self._write("shingles")
-        rows = self.db.execute("SELECT group_concat(cid) FROM (SELECT shingle, cid FROM shingles ORDER BY shingle, cid) "
-                               "GROUP BY shingle HAVING count(*) BETWEEN 2 AND ?", (max_clusters,))
-        while chunk := rows.fetchmany(READ_CHUNK):
-            for (cids,) in chunk:
-                yield sorted(int(c) for c in cids.split(","))
+        return self._postings("shingles", "shingle", "cid", max_clusters)
 
-    def add_candidate(self, i: int, j: int) -> None:
-        """Remember that clusters ``i < j`` share a trigram (a pair is kept once)."""
-        self.put("candidates", (i, j))
+    def add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Remember that clusters ``i < j`` share a trigram, for each pair (a pair is kept once)."""
+        self.put_many("candidates", pairs)
 
     def candidates(self) -> Iterator[tuple[int, int]]:
         """Every candidate pair, in order, read a chunk at a time."""
-        self._write("candidates")
-        last = (-1, -1)
-        while True:
-            rows = self.db.execute("SELECT i, j FROM candidates WHERE (i, j) > (?, ?) ORDER BY i, j LIMIT ?",
-                                   (*last, READ_CHUNK)).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1]
+        return self._rows("SELECT i, j FROM candidates ORDER BY i, j")
 
     def add_match_group(self, sort_key: bytes, number: int, payload: bytes) -> None:
         """Keep one quote_matches row to be (a pickled group), until the table is sorted."""
@@ -219,11 +209,8 @@ class SpillStore:
 
     def match_groups(self) -> Iterator[Any]:
         """The kept groups in table order (by sort key, then number), unpickled a chunk at a time."""
-        self._write("match_groups")
-        rows = self.db.execute("SELECT payload FROM match_groups ORDER BY sort_key, number")
-        while chunk := rows.fetchmany(READ_CHUNK):
-            for (payload,) in chunk:
-                yield pickle.loads(payload)
+        for (payload,) in self._rows("SELECT payload FROM match_groups ORDER BY sort_key, number"):
+            yield pickle.loads(payload)
 
     # -- claim positions ----------------------------------------------------------------------
     def add_claim_copy(self, position: int, seq: int, row: dict[str, Any]) -> None:
@@ -255,10 +242,7 @@ class SpillStore:
     def postings(self, max_docs: int) -> Iterator[list[int]]:
         """For every sketch value held by 2 to ``max_docs`` documents: those documents, in order."""
         self.flush()
-        rows = self.db.execute("SELECT group_concat(doc) FROM (SELECT value, doc FROM sketch_values ORDER BY value, doc) "
-                               "GROUP BY value HAVING count(*) BETWEEN 2 AND ?", (max_docs,))
-        for (docs,) in rows:
-            yield sorted(int(d) for d in docs.split(","))
+        return self._postings("sketch_values", "value", "doc", max_docs)
 
     # -- article pairs -------------------------------------------------------------------------
     def start_article_pairs(self) -> None:
@@ -273,12 +257,10 @@ class SpillStore:
 
     def article_pairs(self) -> Iterator[ArticlePair]:
         """The kept article pairs, in the order they were found, read a chunk at a time."""
-        self._write("article_pairs")
-        rows = self.db.execute("SELECT * FROM article_pairs ORDER BY rowid")
-        while chunk := rows.fetchmany(READ_CHUNK):
-            for doc_a, doc_b, outlet_a, outlet_b, shared, containment, syndicated in chunk:
-                yield ArticlePair(doc_ids=[doc_a, doc_b], outlets=[outlet_a, outlet_b], shared_sentences=shared,
-                                  containment=containment, syndicated=bool(syndicated))
+        for doc_a, doc_b, outlet_a, outlet_b, shared, containment, syndicated in self._rows(
+                "SELECT * FROM article_pairs ORDER BY rowid"):
+            yield ArticlePair(doc_ids=[doc_a, doc_b], outlets=[outlet_a, outlet_b], shared_sentences=shared,
+                              containment=containment, syndicated=bool(syndicated))
 
     # -- anchors -------------------------------------------------------------------------------
     def add_anchors(self, doc_id: str, names: tuple[str, ...]) -> None:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import heapq
 import zlib
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import combinations
 
 import regex
 
@@ -74,12 +74,8 @@ def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int]
                         options: SyndicationOptions) -> Iterator[ArticlePair]:
     """The article pairs proposed by ``postings`` (the ascending document numbers that share one
     sketch value), in document order, each checked against the two documents' sketches."""
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in postings:
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                shared[(members[x], members[y])] += 1
-    for (i, j) in sorted(shared):
+    proposed = {pair for members in postings for pair in combinations(members, 2)}
+    for (i, j) in sorted(proposed):
         a, b = digest_of(i), digest_of(j)
         n = _estimate_shared(a, b)
         if n < options.min_shared:
