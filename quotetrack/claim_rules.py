@@ -33,6 +33,7 @@ class LinkedRuleFile(NamedListRuleFile):
     def link(self, files: list[RuleFile]) -> None:
         """Use these (already loaded) files for the names in ``uses``."""
         self._linked = files
+        self._literal_memo.clear()  # what was read from the files linked before
 
     def linked(self) -> list[RuleFile]:
         """The files named in ``uses`` (loaded from beside this file when not linked)."""

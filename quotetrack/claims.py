@@ -23,8 +23,8 @@ are not empty; the part of a rule before the count is a reverse pattern anchored
 after it must start with, and a word each window must hold (one Aho-Corasick pass over a sentence
 at its first count); a rule is tried only where they are there (necessary conditions: the same
 first rule matches; 7,120 regex calls -> about 650 on the eval texts). The quote holding a figure
-is found by bisection. The rules compile with their lexicons as named lists and through the
-compiled-pattern cache of ``quotetrack.keywords`` (same matches, a fraction of the compile time).
+is found by bisection. The rules compile through the compiled-pattern cache of
+``quotetrack.regex_cache`` (same matches, a fraction of the compile time).
 
 It does not read tables, infer unstated counts, or add up figures.
 """
@@ -42,7 +42,7 @@ from quotetrack.attribution import DocumentContext, Source
 from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
-from quotetrack.numbers import Count, number_parser_for
+from quotetrack.numbers import SPACES, Count, number_parser_for
 from quotetrack.keywords import KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists
 from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
@@ -82,7 +82,6 @@ class Hit:
     inner: tuple[tuple[int, int], ...]
 
 
-BLANK_RUN = regex.compile(r"\s+")
 ADVERB_LEAD = regex.compile(r"\b(?:also|further|later|earlier)\b\s*")  # dropped from a claimant before the anaphor test
 VICTIM_LEAD = regex.compile(r"(?i)^(?:of\s+(?:the\s+)?)?(?:(?:other|more|another|further|additional|new)\s+)?")
 
@@ -321,7 +320,7 @@ class VictimClassifier:
             return None
         found = [m.group().lower() for m in self.noun_re.finditer(victims)]
         head = next((f for f in found if " " in f), None) or (found[-1] if found else None)
-        return self.noun_class.get(BLANK_RUN.sub(" ", head)) if head else None
+        return self.noun_class.get(SPACES.sub(" ", head)) if head else None
 
 
 class ClaimantFinder:
@@ -391,7 +390,7 @@ class ClaimantFinder:
         return source
 
     def _is_anaphor(self, source: str) -> bool:
-        key = BLANK_RUN.sub(" ", source.lower())
+        key = SPACES.sub(" ", source.lower())
         key = ADVERB_LEAD.sub("", key).strip()
         return key in self.anaphors
 

@@ -91,7 +91,7 @@ def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataF
     spec = columns(table)
     names = list(spec)
     model = TABLES[table]
-    getter = operator.attrgetter(*names)
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda r: (getattr(r, names[0]),))
     records = [getter(r) if type(r) is model else _values(r, names) for r in rows]
     cells: list[Sequence[Any]] = list(zip(*records)) if records else [()] * len(names)
     data: dict[str, Any] = {}

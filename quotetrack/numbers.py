@@ -141,10 +141,10 @@ class NumberParser:
         # Anchors: a digit or a word that only a number phrase can hold; COUNT is tried only at the
         # anchor and the few word starts before it (qualifiers), which keeps the scan fast.
         anchors = {w.lower() for name in ANCHOR_LEXICONS for e in rules.lexicons.get(name, []) for w in e.split()}
-        self.anchor_re = compile_with_lists(r"(?i)\d|\b(?:" + lexicon_alternation(anchors - NOT_ANCHORS) + r")\b", 0)
+        words = sorted(anchors - NOT_ANCHORS)
+        self.anchor_re = compile_with_lists(r"(?i)\d|\b(?:" + lexicon_alternation(words) + r")\b", 0)
         # The same anchors for a whole document at once: the words by Aho-Corasick (each hit
         # checked for the word boundaries of anchor_re), the digits by one scan.
-        words = sorted(anchors - NOT_ANCHORS)
         self.anchor_words = ahocorasick.Automaton() if words and all(_ASCII_WORD.fullmatch(w) for w in words) else None
         if self.anchor_words is not None:
             for word in words:
@@ -219,7 +219,7 @@ class NumberParser:
             if (before.isascii() and after.isascii()) or self.anchor_re.match(text, first, end) is not None:
                 found.append(first)
                 words = True
-        return sorted(set(found)) if words else found
+        return sorted(found) if words else found  # a digit and a word never start at one offset
 
     def match_at(self, text: str, pos: int, endpos: int | None = None) -> Count | None:
         """The count phrase starting exactly at ``pos``, if any."""

@@ -71,7 +71,7 @@ def _load_compiled(path: Path, pattern: str) -> regex.Pattern[str] | None:
         if not isinstance(data, tuple) or not data or data[0] != pattern:
             return None
         compiled: regex.Pattern[str] = _regex_engine().compile(*data)
-        return compiled if compiled.pattern == pattern else None
+        return compiled
     except Exception:  # a cache must never be the reason a run fails
         return None
 
