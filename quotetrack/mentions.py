@@ -25,6 +25,7 @@ only (Hobbs-style recency); names of places can be taken for persons when they l
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -86,14 +87,9 @@ def unpossessive(word: str) -> str:
     return word
 
 
-def evolve(m: Mention, **changes: object) -> Mention:
-    """``m`` with ``changes``."""
-    return m._replace(**changes)
-
-
 def _resolved(m: Mention, entity_type: str, name: str, resolution: str, role: str | None, gender: str | None,
               plural: bool, antecedent: int | None) -> Mention:
-    """``m`` with what resolution made of it (``evolve`` without keyword parsing: the hot path)."""
+    """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing: the hot path)."""
     return Mention(m.start, m.end, m.text, m.kind, entity_type, name, role, gender, plural, m.sentence, m.subject,
                    m.speaker, resolution, antecedent)
 
@@ -234,33 +230,34 @@ class _Resolution:
     def __init__(self, lexicon: NameLexicon) -> None:
         self.lex = lexicon
 
-    # -- what the rules ask about earlier mentions (``at``: the position of the mention resolved) --
-    def _surname(self, key: str, at: object) -> Mention | None:
+    # -- what the rules ask about earlier mentions (``at``: how many resolved mentions start before
+    # the one resolved, as the subclass that answers counts them) --
+    def _surname(self, key: str, at: int | None) -> Mention | None:
         """The latest resolved person name (with a space) whose first or last word is ``key``."""
         raise NeedsContext
 
-    def _gender(self, name: str, at: object) -> str | None:
+    def _gender(self, name: str, at: int | None) -> str | None:
         """The gender first learnt for the resolved person ``name`` (titles, given names)."""
         raise NeedsContext
 
-    def _sentence(self, m: Mention, at: object, sentence: int) -> list[Mention]:
+    def _sentence(self, m: Mention, at: int | None, sentence: int) -> list[Mention]:
         """Resolved mentions of ``sentence`` that start before ``m``, in document order."""
         raise NeedsContext
 
-    def _org_named(self, m: Mention, at: object, head: str) -> Mention | None:
+    def _org_named(self, m: Mention, at: int | None, head: str) -> Mention | None:
         """The latest organisation name before ``m`` that holds the word ``head``."""
         raise NeedsContext
 
-    def _org_recent(self, m: Mention, at: object, flag: str | None) -> Mention | None:
+    def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
         """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if ``flag``)."""
         raise NeedsContext
 
-    def _person_with_role(self, m: Mention, at: object, head: str) -> Mention | None:
+    def _person_with_role(self, m: Mention, at: int | None, head: str) -> Mention | None:
         """The latest resolved person name before ``m`` whose role holds ``head``."""
         raise NeedsContext
 
     # -- the rules --------------------------------------------------------------------------------
-    def resolve(self, m: Mention, at: object = None) -> Mention:
+    def resolve(self, m: Mention, at: int | None = None) -> Mention:
         """The mention with its name, type and resolution filled in from the earlier mentions."""
         if m.kind == "pronoun":
             return self._pronoun(m, at)
@@ -276,7 +273,7 @@ class _Resolution:
             return _resolved(m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent)
         return m
 
-    def _pronoun(self, m: Mention, at: object) -> Mention:
+    def _pronoun(self, m: Mention, at: int | None) -> Mention:
         word = m.text.lower()
         gender, plural = PRONOUNS.get(word, (None, False))
         if word in ("i", "we"):
@@ -294,7 +291,7 @@ class _Resolution:
         return _resolved(m, ante.entity_type, ante.name, f"pronoun<-{ante.text}@{ante.start}", ante.role,
                          gender or ante.gender, plural, ante.start)
 
-    def _antecedent(self, m: Mention, at: object, wanted: tuple[str, ...], gender: str | None,
+    def _antecedent(self, m: Mention, at: int | None, wanted: tuple[str, ...], gender: str | None,
                     plural: bool | None, max_back: int = 6) -> Mention | None:
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
@@ -321,7 +318,7 @@ class _Resolution:
                     return group[0] if group is cands else group[-1]
         return None
 
-    def _nominal(self, m: Mention, at: object) -> Mention:
+    def _nominal(self, m: Mention, at: int | None) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
         plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
@@ -400,36 +397,44 @@ class Resolver(_Resolution):
                 self.surnames[key] = resolved
         return resolved
 
-    def before(self, offset: int) -> list[Mention]:
-        """Resolved mentions that start before ``offset``."""
-        return self.resolved[:bisect.bisect_left(self._starts, offset)]
+    def resolve(self, m: Mention, at: int | None = None) -> Mention:
+        """``_Resolution.resolve``, the earlier mentions counted once."""
+        return super().resolve(m, self._count_before(m, at))
 
-    def _surname(self, key: str, at: object) -> Mention | None:
+    def _count_before(self, m: Mention, at: int | None) -> int:
+        return bisect.bisect_left(self._starts, m.start) if at is None else at
+
+    def _earlier(self, m: Mention, at: int | None) -> Iterator[Mention]:
+        """The resolved mentions that start before ``m``, the latest first."""
+        resolved = self.resolved
+        return (resolved[i] for i in range(self._count_before(m, at) - 1, -1, -1))
+
+    def _surname(self, key: str, at: int | None) -> Mention | None:
         return self.surnames.get(key)
 
-    def _gender(self, name: str, at: object) -> str | None:
+    def _gender(self, name: str, at: int | None) -> str | None:
         return self.genders.get(name)
 
-    def _sentence(self, m: Mention, at: object, sentence: int) -> list[Mention]:
-        end = bisect.bisect_left(self._starts, m.start)
+    def _sentence(self, m: Mention, at: int | None, sentence: int) -> list[Mention]:
+        end = self._count_before(m, at)
         lo = bisect.bisect_left(self._sentences, sentence, 0, end)
         hi = bisect.bisect_right(self._sentences, sentence, lo, end)
         return self.resolved[lo:hi]
 
-    def _org_named(self, m: Mention, at: object, head: str) -> Mention | None:
-        for e in reversed(self.before(m.start)):
+    def _org_named(self, m: Mention, at: int | None, head: str) -> Mention | None:
+        for e in self._earlier(m, at):
             if _is_org_name(e) and head in e.name.lower().split():
                 return e
         return None
 
-    def _org_recent(self, m: Mention, at: object, flag: str | None) -> Mention | None:
-        for e in reversed(self.before(m.start)):
+    def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
+        for e in self._earlier(m, at):
             if _is_org_name(e) and (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
                 return e
         return None
 
-    def _person_with_role(self, m: Mention, at: object, head: str) -> Mention | None:
-        for e in reversed(self.before(m.start)):
+    def _person_with_role(self, m: Mention, at: int | None, head: str) -> Mention | None:
+        for e in self._earlier(m, at):
             if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
                 return e
         return None
