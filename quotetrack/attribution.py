@@ -49,7 +49,7 @@ from pydantic import Field, PrivateAttr
 from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
-from quotetrack.scan import Scanner
+from quotetrack.scan import Scanner, trie_regex
 from quotetrack.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
@@ -192,43 +192,17 @@ def trie_alternation(entries: list[str]) -> str:
     Spaces in an entry match any run of whitespace, as in ``rules.lexicon_alternation``; the
     regex engine then checks one branch per character instead of every entry in turn.
     """
-    return _emit_trie(_trie(entries, reverse=False), reverse=False)
+    return trie_regex(_normalised(entries), " ") or "(?!)"
 
 
 def suffix_trie_alternation(entries: list[str]) -> str:
     """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match backwards)."""
-    return _emit_trie(_trie(entries, reverse=True), reverse=True)
+    return trie_regex(_normalised(entries), " ", reverse=True) or "(?!)"
 
 
-def _trie(entries: list[str], reverse: bool) -> dict[str, dict]:
-    """The entries (whitespace normalised to one space) as nested dicts of characters; "" ends an entry."""
-    trie: dict[str, dict] = {}
-    for entry in {e.strip() for e in entries if e.strip()}:
-        node = trie
-        chars = " ".join(entry.split())
-        for ch in reversed(chars) if reverse else chars:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return trie
-
-
-def _emit_trie(trie: dict[str, dict], reverse: bool) -> str:
-    """The regex of a trie from ``_trie`` (characters read from the end of the entries when ``reverse``)."""
-
-    def emit(node: dict[str, dict]) -> str:
-        branches = []
-        for ch, child in sorted(node.items()):
-            if ch:
-                atom = r"\s+" if ch == " " else regex.escape(ch)
-                branches.append(emit(child) + atom if reverse else atom + emit(child))
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return "(?:" + body + ")?"
-        return body
-
-    return emit(trie) or "(?!)"
+def _normalised(entries: list[str]) -> set[str]:
+    """The non-blank entries with their whitespace runs as one space."""
+    return {" ".join(e.split()) for e in entries if e.strip()}
 
 
 @dataclass(frozen=True, slots=True)

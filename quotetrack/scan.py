@@ -27,7 +27,7 @@ tries the body once per word. Only the start of the scan needs the look-behind f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from re import _constants as sre_constants  # the stdlib's own parser: reads the body as the engine will
 from re import _parser as sre_parse
 
@@ -101,18 +101,29 @@ def _as_one_trie(body: str) -> str:
         return body
     if strings is None or not strings:
         return body
+    return trie_regex(strings, _BLANKS)
+
+
+def trie_regex(strings: Iterable[Sequence[str]], blank: str, reverse: bool = False) -> str:
+    """A regex (for ``re`` and ``regex`` alike) matching exactly ``strings``, sequences of
+    characters in which ``blank`` stands for a run of whitespace, factored into a prefix trie (a
+    suffix trie, fast to match backwards, when ``reverse``); "" when there are none. The engine
+    then checks one branch per character instead of every string in turn."""
     trie: dict[str, dict] = {}
     for string in strings:
         node = trie
-        for atom in string:
+        for atom in reversed(string) if reverse else string:
             node = node.setdefault(atom, {})
         node[""] = {}
-    return _emit(trie)
+    return _emit(trie, blank, reverse)
 
 
-def _emit(node: dict[str, dict]) -> str:
-    branches = [(r"\s+" if atom == _BLANKS else re.escape(atom)) + _emit(child)
-                for atom, child in sorted(node.items()) if atom]
+def _emit(node: dict[str, dict], blank: str, reverse: bool) -> str:
+    branches = []
+    for atom, child in sorted(node.items()):
+        if atom:
+            escaped, rest = (r"\s+" if atom == blank else re.escape(atom)), _emit(child, blank, reverse)
+            branches.append(rest + escaped if reverse else escaped + rest)
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
