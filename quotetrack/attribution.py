@@ -319,6 +319,9 @@ class Attributor:
         self.participle_subject_re = rules.pattern("participle-subject")
         self.participle_re = rules.pattern("participle")
         self.label_re = rules.pattern("transcript-label")
+        label = self.label_re.pattern.rstrip()  # the shape _labels relies on: one line, ending in ": " or ":\t"
+        self.label_at_line_start = bool(self.label_re.flags & regex.MULTILINE) and label.startswith("(?m)^") and \
+            label.endswith(":[ \\t]") and "\\n" not in label and "\\s" not in label
         self.dash_re = rules.pattern("dash-trailing")
         self.colon_re = rules.pattern("colon-lead")
         self.name_re = rules.pattern("name-mention")
@@ -391,7 +394,10 @@ class Attributor:
     def _labels(self, text: str) -> list[regex.Match[str]]:
         """``label_re.finditer(text)``, tried only at the start of lines that hold ": " or ":\\t".
 
-        A label is matched at a line start and ends in a colon and a blank within its line."""
+        A label is matched at a line start and ends in a colon and a blank within its line (a
+        rule of another shape is scanned as it is)."""
+        if not self.label_at_line_start:
+            return list(self.label_re.finditer(text))
         out: list[regex.Match[str]] = []
         last_line = -1
         colon = text.find(":")
@@ -887,11 +893,21 @@ def _after_preposition(text: str, start: int) -> bool:
     return m is not None and m.group(1).lower() in PREPOSITIONS
 
 
+@lru_cache(maxsize=None)
+def _ends_at_window_end(pattern: regex.Pattern[str]) -> bool:
+    """Whether ``pattern`` is a reverse pattern whose last item is an unescaped ``$``."""
+    source = pattern.pattern.rstrip()
+    return bool(pattern.flags & regex.REVERSE) and source.endswith("$") and not source.endswith("\\$")
+
+
 def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -> regex.Match[str] | None:
-    """``pattern.search(text, start, end)`` for a reverse pattern that ends in ``$``.
+    """``pattern.search(text, start, end)``; for a reverse pattern that ends in ``$``, faster.
 
     Such a match can only end at ``end`` (or before a newline right before it), so it is tried
-    there alone: a failing search would otherwise try every position of the window."""
+    there alone: a failing search would otherwise try every position of the window. A pattern of
+    another shape is searched as it is."""
+    if not _ends_at_window_end(pattern):
+        return pattern.search(text, start, end)
     m = pattern.match(text, start, end)
     if m is None and end > start and text[end - 1] == "\n":
         return pattern.search(text, start, end)

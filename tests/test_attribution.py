@@ -477,3 +477,18 @@ def test_pronoun_scanner_searches_word_by_word(attributor):
     text = "hehe he, she's shehe They\u2019re they théy"
     assert [m.span() for m in Scanner(attributor.pronoun_re).finditer(text)] == \
         [m.span() for m in attributor.pronoun_re.finditer(text)]
+
+
+def test_backward_search_shortcut_only_for_patterns_that_end_at_the_window_end(attributor):
+    """The shortcuts hold for the shipped rules, and a pattern of another shape is searched as it is."""
+    import regex
+
+    from quotetrack.attribution import _ends_at_window_end, _search_back
+
+    assert attributor.label_at_line_start
+    assert _ends_at_window_end(attributor.left_re) and _ends_at_window_end(attributor.passive_re)
+    text = "Smith said on Monday that the talks had failed"
+    for pattern in (regex.compile(r"(?r)said"), regex.compile(r"said\s+on"), regex.compile(r"(?r)\w+\s+said\$")):
+        assert not _ends_at_window_end(pattern)
+        found, expected = _search_back(pattern, text, 0, len(text)), pattern.search(text, 0, len(text))
+        assert (found and found.span()) == (expected and expected.span())
