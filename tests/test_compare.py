@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from quotetrack.compare import compare
-from quotetrack.compare.quote_matching import word_diff
+from quotetrack.compare import CompareOptions, compare
+from quotetrack.compare.quote_matching import QuoteMatchOptions, word_diff
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.normalise import to_frame
 
@@ -247,6 +247,22 @@ def test_same_words_different_punctuation(ruleset) -> None:
               quote("b", 1, '"Only force can remove Assad, nothing else."', speaker="Fares")]
     (m,) = run([], quotes=quotes, ruleset=ruleset).quote_matches
     assert m.status == "same_words" and m.speaker_agrees is True
+
+
+def test_quotes_sharing_only_a_common_phrase_are_not_compared(ruleset) -> None:
+    """With no similarity asked for, every candidate pair would be an "altered" row: only the pair
+    that shares a good part of its trigrams is one (one common phrase does not make a candidate)."""
+    quotes = [quote("a", 1, '"We are going to rebuild every school the storm destroyed in the north."'),
+              quote("b", 1, '"We are going to win this election by a wide margin, whatever they say."'),
+              quote("c", 1, '"We are going to rebuild every school that the storm destroyed in the north."')]
+    articles = to_frame("articles", [Article.build(doc_id=d, text=f"Text of {d}.", outlet=f"Outlet {d}")
+                                     for d in "abc"])
+    loose = CompareOptions(quotes=QuoteMatchOptions(min_similarity=0.0))
+    result = compare(articles, to_frame("quotes", quotes), to_frame("claims", []), ruleset, loose)
+    assert [(m.status, m.quote_ids) for m in result.quote_matches] == [("altered", ["a:q1", "c:q1"])]
+    everything = CompareOptions(quotes=QuoteMatchOptions(min_similarity=0.0, min_shared_trigrams=0.0))
+    result = compare(articles, to_frame("quotes", quotes), to_frame("claims", []), ruleset, everything)
+    assert len(result.quote_matches) == 3  # the filter, not the scores, kept the other pairs out
 
 
 def test_word_diff() -> None:

@@ -1,8 +1,10 @@
 """The same quote across documents: identical, re-punctuated, split differently, truncated, altered.
 
 Method: quotes (not scare quotes) are reduced to lower-cased words; an inverted index of word
-trigrams proposes candidate pairs from different documents (so the work is linear in the number of
-quotes plus the candidates); each candidate is then classified with rapidfuzz:
+trigrams proposes candidate pairs from different documents, and a pair stays a candidate only when it
+shares at least a quarter of the smaller wording's trigrams (``min_shared_trigrams``: two different
+quotes that share one common phrase, "we are going to", are not compared; the work is linear in the
+number of quotes plus the candidates); each candidate is then classified with rapidfuzz:
 
 * ``identical``: the same text once typography (curly/straight marks, dashes) is folded;
 * ``same_words``: the same words, punctuation or marks differ;
@@ -23,6 +25,7 @@ from __future__ import annotations
 import heapq
 import pickle
 import sys
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -52,6 +55,7 @@ class QuoteMatchOptions:
     containment: float = 95.0  # partial_ratio for "one quote lies inside the other" (small edits allowed)
     max_piece_share: float = 0.8  # a fuzzy piece is at most this share of the longer quote
     split_coverage: float = 0.85
+    min_shared_trigrams: float = 0.25  # a candidate pair shares at least this share of the smaller wording's trigrams
 
 
 def names_agree(a: str | None, b: str | None) -> bool | None:
@@ -253,26 +257,34 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
                               pickle.dumps(group, pickle.HIGHEST_PROTOCOL))
         found += number is None
 
+    trigram_counts = array("I")  # distinct trigrams of each cluster, by cluster number
     for c in quote_clusters:
         if c.multi_doc:
             keep(_Group("identical" if c.same_form else "same_words", 1.0, None, (c.cid,)))
-        store.add_shingles(c.cid, (" ".join(sh) for sh in shingles(c.tokens, SHINGLE)))
+        trigrams = shingles(c.tokens, SHINGLE)
+        trigram_counts.append(len(trigrams))
+        store.add_shingles(c.cid, (" ".join(sh) for sh in trigrams))
     for posting in store.shingle_postings(MAX_POSTING):  # a phrase in more is too common ("we are going to")
         store.add_candidates(combinations(posting, 2))
     reps = quote_clusters.get
 
     contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)  # (long, doc) -> (start, short)
-    for i, j in store.candidates():
+    for i, j, shared in store.candidates():
+        if shared < options.min_shared_trigrams * min(trigram_counts[i], trigram_counts[j]):
+            continue  # one common phrase ("we are going to") in two different quotes
         a, b = reps(i), reps(j)
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
         s_text, l_text = reps(short).joined, reps(long_).joined
-        if f" {s_text} " in f" {l_text} " or (len(s_text) <= options.max_piece_share * len(l_text)
-                                            and fuzz.partial_ratio(s_text, l_text) >= options.containment):
+        if f" {s_text} " in f" {l_text} " or (
+                len(s_text) <= options.max_piece_share * len(l_text)
+                and fuzz.partial_ratio(s_text, l_text, score_cutoff=options.containment) >= options.containment):
             for piece in quote_clusters.members(short):
                 contained_in[(long_, piece["doc_id"])].append((piece["start"], short))
             continue
-        ratio = fuzz.ratio(a.joined, b.joined)
-        if ratio >= options.min_similarity and (a.multi_doc or b.multi_doc or a.first_doc != b.first_doc):
+        if not (a.multi_doc or b.multi_doc or a.first_doc != b.first_doc):
+            continue  # both wordings only in one document: not a match across documents
+        ratio = fuzz.ratio(a.joined, b.joined, score_cutoff=options.min_similarity)
+        if ratio >= options.min_similarity:
             keep(_Group("altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens), (i, j)))
 
     merged: dict[tuple[Any, ...], tuple[int, _Group]] = {}  # rows of pieces gather copies: kept at the end
