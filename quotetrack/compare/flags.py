@@ -253,14 +253,18 @@ class Flagger:
     def pairs(self, facts: list[ClaimFacts], pairs: list[Pair], group_of: dict[int, str],
               keys_of: dict[str, set[str]]) -> None:
         """Check every compatible pair of one event group (the earlier report first)."""
+        group_keys: dict[str, set[str]] = {}  # a group's category and measure keys, read once per group
         for p in pairs:
-            if group_of[p.a] != group_of[p.b]:
+            group_id = group_of[p.a]
+            if group_id != group_of[p.b]:
                 continue  # compatible, but their groups would together span more than the date window
             a, b = facts[p.a], facts[p.b]
             if (b.date or dt.date.min, b.index) < (a.date or dt.date.min, a.index):
                 a, b = b, a
-            self.pair(a, b, group_of[a.index], set(p.keys) | {k for k in keys_of[group_of[a.index]]
-                                                              if k.startswith(("category:", "measure:"))})
+            shared = group_keys.get(group_id)
+            if shared is None:
+                shared = group_keys[group_id] = {k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))}
+            self.pair(a, b, group_id, set(p.keys) | shared)
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
         """Whether an incident can count towards a daily total: inside or at its place, or (in the

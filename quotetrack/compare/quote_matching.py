@@ -45,6 +45,7 @@ MIN_WORDS = 3
 MAX_POSTING = 200  # clusters a trigram may be in and still propose pairs
 CLUSTER_CACHE = 1 << 14  # wordings kept at hand (by words while adding, by number while matching)
 WORDING_CACHE = 1 << 13  # quote texts whose wording is remembered (copies of recent stories)
+MEMBER_CACHE_ROWS = 20_000  # quotes of the clusters read most recently, kept at hand while matching
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class QuoteClusters:
         self.recent: OrderedDict[str, Cluster] = OrderedDict()  # joined words -> cluster, least recent first
         self.by_id: OrderedDict[int, Cluster] = OrderedDict()  # cid -> cluster, while matching
         self.count = 0
+        self._members: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()  # cid -> its quotes, least recent first
+        self._member_rows = 0  # quotes held in ``_members``
 
     def __len__(self) -> int:
         return self.count
@@ -144,6 +147,9 @@ class QuoteClusters:
         joined, form = wording(text)
         if not joined:
             return
+        if self._members:
+            self._members.clear()  # a cluster's quotes may change
+            self._member_rows = 0
         cluster = self._cluster(joined)
         doc_id = row["doc_id"]
         if cluster is None:
@@ -191,8 +197,17 @@ class QuoteClusters:
         return cluster
 
     def members(self, cid: int) -> list[dict[str, Any]]:
-        """The quotes of cluster ``cid``, ordered by document and offset."""
-        return self.store.quote_members(cid)
+        """The quotes of cluster ``cid``, ordered by document and offset (do not change the list:
+        the clusters read most recently are kept, up to ``MEMBER_CACHE_ROWS`` quotes in all)."""
+        rows = self._members.get(cid)
+        if rows is not None:
+            self._members.move_to_end(cid)
+            return rows
+        rows = self._members[cid] = self.store.quote_members(cid)
+        self._member_rows += len(rows)
+        while self._member_rows > MEMBER_CACHE_ROWS and len(self._members) > 1:
+            self._member_rows -= len(self._members.popitem(last=False)[1])
+        return rows
 
 
 def _cluster_of(row: WordingRow) -> Cluster:

@@ -40,7 +40,7 @@ CREATE TABLE anchors (doc_id TEXT PRIMARY KEY, names TEXT);
 CREATE TABLE wordings (cid INTEGER PRIMARY KEY, joined TEXT UNIQUE, first_doc TEXT, multi_doc INTEGER,
                        form INTEGER, same_form INTEGER);
 CREATE TABLE shingles (shingle TEXT, cid INTEGER);
-CREATE TABLE candidates (i INTEGER, j INTEGER, shared INTEGER, PRIMARY KEY (i, j)) WITHOUT ROWID;
+CREATE TABLE candidates (i INTEGER, j INTEGER);
 CREATE TABLE anchor_names (name TEXT);
 CREATE TABLE distinctive (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE match_groups (sort_key BLOB, number INTEGER, payload BLOB);
@@ -59,7 +59,7 @@ INSERTS = {
     "sketch_values": "INSERT INTO sketch_values VALUES (?, ?)",
     "anchors": "INSERT OR REPLACE INTO anchors VALUES (?, ?)",
     "shingles": "INSERT INTO shingles VALUES (?, ?)",
-    "candidates": "INSERT INTO candidates VALUES (?, ?, 1) ON CONFLICT (i, j) DO UPDATE SET shared = shared + 1",
+    "candidates": "INSERT INTO candidates VALUES (?, ?)",
     "anchor_names": "INSERT INTO anchor_names VALUES (?)",
     "match_groups": "INSERT INTO match_groups VALUES (?, ?, ?)",
     "article_pairs": "INSERT INTO article_pairs VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -196,12 +196,13 @@ class SpillStore:
         return self._postings("shingles", "shingle", "cid", max_clusters)
 
     def add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Count one shared trigram for each pair of clusters ``i < j`` (a pair is kept once, with its count)."""
+        """Record one shared trigram for each pair of clusters ``i < j`` (counted when read: appending
+        rows to a plain table is cheaper than updating a count in a keyed one)."""
         self.put_many("candidates", pairs)
 
     def candidates(self) -> Iterator[tuple[int, int, int]]:
         """Every candidate pair with the number of trigrams its clusters share, in order, read a chunk at a time."""
-        return self._rows("SELECT i, j, shared FROM candidates ORDER BY i, j")
+        return self._rows("SELECT i, j, count(*) FROM candidates GROUP BY i, j ORDER BY i, j")
 
     def add_match_group(self, sort_key: bytes, number: int, payload: bytes) -> None:
         """Keep one quote_matches row to be (a pickled group), until the table is sorted."""
