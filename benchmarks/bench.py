@@ -3,7 +3,8 @@
     python benchmarks/bench.py                 # the eval texts once (~0.65 MB)
     python benchmarks/bench.py --mb 50         # repeated to at least 50 MB
     python benchmarks/bench.py --profile out.prof
-    python benchmarks/bench.py --jobs 2 --mb 50  # the whole run (read, extract, compare, write) on 1 and 2 cores
+    python benchmarks/bench.py --jobs 2 --mb 50  # extraction, then the whole run (read, extract, compare,
+                                                 # write), each on 1 and 2 cores
     python benchmarks/bench.py --cpu           # process time instead of wall time (steadier on a busy machine)
 
 Prints MB/s (UTF-8 bytes of article text per second), documents/s, peak RSS and the share of
@@ -79,6 +80,33 @@ def run(articles: list[Article], repeat: int, clock: Callable[[], float] = time.
     return dict(stages)
 
 
+def extraction_on_cores(mb: float, jobs: int) -> None:
+    """Time the extraction (every article's quotes, speakers and claims; the two tables built once)
+    of the corpus repeated to ``mb`` MB on 1 and on ``jobs`` processes (``iter_results``: the
+    ``--jobs`` code path, worker start-up and rule compiling included); the cross-document
+    comparison, which runs once at the end of a run, is timed by ``end_to_end``."""
+    from quotetrack.parallel import iter_results
+
+    articles = corpus()
+    size = sum(len(a.text.encode("utf-8")) for a in articles)
+    repeat = max(1, int(-(-mb * 1e6 // size)))
+    seconds = {}
+    for n in (1, jobs):
+        extractor = Extractor()
+        started = time.perf_counter()
+        quotes, claims = [], []
+        for result in iter_results((a for _ in range(repeat) for a in articles), extractor, n):
+            quotes.extend(result.quotes)
+            claims.extend(result.claims)
+        to_frame("quotes", quotes)
+        to_frame("claims", claims)
+        seconds[n] = time.perf_counter() - started
+        print(f"extraction, {size * repeat / 1e6:.1f} MB, {len(articles) * repeat} documents, jobs {n}: "
+              f"{seconds[n]:.1f} s -> {size * repeat / 1e6 / seconds[n]:.2f} MB/s ({len(quotes)} quotes, "
+              f"{len(claims)} claims)")
+    print(f"extraction on {jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
+
+
 def end_to_end(mb: float, jobs: int) -> None:
     """Time ``run_to_directory`` on the corpus repeated to ``mb`` MB with 1 and ``jobs`` processes
     (start-up included: the rules compile once per run; output tables written to a temp folder)."""
@@ -105,9 +133,11 @@ def main() -> None:
     ap.add_argument("--profile", help="write a cProfile profile here and print its top entries")
     ap.add_argument("--cpu", action="store_true", help="measure process time (time.process_time) instead of wall time")
     ap.add_argument("--jobs", type=int, default=0,
-                    help="also time the whole `quotetrack run` (read, extract, compare, write CSV) with 1 and N jobs")
+                    help="time the extraction, then the whole `quotetrack run` (read, extract, compare, write CSV), "
+                         "with 1 and N jobs")
     args = ap.parse_args()
     if args.jobs:
+        extraction_on_cores(args.mb or 50, args.jobs)
         end_to_end(args.mb or 50, args.jobs)
         return
     clock = time.process_time if args.cpu else time.perf_counter
