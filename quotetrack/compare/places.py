@@ -9,6 +9,7 @@ Treemseh in Hama's area).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Iterable, Literal
 
 import regex
@@ -16,7 +17,54 @@ import regex
 from quotetrack.compare.rules import CompareRules
 
 TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
+# A pattern that opens with a group of literal words ("(?:village|town|neighbou?rhood)", not
+# itself optional or repeated) can only match where one of them begins.
+LEADING_WORDS = regex.compile(r"\(\?:((?:[\p{L}\p{N}]\??)+(?:\|(?:[\p{L}\p{N}]\??)+)*)\)(?![?*+{])")
+LITERAL_START = regex.compile(r"(?:[\p{L}\p{N}](?!\?))+")
+ESCAPE_OR_CLASS = regex.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]")
+INNERMOST_GROUP = regex.compile(r"\([^()]*\)")
 Relation = Literal["equal", "nested", "disjoint", "unknown"]
+
+
+def leading_words(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """The literal beginnings one of which opens every match of ``pattern`` (the words of its
+    leading group, each up to its first optional letter); None when there is no such group or
+    the pattern ignores case."""
+    group = LEADING_WORDS.match(pattern.pattern)
+    if group is None or pattern.flags & regex.IGNORECASE or "|" in top_level(pattern.pattern):
+        return None
+    starts = [LITERAL_START.match(branch) for branch in group.group(1).split("|")]
+    return tuple(m.group() for m in starts if m) if all(starts) else None
+
+
+def top_level(pattern: str) -> str:
+    """What is left of a regex outside its groups, escapes and character classes (a "|" there
+    is an alternative to the whole pattern)."""
+    bare = ESCAPE_OR_CLASS.sub("", pattern)
+    while INNERMOST_GROUP.search(bare):
+        bare = INNERMOST_GROUP.sub("", bare)
+    return bare
+
+
+def starts_of(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every position of ``text`` where one of ``words`` begins, in order."""
+    found = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.add(at)
+            at = text.find(word, at + 1)
+    return sorted(found)
+
+
+def matches_at(pattern: regex.Pattern[str], text: str, starts: list[int]) -> Iterator[regex.Match[str]]:
+    """What ``pattern.finditer(text)`` yields when no match can begin elsewhere than ``starts``
+    (and none is empty): the engine tries only those positions."""
+    end = 0
+    for at in starts:
+        if at >= end and (m := pattern.match(text, at)) is not None:
+            end = m.end()
+            yield m
 
 
 class PlaceIndex:
@@ -29,7 +77,8 @@ class PlaceIndex:
         for country, divisions in rules.gazetteer.items():
             for division in divisions:
                 self._add(division, country)
-        self.patterns = [compiled for rule, compiled in rules.compiled_patterns() if rule.id.startswith("place.")]
+        self.patterns = [(compiled, leading_words(compiled)) for rule, compiled in rules.compiled_patterns()
+                         if rule.id.startswith("place.")]
         for text in texts:
             self.learn(text)
 
@@ -41,8 +90,8 @@ class PlaceIndex:
     def relations_in(self, text: str) -> list[tuple[str, str]]:
         """The (child, parent) place names that ``text`` states, as written."""
         found = []
-        for pattern in self.patterns:
-            for m in pattern.finditer(text):
+        for pattern, words in self.patterns:
+            for m in (pattern.finditer(text) if words is None else matches_at(pattern, text, starts_of(text, words))):
                 groups = m.groupdict()
                 parent = groups.get("parent") or groups.get("parent2")
                 if groups.get("child") and parent:
