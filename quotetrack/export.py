@@ -29,6 +29,7 @@ from quotetrack.normalise import TABLES, arrow_schema, columns, records, to_fram
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
 LIST_SEPARATOR = " | "
+JSON_LINE = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) makes, built once
 
 
 def _file_mode() -> int:
@@ -66,6 +67,14 @@ def _as_float(value: Any) -> Any:
     return None if value is None else float(value)
 
 
+def _converted(values: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    """``values`` with the cells at the converters' positions converted."""
+    out = list(values)
+    for i, convert in converters:
+        out[i] = convert(out[i])
+    return out
+
+
 @lru_cache(maxsize=None)
 def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     """(column, conversion) of ``table`` for rows written without a frame: what ``to_frame``'s
@@ -85,14 +94,15 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     cells = _cell_writers(table, fmt)
     names = [name for name, _ in cells]
     model, getter = TABLES[table], operator.attrgetter(*names)
-    converters = [convert for _, convert in cells]
-    values = [[convert(v) for convert, v in zip(converters, getter(row) if type(row) is model else
-                                                 _row_values(row, names))] for row in rows]
+    values: list[Sequence[Any]] = [getter(row) if type(row) is model else _row_values(row, names) for row in rows]
+    converters = [(i, convert) for i, (_, convert) in enumerate(cells) if convert is not _same]
+    if converters:  # only the cells that change (most tables have none)
+        values = [_converted(v, converters) for v in values]
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(values)
         return out.getvalue()
-    return "".join(json.dumps(dict(zip(names, v)), ensure_ascii=False) + "\n" for v in values)
+    return "".join([JSON_LINE.encode(dict(zip(names, v))) + "\n" for v in values])
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
