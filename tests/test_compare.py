@@ -364,3 +364,16 @@ def test_daily_reports_of_one_place_do_not_chain_into_one_event(ruleset) -> None
     group_of = {c: g.group_id for g in result.event_groups for c in g.claim_ids}
     assert result.disagreements
     assert all(len({group_of[c] for c in d.claim_ids}) == 1 for d in result.disagreements)
+
+
+def test_sentence_words_at_once_equal_sentence_by_sentence() -> None:
+    """The one-pass normalisation of the syndication digest gives each sentence the words that
+    splitting the text into sentences first gives (breaks after closing marks, Greek final
+    sigma, blank lines, non-breaking spaces, a text that holds the sentence mark)."""
+    from quotetrack.compare.syndication import NON_WORD, SENTENCE_MARK, SENTENCE_SPLIT, sentence_words
+
+    texts = ["He said: “It is over.” Then he left!\n\nΟΔΟΣ ΣΕΦΕΡΗΣ. U.S. troops\u00a0fired (twice).) Next…  end",
+             f"Odd {SENTENCE_MARK} mark. Here, too."]
+    for text in texts:
+        one_by_one = [NON_WORD.sub(" ", s.lower()).split() for s in SENTENCE_SPLIT.split(text)]
+        assert list(sentence_words(text)) == one_by_one
