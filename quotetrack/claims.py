@@ -35,6 +35,7 @@ import bisect
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 
 import regex
 
@@ -43,7 +44,8 @@ from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, Cl
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.numbers import SPACES, Count, number_parser_for
-from quotetrack.keywords import KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists
+from quotetrack.keywords import (KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists,
+                                 pattern_literals, prefilterable)
 from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
 
@@ -133,8 +135,13 @@ class ClaimExtractor:
         self.rules = [self._split(rule) for rule in self.casualties.patterns]
         self.literal_index = LiteralIndex(self.literal_sets)
         c = self.casualties
-        self.veto_before = c.compile(r"(?r)\b(?:{veto_before})\s*\Z", ignore_case=True, key="runtime:veto_before")
-        self.veto_after = c.compile(r"\s*(?:{veto_after})(?!\p{L})", ignore_case=True, key="runtime:veto_after")
+        self.by_kind: dict[str, list[CompiledRule]] = {}  # the rules tried for a count kind, in order
+        veto_before, veto_after = r"(?r)\b(?:{veto_before})\s*\Z", r"\s*(?:{veto_after})(?!\p{L})"
+        self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
+        self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
+        # what a veto match must end (before the count) / start (after it) with: most counts skip both regexes
+        self.veto_trail = _edge(c.literals(veto_before), "trail")
+        self.veto_lead = _edge(c.literals(veto_after), "lead")
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
         # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
         # not "in", for "in custody").
@@ -155,18 +162,8 @@ class ClaimExtractor:
         after_re = c.compile(after, rule.ignore_case, key="after:" + rule.id) if after else None
         ahead = c.literals(before) if before else None
         behind = c.literals(after) if after else None
-        return CompiledRule(rule, before_re, after_re, self._literal_set(ahead), self._literal_set(behind),
-                            _edge(ahead, "trail"), _edge(behind, "lead"))
-
-    def _literal_set(self, literals: Literals | None) -> int:
-        """Index (in ``literal_sets``) of the literals every match holds somewhere, or -1 (none
-        known, or too weak to be worth testing: a literal of two letters, or many literals)."""
-        inside = literals.inside if literals is not None else None
-        if not inside or len(inside) > MAX_PREFILTER_LITERALS or min(map(len, inside)) < 3:
-            return -1
-        if inside not in self.literal_sets:
-            self.literal_sets.append(inside)
-        return self.literal_sets.index(inside)
+        return CompiledRule(rule, before_re, after_re, _literal_set(self.literal_sets, ahead),
+                            _literal_set(self.literal_sets, behind), _edge(ahead, "trail"), _edge(behind, "lead"))
 
     # -- finding -----------------------------------------------------------------------------
     def may_hold_claim(self, text: str, sentence: Span) -> bool:
@@ -174,9 +171,11 @@ class ClaimExtractor:
         words = " ".join(self.word_re.findall(text, sentence.start, sentence.end)).lower().split()
         return not self.triggers.isdisjoint(words)
 
-    def hits(self, text: str, sentence: Span, prefiltered: bool = False, anchors: list[int] | None = None) -> list[Hit]:
+    def hits(self, text: str, sentence: Span, prefiltered: bool = False, anchors: list[int] | None = None,
+             scans: SentenceScans | None = None) -> list[Hit]:
         """The casualty counts of one sentence, in text order (``prefiltered``: the caller already
-        knows the sentence has a casualty word; ``anchors``: ``numbers.anchors`` of the sentence)."""
+        knows the sentence has a casualty word; ``anchors``: ``numbers.anchors`` of the sentence;
+        ``scans``: the document's literal scans, to keep this sentence's)."""
         out: list[Hit] = []
         if not prefiltered and not self.may_hold_claim(text, sentence):
             return out
@@ -184,26 +183,49 @@ class ClaimExtractor:
         literals: LiteralHits | None = None
         scanned = False  # the sentence is scanned for the rules' literals at its first count
         for count in self.numbers.finditer(text, sentence.start, sentence.end, anchors):
-            if any(a <= count.start < b for a, b in inner):
-                continue
-            if self.veto_after.match(text, count.end, sentence.end) or \
-                    self.veto_before.search(text, max(sentence.start, count.start - 30), count.start):
+            if inner and any(a <= count.start < b for a, b in inner):
                 continue
             if not scanned:
-                literals, scanned = self.literal_index.scan(text, sentence.start, sentence.end), True
-            hit = self._match(text, sentence, count, literals)
+                literals = scans.of(sentence) if scans is not None else \
+                    self.literal_index.scan(text, sentence.start, sentence.end)
+                scanned = True
+            lo = max(sentence.start, count.start - WINDOW_BEFORE)
+            edges = literals.edges(lo, count.start, count.end, sentence.end) if literals is not None else None
+            if self._vetoed(text, sentence, count, literals, edges):
+                continue
+            hit = self._match(text, sentence, count, literals, edges)
             if hit is not None:
                 out.append(hit)
                 inner.extend(hit.inner)
         return out
 
-    def _match(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None = None) -> Hit | None:
+    def _vetoed(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None,
+                edges: tuple[int, int] | None) -> bool:
+        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26"); each
+        regex is run only where the literals a match needs are there (same answers)."""
+        if edges is None or self.veto_lead is None or literals.starts_at(edges[1], sentence.end, self.veto_lead):
+            if self.veto_after.match(text, count.end, sentence.end):
+                return True
+        lo = max(sentence.start, count.start - 30)
+        if edges is None or self.veto_trail is None or literals.ends_with(lo, count.start, self.veto_trail):
+            return self.veto_before.search(text, lo, count.start) is not None
+        return False
+
+    def _rules_for(self, kind: str) -> list[CompiledRule]:
+        """The rules that may read a count of this kind, in order (``count_kinds``, ``ONLY_WHEN_ASKED``)."""
+        rules = self.by_kind.get(kind)
+        if rules is None:
+            rules = self.by_kind[kind] = [r for r in self.rules if (kind in r.rule.count_kinds if r.rule.count_kinds
+                                                                    else kind not in ONLY_WHEN_ASKED)]
+        return rules
+
+    def _match(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None = None,
+               edges: tuple[int, int] | None = None) -> Hit | None:
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
-        for compiled in self.rules:
-            kinds = compiled.rule.count_kinds
-            if (count.kind not in kinds) if kinds else (count.kind in ONLY_WHEN_ASKED):
-                continue
-            if literals is not None and not self._may_match(compiled, literals, lo, count, sentence.end):
+        if literals is not None and edges is None:
+            edges = literals.edges(lo, count.start, count.end, sentence.end)
+        for compiled in self._rules_for(count.kind):
+            if edges is not None and not self._may_match(compiled, literals, edges, lo, count, sentence.end):
                 continue
             # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
             b = compiled.before.match(text, lo, count.start) if compiled.before else None
@@ -224,13 +246,15 @@ class ClaimExtractor:
         return None
 
     @staticmethod
-    def _may_match(compiled: CompiledRule, literals: LiteralHits, lo: int, count: Count, end: int) -> bool:
+    def _may_match(compiled: CompiledRule, literals: LiteralHits, edges: tuple[int, int], lo: int, count: Count,
+                   end: int) -> bool:
         """False when a literal the rule needs is missing: its before part must end (at the count)
         with one of ``before_trail``, its after part start with one of ``after_lead``, and each
-        part's window must hold a literal of its set (each a necessary condition: same matches)."""
-        if compiled.before_trail is not None and not literals.ends_with(lo, count.start, compiled.before_trail):
+        part's window must hold a literal of its set (each a necessary condition: same matches).
+        ``edges``: ``literals.edges`` of the count's windows."""
+        if compiled.before_trail is not None and not literals.ends_at(lo, edges[0], compiled.before_trail):
             return False
-        if compiled.after_lead is not None and not literals.starts_with(count.end, end, compiled.after_lead):
+        if compiled.after_lead is not None and not literals.starts_at(edges[1], end, compiled.after_lead):
             return False
         if compiled.before_inside >= 0 and not literals.holds(compiled.before_inside, lo, count.start):
             return False
@@ -243,9 +267,11 @@ class ClaimExtractor:
         text = article.text
         claims: list[Claim] = []
         published = _date(article.published)
-        triggers = [start for start, _ in self.trigger_scanner.find(text)]  # one pass over the document
+        low = text.lower()
+        triggers = [start for start, _ in self.trigger_scanner.find(text, low)]  # one pass over the document
         quote_finder = QuoteFinder(quotes)
-        low = text.lower() if triggers else ""
+        scans = SentenceScans(self.literal_index, text, low)
+        context_scans = SentenceScans(self.context.literal_index, text, low)
         for index, sentence in enumerate(seg.sentences):
             first = bisect.bisect_left(triggers, sentence.start)
             if first == len(triggers) or triggers[first] >= sentence.end:
@@ -253,7 +279,7 @@ class ClaimExtractor:
             anchors = self.numbers.anchors(text, low, sentence.start, sentence.end)
             if not anchors:
                 continue  # no number in this sentence
-            hits = self.hits(text, sentence, prefiltered=True, anchors=anchors)
+            hits = self.hits(text, sentence, prefiltered=True, anchors=anchors, scans=scans)
             if not hits:
                 continue
             sent_text = text[sentence.start:sentence.end]
@@ -263,12 +289,12 @@ class ClaimExtractor:
                 # a claim's clause: from the end of the claim before it to the start of the next one
                 clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
                 claims.append(self._claim(article, seg, ctx, quote_finder, index, sentence, sent_text, hit,
-                                          published, len(claims) + 1, taken, clause))
+                                          published, len(claims) + 1, taken, clause, context_scans))
         return claims
 
     def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: QuoteFinder,
                index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
-               n: int, taken: list[tuple[int, int]], clause: tuple[int, int]) -> Claim:
+               n: int, taken: list[tuple[int, int]], clause: tuple[int, int], context_scans: SentenceScans) -> Claim:
         text = article.text
         c = hit.count
         quote = quotes.at(c.start)
@@ -282,7 +308,7 @@ class ClaimExtractor:
                 claimant, source_type = source.name, source.source_type
             else:
                 claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken)
-        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause)
+        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, context_scans)
         return Claim(
             doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
             start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
@@ -435,56 +461,69 @@ class ContextReader:
         self.weekdays = [w.lower() for w in rules.lexicons.get("weekdays", [])]
         self.months = [m.lower() for m in rules.lexicons.get("months", [])]
         self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
+        # pattern -> index of the literal set every match holds (in ``literal_sets``, scanned by
+        # ``SentenceScans``): a pattern is searched only where its set is there
+        self.literal_sets: list[frozenset[str]] = []
+        self.needs: dict[regex.Pattern[str], int] = {}
+        for pattern in [v for v in vars(self).values() if isinstance(v, regex.Pattern)] + self.location_res:
+            found = _literal_set(self.literal_sets, pattern_literals(pattern.pattern, pattern.flags))
+            if found >= 0:
+                self.needs[pattern] = found
+        self.literal_index = LiteralIndex(self.literal_sets)
 
     def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
-             published: dt.date | None, clause: tuple[int, int] | None = None) -> ContextFields:
-        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``)."""
+             published: dt.date | None, clause: tuple[int, int] | None = None,
+             scans: SentenceScans | None = None) -> ContextFields:
+        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
+        ``scans``: the document's scans for ``literal_index``, which let a search be skipped where it
+        cannot match)."""
         s = seg.sentences[index]
-        hedge = self.hedge_re.search(text, s.start, s.end)
-        update = self.update_re.search(text, s.start, s.end)
+        find = _Finder(text, scans, self.needs)
+        hedge = find.search(self.hedge_re, s)
+        update = find.search(self.update_re, s)
         lo, hi = clause or (s.start, s.end)
-        location = self._location(text, lo, hi, start, end)
-        day = self.weekday_re.search(text, s.start, s.end)
+        location = self._location(find, s, lo, hi, start, end)
+        day = find.search(self.weekday_re, s)
         event_date = _weekday_date(day.group("day"), published, self.weekdays) if day else None
-        since = self.since_re.search(text, s.start, s.end)
-        cumulative = bool(self.cumulative_re.search(text, s.start, s.end))
-        if not cumulative and not day and self.perfect_re.search(text, s.start, s.end):
+        since = find.search(self.since_re, s)
+        cumulative = bool(find.search(self.cumulative_re, s))
+        if not cumulative and not day and find.search(self.perfect_re, s):
             for back in range(index - 1, max(-1, index - 1 - SINCE_LOOKBACK), -1):
-                prev = seg.sentences[back]
-                since = self.since_re.search(text, prev.start, prev.end)
+                since = find.search(self.since_re, seg.sentences[back])
                 if since:
                     cumulative = True
                     break
         if cumulative and since and event_date is None:
             event_date = self._period_start(since)
-        daily = not cumulative and day is not None and bool(self.daily_re.search(text, s.start, s.end))
+        daily = not cumulative and day is not None and bool(find.search(self.daily_re, s))
         measure = "cumulative" if cumulative else "daily aggregate" if daily else "incident"
-        background = self._background(text, seg, index, start, published, day is not None)
+        background = self._background(find, seg, index, start, published, day is not None)
         return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
                              update.group() if update else None)
 
-    def _background(self, text: str, seg: Segmentation, index: int, start: int, published: dt.date | None,
+    def _background(self, find: _Finder, seg: Segmentation, index: int, start: int, published: dt.date | None,
                     has_weekday: bool, depth: int = 0) -> bool:
         """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
         s = seg.sentences[index]
-        after = self.background_after_re.search(text, s.start, s.end)
+        after = find.search(self.background_after_re, s)
         if after and after.end() <= start:
             return True
+        text = find.text
         years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
-        dated_by_month = self._before_published_month(text, s.start, s.end, published)
-        if self.background_re.search(text, s.start, s.end) or (
+        dated_by_month = self._before_published_month(find.search(self.past_month_re, s), published)
+        if find.search(self.background_re, s) or (
                 (any(y < (published.year if published else 10_000) for y in years) or dated_by_month) and not has_weekday):
             return True
         if depth == 0 and index > 0 and self.continuation_re is not None and self.continuation_re.match(text, s.start):
             prev = seg.sentences[index - 1]
-            prev_day = self.weekday_re.search(text, prev.start, prev.end) is not None
-            return self._background(text, seg, index - 1, prev.end, published, prev_day, depth + 1)
+            prev_day = find.search(self.weekday_re, prev) is not None
+            return self._background(find, seg, index - 1, prev.end, published, prev_day, depth + 1)
         return False
 
-    def _before_published_month(self, text: str, lo: int, hi: int, published: dt.date | None) -> bool:
-        """A month names the time of the sentence's event, and (when the published date is known)
-        it is not the published month: the event is older than a week, so background."""
-        m = self.past_month_re.search(text, lo, hi)
+    def _before_published_month(self, m: regex.Match[str] | None, published: dt.date | None) -> bool:
+        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the sentence's
+        event, and (when the published date is known) it is not the published month: the event is
+        older than a week, so background."""
         if not m:
             return False
         if published is None:
@@ -493,9 +532,9 @@ class ContextReader:
         month = word.group().lower() if word else ""
         return month not in self.months or self.months.index(month) + 1 != published.month
 
-    def _location(self, text: str, lo: int, hi: int, start: int, end: int) -> str | None:
+    def _location(self, find: _Finder, sentence: Span, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None
-        for m in (m for pattern in self.location_res for m in pattern.finditer(text, lo, hi)):
+        for m in (m for pattern in self.location_res for m in find.finditer(pattern, sentence, lo, hi)):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
@@ -510,6 +549,56 @@ class ContextReader:
         month = m.group("month")
         number = self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
         return f"{int(m.group('year')):04d}-{number:02d}-01"
+
+
+class SentenceScans:
+    """The literal pre-filter hits (``LiteralIndex.scan``) of one document's sentences, each
+    sentence scanned once, when first asked for (on the document lower-cased once, where
+    ``prefilterable``; else sentence by sentence)."""
+
+    def __init__(self, index: LiteralIndex, text: str, low: str | None = None) -> None:
+        self.index = index
+        self.text = text
+        self.low = text.lower() if low is None else low
+        self.whole = prefilterable(text, self.low)
+        self.done: dict[tuple[int, int], LiteralHits | None] = {}
+
+    def of(self, sentence: Span) -> LiteralHits | None:
+        """The hits of ``sentence`` (None where it cannot be pre-filtered)."""
+        key = (sentence.start, sentence.end)
+        if key not in self.done:
+            self.done[key] = self.index.scan_lowered(self.low, sentence.start, sentence.end) if self.whole \
+                else self.index.scan(self.text, sentence.start, sentence.end)
+        return self.done[key]
+
+
+class _Finder:
+    """Searches within one sentence of a text that skip a pattern whose literal set (``needs``)
+    is missing from the window: a necessary condition, so the same matches."""
+
+    __slots__ = ("text", "scans", "needs")
+
+    def __init__(self, text: str, scans: SentenceScans | None, needs: dict[regex.Pattern[str], int]) -> None:
+        self.text = text
+        self.scans = scans
+        self.needs = needs
+
+    def _absent(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> bool:
+        k = self.needs.get(pattern, -1)
+        if k < 0 or self.scans is None or lo < sentence.start or hi > sentence.end:
+            return False
+        literals = self.scans.of(sentence)
+        return literals is not None and not literals.holds(k, lo, hi)
+
+    def search(self, pattern: regex.Pattern[str], sentence: Span) -> regex.Match[str] | None:
+        """``pattern.search`` over the sentence."""
+        if self._absent(pattern, sentence, sentence.start, sentence.end):
+            return None
+        return pattern.search(self.text, sentence.start, sentence.end)
+
+    def finditer(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> Iterable[regex.Match[str]]:
+        """``pattern.finditer`` over ``[lo, hi)``, a part of the sentence."""
+        return () if self._absent(pattern, sentence, lo, hi) else pattern.finditer(self.text, lo, hi)
 
 
 class QuoteFinder:
@@ -537,6 +626,17 @@ def _word_regex(words: list[str]) -> regex.Pattern[str]:
     if acronyms:
         alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
     return compile_with_lists(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", 0)
+
+
+def _literal_set(sets: list[frozenset[str]], literals: Literals | None) -> int:
+    """Index (in ``sets``, added when new) of the literals every match holds somewhere, or -1 (none
+    known, or too weak to be worth testing: a literal of two letters, or many literals)."""
+    inside = literals.inside if literals is not None else None
+    if not inside or len(inside) > MAX_PREFILTER_LITERALS or min(map(len, inside)) < 3:
+        return -1
+    if inside not in sets:
+        sets.append(inside)
+    return sets.index(inside)
 
 
 def _edge(literals: Literals | None, side: str) -> tuple[str, ...] | None:

@@ -46,6 +46,7 @@ _ASCII_WORD = regex.compile(r"[a-z]+")
 _ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
+MAX_PARSED = 20_000  # phrases read by NumberParser.parse kept (the memo is emptied when full)
 
 
 class QualifierTable(StrictModel):
@@ -171,6 +172,7 @@ class NumberParser:
         self.suffixes = {k.lower(): v for k, v in rules.suffixes.items()}
         self.multipliers = {k.lower(): v for k, v in rules.multipliers.items()}
         self.bands = sorted(rules.approx_bands, key=lambda b: b.max_significant_digits)
+        self.parsed: dict[str, Count | None] = {}  # phrase -> its reading at offset 0 (phrases repeat: "two", "2011")
 
     # -- finding -----------------------------------------------------------------------------
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
@@ -229,6 +231,20 @@ class NumberParser:
     # -- reading -----------------------------------------------------------------------------
     def parse(self, phrase: str, start: int = 0) -> Count | None:
         """Read one count phrase (qualifier included); None when it is not a number phrase."""
+        if phrase in self.parsed:
+            found = self.parsed[phrase]
+        else:
+            if len(self.parsed) >= MAX_PARSED:
+                self.parsed.clear()
+            found = self.parsed[phrase] = self._read(phrase)
+        if found is None or start == 0:
+            return found
+        return Count(start, start + found.end, phrase, found.qualifier, found.value, found.value_high,
+                     found.low, found.high, found.best, found.kind)
+
+    def _read(self, phrase: str) -> Count | None:
+        """``parse`` at offset 0, uncached."""
+        start = 0
         qualifier = None
         rest, offset = phrase, 0
         q = self.qualifier_re.match(phrase)
