@@ -32,6 +32,7 @@ It does not read tables, infer unstated counts, or add up figures.
 from __future__ import annotations
 
 import bisect
+import functools
 
 import datetime as dt
 from dataclasses import dataclass
@@ -105,12 +106,20 @@ def _share_victims(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+@functools.cache
+def _group_names(pattern: regex.Pattern[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A compiled pattern's group names, and its category groups in ``CATEGORIES`` order (read once:
+    ``groupindex`` builds a new dict at every access)."""
+    names = frozenset(pattern.groupindex)
+    return names, tuple(cat for cat in CATEGORIES if cat in names)
+
+
 def _group_category(*matches: regex.Match[str] | None) -> str | None:
     for m in matches:
         if m is None:
             continue
-        for cat in CATEGORIES:
-            if cat in m.re.groupindex and m.group(cat) is not None:
+        for cat in _group_names(m.re)[1]:
+            if m.group(cat) is not None:
                 return cat
     return None
 
@@ -118,7 +127,7 @@ def _group_category(*matches: regex.Match[str] | None) -> str | None:
 def _group_spans(name: str, *matches: regex.Match[str] | None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in matches:
-        if m is not None and name in m.re.groupindex:
+        if m is not None and name in _group_names(m.re)[0]:
             out.extend(s for s in m.spans(name) if s[1] > s[0])
     return out
 
@@ -153,6 +162,8 @@ class ClaimExtractor:
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
         self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
         self.context = ContextReader(ruleset.get("claim_context.toml"))
+        # the sentences of claims are searched by many patterns: each only where its literal set is
+        self.claim_filter = PatternFilter(self.context.patterns() + self.claimants.patterns())
 
     def _split(self, rule: ClaimRule) -> CompiledRule:
         before, _, after = rule.pattern.partition("{COUNT}")
@@ -271,7 +282,7 @@ class ClaimExtractor:
         triggers = [start for start, _ in self.trigger_scanner.find(text, low)]  # one pass over the document
         quote_finder = QuoteFinder(quotes)
         scans = SentenceScans(self.literal_index, text, low)
-        context_scans = SentenceScans(self.context.literal_index, text, low)
+        find = self.claim_filter.finder(text, low)
         for index, sentence in enumerate(seg.sentences):
             first = bisect.bisect_left(triggers, sentence.start)
             if first == len(triggers) or triggers[first] >= sentence.end:
@@ -289,12 +300,12 @@ class ClaimExtractor:
                 # a claim's clause: from the end of the claim before it to the start of the next one
                 clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
                 claims.append(self._claim(article, seg, ctx, quote_finder, index, sentence, sent_text, hit,
-                                          published, len(claims) + 1, taken, clause, context_scans))
+                                          published, len(claims) + 1, taken, clause, find))
         return claims
 
     def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: QuoteFinder,
                index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
-               n: int, taken: list[tuple[int, int]], clause: tuple[int, int], context_scans: SentenceScans) -> Claim:
+               n: int, taken: list[tuple[int, int]], clause: tuple[int, int], find: Finder) -> Claim:
         text = article.text
         c = hit.count
         quote = quotes.at(c.start)
@@ -307,8 +318,8 @@ class ClaimExtractor:
             if source is not None and self.claimants.accepts(source, taken):
                 claimant, source_type = source.name, source.source_type
             else:
-                claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken)
-        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, context_scans)
+                claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken, find)
+        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, find)
         return Claim(
             doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
             start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
@@ -381,16 +392,21 @@ class ClaimantFinder:
             return False  # "a man accused of murdering two women": an accusation, not a report
         return bool(source.name and source.name.strip())
 
+    def patterns(self) -> list[regex.Pattern[str]]:
+        """The patterns ``frame_source`` searches a sentence with (for a ``PatternFilter``)."""
+        return [*self.after, self.anywhere, self.before, *self.labels]
+
     def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int,
-                     taken: list[tuple[int, int]] = ()) -> str | None:
-        """The source a sentence names for a figure at ``[count_start, count_end)``, as written."""
+                     taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
+        """The source a sentence names for a figure at ``[count_start, count_end)``, as written
+        (``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
+        find = find or Finder(text)
         found: regex.Match[str] | None = None
         for pattern in self.after:
-            found = found or next(iter(pattern.finditer(text, count_end, sentence.end)), None)
-        found = found or self.anywhere.search(text, sentence.start, sentence.end) \
-            or self.before.match(text, sentence.start, count_start)
+            found = found or next(iter(find.finditer(pattern, sentence, count_end, sentence.end)), None)
+        found = found or find.search(self.anywhere, sentence) or find.match(self.before, sentence, count_start)
         for label in self.labels:  # a headline label counts only when it names a kind of source
-            m = None if found else label.search(text, sentence.start, sentence.end)
+            m = None if found else find.search(label, sentence)
             found = m if m and self.claimant_type(m.group("source")) else found
         if found is None or any(found.start("source") < e and s < found.end("source") for s, e in taken):
             return None
@@ -399,15 +415,16 @@ class ClaimantFinder:
         return source or None
 
     def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int,
-                 taken: list[tuple[int, int]] = ()) -> str | None:
+                 taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
         """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
         sentence = seg.sentences[index]
-        source = self.frame_source(text, sentence, count_start, count_end, taken)
+        source = self.frame_source(text, sentence, count_start, count_end, taken, find)
         if source is None or not self._is_anaphor(source):
             return source
         for back in range(index - 1, max(-1, index - 4), -1):
             prev = seg.sentences[back]
-            named = self.frame_source(text, prev, prev.end, prev.end) or self.frame_source(text, prev, prev.start, prev.start)
+            named = self.frame_source(text, prev, prev.end, prev.end, (), find) or \
+                self.frame_source(text, prev, prev.start, prev.start, (), find)
             if named is None:
                 m = self.lead_np.search(text, prev.start, prev.end)
                 named = m.group() if m else None
@@ -461,24 +478,18 @@ class ContextReader:
         self.weekdays = [w.lower() for w in rules.lexicons.get("weekdays", [])]
         self.months = [m.lower() for m in rules.lexicons.get("months", [])]
         self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
-        # pattern -> index of the literal set every match holds (in ``literal_sets``, scanned by
-        # ``SentenceScans``): a pattern is searched only where its set is there
-        self.literal_sets: list[frozenset[str]] = []
-        self.needs: dict[regex.Pattern[str], int] = {}
-        for pattern in [v for v in vars(self).values() if isinstance(v, regex.Pattern)] + self.location_res:
-            found = _literal_set(self.literal_sets, pattern_literals(pattern.pattern, pattern.flags))
-            if found >= 0:
-                self.needs[pattern] = found
-        self.literal_index = LiteralIndex(self.literal_sets)
+
+    def patterns(self) -> list[regex.Pattern[str]]:
+        """The patterns ``read`` searches sentences with (for a ``PatternFilter``)."""
+        return [v for v in vars(self).values() if isinstance(v, regex.Pattern)] + self.location_res
 
     def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
              published: dt.date | None, clause: tuple[int, int] | None = None,
-             scans: SentenceScans | None = None) -> ContextFields:
+             find: Finder | None = None) -> ContextFields:
         """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
-        ``scans``: the document's scans for ``literal_index``, which let a search be skipped where it
-        cannot match)."""
+        ``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         s = seg.sentences[index]
-        find = _Finder(text, scans, self.needs)
+        find = find or Finder(text)
         hedge = find.search(self.hedge_re, s)
         update = find.search(self.update_re, s)
         lo, hi = clause or (s.start, s.end)
@@ -501,7 +512,7 @@ class ContextReader:
         return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
                              update.group() if update else None)
 
-    def _background(self, find: _Finder, seg: Segmentation, index: int, start: int, published: dt.date | None,
+    def _background(self, find: Finder, seg: Segmentation, index: int, start: int, published: dt.date | None,
                     has_weekday: bool, depth: int = 0) -> bool:
         """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
         s = seg.sentences[index]
@@ -532,14 +543,14 @@ class ContextReader:
         month = word.group().lower() if word else ""
         return month not in self.months or self.months.index(month) + 1 != published.month
 
-    def _location(self, find: _Finder, sentence: Span, lo: int, hi: int, start: int, end: int) -> str | None:
+    def _location(self, find: Finder, sentence: Span, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None
         for m in (m for pattern in self.location_res for m in find.finditer(pattern, sentence, lo, hi)):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
             place = m.group("place")
-            if "poss" in m.re.groupindex and m.group("poss"):
+            if "poss" in _group_names(m.re)[0] and m.group("poss"):
                 place = m.group("poss") + place
             if best is None or distance < best[0]:
                 best = (distance, place)
@@ -572,16 +583,36 @@ class SentenceScans:
         return self.done[key]
 
 
-class _Finder:
+class PatternFilter:
+    """The literal set every match of each of some patterns holds (``keywords.pattern_literals``;
+    one ``LiteralIndex`` for them all), for ``Finder``."""
+
+    def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
+        self.literal_sets: list[frozenset[str]] = []
+        self.needs: dict[regex.Pattern[str], int] = {}  # pattern -> index of its set in literal_sets
+        for pattern in patterns:
+            found = _literal_set(self.literal_sets, pattern_literals(pattern.pattern, pattern.flags))
+            if found >= 0:
+                self.needs[pattern] = found
+        self.literal_index = LiteralIndex(self.literal_sets)
+
+    def finder(self, text: str, low: str | None = None) -> Finder:
+        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has it)."""
+        return Finder(text, SentenceScans(self.literal_index, text, low), self.needs)
+
+
+class Finder:
     """Searches within one sentence of a text that skip a pattern whose literal set (``needs``)
-    is missing from the window: a necessary condition, so the same matches."""
+    is missing from the window: a necessary condition, so the same matches. Without ``scans``
+    nothing is skipped."""
 
     __slots__ = ("text", "scans", "needs")
 
-    def __init__(self, text: str, scans: SentenceScans | None, needs: dict[regex.Pattern[str], int]) -> None:
+    def __init__(self, text: str, scans: SentenceScans | None = None,
+                 needs: dict[regex.Pattern[str], int] | None = None) -> None:
         self.text = text
         self.scans = scans
-        self.needs = needs
+        self.needs = needs or {}
 
     def _absent(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> bool:
         k = self.needs.get(pattern, -1)
@@ -595,6 +626,12 @@ class _Finder:
         if self._absent(pattern, sentence, sentence.start, sentence.end):
             return None
         return pattern.search(self.text, sentence.start, sentence.end)
+
+    def match(self, pattern: regex.Pattern[str], sentence: Span, hi: int) -> regex.Match[str] | None:
+        """``pattern.match`` at the start of the sentence, within ``[sentence.start, hi)``."""
+        if self._absent(pattern, sentence, sentence.start, hi):
+            return None
+        return pattern.match(self.text, sentence.start, hi)
 
     def finditer(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> Iterable[regex.Match[str]]:
         """``pattern.finditer`` over ``[lo, hi)``, a part of the sentence."""
