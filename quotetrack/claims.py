@@ -287,7 +287,7 @@ class ClaimExtractor:
             first = bisect.bisect_left(triggers, sentence.start)
             if first == len(triggers) or triggers[first] >= sentence.end:
                 continue  # no casualty word in this sentence
-            anchors = self.numbers.anchors(text, low, sentence.start, sentence.end)
+            anchors = self.numbers.anchors(text, low, sentence.start, sentence.end, scans.whole)
             if not anchors:
                 continue  # no number in this sentence
             hits = self.hits(text, sentence, prefiltered=True, anchors=anchors, scans=scans)

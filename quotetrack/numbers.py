@@ -201,14 +201,15 @@ class NumberParser:
                     yield count
                     break
 
-    def anchors(self, text: str, low: str, start: int, end: int) -> list[int]:
+    def anchors(self, text: str, low: str, start: int, end: int, clean: bool = False) -> list[int]:
         """Where ``anchor_re.finditer(text, start, end)`` finds an anchor, in order; ``low`` is
         ``text.lower()``. Digits by one scan, anchor words by Aho-Corasick on ``low``, each hit
         checked for anchor_re's word boundaries (the regex itself where a neighbour is not ASCII).
         The regex is used as it is when the span is not bounded by blanks or when ``low`` is not
-        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case)."""
+        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case); ``clean``: the caller
+        knows that the whole text has none of them (``keywords.prefilterable``)."""
         if self.anchor_words is None or len(low) != len(text) or not _bounded_by_blanks(text, start, end) \
-                or any(c in text[start:end] for c in CASE_FOLD_EXTRAS):
+                or (not clean and any(c in text[start:end] for c in CASE_FOLD_EXTRAS)):
             return [m.start() for m in self.anchor_re.finditer(text, start, end)]
         found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
         words = False
