@@ -22,7 +22,11 @@ are not empty; the part of a rule before the count is a reverse pattern anchored
 (``keywords.pattern_literals``): what the part before the count must end with, what the part
 after it must start with, and a word each window must hold (one Aho-Corasick pass over a sentence
 at its first count); a rule is tried only where they are there (necessary conditions: the same
-first rule matches; 7,120 regex calls -> about 650 on the eval texts). The quote holding a figure
+first rule matches; 7,120 regex calls -> about 650 on the eval texts). A count's window edges are
+read once for all rules, the rules are listed once per count kind, and the veto regexes run only
+where their literals are. The context and claimant patterns of a claim's sentence are searched
+only where their literal sets are (``PatternFilter``, one scan per sentence; ``SentenceScans``
+keep a document's scans, read on the document lower-cased once). The quote holding a figure
 is found by bisection. The rules compile through the compiled-pattern cache of
 ``quotetrack.regex_cache`` (same matches, a fraction of the compile time).
 

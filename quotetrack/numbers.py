@@ -16,7 +16,8 @@ patterns cached on disk): same matches, a fraction of the compile time.
 Speed: ``count_re`` is tried only at anchors (a digit, or a word only a number phrase holds) and
 the qualifier words just before them, once per start; ``anchors`` finds a span's anchors by one
 digit scan and an Aho-Corasick pass (each hit checked for the anchor regex's word boundaries),
-the same starts as ``anchor_re`` (a test compares them).
+the same starts as ``anchor_re`` (a test compares them). ``parse`` reads each distinct phrase once
+(a memo: "two", "2011" and "one" recur; same counts).
 
 It does not decide whether a number counts people: "26 years" parses as 26; the claim rules
 (quotetrack/claims.py) decide what a number counts.
