@@ -22,7 +22,11 @@ are not empty; the part of a rule before the count is a reverse pattern anchored
 (``keywords.pattern_literals``): what the part before the count must end with, what the part
 after it must start with, and a word each window must hold (one Aho-Corasick pass over a sentence
 at its first count); a rule is tried only where they are there (necessary conditions: the same
-first rule matches; 7,120 regex calls -> about 650 on the eval texts). The quote holding a figure
+first rule matches; 7,120 regex calls -> about 650 on the eval texts). A count's window edges are
+read once for all rules, the rules are listed once per count kind, and the veto regexes run only
+where their literals are. The context and claimant patterns of a claim's sentence are searched
+only where their literal sets are (``PatternFilter``, one scan per sentence; ``SentenceScans``
+keep a document's scans, read on the document lower-cased once). The quote holding a figure
 is found by bisection. The rules compile through the compiled-pattern cache of
 ``quotetrack.regex_cache`` (same matches, a fraction of the compile time).
 
@@ -32,9 +36,11 @@ It does not read tables, infer unstated counts, or add up figures.
 from __future__ import annotations
 
 import bisect
+import functools
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 
 import regex
 
@@ -43,7 +49,8 @@ from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, Cl
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.numbers import SPACES, Count, number_parser_for
-from quotetrack.keywords import KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists
+from quotetrack.keywords import (KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists,
+                                 pattern_literals, prefilterable)
 from quotetrack.rules import RuleSet, lexicon_alternation
 from quotetrack.segment import Segmentation, Span
 
@@ -103,12 +110,20 @@ def _share_victims(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+@functools.cache
+def _group_names(pattern: regex.Pattern[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A compiled pattern's group names, and its category groups in ``CATEGORIES`` order (read once:
+    ``groupindex`` builds a new dict at every access)."""
+    names = frozenset(pattern.groupindex)
+    return names, tuple(cat for cat in CATEGORIES if cat in names)
+
+
 def _group_category(*matches: regex.Match[str] | None) -> str | None:
     for m in matches:
         if m is None:
             continue
-        for cat in CATEGORIES:
-            if cat in m.re.groupindex and m.group(cat) is not None:
+        for cat in _group_names(m.re)[1]:
+            if m.group(cat) is not None:
                 return cat
     return None
 
@@ -116,7 +131,7 @@ def _group_category(*matches: regex.Match[str] | None) -> str | None:
 def _group_spans(name: str, *matches: regex.Match[str] | None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in matches:
-        if m is not None and name in m.re.groupindex:
+        if m is not None and name in _group_names(m.re)[0]:
             out.extend(s for s in m.spans(name) if s[1] > s[0])
     return out
 
@@ -133,8 +148,13 @@ class ClaimExtractor:
         self.rules = [self._split(rule) for rule in self.casualties.patterns]
         self.literal_index = LiteralIndex(self.literal_sets)
         c = self.casualties
-        self.veto_before = c.compile(r"(?r)\b(?:{veto_before})\s*\Z", ignore_case=True, key="runtime:veto_before")
-        self.veto_after = c.compile(r"\s*(?:{veto_after})(?!\p{L})", ignore_case=True, key="runtime:veto_after")
+        self.by_kind: dict[str, list[CompiledRule]] = {}  # the rules tried for a count kind, in order
+        veto_before, veto_after = r"(?r)\b(?:{veto_before})\s*\Z", r"\s*(?:{veto_after})(?!\p{L})"
+        self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
+        self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
+        # what a veto match must end (before the count) / start (after it) with: most counts skip both regexes
+        self.veto_trail = _edge(c.literals(veto_before), "trail")
+        self.veto_lead = _edge(c.literals(veto_after), "lead")
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
         # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
         # not "in", for "in custody").
@@ -146,6 +166,8 @@ class ClaimExtractor:
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
         self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
         self.context = ContextReader(ruleset.get("claim_context.toml"))
+        # the sentences of claims are searched by many patterns: each only where its literal set is
+        self.claim_filter = PatternFilter(self.context.patterns() + self.claimants.patterns())
 
     def _split(self, rule: ClaimRule) -> CompiledRule:
         before, _, after = rule.pattern.partition("{COUNT}")
@@ -155,18 +177,8 @@ class ClaimExtractor:
         after_re = c.compile(after, rule.ignore_case, key="after:" + rule.id) if after else None
         ahead = c.literals(before) if before else None
         behind = c.literals(after) if after else None
-        return CompiledRule(rule, before_re, after_re, self._literal_set(ahead), self._literal_set(behind),
-                            _edge(ahead, "trail"), _edge(behind, "lead"))
-
-    def _literal_set(self, literals: Literals | None) -> int:
-        """Index (in ``literal_sets``) of the literals every match holds somewhere, or -1 (none
-        known, or too weak to be worth testing: a literal of two letters, or many literals)."""
-        inside = literals.inside if literals is not None else None
-        if not inside or len(inside) > MAX_PREFILTER_LITERALS or min(map(len, inside)) < 3:
-            return -1
-        if inside not in self.literal_sets:
-            self.literal_sets.append(inside)
-        return self.literal_sets.index(inside)
+        return CompiledRule(rule, before_re, after_re, _literal_set(self.literal_sets, ahead),
+                            _literal_set(self.literal_sets, behind), _edge(ahead, "trail"), _edge(behind, "lead"))
 
     # -- finding -----------------------------------------------------------------------------
     def may_hold_claim(self, text: str, sentence: Span) -> bool:
@@ -174,9 +186,11 @@ class ClaimExtractor:
         words = " ".join(self.word_re.findall(text, sentence.start, sentence.end)).lower().split()
         return not self.triggers.isdisjoint(words)
 
-    def hits(self, text: str, sentence: Span, prefiltered: bool = False, anchors: list[int] | None = None) -> list[Hit]:
+    def hits(self, text: str, sentence: Span, prefiltered: bool = False, anchors: list[int] | None = None,
+             scans: SentenceScans | None = None) -> list[Hit]:
         """The casualty counts of one sentence, in text order (``prefiltered``: the caller already
-        knows the sentence has a casualty word; ``anchors``: ``numbers.anchors`` of the sentence)."""
+        knows the sentence has a casualty word; ``anchors``: ``numbers.anchors`` of the sentence;
+        ``scans``: the document's literal scans, to keep this sentence's)."""
         out: list[Hit] = []
         if not prefiltered and not self.may_hold_claim(text, sentence):
             return out
@@ -184,26 +198,49 @@ class ClaimExtractor:
         literals: LiteralHits | None = None
         scanned = False  # the sentence is scanned for the rules' literals at its first count
         for count in self.numbers.finditer(text, sentence.start, sentence.end, anchors):
-            if any(a <= count.start < b for a, b in inner):
-                continue
-            if self.veto_after.match(text, count.end, sentence.end) or \
-                    self.veto_before.search(text, max(sentence.start, count.start - 30), count.start):
+            if inner and any(a <= count.start < b for a, b in inner):
                 continue
             if not scanned:
-                literals, scanned = self.literal_index.scan(text, sentence.start, sentence.end), True
-            hit = self._match(text, sentence, count, literals)
+                literals = scans.of(sentence) if scans is not None else \
+                    self.literal_index.scan(text, sentence.start, sentence.end)
+                scanned = True
+            lo = max(sentence.start, count.start - WINDOW_BEFORE)
+            edges = literals.edges(lo, count.start, count.end, sentence.end) if literals is not None else None
+            if self._vetoed(text, sentence, count, literals, edges):
+                continue
+            hit = self._match(text, sentence, count, literals, edges)
             if hit is not None:
                 out.append(hit)
                 inner.extend(hit.inner)
         return out
 
-    def _match(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None = None) -> Hit | None:
+    def _vetoed(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None,
+                edges: tuple[int, int] | None) -> bool:
+        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26"); each
+        regex is run only where the literals a match needs are there (same answers)."""
+        if edges is None or self.veto_lead is None or literals.starts_at(edges[1], sentence.end, self.veto_lead):
+            if self.veto_after.match(text, count.end, sentence.end):
+                return True
+        lo = max(sentence.start, count.start - 30)
+        if edges is None or self.veto_trail is None or literals.ends_with(lo, count.start, self.veto_trail):
+            return self.veto_before.search(text, lo, count.start) is not None
+        return False
+
+    def _rules_for(self, kind: str) -> list[CompiledRule]:
+        """The rules that may read a count of this kind, in order (``count_kinds``, ``ONLY_WHEN_ASKED``)."""
+        rules = self.by_kind.get(kind)
+        if rules is None:
+            rules = self.by_kind[kind] = [r for r in self.rules if (kind in r.rule.count_kinds if r.rule.count_kinds
+                                                                    else kind not in ONLY_WHEN_ASKED)]
+        return rules
+
+    def _match(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None = None,
+               edges: tuple[int, int] | None = None) -> Hit | None:
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
-        for compiled in self.rules:
-            kinds = compiled.rule.count_kinds
-            if (count.kind not in kinds) if kinds else (count.kind in ONLY_WHEN_ASKED):
-                continue
-            if literals is not None and not self._may_match(compiled, literals, lo, count, sentence.end):
+        if literals is not None and edges is None:
+            edges = literals.edges(lo, count.start, count.end, sentence.end)
+        for compiled in self._rules_for(count.kind):
+            if edges is not None and not self._may_match(compiled, literals, edges, lo, count, sentence.end):
                 continue
             # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
             b = compiled.before.match(text, lo, count.start) if compiled.before else None
@@ -224,13 +261,15 @@ class ClaimExtractor:
         return None
 
     @staticmethod
-    def _may_match(compiled: CompiledRule, literals: LiteralHits, lo: int, count: Count, end: int) -> bool:
+    def _may_match(compiled: CompiledRule, literals: LiteralHits, edges: tuple[int, int], lo: int, count: Count,
+                   end: int) -> bool:
         """False when a literal the rule needs is missing: its before part must end (at the count)
         with one of ``before_trail``, its after part start with one of ``after_lead``, and each
-        part's window must hold a literal of its set (each a necessary condition: same matches)."""
-        if compiled.before_trail is not None and not literals.ends_with(lo, count.start, compiled.before_trail):
+        part's window must hold a literal of its set (each a necessary condition: same matches).
+        ``edges``: ``literals.edges`` of the count's windows."""
+        if compiled.before_trail is not None and not literals.ends_at(lo, edges[0], compiled.before_trail):
             return False
-        if compiled.after_lead is not None and not literals.starts_with(count.end, end, compiled.after_lead):
+        if compiled.after_lead is not None and not literals.starts_at(edges[1], end, compiled.after_lead):
             return False
         if compiled.before_inside >= 0 and not literals.holds(compiled.before_inside, lo, count.start):
             return False
@@ -243,17 +282,19 @@ class ClaimExtractor:
         text = article.text
         claims: list[Claim] = []
         published = _date(article.published)
-        triggers = [start for start, _ in self.trigger_scanner.find(text)]  # one pass over the document
+        low = text.lower()
+        triggers = [start for start, _ in self.trigger_scanner.find(text, low)]  # one pass over the document
         quote_finder = QuoteFinder(quotes)
-        low = text.lower() if triggers else ""
+        scans = SentenceScans(self.literal_index, text, low)
+        find = self.claim_filter.finder(text, low)
         for index, sentence in enumerate(seg.sentences):
             first = bisect.bisect_left(triggers, sentence.start)
             if first == len(triggers) or triggers[first] >= sentence.end:
                 continue  # no casualty word in this sentence
-            anchors = self.numbers.anchors(text, low, sentence.start, sentence.end)
+            anchors = self.numbers.anchors(text, low, sentence.start, sentence.end, scans.whole)
             if not anchors:
                 continue  # no number in this sentence
-            hits = self.hits(text, sentence, prefiltered=True, anchors=anchors)
+            hits = self.hits(text, sentence, prefiltered=True, anchors=anchors, scans=scans)
             if not hits:
                 continue
             sent_text = text[sentence.start:sentence.end]
@@ -263,12 +304,12 @@ class ClaimExtractor:
                 # a claim's clause: from the end of the claim before it to the start of the next one
                 clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
                 claims.append(self._claim(article, seg, ctx, quote_finder, index, sentence, sent_text, hit,
-                                          published, len(claims) + 1, taken, clause))
+                                          published, len(claims) + 1, taken, clause, find))
         return claims
 
     def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: QuoteFinder,
                index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
-               n: int, taken: list[tuple[int, int]], clause: tuple[int, int]) -> Claim:
+               n: int, taken: list[tuple[int, int]], clause: tuple[int, int], find: Finder) -> Claim:
         text = article.text
         c = hit.count
         quote = quotes.at(c.start)
@@ -281,8 +322,8 @@ class ClaimExtractor:
             if source is not None and self.claimants.accepts(source, taken):
                 claimant, source_type = source.name, source.source_type
             else:
-                claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken)
-        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause)
+                claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken, find)
+        fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, find)
         return Claim(
             doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
             start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
@@ -355,16 +396,21 @@ class ClaimantFinder:
             return False  # "a man accused of murdering two women": an accusation, not a report
         return bool(source.name and source.name.strip())
 
+    def patterns(self) -> list[regex.Pattern[str]]:
+        """The patterns ``frame_source`` searches a sentence with (for a ``PatternFilter``)."""
+        return [*self.after, self.anywhere, self.before, *self.labels]
+
     def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int,
-                     taken: list[tuple[int, int]] = ()) -> str | None:
-        """The source a sentence names for a figure at ``[count_start, count_end)``, as written."""
+                     taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
+        """The source a sentence names for a figure at ``[count_start, count_end)``, as written
+        (``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
+        find = find or Finder(text)
         found: regex.Match[str] | None = None
         for pattern in self.after:
-            found = found or next(iter(pattern.finditer(text, count_end, sentence.end)), None)
-        found = found or self.anywhere.search(text, sentence.start, sentence.end) \
-            or self.before.match(text, sentence.start, count_start)
+            found = found or next(iter(find.finditer(pattern, sentence, count_end, sentence.end)), None)
+        found = found or find.search(self.anywhere, sentence) or find.match(self.before, sentence, count_start)
         for label in self.labels:  # a headline label counts only when it names a kind of source
-            m = None if found else label.search(text, sentence.start, sentence.end)
+            m = None if found else find.search(label, sentence)
             found = m if m and self.claimant_type(m.group("source")) else found
         if found is None or any(found.start("source") < e and s < found.end("source") for s, e in taken):
             return None
@@ -373,15 +419,16 @@ class ClaimantFinder:
         return source or None
 
     def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int,
-                 taken: list[tuple[int, int]] = ()) -> str | None:
+                 taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
         """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
         sentence = seg.sentences[index]
-        source = self.frame_source(text, sentence, count_start, count_end, taken)
+        source = self.frame_source(text, sentence, count_start, count_end, taken, find)
         if source is None or not self._is_anaphor(source):
             return source
         for back in range(index - 1, max(-1, index - 4), -1):
             prev = seg.sentences[back]
-            named = self.frame_source(text, prev, prev.end, prev.end) or self.frame_source(text, prev, prev.start, prev.start)
+            named = self.frame_source(text, prev, prev.end, prev.end, (), find) or \
+                self.frame_source(text, prev, prev.start, prev.start, (), find)
             if named is None:
                 m = self.lead_np.search(text, prev.start, prev.end)
                 named = m.group() if m else None
@@ -436,55 +483,62 @@ class ContextReader:
         self.months = [m.lower() for m in rules.lexicons.get("months", [])]
         self.perfect_re = regex.compile(r"(?i)\b(?:have|has)\s+been\b")
 
+    def patterns(self) -> list[regex.Pattern[str]]:
+        """The patterns ``read`` searches sentences with (for a ``PatternFilter``)."""
+        return [v for v in vars(self).values() if isinstance(v, regex.Pattern)] + self.location_res
+
     def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
-             published: dt.date | None, clause: tuple[int, int] | None = None) -> ContextFields:
-        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``)."""
+             published: dt.date | None, clause: tuple[int, int] | None = None,
+             find: Finder | None = None) -> ContextFields:
+        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
+        ``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         s = seg.sentences[index]
-        hedge = self.hedge_re.search(text, s.start, s.end)
-        update = self.update_re.search(text, s.start, s.end)
+        find = find or Finder(text)
+        hedge = find.search(self.hedge_re, s)
+        update = find.search(self.update_re, s)
         lo, hi = clause or (s.start, s.end)
-        location = self._location(text, lo, hi, start, end)
-        day = self.weekday_re.search(text, s.start, s.end)
+        location = self._location(find, s, lo, hi, start, end)
+        day = find.search(self.weekday_re, s)
         event_date = _weekday_date(day.group("day"), published, self.weekdays) if day else None
-        since = self.since_re.search(text, s.start, s.end)
-        cumulative = bool(self.cumulative_re.search(text, s.start, s.end))
-        if not cumulative and not day and self.perfect_re.search(text, s.start, s.end):
+        since = find.search(self.since_re, s)
+        cumulative = bool(find.search(self.cumulative_re, s))
+        if not cumulative and not day and find.search(self.perfect_re, s):
             for back in range(index - 1, max(-1, index - 1 - SINCE_LOOKBACK), -1):
-                prev = seg.sentences[back]
-                since = self.since_re.search(text, prev.start, prev.end)
+                since = find.search(self.since_re, seg.sentences[back])
                 if since:
                     cumulative = True
                     break
         if cumulative and since and event_date is None:
             event_date = self._period_start(since)
-        daily = not cumulative and day is not None and bool(self.daily_re.search(text, s.start, s.end))
+        daily = not cumulative and day is not None and bool(find.search(self.daily_re, s))
         measure = "cumulative" if cumulative else "daily aggregate" if daily else "incident"
-        background = self._background(text, seg, index, start, published, day is not None)
+        background = self._background(find, seg, index, start, published, day is not None)
         return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
                              update.group() if update else None)
 
-    def _background(self, text: str, seg: Segmentation, index: int, start: int, published: dt.date | None,
+    def _background(self, find: Finder, seg: Segmentation, index: int, start: int, published: dt.date | None,
                     has_weekday: bool, depth: int = 0) -> bool:
         """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
         s = seg.sentences[index]
-        after = self.background_after_re.search(text, s.start, s.end)
+        after = find.search(self.background_after_re, s)
         if after and after.end() <= start:
             return True
+        text = find.text
         years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
-        dated_by_month = self._before_published_month(text, s.start, s.end, published)
-        if self.background_re.search(text, s.start, s.end) or (
+        dated_by_month = self._before_published_month(find.search(self.past_month_re, s), published)
+        if find.search(self.background_re, s) or (
                 (any(y < (published.year if published else 10_000) for y in years) or dated_by_month) and not has_weekday):
             return True
         if depth == 0 and index > 0 and self.continuation_re is not None and self.continuation_re.match(text, s.start):
             prev = seg.sentences[index - 1]
-            prev_day = self.weekday_re.search(text, prev.start, prev.end) is not None
-            return self._background(text, seg, index - 1, prev.end, published, prev_day, depth + 1)
+            prev_day = find.search(self.weekday_re, prev) is not None
+            return self._background(find, seg, index - 1, prev.end, published, prev_day, depth + 1)
         return False
 
-    def _before_published_month(self, text: str, lo: int, hi: int, published: dt.date | None) -> bool:
-        """A month names the time of the sentence's event, and (when the published date is known)
-        it is not the published month: the event is older than a week, so background."""
-        m = self.past_month_re.search(text, lo, hi)
+    def _before_published_month(self, m: regex.Match[str] | None, published: dt.date | None) -> bool:
+        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the sentence's
+        event, and (when the published date is known) it is not the published month: the event is
+        older than a week, so background."""
         if not m:
             return False
         if published is None:
@@ -493,14 +547,14 @@ class ContextReader:
         month = word.group().lower() if word else ""
         return month not in self.months or self.months.index(month) + 1 != published.month
 
-    def _location(self, text: str, lo: int, hi: int, start: int, end: int) -> str | None:
+    def _location(self, find: Finder, sentence: Span, lo: int, hi: int, start: int, end: int) -> str | None:
         best: tuple[int, str] | None = None
-        for m in (m for pattern in self.location_res for m in pattern.finditer(text, lo, hi)):
+        for m in (m for pattern in self.location_res for m in find.finditer(pattern, sentence, lo, hi)):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
             place = m.group("place")
-            if "poss" in m.re.groupindex and m.group("poss"):
+            if "poss" in _group_names(m.re)[0] and m.group("poss"):
                 place = m.group("poss") + place
             if best is None or distance < best[0]:
                 best = (distance, place)
@@ -510,6 +564,82 @@ class ContextReader:
         month = m.group("month")
         number = self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
         return f"{int(m.group('year')):04d}-{number:02d}-01"
+
+
+class SentenceScans:
+    """The literal pre-filter hits (``LiteralIndex.scan``) of one document's sentences, each
+    sentence scanned once, when first asked for (on the document lower-cased once, where
+    ``prefilterable``; else sentence by sentence)."""
+
+    def __init__(self, index: LiteralIndex, text: str, low: str | None = None) -> None:
+        self.index = index
+        self.text = text
+        self.low = text.lower() if low is None else low
+        self.whole = prefilterable(text, self.low)
+        self.done: dict[tuple[int, int], LiteralHits | None] = {}
+
+    def of(self, sentence: Span) -> LiteralHits | None:
+        """The hits of ``sentence`` (None where it cannot be pre-filtered)."""
+        key = (sentence.start, sentence.end)
+        if key not in self.done:
+            self.done[key] = self.index.scan_lowered(self.low, sentence.start, sentence.end) if self.whole \
+                else self.index.scan(self.text, sentence.start, sentence.end)
+        return self.done[key]
+
+
+class PatternFilter:
+    """The literal set every match of each of some patterns holds (``keywords.pattern_literals``;
+    one ``LiteralIndex`` for them all), for ``Finder``."""
+
+    def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
+        self.literal_sets: list[frozenset[str]] = []
+        self.needs: dict[regex.Pattern[str], int] = {}  # pattern -> index of its set in literal_sets
+        for pattern in patterns:
+            found = _literal_set(self.literal_sets, pattern_literals(pattern.pattern, pattern.flags))
+            if found >= 0:
+                self.needs[pattern] = found
+        self.literal_index = LiteralIndex(self.literal_sets)
+
+    def finder(self, text: str, low: str | None = None) -> Finder:
+        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has it)."""
+        return Finder(text, SentenceScans(self.literal_index, text, low), self.needs)
+
+
+class Finder:
+    """Searches within one sentence of a text that skip a pattern whose literal set (``needs``)
+    is missing from the window: a necessary condition, so the same matches. Without ``scans``
+    nothing is skipped."""
+
+    __slots__ = ("text", "scans", "needs")
+
+    def __init__(self, text: str, scans: SentenceScans | None = None,
+                 needs: dict[regex.Pattern[str], int] | None = None) -> None:
+        self.text = text
+        self.scans = scans
+        self.needs = needs or {}
+
+    def _absent(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> bool:
+        k = self.needs.get(pattern, -1)
+        if k < 0 or self.scans is None or lo < sentence.start or hi > sentence.end:
+            return False
+        literals = self.scans.of(sentence)
+        return literals is not None and not literals.holds(k, lo, hi)
+
+    def search(self, pattern: regex.Pattern[str], sentence: Span) -> regex.Match[str] | None:
+        """``pattern.search`` over the sentence."""
+        if self._absent(pattern, sentence, sentence.start, sentence.end):
+            return None
+        return pattern.search(self.text, sentence.start, sentence.end)
+
+    def match(self, pattern: regex.Pattern[str], sentence: Span, hi: int) -> regex.Match[str] | None:
+        """``pattern.match`` at the start of the sentence, within ``[sentence.start, hi)``."""
+        if self._absent(pattern, sentence, sentence.start, hi):
+            return None
+        return pattern.match(self.text, sentence.start, hi)
+
+    def finditer(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> Iterable[regex.Match[str]]:
+        """``pattern.finditer`` over ``[lo, hi)``, a part of the sentence."""
+        return () if self._absent(pattern, sentence, lo, hi) else pattern.finditer(self.text, lo, hi)
 
 
 class QuoteFinder:
@@ -537,6 +667,17 @@ def _word_regex(words: list[str]) -> regex.Pattern[str]:
     if acronyms:
         alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
     return compile_with_lists(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", 0)
+
+
+def _literal_set(sets: list[frozenset[str]], literals: Literals | None) -> int:
+    """Index (in ``sets``, added when new) of the literals every match holds somewhere, or -1 (none
+    known, or too weak to be worth testing: a literal of two letters, or many literals)."""
+    inside = literals.inside if literals is not None else None
+    if not inside or len(inside) > MAX_PREFILTER_LITERALS or min(map(len, inside)) < 3:
+        return -1
+    if inside not in sets:
+        sets.append(inside)
+    return sets.index(inside)
 
 
 def _edge(literals: Literals | None, side: str) -> tuple[str, ...] | None:

@@ -50,11 +50,12 @@ class KeywordScanner:
         self.fallback = regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + alternation + r")(?![\p{L}\p{N}])") \
             if self.words else None
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every whole-word occurrence, in text order."""
+    def find(self, text: str, low: str | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every whole-word occurrence, in text order (``low``: ``text.lower()``,
+        when the caller has it)."""
         if not self.words:
             return []
-        low = text.lower()
+        low = text.lower() if low is None else low
         if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
             return [(m.start(), m.end()) for m in self.fallback.finditer(text)]  # type: ignore[union-attr]
         out = []
@@ -436,19 +437,31 @@ class LiteralIndex:
         be pre-filtered (it holds a character of ``CASE_FOLD_EXTRAS``, or one whose lower case is
         longer)."""
         part = text[start:end]
-        if any(c in part for c in CASE_FOLD_EXTRAS):
+        if not prefilterable(part, low := part.lower()):
             return None
-        low = part.lower()
-        if len(low) != len(part):
-            return None
-        starts: list[list[int]] = [[] for _ in self.sets]
-        ends: list[list[int]] = [[] for _ in self.sets]
+        return self.scan_lowered(low, 0, len(low), start)
+
+    def scan_lowered(self, low: str, start: int, end: int, offset: int = 0) -> "LiteralHits":
+        """``scan`` of ``low[start:end]``, a text lower-cased that ``prefilterable`` accepts (offsets
+        into ``low`` plus ``offset``): a document lower-cased once serves all its parts."""
+        starts: dict[int, list[int]] = {}
+        ends: dict[int, list[int]] = {}
         if not self.empty:
-            for last, (length, ks) in self.automaton.iter(low):
+            for last, (length, ks) in self.automaton.iter(low, start, end):
                 for k in ks:
-                    starts[k].append(start + last + 1 - length)
-                    ends[k].append(start + last + 1)
-        return LiteralHits(low, start, starts, ends)
+                    if k in ends:
+                        starts[k].append(offset + last + 1 - length)
+                        ends[k].append(offset + last + 1)
+                    else:
+                        starts[k], ends[k] = [offset + last + 1 - length], [offset + last + 1]
+        return LiteralHits(low, offset, starts, ends)
+
+
+def prefilterable(text: str, low: str) -> bool:
+    """Whether literal pre-filters may read ``text`` through ``low`` (its ``str.lower()``): no
+    character of ``CASE_FOLD_EXTRAS``, none whose lower case is longer (then every character
+    lower-cases to one, at its own offset)."""
+    return len(low) == len(text) and not any(c in text for c in CASE_FOLD_EXTRAS)
 
 
 class LiteralHits:
@@ -456,15 +469,17 @@ class LiteralHits:
 
     __slots__ = ("low", "offset", "starts", "ends")
 
-    def __init__(self, low: str, offset: int, starts: list[list[int]], ends: list[list[int]]) -> None:
-        self.low = low  # the part, lower-cased (offsets into the text minus ``offset``)
+    def __init__(self, low: str, offset: int, starts: dict[int, list[int]], ends: dict[int, list[int]]) -> None:
+        self.low = low  # the part (or the whole text), lower-cased (offsets into the text minus ``offset``)
         self.offset = offset
-        self.ends = ends  # occurrences of each set's literals, in order of their end
+        self.ends = ends  # occurrences of each set's literals, in order of their end (sets found only)
         self.starts = starts
 
     def holds(self, k: int, lo: int, hi: int) -> bool:
         """Whether a literal of set ``k`` lies inside ``text[lo:hi]``."""
-        ends = self.ends[k]
+        ends = self.ends.get(k)
+        if ends is None:
+            return False
         i = bisect.bisect_left(ends, lo + 1)
         starts = self.starts[k]
         n = len(ends)
@@ -473,6 +488,22 @@ class LiteralHits:
                 return True
             i += 1
         return False
+
+    def edges(self, lo: int, at: int, after: int, hi: int) -> tuple[int, int]:
+        """Where ``text[lo:at]`` ends once its trailing blanks are removed, and where ``text[after:hi]``
+        starts once its leading blanks are removed (for ``ends_at`` and ``starts_at``: windows
+        around one place read once for many tests)."""
+        off = self.offset
+        trimmed = len(self.low[lo - off:at - off].rstrip())
+        return lo + trimmed, _BLANKS.match(self.low, after - off, hi - off).end() + off  # type: ignore[union-attr]
+
+    def ends_at(self, lo: int, trimmed_end: int, suffixes: tuple[str, ...]) -> bool:
+        """``ends_with`` for a window whose trimmed end ``edges`` gave."""
+        return self.low.endswith(suffixes, lo - self.offset, trimmed_end - self.offset)
+
+    def starts_at(self, first: int, hi: int, prefixes: tuple[str, ...]) -> bool:
+        """``starts_with`` for a window whose first non-blank offset ``edges`` gave."""
+        return self.low.startswith(prefixes, first - self.offset, hi - self.offset)
 
     def starts_with(self, lo: int, hi: int, prefixes: tuple[str, ...]) -> bool:
         """Whether ``text[lo:hi]``, leading blanks removed, starts with one of ``prefixes``."""

@@ -16,7 +16,8 @@ patterns cached on disk): same matches, a fraction of the compile time.
 Speed: ``count_re`` is tried only at anchors (a digit, or a word only a number phrase holds) and
 the qualifier words just before them, once per start; ``anchors`` finds a span's anchors by one
 digit scan and an Aho-Corasick pass (each hit checked for the anchor regex's word boundaries),
-the same starts as ``anchor_re`` (a test compares them).
+the same starts as ``anchor_re`` (a test compares them). ``parse`` reads each distinct phrase once
+(a memo: "two", "2011" and "one" recur; same counts).
 
 It does not decide whether a number counts people: "26 years" parses as 26; the claim rules
 (quotetrack/claims.py) decide what a number counts.
@@ -46,6 +47,7 @@ _ASCII_WORD = regex.compile(r"[a-z]+")
 _ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
+MAX_PARSED = 20_000  # phrases read by NumberParser.parse kept (the memo is emptied when full)
 
 
 class QualifierTable(StrictModel):
@@ -171,6 +173,7 @@ class NumberParser:
         self.suffixes = {k.lower(): v for k, v in rules.suffixes.items()}
         self.multipliers = {k.lower(): v for k, v in rules.multipliers.items()}
         self.bands = sorted(rules.approx_bands, key=lambda b: b.max_significant_digits)
+        self.parsed: dict[str, Count | None] = {}  # phrase -> its reading at offset 0 (phrases repeat: "two", "2011")
 
     # -- finding -----------------------------------------------------------------------------
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
@@ -199,14 +202,15 @@ class NumberParser:
                     yield count
                     break
 
-    def anchors(self, text: str, low: str, start: int, end: int) -> list[int]:
+    def anchors(self, text: str, low: str, start: int, end: int, clean: bool = False) -> list[int]:
         """Where ``anchor_re.finditer(text, start, end)`` finds an anchor, in order; ``low`` is
         ``text.lower()``. Digits by one scan, anchor words by Aho-Corasick on ``low``, each hit
         checked for anchor_re's word boundaries (the regex itself where a neighbour is not ASCII).
         The regex is used as it is when the span is not bounded by blanks or when ``low`` is not
-        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case)."""
+        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case); ``clean``: the caller
+        knows that the whole text has none of them (``keywords.prefilterable``)."""
         if self.anchor_words is None or len(low) != len(text) or not _bounded_by_blanks(text, start, end) \
-                or any(c in text[start:end] for c in CASE_FOLD_EXTRAS):
+                or (not clean and any(c in text[start:end] for c in CASE_FOLD_EXTRAS)):
             return [m.start() for m in self.anchor_re.finditer(text, start, end)]
         found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
         words = False
@@ -229,6 +233,20 @@ class NumberParser:
     # -- reading -----------------------------------------------------------------------------
     def parse(self, phrase: str, start: int = 0) -> Count | None:
         """Read one count phrase (qualifier included); None when it is not a number phrase."""
+        if phrase in self.parsed:
+            found = self.parsed[phrase]
+        else:
+            if len(self.parsed) >= MAX_PARSED:
+                self.parsed.clear()
+            found = self.parsed[phrase] = self._read(phrase)
+        if found is None or start == 0:
+            return found
+        return Count(start, start + found.end, phrase, found.qualifier, found.value, found.value_high,
+                     found.low, found.high, found.best, found.kind)
+
+    def _read(self, phrase: str) -> Count | None:
+        """``parse`` at offset 0, uncached."""
+        start = 0
         qualifier = None
         rest, offset = phrase, 0
         q = self.qualifier_re.match(phrase)
