@@ -46,7 +46,8 @@ from typing import ClassVar
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
+from quotetrack.mentions import (CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone,
+                                 sentences_read)
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
 from quotetrack.scan import Scanner, trie_regex
@@ -548,6 +549,16 @@ class Attributor:
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
+        resolver = Resolver(self.lexicon)
+        return [resolver.add(m) for m, _ in self._unresolved_mentions(text, seg, inside, frames, upto, built,
+                                                                       lower_words)]
+
+    def _unresolved_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
+                             upto: int | None, built: dict[tuple[int, int], Mention | None] | None,
+                             lower_words: "_LowerWords | None") -> list[tuple[Mention, bool]]:
+        """The mentions ``mentions`` resolves, in document order, each with whether it is at a
+        frame's span (a subject, a reporter: always resolved). Which spans are taken does not
+        depend on resolution."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
         spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects if upto is None or s <= upto]
         for f in frames:
@@ -562,10 +573,9 @@ class Attributor:
         spans.extend(self._subject_nominals(text, seg, inside, body, limit))
         size = len(text) + 1  # by start, the longer first: one integer per span sorts faster than a tuple
         spans.sort(key=lambda x: x[0] * size + size - (x[1] - x[0]))
-        resolver = Resolver(self.lexicon)
         lower_words = lower_words or _LowerWords(text)  # words the text also uses in lower case
         taken_end = -1  # end of the last span taken
-        out: list[Mention] = []
+        out: list[tuple[Mention, bool]] = []
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
@@ -580,8 +590,28 @@ class Attributor:
             if mention is None:
                 continue
             taken_end = e
-            out.append(resolver.add(mention))
+            out.append((mention, kind != "name" and kind != "pronoun" and kind != "nominal"))
         return out
+
+    def _needed_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame], upto: int,
+                         built: dict[tuple[int, int], Mention | None], lower_words: "_LowerWords") -> list[Mention]:
+        """``mentions`` without the pronouns and nominals that no later resolution reads (see
+        ``mentions.sentences_read``), the others the same: a name, a mention at a frame's span
+        (or one character shorter: ``_frame_mentions`` reads it) and a pronoun or nominal in a
+        sentence that a later kept mention reads are resolved as ``mentions`` resolves them."""
+        made = self._unresolved_mentions(text, seg, inside, frames, upto, built, lower_words)
+        shorter = {(f.subj_start, f.subj_end - 1) for f in frames}
+        keep = [False] * len(made)
+        floor = len(seg.sentences)  # the first sentence that a kept mention after this one reads
+        for i in range(len(made) - 1, -1, -1):
+            m, at_frame = made[i]
+            if m.kind == "name" or at_frame or m.sentence >= floor or (m.start, m.end) in shorter:
+                keep[i] = True
+                back = sentences_read(m)
+                if back is not None:
+                    floor = min(floor, m.sentence - back)
+        resolver = Resolver(self.lexicon)
+        return [resolver.add(m) for (m, _), k in zip(made, keep) if k]
 
     def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
                         ) -> tuple[list[Mention | None], list[Mention | None]]:
@@ -613,7 +643,8 @@ class Attributor:
             upto = max(upto, span[0])
         by_span: dict[tuple[int, int], Mention] = {}
         if upto >= 0:
-            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words)}
+            by_span = {(m.start, m.end): m for m in self._needed_mentions(text, seg, inside, frames, upto, built,
+                                                                                 lower_words)}
         subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
                     or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
         reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
