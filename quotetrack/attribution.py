@@ -594,11 +594,13 @@ class Attributor:
         return out
 
     def _needed_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame], upto: int,
-                         built: dict[tuple[int, int], Mention | None], lower_words: "_LowerWords") -> list[Mention]:
+                         built: dict[tuple[int, int], Mention | None], lower_words: "_LowerWords",
+                         alone: dict[tuple[int, int], Mention]) -> list[Mention]:
         """``mentions`` without the pronouns and nominals that no later resolution reads (see
         ``mentions.sentences_read``), the others the same: a name, a mention at a frame's span
         (or one character shorter: ``_frame_mentions`` reads it) and a pronoun or nominal in a
-        sentence that a later kept mention reads are resolved as ``mentions`` resolves them."""
+        sentence that a later kept mention reads are resolved as ``mentions`` resolves them
+        (a subject in ``alone`` is resolved already: it reads no earlier mention)."""
         made = self._unresolved_mentions(text, seg, inside, frames, upto, built, lower_words)
         shorter = {(f.subj_start, f.subj_end - 1) for f in frames}
         keep = [False] * len(made)
@@ -611,7 +613,12 @@ class Attributor:
                 if back is not None:
                     floor = min(floor, m.sentence - back)
         resolver = Resolver(self.lexicon)
-        return [resolver.add(m) for (m, _), k in zip(made, keep) if k]
+        out = []
+        for (m, at_frame), k in zip(made, keep):
+            if k:
+                done = alone.get((m.start, m.end)) if at_frame else None
+                out.append(resolver.add(m) if done is None else resolver.remember(done))
+        return out
 
     def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
                         ) -> tuple[list[Mention | None], list[Mention | None]]:
@@ -644,7 +651,7 @@ class Attributor:
         by_span: dict[tuple[int, int], Mention] = {}
         if upto >= 0:
             by_span = {(m.start, m.end): m for m in self._needed_mentions(text, seg, inside, frames, upto, built,
-                                                                                 lower_words)}
+                                                                                 lower_words, alone)}
         subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
                     or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
         reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
@@ -768,8 +775,8 @@ class Attributor:
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(lowered.lower().split())
         if may_be_nominal and self.nominal_fullmatch(lowered):
-            typed = self.lexicon.type_name(surface)
-            if surface[:1].isupper() and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
+            typed = self.lexicon.type_name(surface) if surface[:1].isupper() else None
+            if typed is not None and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
                 return ("name",) + typed  # "Secretary of State John Kerry": a titled name, not "the secretary"
             return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
         return ("name",) + self.lexicon.type_name(surface)
