@@ -41,13 +41,12 @@ from itertools import repeat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.mentions import (CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone,
-                                 sentences_read)
+from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
 from quotetrack.models import Article
 from quotetrack.rules import RuleFile, RuleSet, load_rule_file
 from quotetrack.scan import Scanner, trie_regex
@@ -224,9 +223,9 @@ class Source:
     resolution: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One attribution frame found in the text: a cue and the span of its subject."""
+class Frame(NamedTuple):
+    """One attribution frame found in the text: a cue and the span of its subject (immutable; a
+    tuple because a frozen dataclass takes three times as long to make, once per cue)."""
 
     cue_start: int
     cue_end: int
@@ -543,22 +542,14 @@ class Attributor:
     # -- mentions ------------------------------------------------------------------------------
     def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
                  upto: int | None = None, built: dict[tuple[int, int], Mention | None] | None = None,
-                 lower_words: "_LowerWords | None" = None) -> list[Mention]:
+                 lower_words: "_LowerWords | None" = None, alone: dict[tuple[int, int], Mention] | None = None
+                 ) -> list[Mention]:
         """Resolved mentions of the document (frame subjects included), in document order, up to
-        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already.
+        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already,
+        ``alone``: those of them resolved already (``resolve_alone``: they read no earlier mention).
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
-        resolver = Resolver(self.lexicon)
-        return [resolver.add(m) for m, _ in self._unresolved_mentions(text, seg, inside, frames, upto, built,
-                                                                       lower_words)]
-
-    def _unresolved_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
-                             upto: int | None, built: dict[tuple[int, int], Mention | None] | None,
-                             lower_words: "_LowerWords | None") -> list[tuple[Mention, bool]]:
-        """The mentions ``mentions`` resolves, in document order, each with whether it is at a
-        frame's span (a subject, a reporter: always resolved). Which spans are taken does not
-        depend on resolution."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
         spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects if upto is None or s <= upto]
         for f in frames:
@@ -573,15 +564,21 @@ class Attributor:
         spans.extend(self._subject_nominals(text, seg, inside, body, limit))
         size = len(text) + 1  # by start, the longer first: one integer per span sorts faster than a tuple
         spans.sort(key=lambda x: x[0] * size + size - (x[1] - x[0]))
+        resolver = Resolver(self.lexicon)
         lower_words = lower_words or _LowerWords(text)  # words the text also uses in lower case
         taken_end = -1  # end of the last span taken
-        out: list[tuple[Mention, bool]] = []
+        out: list[Mention] = []
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
         for s, e, kind in spans:
             # a frame subject is always tried; another span not when it overlaps a longer mention
             # already taken or a frame subject
             if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
+                continue
+            done = alone.get((s, e)) if kind == "subject" and alone is not None else None
+            if done is not None:
+                taken_end = e
+                out.append(resolver.remember(done))
                 continue
             if kind == "subject" and built is not None and (s, e) in built:
                 mention = built[(s, e)]
@@ -590,34 +587,7 @@ class Attributor:
             if mention is None:
                 continue
             taken_end = e
-            out.append((mention, kind != "name" and kind != "pronoun" and kind != "nominal"))
-        return out
-
-    def _needed_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame], upto: int,
-                         built: dict[tuple[int, int], Mention | None], lower_words: "_LowerWords",
-                         alone: dict[tuple[int, int], Mention]) -> list[Mention]:
-        """``mentions`` without the pronouns and nominals that no later resolution reads (see
-        ``mentions.sentences_read``), the others the same: a name, a mention at a frame's span
-        (or one character shorter: ``_frame_mentions`` reads it) and a pronoun or nominal in a
-        sentence that a later kept mention reads are resolved as ``mentions`` resolves them
-        (a subject in ``alone`` is resolved already: it reads no earlier mention)."""
-        made = self._unresolved_mentions(text, seg, inside, frames, upto, built, lower_words)
-        shorter = {(f.subj_start, f.subj_end - 1) for f in frames}
-        keep = [False] * len(made)
-        floor = len(seg.sentences)  # the first sentence that a kept mention after this one reads
-        for i in range(len(made) - 1, -1, -1):
-            m, at_frame = made[i]
-            if m.kind == "name" or at_frame or m.sentence >= floor or (m.start, m.end) in shorter:
-                keep[i] = True
-                back = sentences_read(m)
-                if back is not None:
-                    floor = min(floor, m.sentence - back)
-        resolver = Resolver(self.lexicon)
-        out = []
-        for (m, at_frame), k in zip(made, keep):
-            if k:
-                done = alone.get((m.start, m.end)) if at_frame else None
-                out.append(resolver.add(m) if done is None else resolver.remember(done))
+            out.append(resolver.add(mention))
         return out
 
     def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
@@ -650,8 +620,8 @@ class Attributor:
             upto = max(upto, span[0])
         by_span: dict[tuple[int, int], Mention] = {}
         if upto >= 0:
-            by_span = {(m.start, m.end): m for m in self._needed_mentions(text, seg, inside, frames, upto, built,
-                                                                                 lower_words, alone)}
+            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words,
+                                                                         alone)}
         subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
                     or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
         reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
@@ -729,6 +699,7 @@ class Attributor:
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
                  lower_words: "_LowerWords") -> Mention | None:
+        # (Mentions are made positionally, as mentions._resolved makes them: the hot path)
         if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.match(text, e - 1, e) and \
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
@@ -749,23 +720,20 @@ class Attributor:
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
         if shape == "pronoun":
-            return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
-                           speaker=speaker)
+            return Mention(s, e, surface, "pronoun", "unknown", surface, None, None, False, si, subject, speaker)
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
             if named is not None:  # "the minister of the economy, Ildefonso Guajardo,": the name is given
                 ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
                 if name and ntype in ("person", "organisation", "unknown"):
-                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name,
-                                   role=surface, gender=gender, sentence=si, subject=subject, speaker=speaker,
-                                   resolution="apposition")
-            return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
+                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name, surface,
+                                   gender, False, si, subject, speaker, "apposition")
+            return Mention(s, e, surface, "nominal", etype, surface, None, None, False, si, subject, speaker)
         if not speaker and etype == "unknown" and " " not in name and bare_lead and \
                 (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
                  or lower_words.has(name.lower())):
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
-        return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
-                       subject=subject and not after_prep, speaker=speaker)
+        return Mention(s, e, surface, "name", etype, name, role, gender, False, si, subject and not after_prep, speaker)
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""

@@ -45,8 +45,6 @@ PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
 DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
 DESCRIPTOR_RE = regex.compile(r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$")
 CACHE_SIZE = 1 << 16  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
-PRONOUN_WINDOW = 6  # sentences before its own that a pronoun's antecedent may be in
-NOMINAL_WINDOW = 3  # the same for a person nominal's salient antecedent ("the nominee" -> the candidate)
 
 
 class Mention(NamedTuple):
@@ -294,7 +292,7 @@ class _Resolution:
                          gender or ante.gender, plural, ante.start)
 
     def _antecedent(self, m: Mention, at: int | None, wanted: tuple[str, ...], gender: str | None,
-                    plural: bool | None, max_back: int = PRONOUN_WINDOW) -> Mention | None:
+                    plural: bool | None, max_back: int = 6) -> Mention | None:
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
                 return False
@@ -330,7 +328,7 @@ class _Resolution:
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
         indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
         if etype == "person" and not indefinite and " for " not in text:
-            ante = self._antecedent(m, at, ("person",), None, False, max_back=NOMINAL_WINDOW)
+            ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
             if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
                 return _resolved(m, "person", ante.name, f"nominal<-{ante.text}@{ante.start} (salience)", ante.role,
                                  ante.gender, m.plural, ante.start)
@@ -362,17 +360,6 @@ def resolve_alone(lexicon: NameLexicon, m: Mention) -> Mention:
     """``m`` resolved when its resolution reads no earlier mention (a full name, a group noun, an
     indefinite nominal, "I"); raises ``NeedsContext`` otherwise."""
     return _Resolution(lexicon).resolve(m)
-
-
-def sentences_read(m: Mention) -> int | None:
-    """How many sentences before its own the resolution of ``m`` reads mentions of every kind in
-    (``_Resolution._sentence``), or None when it reads names only (a name reads earlier names).
-
-    Every other question reads names only: a pronoun or a nominal is read by a later mention
-    only if that mention reads the pronoun's or nominal's sentence."""
-    if m.kind == "pronoun":
-        return PRONOUN_WINDOW
-    return NOMINAL_WINDOW if m.kind == "nominal" else None
 
 
 def _is_org_name(e: Mention) -> bool:
