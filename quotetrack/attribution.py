@@ -41,7 +41,7 @@ from itertools import repeat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import regex
 from pydantic import Field, PrivateAttr
@@ -223,9 +223,9 @@ class Source:
     resolution: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One attribution frame found in the text: a cue and the span of its subject."""
+class Frame(NamedTuple):
+    """One attribution frame found in the text: a cue and the span of its subject (immutable; a
+    tuple because a frozen dataclass takes three times as long to make, once per cue)."""
 
     cue_start: int
     cue_end: int
@@ -542,9 +542,11 @@ class Attributor:
     # -- mentions ------------------------------------------------------------------------------
     def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
                  upto: int | None = None, built: dict[tuple[int, int], Mention | None] | None = None,
-                 lower_words: "_LowerWords | None" = None) -> list[Mention]:
+                 lower_words: "_LowerWords | None" = None, alone: dict[tuple[int, int], Mention] | None = None
+                 ) -> list[Mention]:
         """Resolved mentions of the document (frame subjects included), in document order, up to
-        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already.
+        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already,
+        ``alone``: those of them resolved already (``resolve_alone``: they read no earlier mention).
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
@@ -572,6 +574,11 @@ class Attributor:
             # a frame subject is always tried; another span not when it overlaps a longer mention
             # already taken or a frame subject
             if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
+                continue
+            done = alone.get((s, e)) if kind == "subject" and alone is not None else None
+            if done is not None:
+                taken_end = e
+                out.append(resolver.remember(done))
                 continue
             if kind == "subject" and built is not None and (s, e) in built:
                 mention = built[(s, e)]
@@ -613,7 +620,8 @@ class Attributor:
             upto = max(upto, span[0])
         by_span: dict[tuple[int, int], Mention] = {}
         if upto >= 0:
-            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words)}
+            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words,
+                                                                         alone)}
         subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
                     or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
         reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
@@ -691,6 +699,7 @@ class Attributor:
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
                  lower_words: "_LowerWords") -> Mention | None:
+        # (Mentions are made positionally, as mentions._resolved makes them: the hot path)
         if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.match(text, e - 1, e) and \
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
@@ -711,23 +720,20 @@ class Attributor:
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
         if shape == "pronoun":
-            return Mention(s, e, surface, "pronoun", "unknown", surface, sentence=si, subject=subject,
-                           speaker=speaker)
+            return Mention(s, e, surface, "pronoun", "unknown", surface, None, None, False, si, subject, speaker)
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
             if named is not None:  # "the minister of the economy, Ildefonso Guajardo,": the name is given
                 ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
                 if name and ntype in ("person", "organisation", "unknown"):
-                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name,
-                                   role=surface, gender=gender, sentence=si, subject=subject, speaker=speaker,
-                                   resolution="apposition")
-            return Mention(s, e, surface, "nominal", etype, surface, sentence=si, subject=subject, speaker=speaker)
+                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name, surface,
+                                   gender, False, si, subject, speaker, "apposition")
+            return Mention(s, e, surface, "nominal", etype, surface, None, None, False, si, subject, speaker)
         if not speaker and etype == "unknown" and " " not in name and bare_lead and \
                 (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
                  or lower_words.has(name.lower())):
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
-        return Mention(s, e, surface, "name", etype, name, role=role, gender=gender, sentence=si,
-                       subject=subject and not after_prep, speaker=speaker)
+        return Mention(s, e, surface, "name", etype, name, role, gender, False, si, subject and not after_prep, speaker)
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
@@ -737,8 +743,8 @@ class Attributor:
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(lowered.lower().split())
         if may_be_nominal and self.nominal_fullmatch(lowered):
-            typed = self.lexicon.type_name(surface)
-            if surface[:1].isupper() and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
+            typed = self.lexicon.type_name(surface) if surface[:1].isupper() else None
+            if typed is not None and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
                 return ("name",) + typed  # "Secretary of State John Kerry": a titled name, not "the secretary"
             return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
         return ("name",) + self.lexicon.type_name(surface)

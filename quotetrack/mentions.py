@@ -380,7 +380,10 @@ class Resolver(_Resolution):
 
     def add(self, mention: Mention) -> Mention:
         """Resolve ``mention`` against what came before it and remember it."""
-        resolved = self.resolve(mention)
+        return self.remember(self.resolve(mention))
+
+    def remember(self, resolved: Mention) -> Mention:
+        """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of it)."""
         if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
             self.genders.setdefault(resolved.name, resolved.gender)
         if not self._starts or resolved.start >= self._starts[-1]:
