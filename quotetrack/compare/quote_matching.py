@@ -45,7 +45,7 @@ MIN_WORDS = 3
 MAX_POSTING = 200  # clusters a trigram may be in and still propose pairs
 CLUSTER_CACHE = 1 << 14  # wordings kept at hand (by words while adding, by number while matching)
 WORDING_CACHE = 1 << 13  # quote texts whose wording is remembered (copies of recent stories)
-MEMBER_CACHE_ROWS = 20_000  # quotes of the clusters read most recently, kept at hand while matching
+MEMBER_CACHE_ROWS = 4096  # quotes of the clusters read most recently, kept at hand while matching
 
 
 @dataclass(frozen=True)
