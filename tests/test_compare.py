@@ -377,3 +377,18 @@ def test_sentence_words_at_once_equal_sentence_by_sentence() -> None:
     for text in texts:
         one_by_one = [NON_WORD.sub(" ", s.lower()).split() for s in SENTENCE_SPLIT.split(text)]
         assert list(sentence_words(text)) == one_by_one
+
+
+def test_place_relations_read_at_literal_openings_are_those_of_finditer() -> None:
+    """A place pattern that opens with literal words is tried only where one opens (found in the
+    lower-cased text, blanks before it included): the same relations as running it everywhere."""
+    from quotetrack.compare import Comparer
+
+    places = Comparer().places
+    text = ("Shelling hit the village of Treemseh, northwest of Hama. Troops left the town of Rastan, "
+            "north of Homs, and the  Village of Kafr Nabl, near Idlib.")
+    everywhere = [(m.group("child"), m.groupdict().get("parent") or m.groupdict().get("parent2"))
+                  for pattern, _ in places.patterns for m in pattern.finditer(text)
+                  if m.groupdict().get("child") and (m.groupdict().get("parent") or m.groupdict().get("parent2"))]
+    assert any(words for _, words in places.patterns)  # at least one pattern is read at its openings
+    assert places.relations_in(text) == everywhere and ("Treemseh", "Hama") in everywhere

@@ -15,45 +15,36 @@ from typing import Iterable, Literal
 import regex
 
 from quotetrack.compare.rules import CompareRules
+from quotetrack.keywords import pattern_literals, prefilterable
 
 TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
-# A pattern that opens with a group of literal words ("(?:village|town|neighbou?rhood)", not
-# itself optional or repeated) can only match where one of them begins.
-LEADING_WORDS = regex.compile(r"\(\?:((?:[\p{L}\p{N}]\??)+(?:\|(?:[\p{L}\p{N}]\??)+)*)\)(?![?*+{])")
-LITERAL_START = regex.compile(r"(?:[\p{L}\p{N}](?!\?))+")
-ESCAPE_OR_CLASS = regex.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]")
-INNERMOST_GROUP = regex.compile(r"\([^()]*\)")
 Relation = Literal["equal", "nested", "disjoint", "unknown"]
+MIN_LEAD = 4  # a shorter opening literal ("in") is everywhere in a text: the engine's own scan is faster
 
 
-def leading_words(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
-    """The literal beginnings one of which opens every match of ``pattern`` (the words of its
-    leading group, each up to its first optional letter); None when there is no such group or
-    the pattern ignores case."""
-    group = LEADING_WORDS.match(pattern.pattern)
-    if group is None or pattern.flags & regex.IGNORECASE or "|" in top_level(pattern.pattern):
+def leads(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals (lower case) one of which opens every match of ``pattern`` once its leading
+    blanks are removed (``keywords.pattern_literals``); None when not known, when a match may be
+    blank, or when one of them is shorter than ``MIN_LEAD`` (too common to be worth looking for)."""
+    found = pattern_literals(pattern.pattern, pattern.flags)
+    if found.blank or not found.lead or min(map(len, found.lead)) < MIN_LEAD:
         return None
-    starts = [LITERAL_START.match(branch) for branch in group.group(1).split("|")]
-    return tuple(m.group() for m in starts if m) if all(starts) else None
+    return tuple(sorted(found.lead))
 
 
-def top_level(pattern: str) -> str:
-    """What is left of a regex outside its groups, escapes and character classes (a "|" there
-    is an alternative to the whole pattern)."""
-    bare = ESCAPE_OR_CLASS.sub("", pattern)
-    while INNERMOST_GROUP.search(bare):
-        bare = INNERMOST_GROUP.sub("", bare)
-    return bare
-
-
-def starts_of(text: str, words: tuple[str, ...]) -> list[int]:
-    """Every position of ``text`` where one of ``words`` begins, in order."""
+def starts_of(text: str, low: str, words: tuple[str, ...]) -> list[int]:
+    """Every position of ``text`` where a match opening with one of ``words`` can begin: where one
+    of them begins in ``low`` (``text`` lower-cased, offsets kept), or in the blanks right before it."""
     found = set()
     for word in words:
-        at = text.find(word)
+        at = low.find(word)
         while at >= 0:
             found.add(at)
-            at = text.find(word, at + 1)
+            blank = at
+            while blank > 0 and text[blank - 1].isspace():  # the few blanks before a hit
+                blank -= 1
+                found.add(blank)
+            at = low.find(word, at + 1)
     return sorted(found)
 
 
@@ -77,7 +68,7 @@ class PlaceIndex:
         for country, divisions in rules.gazetteer.items():
             for division in divisions:
                 self._add(division, country)
-        self.patterns = [(compiled, leading_words(compiled)) for rule, compiled in rules.compiled_patterns()
+        self.patterns = [(compiled, leads(compiled)) for rule, compiled in rules.compiled_patterns()
                          if rule.id.startswith("place.")]
         for text in texts:
             self.learn(text)
@@ -90,8 +81,12 @@ class PlaceIndex:
     def relations_in(self, text: str) -> list[tuple[str, str]]:
         """The (child, parent) place names that ``text`` states, as written."""
         found = []
+        low = text.lower()
+        literal = prefilterable(text, low)  # a literal's offsets in ``low`` are its offsets in ``text``
         for pattern, words in self.patterns:
-            for m in (pattern.finditer(text) if words is None else matches_at(pattern, text, starts_of(text, words))):
+            hits = pattern.finditer(text) if words is None or not literal else \
+                matches_at(pattern, text, starts_of(text, low, words))
+            for m in hits:
                 groups = m.groupdict()
                 parent = groups.get("parent") or groups.get("parent2")
                 if groups.get("child") and parent:
