@@ -11,6 +11,10 @@ class QuotetrackError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[type, tuple[str, str | None]]:
+        # raised in a worker process and re-raised in the parent: the hint travels too
+        return type(self), (self.message, self.hint)
+
 
 class RulesError(QuotetrackError):
     """A rules file is missing, unreadable or invalid; the message names the file and key."""

@@ -39,6 +39,7 @@ class _Worker:
 
     extractor: "Extractor | None" = None
     debug: bool = False
+    failure: BaseException | None = None  # why the initializer could not build the Extractor
 
 
 def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool,
@@ -46,8 +47,13 @@ def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, de
     from quotetrack.pipeline import Extractor
     from quotetrack.rules import load_ruleset
 
-    _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s,
-                                  compact=compact, encode=encode)  # type: ignore[arg-type]
+    # An initializer that raises makes the pool start workers again and again (the run hangs):
+    # the failure is kept and raised by the worker's first task instead, in the parent.
+    try:
+        _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s,
+                                      compact=compact, encode=encode).compile()  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - re-raised by _work_chunk
+        _Worker.failure = exc
     _Worker.debug = debug
 
 
@@ -87,6 +93,8 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
 
 
 def _work_chunk(items: list[Article | Issue]) -> list["DocumentResult | Issue"]:
+    if _Worker.failure is not None:
+        raise _Worker.failure
     return [_work(item) for item in items]
 
 

@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -30,7 +31,7 @@ from quotetrack.normalise import TABLES, to_frame
 from quotetrack.parallel import iter_results
 from quotetrack.quotes import QuoteExtractor
 from quotetrack.rules import RuleSet, load_ruleset
-from quotetrack.segment import segmenter_for
+from quotetrack.segment import Segmenter, segmenter_for
 
 
 @dataclass
@@ -105,6 +106,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+STAGES = ("segmenter", "attributor", "quotes", "claims")  # Extractor's stages, compiled on first use
+
+
 class Extractor:
     """Compiled rules for every extraction stage; reuse one for many articles.
 
@@ -120,10 +124,34 @@ class Extractor:
         self.time_budget_s = time_budget_s
         self.encode = encode  # results carry their rows as text in this format (DocumentResult.encode)
         self.comparer = Comparer(self.ruleset) if compact else None  # reduces each result for compare
-        self.segmenter = segmenter_for(self.ruleset)
-        self.attributor = Attributor(self.ruleset)
-        self.quotes = QuoteExtractor(self.ruleset)
-        self.claims = ClaimExtractor(self.ruleset)
+
+    # The stages are compiled on first use: the parent of a ``--jobs N`` run, which only reads,
+    # writes and compares, never holds them (about 30 MB); its workers compile their own.
+    def compile(self) -> "Extractor":
+        """Compile every stage now (a no-op once done); returns the extractor."""
+        for stage in STAGES:
+            getattr(self, stage)
+        return self
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        """The segmentation stage (compiled on first use)."""
+        return segmenter_for(self.ruleset)
+
+    @cached_property
+    def attributor(self) -> Attributor:
+        """The attribution and speaker-resolution stage (compiled on first use)."""
+        return Attributor(self.ruleset)
+
+    @cached_property
+    def quotes(self) -> QuoteExtractor:
+        """The quote stage (compiled on first use)."""
+        return QuoteExtractor(self.ruleset)
+
+    @cached_property
+    def claims(self) -> ClaimExtractor:
+        """The claim stage (compiled on first use)."""
+        return ClaimExtractor(self.ruleset)
 
     def process(self, article: Article) -> DocumentResult:
         """Segment one article and extract its quotes and claims."""
@@ -150,6 +178,7 @@ class Extractor:
             return DocumentResult(article, issues=[Issue(doc_id=article.doc_id, source=article.source,
                                                          line=article.line, code=code, fatal=True, message=message)])
 
+        self.compile()  # outside the time budget and the per-document error net
         if len(article.text) > self.max_chars:
             return fail("too_long", f"document has {len(article.text):,} characters, over the "
                                     f"{self.max_chars:,}-character limit (--max-chars); not processed")

@@ -8,8 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from quotetrack.errors import RulesError
+from quotetrack.ingest import IngestOptions, read_inputs
+from quotetrack.models import Issue
 from quotetrack.normalise import TABLES
-from quotetrack.pipeline import run, run_to_directory
+from quotetrack.parallel import iter_results
+from quotetrack.pipeline import STAGES, Extractor, run, run_to_directory
 
 from conftest import SEEDS, SHARED
 
@@ -34,6 +38,25 @@ def test_jobs_two_gives_the_same_tables_as_one(tmp_path: Path) -> None:
     assert (one.documents_in, one.processed, one.failed) == (two.documents_in, two.processed, two.failed) == (31, 30, 1)
     for table in TABLES:
         assert read(tmp_path / "one", table).equals(read(tmp_path / "two", table)), table
+
+
+def test_the_parent_of_a_parallel_run_does_not_compile_the_stages(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, 6)
+    extractor = Extractor()
+    results = list(iter_results(read_inputs([corpus], IngestOptions()), extractor, jobs=2))
+    assert sum(1 for r in results if not isinstance(r, Issue)) == 6
+    assert all(r.quotes is not None for r in results if not isinstance(r, Issue))
+    assert not set(STAGES) & set(vars(extractor))  # workers compiled their own
+    extractor.process(results[0].article)  # and the parent still can, on first use
+    assert set(STAGES) <= set(vars(extractor))
+
+
+def test_a_worker_that_cannot_start_fails_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, 4)
+    with pytest.raises(RulesError, match="rules directory not found") as raised:
+        list(iter_results(read_inputs([corpus], IngestOptions()), Extractor(), jobs=2,
+                          rules_dir=tmp_path / "no-rules"))
+    assert raised.value.hint  # the hint crosses the process boundary with the message
 
 
 def test_streamed_tables_equal_the_in_memory_run(tmp_path: Path) -> None:
