@@ -255,6 +255,7 @@ def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outle
 STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
 COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time ...
 COMPARISON_SLICE_ITEMS = 5_000  # ... or fewer, when its rows list this many quotes or claims
+LISTED_FIELDS = ("quote_ids", "claim_ids")  # what a comparison row lists (counted by ``slices``)
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
 
 
@@ -264,9 +265,14 @@ def slices(rows: Iterable[Any], max_rows: int = COMPARISON_SLICE, max_items: int
     quotes or claims (a row that lists every copy of a wire story can be large)."""
     chunk: list[Any] = []
     items = 0
+    # the rows' list field, looked up once (a table's rows are alike; a failed getattr on a pydantic
+    # model costs more than the rest of the loop)
+    listed: str | None = ""
     for row in rows:
+        if listed == "":
+            listed = next((name for name in LISTED_FIELDS if hasattr(row, name)), None)
         chunk.append(row)
-        items += len(getattr(row, "quote_ids", None) or getattr(row, "claim_ids", None) or ())
+        items += len(getattr(row, listed) or ()) if listed is not None else 0
         if len(chunk) >= max_rows or items >= max_items:
             yield chunk
             chunk, items = [], 0

@@ -156,9 +156,11 @@ class SpillStore:
         """The quotes of one cluster, ordered by document and offset."""
         rows = self._query('SELECT doc_id, start, "end", quote_id, outlet, text, speaker, reported_by '
                            "FROM quote_members WHERE cluster = ? ORDER BY doc_id, start", (cluster,))
-        shared: dict[str, str] = {}  # copies repeat the text, outlet and speaker: one string each
-        return [dict(zip(QUOTE_MEMBER_FIELDS, (shared.setdefault(v, v) if isinstance(v, str) else v for v in r)))
-                for r in rows]
+        shared: dict[str | None, str | None] = {}  # copies repeat the text, outlet and speaker: one string each
+        share = shared.setdefault
+        return [dict(zip(QUOTE_MEMBER_FIELDS, (doc_id, start, end, quote_id, share(outlet, outlet), share(text, text),
+                                               share(speaker, speaker), share(reported_by, reported_by))))
+                for doc_id, start, end, quote_id, outlet, text, speaker, reported_by in rows]
 
     # -- quote wordings, their trigrams and the candidate pairs ---------------------------------
     def add_wording(self, row: WordingRow) -> None:
