@@ -18,6 +18,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import regex
@@ -37,6 +38,7 @@ NON_WORD_BUT_SPACE = regex.compile(r"[^\p{L}\p{N} ]+")
 # stop at it as at a sentence's end; uncased, so lower() (whose final-sigma rule looks at the
 # neighbours) sees it as it sees a sentence's end; rare in news.
 SENTENCE_MARK = "\ua000"
+SKETCH_SETS = 4096  # sketches kept as sets while the proposed pairs are checked (pairs come sorted)
 MIN_WORDS = 6
 SKETCH = 64
 
@@ -77,9 +79,8 @@ def digest(doc_id: str, outlet: str | None, text: str) -> Digest:
     return Digest(doc_id, outlet, len(prints), array("L", smallest))
 
 
-def _estimate_shared(a: Digest, b: Digest) -> float:
-    """Estimated number of sentences the two articles share."""
-    sa, sb = set(a.sketch), set(b.sketch)
+def _estimate_shared(a: Digest, b: Digest, sa: frozenset[int], sb: frozenset[int]) -> float:
+    """Estimated number of sentences the two articles share (``sa``, ``sb``: their sketches as sets)."""
     if a.n_sentences <= SKETCH and b.n_sentences <= SKETCH:
         return float(len(sa & sb))  # both sketches are the full sets: exact
     union_sketch = heapq.nsmallest(SKETCH, sa | sb)
@@ -92,9 +93,10 @@ def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int]
     """The article pairs proposed by ``postings`` (the ascending document numbers that share one
     sketch value), in document order, each checked against the two documents' sketches."""
     proposed = {pair for members in postings for pair in combinations(members, 2)}
+    sketch_set = lru_cache(maxsize=SKETCH_SETS)(lambda doc: frozenset(digest_of(doc).sketch))
     for (i, j) in sorted(proposed):
         a, b = digest_of(i), digest_of(j)
-        n = _estimate_shared(a, b)
+        n = _estimate_shared(a, b, sketch_set(i), sketch_set(j))
         if n < options.min_shared:
             continue
         containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
