@@ -396,8 +396,9 @@ class Resolver(_Resolution):
             self._sentences.insert(i, resolved.sentence)
             self.resolved.insert(i, resolved)
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
-            for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
-                self.surnames[key] = resolved
+            words = resolved.name.split()
+            self.surnames[words[-1]] = resolved
+            self.surnames[words[0]] = resolved
         return resolved
 
     def resolve(self, m: Mention, at: int | None = None) -> Mention:
@@ -405,7 +406,12 @@ class Resolver(_Resolution):
         return super().resolve(m, self._count_before(m, at))
 
     def _count_before(self, m: Mention, at: int | None) -> int:
-        return bisect.bisect_left(self._starts, m.start) if at is None else at
+        if at is not None:
+            return at
+        starts = self._starts
+        if not starts or starts[-1] < m.start:
+            return len(starts)  # the usual case, mentions in document order: what bisect_left gives
+        return bisect.bisect_left(starts, m.start)
 
     def _earlier(self, m: Mention, at: int | None) -> Iterator[Mention]:
         """The resolved mentions that start before ``m``, the latest first."""
