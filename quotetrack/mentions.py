@@ -151,8 +151,9 @@ class NameLexicon:
         if not all_tokens:
             return "unknown", "", None, None
         org_words = self.org_words
-        has_org = any(t in org_words or t.rstrip("'’s") in org_words for t in rest) \
-            or (not rest and any(t in org_words for t in role))
+        # set tests instead of per-token generators (the same answer: a token or its unpossessive form is one)
+        has_org = not org_words.isdisjoint(rest) or not org_words.isdisjoint([t.rstrip("'’s") for t in rest]) \
+            or (not rest and not org_words.isdisjoint(role))
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
@@ -163,7 +164,7 @@ class NameLexicon:
             return "organisation", name, None, None
         if not rest:
             return "unknown", "", None, None  # titles or roles only ("The Democratic")
-        if " ".join(all_tokens) in self.places or (not role and all(t in self.places for t in rest)) \
+        if " ".join(all_tokens) in self.places or (not role and self.places.issuperset(rest)) \
                 or (rest[-1] in self.places and not role and len(rest) > 1 and rest[-1] not in self.org_words):
             return "place", " ".join(all_tokens), None, None
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
