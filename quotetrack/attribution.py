@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+import string
 from collections.abc import Callable, Iterator
 from itertools import repeat
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 OPENING_CHARS = " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 PREV_WORD_ASCII_RE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9_]*\Z")  # the same on ASCII text, searched forwards
+ASCII_LETTERS = string.ascii_letters
+ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_"))  # [^A-Za-z0-9_] in ASCII
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
@@ -551,13 +554,14 @@ class Attributor:
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
-        spans: list[tuple[int, int, str]] = [(s, e, "subject") for s, e in subjects if upto is None or s <= upto]
+        # (start, end, kind, sentence index or -1 when not known yet)
+        spans: list[tuple[int, int, str, int]] = [(s, e, "subject", -1) for s, e in subjects if upto is None or s <= upto]
         for f in frames:
             if f.reporter:
-                spans.append((f.reporter[0], f.reporter[1], "mention"))
+                spans.append((f.reporter[0], f.reporter[1], "mention", -1))
         if not spans:
             return []
-        limit = max(s for s, _, _ in spans) if upto is None else upto
+        limit = max(x[0] for x in spans) if upto is None else upto
         body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
         spans.extend(self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit))
         spans.extend(self._mention_spans(text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit))
@@ -570,24 +574,28 @@ class Attributor:
         out: list[Mention] = []
         subject_spans = sorted(subjects)
         subject_starts = [a for a, _ in subject_spans]
-        for s, e, kind in spans:
+        make, add = self._mention, resolver.add
+        for s, e, kind, si in spans:
             # a frame subject is always tried; another span not when it overlaps a longer mention
             # already taken or a frame subject
-            if kind != "subject" and (s < taken_end or _overlaps(subject_spans, subject_starts, s, e)):
-                continue
-            done = alone.get((s, e)) if kind == "subject" and alone is not None else None
-            if done is not None:
-                taken_end = e
-                out.append(resolver.remember(done))
-                continue
-            if kind == "subject" and built is not None and (s, e) in built:
-                mention = built[(s, e)]
+            if kind != "subject":
+                if s < taken_end or _overlaps(subject_spans, subject_starts, s, e):
+                    continue
+                mention = make(text, seg, s, e, (s, e) in subjects, lower_words, si)
             else:
-                mention = self._mention(text, seg, s, e, (s, e) in subjects, lower_words)
+                done = alone.get((s, e)) if alone is not None else None
+                if done is not None:
+                    taken_end = e
+                    out.append(resolver.remember(done))
+                    continue
+                if built is not None and (s, e) in built:
+                    mention = built[(s, e)]
+                else:
+                    mention = make(text, seg, s, e, True, lower_words, si)
             if mention is None:
                 continue
             taken_end = e
-            out.append(resolver.add(mention))
+            out.append(add(mention))
         return out
 
     def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
@@ -628,13 +636,16 @@ class Attributor:
         return subjects, reporters
 
     def _mention_spans(self, text: str, seg: Segmentation, inside: "QuoteIndex", matches: Iterator[regex.Match[str]],
-                       kind: str, limit: int) -> list[tuple[int, int, str]]:
-        """Spans of the name or pronoun ``matches`` outside quotes, cut at the sentence end, up to ``limit``."""
-        out: list[tuple[int, int, str]] = []
+                       kind: str, limit: int) -> list[tuple[int, int, str, int]]:
+        """(start, end, kind, sentence index) of the name or pronoun ``matches`` outside quotes, cut
+        at the sentence end, up to ``limit``."""
+        out: list[tuple[int, int, str, int]] = []
         starts = seg._sentence_starts
         sentence_ends = [sent.end for sent in seg.sentences]
         quote_starts, quote_ends = inside.starts, inside.ends
         bisect_right = bisect.bisect_right
+        dateline = self.dateline_re.match
+        append = out.append
         for m in matches:
             s, e = m.span()
             if s > limit:
@@ -642,19 +653,22 @@ class Attributor:
             q = bisect_right(quote_starts, s) - 1
             if q >= 0 and s < quote_ends[q]:
                 continue  # inside quotation marks (QuoteIndex.holds)
+            si = bisect_right(starts, s) - 1
+            if si < 0:
+                si = 0  # the sentence index _mention takes (the first sentence for text before it)
             if sentence_ends:
-                sent_end = sentence_ends[max(bisect_right(starts, s) - 1, 0)]
+                sent_end = sentence_ends[si]
                 if e > sent_end:
                     e = sent_end
                     while e > s and text[e - 1] in ". ":
                         e -= 1
             # a dateline ("WASHINGTON --") starts with two capitals or a capital and a period
-            if e > s and ("a" <= text[s + 1:s + 2] <= "z" or not self.dateline_re.match(text, s)):
-                out.append((s, e, kind))
+            if e > s and ("a" <= text[s + 1:s + 2] <= "z" or not dateline(text, s)):
+                append((s, e, kind, si))
         return out
 
     def _subject_nominals(self, text: str, seg: Segmentation, inside: "QuoteIndex", body: int, limit: int
-                          ) -> list[tuple[int, int, str]]:
+                          ) -> list[tuple[int, int, str, int]]:
         """Nominal mentions in subject position (at a sentence start or after an opening phrase) up to ``limit``.
 
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
@@ -675,7 +689,7 @@ class Attributor:
                     continue
                 m = self.subject_nominal_re.match(text, pos, sent.end)
                 if m is not None and not inside.holds(m.start("nominal")) and m.start("nominal") <= limit:
-                    out.append((m.start("nominal"), m.end("nominal"), "nominal"))
+                    out.append((m.start("nominal"), m.end("nominal"), "nominal", -1))
         return out
 
     def _nominal_can_start(self, text: str, pos: int, end: int) -> bool:
@@ -698,8 +712,9 @@ class Attributor:
         return False
 
     def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
-                 lower_words: "_LowerWords") -> Mention | None:
-        # (Mentions are made positionally, as mentions._resolved makes them: the hot path)
+                 lower_words: "_LowerWords", si: int = -1) -> Mention | None:
+        # (Mentions are made positionally, as mentions._resolved makes them: the hot path;
+        # ``si``: the sentence index of ``s`` when the caller knows it)
         if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.match(text, e - 1, e) and \
                 text[s:e].split()[-1] not in self.lexicon.titles:
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
@@ -707,7 +722,8 @@ class Attributor:
         shape, etype, name, role, gender = self._surface(surface)
         if shape == "name" and not name:
             return None
-        si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
+        if si < 0:
+            si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead_start = seg.sentences[si].start if seg.sentences else s
         # only quote marks before it (as the stdlib's fullmatch of [OPENING_CHARS]* would say)
         bare_lead = s >= lead_start and (s == lead_start or (text[lead_start] in OPENING_CHARS
@@ -893,9 +909,11 @@ def _after_preposition(text: str, start: int) -> bool:
     is a preposition: ``PREV_WORD_RE`` on the window, with a stdlib pattern when the window is ASCII."""
     window = text[max(0, start - 20):start]
     if window.isascii():
-        m = PREV_WORD_ASCII_RE.search(window)
-    else:
-        m = PREV_WORD_RE.search(text, max(0, start - 20), start)
+        # PREV_WORD_ASCII_RE's group without its search: the run of letters before the final non-word characters
+        before = window.rstrip(ASCII_NON_WORD)
+        word = before[len(before.rstrip(ASCII_LETTERS)):]
+        return word.lower() in PREPOSITIONS if word else False
+    m = PREV_WORD_RE.search(text, max(0, start - 20), start)
     return m is not None and m.group(1).lower() in PREPOSITIONS
 
 
@@ -923,8 +941,8 @@ def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
     """True when ``[s, e)`` overlaps one of the sorted ``spans`` without being equal to it."""
     i = bisect.bisect_left(starts, e)
-    for a, b in spans[max(0, i - 3):i]:
-        if (a, b) != (s, e) and a < e and s < b:
+    for a, b in spans[i - 3 if i > 3 else 0:i]:
+        if s < b and (a != s or b != e):  # (a < e: a span before e)
             return True
     return False
 

@@ -151,8 +151,9 @@ class NameLexicon:
         if not all_tokens:
             return "unknown", "", None, None
         org_words = self.org_words
-        has_org = any(t in org_words or t.rstrip("'’s") in org_words for t in rest) \
-            or (not rest and any(t in org_words for t in role))
+        # set tests instead of per-token generators (the same answer: a token or its unpossessive form is one)
+        has_org = not org_words.isdisjoint(rest) or not org_words.isdisjoint([t.rstrip("'’s") for t in rest]) \
+            or (not rest and not org_words.isdisjoint(role))
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
@@ -163,7 +164,7 @@ class NameLexicon:
             return "organisation", name, None, None
         if not rest:
             return "unknown", "", None, None  # titles or roles only ("The Democratic")
-        if " ".join(all_tokens) in self.places or (not role and all(t in self.places for t in rest)) \
+        if " ".join(all_tokens) in self.places or (not role and self.places.issuperset(rest)) \
                 or (rest[-1] in self.places and not role and len(rest) > 1 and rest[-1] not in self.org_words):
             return "place", " ".join(all_tokens), None, None
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
@@ -396,8 +397,9 @@ class Resolver(_Resolution):
             self._sentences.insert(i, resolved.sentence)
             self.resolved.insert(i, resolved)
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
-            for key in {resolved.name.split()[-1], resolved.name.split()[0]}:
-                self.surnames[key] = resolved
+            words = resolved.name.split()
+            self.surnames[words[-1]] = resolved
+            self.surnames[words[0]] = resolved
         return resolved
 
     def resolve(self, m: Mention, at: int | None = None) -> Mention:
@@ -405,7 +407,12 @@ class Resolver(_Resolution):
         return super().resolve(m, self._count_before(m, at))
 
     def _count_before(self, m: Mention, at: int | None) -> int:
-        return bisect.bisect_left(self._starts, m.start) if at is None else at
+        if at is not None:
+            return at
+        starts = self._starts
+        if not starts or starts[-1] < m.start:
+            return len(starts)  # the usual case, mentions in document order: what bisect_left gives
+        return bisect.bisect_left(starts, m.start)
 
     def _earlier(self, m: Mention, at: int | None) -> Iterator[Mention]:
         """The resolved mentions that start before ``m``, the latest first."""
