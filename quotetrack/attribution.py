@@ -63,7 +63,6 @@ LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 OPENING_CHARS = " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
-PREV_WORD_ASCII_RE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9_]*\Z")  # the same on ASCII text, searched forwards
 ASCII_LETTERS = string.ascii_letters
 ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_"))  # [^A-Za-z0-9_] in ASCII
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
@@ -909,7 +908,7 @@ def _after_preposition(text: str, start: int) -> bool:
     is a preposition: ``PREV_WORD_RE`` on the window, with a stdlib pattern when the window is ASCII."""
     window = text[max(0, start - 20):start]
     if window.isascii():
-        # PREV_WORD_ASCII_RE's group without its search: the run of letters before the final non-word characters
+        # the run of letters before the final run of non-word characters, found without the engine
         before = window.rstrip(ASCII_NON_WORD)
         word = before[len(before.rstrip(ASCII_LETTERS)):]
         return word.lower() in PREPOSITIONS if word else False
