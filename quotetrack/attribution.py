@@ -905,7 +905,7 @@ class Attributor:
 
 def _after_preposition(text: str, start: int) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
-    is a preposition: ``PREV_WORD_RE`` on the window, with a stdlib pattern when the window is ASCII."""
+    is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the window is ASCII)."""
     window = text[max(0, start - 20):start]
     if window.isascii():
         # the run of letters before the final run of non-word characters, found without the engine
