@@ -214,7 +214,8 @@ class NumberParser:
             return [m.start() for m in self.anchor_re.finditer(text, start, end)]
         found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
         words = False
-        for last, length in self.anchor_words.iter(low, start, end):
+        for last, length in self.anchor_words.iter(low[start:end]):  # a slice: iter copies the string it reads
+            last += start
             first = last + 1 - length
             before = low[first - 1] if first else " "
             after = low[last + 1] if last + 1 < len(low) else " "
