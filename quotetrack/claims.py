@@ -59,6 +59,7 @@ TRIGGER_LEXICONS = ("_after", "_before", "_noun", "_of")  # category lexicons wh
 WINDOW_BEFORE = 160  # characters searched backwards from a count for the part of a rule before it
 MAX_PREFILTER_LITERALS = 100  # a rule part needing one of more literals than this is not pre-filtered
 SINCE_LOOKBACK = 3  # sentences searched back for the start of a period ("began in March 2011")
+MAX_KEPT = 20_000  # victims phrases and claimant names whose class / type is kept (emptied when full)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,11 +355,19 @@ class VictimClassifier:
             for noun in rules.classes[name].nouns:
                 self.noun_class[noun.lower()] = name  # deeper classes win
         self.noun_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b", 0)
+        self.classes: dict[str, str | None] = {}  # victims phrase -> its class (phrases repeat: "people")
 
     def classify(self, victims: str | None) -> str | None:
         """The class of the last class noun in ``victims`` (None when there is none)."""
         if not victims:
             return None
+        if victims not in self.classes:
+            if len(self.classes) >= MAX_KEPT:
+                self.classes.clear()
+            self.classes[victims] = self._classify(victims)
+        return self.classes[victims]
+
+    def _classify(self, victims: str) -> str | None:
         found = [m.group().lower() for m in self.noun_re.finditer(victims)]
         head = next((f for f in found if " " in f), None) or (found[-1] if found else None)
         return self.noun_class.get(SPACES.sub(" ", head)) if head else None
@@ -369,6 +378,7 @@ class ClaimantFinder:
 
     def __init__(self, rules: ClaimantRules) -> None:
         self.types = [(t.name, _word_regex(t.words)) for t in rules.types]
+        self.named: dict[str, str | None] = {}  # name -> the type its words give (speakers recur)
         self.anaphors = rules.lexicon_set("anaphors")
         self.after = [rules.pattern("claimant.comma_source_verb"), rules.pattern("claimant.comma_verb_source")]
         self.anywhere = rules.pattern("claimant.according_to")
@@ -383,10 +393,12 @@ class ClaimantFinder:
         """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous sources."""
         if not name:
             return None
-        for type_name, pattern in self.types:
-            if pattern.search(name):
-                return type_name
-        return "anonymous" if source_type == "anonymous" else None
+        if name not in self.named:
+            if len(self.named) >= MAX_KEPT:
+                self.named.clear()
+            self.named[name] = next((type_name for type_name, pattern in self.types if pattern.search(name)), None)
+        found = self.named[name]
+        return found if found is not None else "anonymous" if source_type == "anonymous" else None
 
     def accepts(self, source: Source, taken: list[tuple[int, int]]) -> bool:
         """Whether an attribution source can be a figure's claimant: a reporting cue, not a casualty phrase."""

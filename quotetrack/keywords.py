@@ -447,13 +447,15 @@ class LiteralIndex:
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         if not self.empty:
-            for last, (length, ks) in self.automaton.iter(low, start, end):
+            # a slice: the automaton copies the string it reads (a whole document per sentence, else)
+            base = offset + start + 1
+            for last, (length, ks) in self.automaton.iter(low[start:end]):
                 for k in ks:
                     if k in ends:
-                        starts[k].append(offset + last + 1 - length)
-                        ends[k].append(offset + last + 1)
+                        starts[k].append(base + last - length)
+                        ends[k].append(base + last)
                     else:
-                        starts[k], ends[k] = [offset + last + 1 - length], [offset + last + 1]
+                        starts[k], ends[k] = [base + last - length], [base + last]
         return LiteralHits(low, offset, starts, ends)
 
 

@@ -153,8 +153,13 @@ class NumberParser:
                 self.anchor_words.add_word(word, len(word))
             self.anchor_words.make_automaton()
         self.digits_re = regex.compile(r"\d+")
-        leads = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)} | LEAD_WORDS
-        self.lead_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(leads) + r")\b", 0)
+        openers = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)}
+        self.lead_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(openers | LEAD_WORDS) + r")\b", 0)
+        # A phrase starting at a word that is neither an anchor nor a lead word starts with a qualifier
+        # (the premise of trying only anchors and lead words): there the smaller qualifier pattern is
+        # a cheap necessary test before count_re ("in" of "in the town", "at" ...).
+        self.qualifier_only = frozenset(openers - LEAD_WORDS - anchors)
+        self.qualifier_start_re = rules.compile(r"(?:{QUALIFIER})\s", ignore_case=True, key="runtime:qualifier_start")
         self.qualifier_re = rules.compile(r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier")
         self.zero_re = rules.compile(r"^(?:{ZERO})$", ignore_case=True, key="runtime:zero")
         self.counting_re = rules.compile(r"^(?:a\s+)?(?:{counting_words}|{multiplicative})(?:\s+of)?$",
@@ -188,12 +193,13 @@ class NumberParser:
             if a < done:
                 continue
             lead = max(done, a - LEAD_CHARS)
-            starts = [w.start() for w in self.lead_re.finditer(text, lead, a)] + [a]
-            for start in starts:
+            starts = [(w.start(), w.group().lower() in self.qualifier_only) for w in self.lead_re.finditer(text, lead, a)]
+            starts.append((a, False))
+            for start, qualified in starts:
                 if start in tried:
                     m = tried[start]
                 else:
-                    m = tried[start] = self.count_re.match(text, start, end)
+                    m = tried[start] = self._count_at(text, start, end, qualified)
                 if m is None or m.end() <= a:
                     continue
                 count = self.parse(m.group(), m.start())
@@ -201,6 +207,13 @@ class NumberParser:
                     done = m.end()
                     yield count
                     break
+
+    def _count_at(self, text: str, start: int, end: int, qualified: bool) -> regex.Match[str] | None:
+        """``count_re.match`` at ``start``; ``qualified``: a phrase there must start with a
+        qualifier, so the qualifier pattern is tried first (a necessary condition: same matches)."""
+        if qualified and self.qualifier_start_re.match(text, start, end) is None:
+            return None
+        return self.count_re.match(text, start, end)
 
     def anchors(self, text: str, low: str, start: int, end: int, clean: bool = False) -> list[int]:
         """Where ``anchor_re.finditer(text, start, end)`` finds an anchor, in order; ``low`` is
@@ -214,7 +227,8 @@ class NumberParser:
             return [m.start() for m in self.anchor_re.finditer(text, start, end)]
         found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
         words = False
-        for last, length in self.anchor_words.iter(low, start, end):
+        for last, length in self.anchor_words.iter(low[start:end]):  # a slice: iter copies the string it reads
+            last += start
             first = last + 1 - length
             before = low[first - 1] if first else " "
             after = low[last + 1] if last + 1 < len(low) else " "

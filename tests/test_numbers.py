@@ -162,6 +162,20 @@ def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str
     assert [(c.start, c.text) for c in parser.finditer(text)] == full
 
 
+_QUALIFIER_PIECES = ["in excess of ", "as many as ", "just over ", "well above ", "an estimated ", "In ", "at ",
+                     "up ", "some ", "over ", "not ", "close ", " the town", "more or less "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + _QUALIFIER_PIECES), max_size=25).map("".join))
+def test_property_qualifier_pretest_keeps_every_count(parser: NumberParser, text: str) -> None:
+    """Where a lead word only opens a qualifier ("in", "at", "just"), finditer tries the qualifier
+    pattern before COUNT there: the same counts as COUNT scanning every position."""
+    full = [(m.start(), m.group()) for m in parser.count_re.finditer(text) if m.group()
+            and parser.parse(m.group()) is not None]
+    assert [(c.start, c.text) for c in parser.finditer(text)] == full
+
+
 _ANCHOR_TOKENS = ["one", "One", "ten", "often", "tens", "2", "12", "1,000", "3.5", " ", "  ", ".", ",", "-", "\u2014",
                   "\u00e9", "\u0130", "\u017f", "\u212a", "no", "none", "a", "few", "hundred", "_", "x", "\n", "\u0663"]
 
