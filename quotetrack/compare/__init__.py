@@ -23,7 +23,7 @@ from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.spill import ClaimCopy, SpillStore
-from quotetrack.compare.syndication import Digest, SyndicationOptions, digest, pairs_from_postings
+from quotetrack.compare.syndication import Digest, FoundPair, SyndicationOptions, digest, pairs_from_postings
 from quotetrack.normalise import records
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
 from quotetrack.rules import RuleSet, load_ruleset
@@ -206,7 +206,7 @@ class Comparer:
         for pair in self._article_pairs():  # found once, kept in the spill store for the table
             self.store.add_article_pair(pair)
             if pair.syndicated:
-                syndicated.add(frozenset(pair.doc_ids))
+                syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = EventTyper(self.rules)
         facts = claim_facts(list(self.positions.values()), self.places, typer)
@@ -232,7 +232,7 @@ class Comparer:
         finally:
             self.close()
 
-    def _article_pairs(self) -> Iterator[ArticlePair]:
+    def _article_pairs(self) -> Iterator[FoundPair]:
         """The article pairs, proposed by the shared sketch values and checked one at a time."""
         digest_of = lru_cache(maxsize=DIGEST_CACHE)(lambda doc: Digest(*self.store.digest(doc)))
         return pairs_from_postings(self.store.postings(self.options.syndication.max_docs_per_value),

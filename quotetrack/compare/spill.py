@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from quotetrack.compare.syndication import FoundPair
 from quotetrack.models import ArticlePair
 
 BATCH_ROWS = 5000
@@ -253,17 +254,15 @@ class SpillStore:
         self.pending["article_pairs"].clear()
         self.db.execute("DELETE FROM article_pairs")
 
-    def add_article_pair(self, pair: ArticlePair) -> None:
-        """Keep one article pair, in the order found (the table's order)."""
-        self.put("article_pairs", (*pair.doc_ids, *pair.outlets, pair.shared_sentences, pair.containment,
-                                   pair.syndicated))
+    def add_article_pair(self, pair: tuple[str, str, str | None, str | None, int, float, bool]) -> None:
+        """Keep one article pair (doc_a, doc_b, outlet_a, outlet_b, shared sentences, containment,
+        syndicated), in the order found (the table's order)."""
+        self.put("article_pairs", pair)
 
     def article_pairs(self) -> Iterator[ArticlePair]:
         """The kept article pairs, in the order they were found, read a chunk at a time."""
-        for doc_a, doc_b, outlet_a, outlet_b, shared, containment, syndicated in self._rows(
-                "SELECT * FROM article_pairs ORDER BY rowid"):
-            yield ArticlePair(doc_ids=[doc_a, doc_b], outlets=[outlet_a, outlet_b], shared_sentences=shared,
-                              containment=containment, syndicated=bool(syndicated))
+        for *found, syndicated in self._rows("SELECT * FROM article_pairs ORDER BY rowid"):
+            yield FoundPair(*found, bool(syndicated)).row()
 
     # -- anchors -------------------------------------------------------------------------------
     def add_anchors(self, doc_id: str, names: tuple[str, ...]) -> None:

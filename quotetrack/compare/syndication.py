@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 import regex
 
@@ -88,11 +89,31 @@ def _estimate_shared(a: Digest, b: Digest, sa: frozenset[int], sb: frozenset[int
     return jaccard * (a.n_sentences + b.n_sentences) / (1 + jaccard)
 
 
+class FoundPair(NamedTuple):
+    """One row of the article_pairs table, as the comparison finds it (the model is made when the
+    table is written: a wire story copied N times makes N²/2 pairs)."""
+
+    doc_a: str
+    doc_b: str
+    outlet_a: str | None
+    outlet_b: str | None
+    shared_sentences: int
+    containment: float
+    syndicated: bool
+
+    def row(self) -> ArticlePair:
+        """The article_pairs row."""
+        return ArticlePair(doc_ids=[self.doc_a, self.doc_b], outlets=[self.outlet_a, self.outlet_b],
+                           shared_sentences=self.shared_sentences, containment=self.containment,
+                           syndicated=self.syndicated)
+
+
 def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int], Digest],
-                        options: SyndicationOptions) -> Iterator[ArticlePair]:
+                        options: SyndicationOptions) -> Iterator[FoundPair]:
     """The article pairs proposed by ``postings`` (the ascending document numbers that share one
     sketch value), in document order, each checked against the two documents' sketches."""
-    proposed = {pair for members in postings for pair in combinations(members, 2)}
+    # copies share most of their sketch values: each distinct list of documents is paired once
+    proposed = {pair for members in {tuple(m) for m in postings} for pair in combinations(members, 2)}
     sketch_set = lru_cache(maxsize=SKETCH_SETS)(lambda doc: frozenset(digest_of(doc).sketch))
     for (i, j) in sorted(proposed):
         a, b = digest_of(i), digest_of(j)
@@ -100,6 +121,5 @@ def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int]
         if n < options.min_shared:
             continue
         containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
-        yield ArticlePair(doc_ids=[a.doc_id, b.doc_id], outlets=[a.outlet, b.outlet],
-                          shared_sentences=round(n), containment=round(containment, 3),
-                          syndicated=containment >= options.threshold)
+        yield FoundPair(a.doc_id, b.doc_id, a.outlet, b.outlet, round(n), round(containment, 3),
+                        containment >= options.threshold)
