@@ -25,7 +25,6 @@ It does not decide whether a number counts people: "26 years" parses as 26; the 
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
