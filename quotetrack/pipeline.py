@@ -11,13 +11,14 @@ extracts every article, builds the tables once per batch and compares across doc
 from __future__ import annotations
 
 import contextlib
+import itertools
 import signal
 import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import pandas as pd
 
@@ -31,7 +32,7 @@ from quotetrack.normalise import TABLES, to_frame
 from quotetrack.parallel import iter_results
 from quotetrack.quotes import QuoteExtractor
 from quotetrack.rules import RuleSet, load_ruleset
-from quotetrack.segment import Segmenter, segmenter_for
+from quotetrack.segment import segmenter_for
 
 
 @dataclass
@@ -106,7 +107,16 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-STAGES = ("segmenter", "attributor", "quotes", "claims")  # Extractor's stages, compiled on first use
+Stage = TypeVar("Stage")
+
+
+def _stage(build: Callable[[RuleSet], Stage], doc: str) -> "cached_property[Stage]":
+    """An ``Extractor`` stage: built from the extractor's rule set on first use, then kept."""
+    def get(self: "Extractor") -> Stage:
+        return build(self.ruleset)
+
+    get.__doc__ = doc
+    return cached_property(get)
 
 
 class Extractor:
@@ -127,31 +137,16 @@ class Extractor:
 
     # The stages are compiled on first use: the parent of a ``--jobs N`` run, which only reads,
     # writes and compares, never holds them (about 30 MB); its workers compile their own.
+    segmenter = _stage(segmenter_for, "The segmentation stage (compiled on first use).")
+    attributor = _stage(Attributor, "The attribution and speaker-resolution stage (compiled on first use).")
+    quotes = _stage(QuoteExtractor, "The quote stage (compiled on first use).")
+    claims = _stage(ClaimExtractor, "The claim stage (compiled on first use).")
+
     def compile(self) -> "Extractor":
         """Compile every stage now (a no-op once done); returns the extractor."""
         for stage in STAGES:
             getattr(self, stage)
         return self
-
-    @cached_property
-    def segmenter(self) -> Segmenter:
-        """The segmentation stage (compiled on first use)."""
-        return segmenter_for(self.ruleset)
-
-    @cached_property
-    def attributor(self) -> Attributor:
-        """The attribution and speaker-resolution stage (compiled on first use)."""
-        return Attributor(self.ruleset)
-
-    @cached_property
-    def quotes(self) -> QuoteExtractor:
-        """The quote stage (compiled on first use)."""
-        return QuoteExtractor(self.ruleset)
-
-    @cached_property
-    def claims(self) -> ClaimExtractor:
-        """The claim stage (compiled on first use)."""
-        return ClaimExtractor(self.ruleset)
 
     def process(self, article: Article) -> DocumentResult:
         """Segment one article and extract its quotes and claims."""
@@ -192,6 +187,9 @@ class Extractor:
                 raise
             return fail("internal_error", f"extraction failed ({type(exc).__name__}: {exc}); "
                                           "please report it (rerun with --debug for the traceback)")
+
+
+STAGES = tuple(name for name, value in vars(Extractor).items() if isinstance(value, cached_property))
 
 
 def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None, debug: bool = False,
@@ -263,14 +261,16 @@ def slices(rows: Iterable[Any], max_rows: int = COMPARISON_SLICE, max_items: int
            ) -> Iterator[list[Any]]:
     """``rows`` in lists of at most ``max_rows`` rows that together list at most ``max_items``
     quotes or claims (a row that lists every copy of a wire story can be large)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    # the rows' list field, looked up on the first row (a table's rows are alike; a failed getattr
+    # on a pydantic model costs more than the rest of the loop)
+    listed = next((name for name in LISTED_FIELDS if hasattr(first, name)), None)
     chunk: list[Any] = []
     items = 0
-    # the rows' list field, looked up once (a table's rows are alike; a failed getattr on a pydantic
-    # model costs more than the rest of the loop)
-    listed: str | None = ""
-    for row in rows:
-        if listed == "":
-            listed = next((name for name in LISTED_FIELDS if hasattr(row, name)), None)
+    for row in itertools.chain((first,), rows):
         chunk.append(row)
         items += len(getattr(row, listed) or ()) if listed is not None else 0
         if len(chunk) >= max_rows or items >= max_items:

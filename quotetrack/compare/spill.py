@@ -254,9 +254,8 @@ class SpillStore:
         self.pending["article_pairs"].clear()
         self.db.execute("DELETE FROM article_pairs")
 
-    def add_article_pair(self, pair: tuple[str, str, str | None, str | None, int, float, bool]) -> None:
-        """Keep one article pair (doc_a, doc_b, outlet_a, outlet_b, shared sentences, containment,
-        syndicated), in the order found (the table's order)."""
+    def add_article_pair(self, pair: FoundPair) -> None:
+        """Keep one article pair, in the order found (the table's order)."""
         self.put("article_pairs", pair)
 
     def article_pairs(self) -> Iterator[ArticlePair]:

@@ -18,7 +18,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from itertools import combinations
 from typing import NamedTuple
 
@@ -39,7 +39,6 @@ NON_WORD_BUT_SPACE = regex.compile(r"[^\p{L}\p{N} ]+")
 # stop at it as at a sentence's end; uncased, so lower() (whose final-sigma rule looks at the
 # neighbours) sees it as it sees a sentence's end; rare in news.
 SENTENCE_MARK = "\ua000"
-SKETCH_SETS = 4096  # sketches kept as sets while the proposed pairs are checked (pairs come sorted)
 MIN_WORDS = 6
 SKETCH = 64
 
@@ -62,6 +61,11 @@ class Digest:
     n_sentences: int
     sketch: array
 
+    @cached_property
+    def values(self) -> frozenset[int]:
+        """The sketch as a set (made once per digest: a digest is compared with many others)."""
+        return frozenset(self.sketch)
+
 
 def sentence_words(text: str) -> Iterator[list[str]]:
     """The lower-cased words (runs of letters and digits) of each sentence of ``text``. The
@@ -80,8 +84,9 @@ def digest(doc_id: str, outlet: str | None, text: str) -> Digest:
     return Digest(doc_id, outlet, len(prints), array("L", smallest))
 
 
-def _estimate_shared(a: Digest, b: Digest, sa: frozenset[int], sb: frozenset[int]) -> float:
-    """Estimated number of sentences the two articles share (``sa``, ``sb``: their sketches as sets)."""
+def _estimate_shared(a: Digest, b: Digest) -> float:
+    """Estimated number of sentences the two articles share."""
+    sa, sb = a.values, b.values
     if a.n_sentences <= SKETCH and b.n_sentences <= SKETCH:
         return float(len(sa & sb))  # both sketches are the full sets: exact
     union_sketch = heapq.nsmallest(SKETCH, sa | sb)
@@ -114,10 +119,9 @@ def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int]
     sketch value), in document order, each checked against the two documents' sketches."""
     # copies share most of their sketch values: each distinct list of documents is paired once
     proposed = {pair for members in {tuple(m) for m in postings} for pair in combinations(members, 2)}
-    sketch_set = lru_cache(maxsize=SKETCH_SETS)(lambda doc: frozenset(digest_of(doc).sketch))
     for (i, j) in sorted(proposed):
         a, b = digest_of(i), digest_of(j)
-        n = _estimate_shared(a, b, sketch_set(i), sketch_set(j))
+        n = _estimate_shared(a, b)
         if n < options.min_shared:
             continue
         containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
