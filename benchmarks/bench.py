@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from quotetrack.models import Article  # noqa: E402
-from quotetrack.normalise import to_frame  # noqa: E402
-from quotetrack.pipeline import Extractor  # noqa: E402
+from quotetrack.tables.normalise import to_frame  # noqa: E402
+from quotetrack.pipeline.extractor import Extractor  # noqa: E402
 
 
 def corpus() -> list[Article]:
@@ -85,7 +85,7 @@ def extraction_on_cores(mb: float, jobs: int) -> None:
     of the corpus repeated to ``mb`` MB on 1 and on ``jobs`` processes (``iter_results``: the
     ``--jobs`` code path, worker start-up and rule compiling included); the cross-document
     comparison, which runs once at the end of a run, is timed by ``end_to_end``."""
-    from quotetrack.parallel import iter_results
+    from quotetrack.pipeline.parallel import iter_results
 
     articles = corpus()
     size = sum(len(a.text.encode("utf-8")) for a in articles)
@@ -112,7 +112,7 @@ def end_to_end(mb: float, jobs: int) -> None:
     (start-up included: the rules compile once per run; output tables written to a temp folder)."""
     from make_corpus import write_corpus
 
-    from quotetrack.pipeline import run_to_directory
+    from quotetrack.pipeline.runner import run_to_directory
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"

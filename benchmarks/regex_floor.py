@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import bench  # noqa: E402
-from quotetrack.pipeline import Extractor  # noqa: E402
+from quotetrack.pipeline.extractor import Extractor  # noqa: E402
 
 METHODS = ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split")
 Call = tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]

@@ -7,10 +7,19 @@ The library API (the CLI is a thin shell over it)::
     result.tables["quotes"], result.tables["claims"], result.tables["disagreements"]
 """
 
-from quotetrack.ingest import read_inputs
-from quotetrack.models import Article, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
-from quotetrack.pipeline import Extractor, Result, build_tables, extract, run
-from quotetrack.rules import load_ruleset
+from quotetrack.models import (
+           Article,
+           Claim,
+           Disagreement,
+           EventGroup,
+           Issue,
+           Quote,
+           QuoteMatch,
+)
+from quotetrack.pipeline.extractor import Extractor
+from quotetrack.pipeline.ingest import read_inputs
+from quotetrack.pipeline.runner import Result, build_tables, extract, run
+from quotetrack.rulebook.ruleset import load_ruleset
 
 __all__ = ["Article", "Claim", "Disagreement", "EventGroup", "Extractor", "Issue", "Quote", "QuoteMatch",
            "Result", "build_tables", "extract", "load_ruleset", "read_inputs", "run"]

@@ -2,7 +2,7 @@
 
 Spans are ``start``/``end`` Python ``str`` offsets (end exclusive) into ``Article.text`` exactly as
 quotetrack holds it, with ``text == article.text[start:end]`` as an invariant. The field order of
-each model is the column order of its table (see ``quotetrack.normalise``).
+each model is the column order of its table (see ``quotetrack.tables.normalise``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.rules import RuleSet, load_ruleset
+from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 
 # the compiled-pattern cache of this test session (and of the CLI processes it starts): compiled once
 # per run, never written to the user's own cache directory

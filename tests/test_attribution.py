@@ -1,4 +1,4 @@
-"""Attribution frames and speaker resolution (quotetrack.attribution, quotetrack.mentions)."""
+"""Attribution frames and speaker resolution (quotetrack.extract.attribution, quotetrack.extract.mentions)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotetrack.attribution import Attributor, DocumentContext
+from quotetrack.extract.attribution import Attributor, DocumentContext
 from quotetrack.models import Article
-from quotetrack.segment import segmenter_for
+from quotetrack.extract.segment import segmenter_for
 
 
 @pytest.fixture(scope="module")
@@ -171,8 +171,8 @@ def test_names_split_into_role_and_name(attributor):
 def test_trie_alternation_matches_exactly_the_entries(entries):
     import regex
 
-    from quotetrack.attribution import trie_alternation
-    from quotetrack.rules import lexicon_alternation
+    from quotetrack.extract.attribution import trie_alternation
+    from quotetrack.rulebook.ruleset import lexicon_alternation
 
     trie = regex.compile(f"(?:{trie_alternation(entries)})")
     plain = regex.compile(f"(?:{lexicon_alternation(entries)})")
@@ -199,14 +199,14 @@ SCAN_TEXTS = [
 @pytest.mark.parametrize("rule", ["cue_re", "pronoun_re", "name_re"])
 @pytest.mark.parametrize("text", SCAN_TEXTS)
 def test_scanner_finds_what_the_rule_finds(attributor, rule, text):
-    from quotetrack.scan import Scanner
+    from quotetrack.rulebook.scan import Scanner
 
     pattern = getattr(attributor, rule)
     assert [m.span() for m in Scanner(pattern).finditer(text)] == [m.span() for m in pattern.finditer(text)]
 
 
 def test_scanner_prefilters_lexicon_patterns_only(attributor):
-    from quotetrack.scan import prefilter_source
+    from quotetrack.rulebook.scan import prefilter_source
 
     cue = prefilter_source(attributor.cue_re.pattern)
     assert cue is not None and r"\p" not in cue and cue.startswith("(?<![A-Za-z")
@@ -220,7 +220,7 @@ def test_scanner_prefilters_lexicon_patterns_only(attributor):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="saidhe toldSHTy'’-é\u00a0\n,.5", max_size=60))
 def test_scanner_matches_the_rule_on_any_text(attributor, text):
-    from quotetrack.scan import Scanner
+    from quotetrack.rulebook.scan import Scanner
 
     for pattern in (attributor.cue_re, attributor.pronoun_re):
         assert [m.span() for m in Scanner(pattern).finditer(text)] == [m.span() for m in pattern.finditer(text)]
@@ -229,7 +229,7 @@ def test_scanner_matches_the_rule_on_any_text(attributor, text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcAB é-'\n.", max_size=40), st.text(alphabet="abcé", max_size=4))
 def test_lower_words_lookup_matches_the_word_list(text, word):
-    from quotetrack.attribution import LOWER_WORD_RE, _LowerWords
+    from quotetrack.extract.attribution import LOWER_WORD_RE, _LowerWords
 
     words = set(LOWER_WORD_RE.findall(text))
     assert _LowerWords(text).has(word) == (word in words)
@@ -243,7 +243,7 @@ def test_lower_words_lookup_matches_the_word_list(text, word):
 def test_suffix_trie_matches_exactly_the_entries(entries):
     import regex
 
-    from quotetrack.attribution import suffix_trie_alternation, trie_alternation
+    from quotetrack.extract.attribution import suffix_trie_alternation, trie_alternation
 
     suffix = regex.compile(f"(?:{suffix_trie_alternation(entries)})")
     prefix = regex.compile(f"(?:{trie_alternation(entries)})")
@@ -275,7 +275,7 @@ def test_reverse_subject_pattern_finds_what_the_plain_pattern_finds(ruleset, win
 def test_unpossessive_removes_what_the_possessive_pattern_removes(word):
     import regex
 
-    from quotetrack.mentions import unpossessive
+    from quotetrack.extract.mentions import unpossessive
 
     assert unpossessive(word) == regex.sub(r"['’]s?$", "", word)
 
@@ -387,8 +387,8 @@ def test_topic_on_only_after_organisation_words(attributor, text, name):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="inat oé5_,.\n'-", max_size=30))
 def test_after_preposition_reads_the_previous_word_as_the_pattern_does(text):
-    from quotetrack.attribution import PREV_WORD_RE, _after_preposition
-    from quotetrack.mentions import PREPOSITIONS
+    from quotetrack.extract.attribution import PREV_WORD_RE, _after_preposition
+    from quotetrack.extract.mentions import PREPOSITIONS
 
     for start in range(len(text) + 1):
         m = PREV_WORD_RE.search(text, max(0, start - 20), start)
@@ -398,7 +398,7 @@ def test_after_preposition_reads_the_previous_word_as_the_pattern_does(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="Hea lsid,\n\t", max_size=40))
 def test_search_back_finds_what_the_reverse_search_finds(attributor, text):
-    from quotetrack.attribution import _search_back
+    from quotetrack.extract.attribution import _search_back
 
     for end in range(len(text) + 1):
         for pattern in (attributor.left_re, attributor.passive_re):
@@ -436,7 +436,7 @@ LEFT_WORDS = ["The", "ministry", "of", "for", "in", "Health", "Jane", "Doe", "sa
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(LEFT_WORDS), max_size=10), st.sampled_from([" ", "\t", "  "]))
 def test_left_subject_finds_what_the_subject_cue_rule_finds(attributor, words, sep):
-    from quotetrack.attribution import NOMINAL_SHAPE, NOMINAL_TAIL
+    from quotetrack.extract.attribution import NOMINAL_SHAPE, NOMINAL_TAIL
 
     assert NOMINAL_SHAPE["NOMINAL"].endswith(NOMINAL_TAIL) and attributor.left_untailed_re is not None
     text = sep.join(words) + " "
@@ -450,7 +450,7 @@ def test_one_trie_prefilter_body_matches_the_same_strings(body):
     import itertools
     import re
 
-    from quotetrack.scan import _as_one_trie
+    from quotetrack.rulebook.scan import _as_one_trie
 
     merged = re.compile(_as_one_trie(body))
     plain = re.compile(body)
@@ -462,7 +462,7 @@ def test_one_trie_prefilter_body_matches_the_same_strings(body):
 
 
 def test_cue_prefilter_is_one_trie(attributor):
-    from quotetrack.scan import Scanner
+    from quotetrack.rulebook.scan import Scanner
 
     source = Scanner(attributor.cue_re).candidates.pattern
     # one trie over every string of every lexicon: no class of the rule ("[Aa]ccording") is left
@@ -470,7 +470,7 @@ def test_cue_prefilter_is_one_trie(attributor):
 
 
 def test_pronoun_scanner_searches_word_by_word(attributor):
-    from quotetrack.scan import Scanner
+    from quotetrack.rulebook.scan import Scanner
 
     literals = Scanner(attributor.pronoun_re).literals
     assert literals is not None and len(literals) == 6 and Scanner(attributor.cue_re).literals is None
@@ -483,7 +483,7 @@ def test_backward_search_shortcut_only_for_patterns_that_end_at_the_window_end(a
     """The shortcuts hold for the shipped rules, and a pattern of another shape is searched as it is."""
     import regex
 
-    from quotetrack.attribution import _ends_at_window_end, _search_back
+    from quotetrack.extract.attribution import _ends_at_window_end, _search_back
 
     assert attributor.label_at_line_start
     assert _ends_at_window_end(attributor.left_re) and _ends_at_window_end(attributor.passive_re)
@@ -498,7 +498,7 @@ def test_backward_search_shortcut_only_for_patterns_that_end_at_the_window_end(a
 @given(st.text(alphabet=st.sampled_from("abcfinortyIOT _-.,;:'\"()1\t\n\u00e9"), max_size=30))
 def test_after_preposition_equals_the_word_pattern(text):
     """The ASCII path of _after_preposition (two rstrips) gives the word PREV_WORD_RE reads."""
-    from quotetrack.attribution import PREPOSITIONS, PREV_WORD_RE, _after_preposition
+    from quotetrack.extract.attribution import PREPOSITIONS, PREV_WORD_RE, _after_preposition
 
     m = PREV_WORD_RE.search(text, max(0, len(text) - 20), len(text))
     assert _after_preposition(text, len(text)) == (m is not None and m.group(1).lower() in PREPOSITIONS)

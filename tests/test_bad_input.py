@@ -16,8 +16,10 @@ from typing import Callable
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from quotetrack.pipeline import Extractor, run
-from quotetrack.ingest import read_inputs
+from quotetrack.pipeline.extractor import Extractor
+
+from quotetrack.pipeline.runner import run
+from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.models import Article
 
 NEWS = ("Syria's Foreign Ministry said Thursday that Fares should be punished. \u201cThere is no way,\u201d "

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from quotetrack.attribution import Attributor
-from quotetrack.claims import ClaimExtractor
+from quotetrack.extract.attribution import Attributor
+from quotetrack.extract.claims import ClaimExtractor
 from quotetrack.models import Article, Claim
-from quotetrack.segment import segmenter_for
+from quotetrack.extract.segment import segmenter_for
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -231,7 +231,7 @@ def test_property_never_raises_offsets_hold(claims_of, text: str) -> None:
 
 
 def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) -> None:
-    from quotetrack.segment import Span
+    from quotetrack.extract.segment import Span
 
     for rule in ruleset.get("casualties.toml").patterns:
         for example in rule.examples:
@@ -246,7 +246,7 @@ def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) ->
     ("Police said on Monday that three people were killed. It was the worst attack.", [True]),
 ])
 def test_background_events_by_time_reference(text: str, expected: list[bool], ruleset) -> None:
-    from quotetrack.pipeline import Extractor
+    from quotetrack.pipeline.extractor import Extractor
     from quotetrack.models import Article
 
     claims = Extractor(ruleset).process(Article.build(doc_id="t", text=text)).claims
@@ -268,8 +268,8 @@ def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags
     alternation finds: same spans, same groups, with backtracking into it."""
     import regex
 
-    from quotetrack.keywords import compile_with_lists, lexicon_pattern
-    from quotetrack.rules import lexicon_alternation
+    from quotetrack.rulebook.keywords import compile_with_lists, lexicon_pattern
+    from quotetrack.rulebook.ruleset import lexicon_alternation
 
     plain = regex.compile(flags + context.replace("{L}", "(?:" + lexicon_alternation(entries) + ")"), regex.VERSION0)
     listed = compile_with_lists(flags + context.replace("{L}", "(?:" + lexicon_pattern(entries) + ")"), regex.VERSION0)
@@ -284,8 +284,8 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
     """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns it off."""
     import regex
 
-    from quotetrack import keywords as claim_rules
-    from quotetrack import regex_cache
+    from quotetrack.rulebook import keywords as claim_rules
+    from quotetrack.rulebook import regex_cache
 
     pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
     text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
@@ -324,7 +324,7 @@ _FRAGMENTS = ["10 people were killed", "the death toll rose to", "35", "killing 
 def test_rule_prefilter_never_skips_a_rule_that_matches(extractor, ruleset, words) -> None:
     """_match with the literal pre-filter (LiteralIndex.scan of the sentence) makes the same hit as
     trying every rule, for every count: on generated sentences and the rules' own examples."""
-    from quotetrack.segment import Span
+    from quotetrack.extract.segment import Span
 
     for text in [" ".join(words)] + (_claim_sentences(ruleset) if words == [_FRAGMENTS[0]] else []):
         sentence = Span(0, len(text), 0)
@@ -336,7 +336,7 @@ def test_rule_prefilter_never_skips_a_rule_that_matches(extractor, ruleset, word
 def test_rule_prefilter_passes_every_example(extractor, ruleset) -> None:
     """Every example of casualties.toml still makes its claim with the pre-filter (and the
     pre-filter is on for most rules: it is read from the patterns)."""
-    from quotetrack.segment import Span
+    from quotetrack.extract.segment import Span
 
     for text in _claim_sentences(ruleset):
         sentence = Span(0, len(text), 0)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quotetrack.cli import app
-from quotetrack.normalise import TABLES, columns
+from quotetrack.cli.commands import app
+from quotetrack.tables.normalise import TABLES, columns
 
 from conftest import REPO, SEEDS
 

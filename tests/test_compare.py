@@ -10,7 +10,7 @@ import pytest
 from quotetrack.compare import CompareOptions, compare
 from quotetrack.compare.quote_matching import QuoteMatchOptions, word_diff
 from quotetrack.models import Article, Claim, Quote
-from quotetrack.normalise import to_frame
+from quotetrack.tables.normalise import to_frame
 
 STORY = "The toll from the attack on the market in Rastan, reported by state media, climbed after Mayor Adnan Haddad spoke."
 TEXT_001 = ("The activist group also said government shelling killed six people in what appeared to be "

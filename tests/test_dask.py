@@ -9,8 +9,8 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from quotetrack.dask_engine import plan_partitions, run_dask  # noqa: E402
-from quotetrack.pipeline import COMPARISON_TABLES, STREAMED_TABLES, run_to_directory  # noqa: E402
+from quotetrack.pipeline.dask_engine import plan_partitions, run_dask  # noqa: E402
+from quotetrack.pipeline.runner import COMPARISON_TABLES, STREAMED_TABLES, run_to_directory  # noqa: E402
 
 from conftest import SHARED  # noqa: E402
 

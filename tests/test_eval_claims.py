@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quotetrack.cli import app
-from quotetrack.evaluate_claims import claimant_ok, evaluate, headline_f1, load_rows, predict, report, score
+from quotetrack.cli.commands import app
+from quotetrack.evaluate.claims import claimant_ok, evaluate, headline_f1, load_rows, predict, report, score
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"

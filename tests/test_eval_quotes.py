@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack import evaluate_quotes as ev
+from quotetrack.evaluate import quotes as ev
 from quotetrack.models import Quote
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def _reference():
 @needs_gold
 def test_same_numbers_as_the_shared_scorer(ruleset, result):
     gold = ev.load_gold(GOLD)
-    from quotetrack.ingest import read_inputs
+    from quotetrack.pipeline.ingest import read_inputs
     from quotetrack.models import Article
     articles = [a for a in read_inputs([str(GOLD)]) if isinstance(a, Article)]
     preds = ev.predictions(ev.extract_quotes(articles, ruleset))

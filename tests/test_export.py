@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from quotetrack import export
+from quotetrack.tables import export
 from quotetrack.models import Issue, QuoteMatch
-from quotetrack.normalise import columns, to_frame
+from quotetrack.tables.normalise import columns, to_frame
 
 
 def test_nullable_dtypes_keep_counts_integers() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.ingest import IngestOptions, decode, read_inputs
+from quotetrack.pipeline.ingest import IngestOptions, decode, read_inputs
 from quotetrack.models import Article, Issue
 
 from conftest import SEEDS

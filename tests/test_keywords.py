@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from quotetrack.keywords import KeywordScanner
+from quotetrack.rulebook.keywords import KeywordScanner
 
 
 def test_whole_words_only_and_offsets() -> None:
@@ -38,7 +38,7 @@ def test_case_fold_extras_are_what_regex_folds_differently_from_lower() -> None:
     letter while str.lower() does not give that letter (derived from regex itself)."""
     import regex
 
-    from quotetrack.keywords import CASE_FOLD_EXTRAS
+    from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS
 
     everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     odd = {c for c in regex.findall(r"(?i)[a-z]", everything, flags=regex.VERSION0)
@@ -69,7 +69,7 @@ def _check_literals(pattern: str, texts: list[str]) -> None:
     one (unless it is blank); blank false: never blank -- for every match at every start and end."""
     import regex
 
-    from quotetrack.keywords import CASE_FOLD_EXTRAS, compile_with_lists, lexicon_literals, lexicon_pattern, pattern_literals
+    from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS, compile_with_lists, lexicon_literals, lexicon_pattern, pattern_literals
 
     expanded = pattern.replace("{L}", "(?:" + lexicon_pattern(_ENTRIES) + ")")
     compiled = compile_with_lists("(?:" + expanded + ")", regex.VERSION0)
@@ -115,7 +115,7 @@ def test_pattern_literals_hold_for_every_match(pattern: str, flags: str, texts: 
 
 
 def test_pattern_literals_give_up_on_what_they_do_not_read() -> None:
-    from quotetrack.keywords import UNKNOWN, pattern_literals
+    from quotetrack.rulebook.keywords import UNKNOWN, pattern_literals
 
     for pattern in ["(?x)a b", "(?f)kill", "(a)\\1", "[[:alpha:]]kill", "kill{e<=1}", "(?V1)kill", "kill)"]:
         assert pattern_literals(pattern) == UNKNOWN, pattern
@@ -130,7 +130,7 @@ def test_pattern_literals_give_up_on_what_they_do_not_read() -> None:
 def test_literal_hits_answer_like_a_plain_search(text: str, lo: int, hi: int) -> None:
     """LiteralIndex.scan/holds/starts_with/ends_with on a part of a text: the same answers as
     searching the lower-cased slice."""
-    from quotetrack.keywords import LiteralIndex
+    from quotetrack.rulebook.keywords import LiteralIndex
 
     index = LiteralIndex([frozenset({"kill", "of"}), frozenset({"ab"})])
     start, end = min(lo, len(text)), min(max(lo, hi), len(text))

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotetrack.attribution import Attributor, QuoteIndex
-from quotetrack.segment import segmenter_for
+from quotetrack.extract.attribution import Attributor, QuoteIndex
+from quotetrack.extract.segment import segmenter_for
 
 from conftest import SHARED
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from quotetrack.numbers import NumberParser, number_parser_for
+from quotetrack.extract.numbers import NumberParser, number_parser_for
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotetrack.attribution import Attributor
+from quotetrack.extract.attribution import Attributor
 from quotetrack.models import Article, Quote
-from quotetrack.quotes import QuoteExtractor
-from quotetrack.segment import segmenter_for
+from quotetrack.extract.quotes import QuoteExtractor
+from quotetrack.extract.segment import segmenter_for
 
 from conftest import SEEDS
 

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from quotetrack.compare import compare
-from quotetrack.ingest import read_inputs
+from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.models import Article, Claim, Quote
-from quotetrack.normalise import TABLES, to_frame
-from quotetrack.report import anchor, highlight, nice_step, number_line, render_report, shape, word_diff_html
+from quotetrack.tables.normalise import TABLES, to_frame
+from quotetrack.report.html import anchor, highlight, nice_step, number_line, render_report, shape, word_diff_html
 
 from conftest import SEEDS
 
@@ -218,4 +218,4 @@ def test_report_of_an_empty_run_still_renders() -> None:
 def test_css_is_shipped_inside_the_package() -> None:
     import quotetrack
 
-    assert (Path(quotetrack.__file__).parent / "report.css").is_file()
+    assert (Path(quotetrack.__file__).parent / "report" / "report.css").is_file()

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from quotetrack.report import anchor, render_report
+from quotetrack.report.html import anchor, render_report
 
 from test_report import seed_tables, treemseh_group
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from quotetrack.pipeline import run
-from quotetrack.report import render_report
+from quotetrack.pipeline.runner import run
+from quotetrack.report.html import render_report
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 HOSTILE = ('Hostile page\n\nThe minister said "<script>document.body.setAttribute(\'data-pwned\', \'1\')</script> '

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from quotetrack.errors import RulesError
-from quotetrack.rules import default_rules_dir, lexicon_alternation, load_rule_file, load_ruleset
-from quotetrack.segment import QuoteMarkRules
+from quotetrack.rulebook.ruleset import default_rules_dir, lexicon_alternation, load_rule_file, load_ruleset
+from quotetrack.extract.segment import QuoteMarkRules
 
 import regex
 

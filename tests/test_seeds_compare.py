@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.pipeline import run
+from quotetrack.pipeline.runner import run
 
 from conftest import SEEDS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from quotetrack.segment import segment
+from quotetrack.extract.segment import segment
 
 
 def sentences(text: str, ruleset) -> list[str]:

@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from quotetrack.cli import app
+from quotetrack.cli.commands import app
 from quotetrack.errors import QuotetrackError
-from quotetrack.ingest import read_inputs
+from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.models import Article, Claim
-from quotetrack.normalise import TABLES, columns
-from quotetrack.pipeline import DocumentResult, Extractor, run
-from quotetrack.store import MIGRATIONS, SCHEMA_VERSION, Store, _row_values
+from quotetrack.tables.normalise import TABLES, columns
+from quotetrack.pipeline.extractor import DocumentResult, Extractor
+from quotetrack.pipeline.runner import run
+from quotetrack.pipeline.store import MIGRATIONS, SCHEMA_VERSION, Store, _row_values
 
 from conftest import SEEDS
 
@@ -162,7 +163,7 @@ def test_missing_model_column_is_added_on_open(tmp_path: Path) -> None:
 
 
 def test_a_failing_batch_stores_nothing(tmp_path: Path, extractor: Extractor, monkeypatch) -> None:
-    import quotetrack.store as store_module
+    import quotetrack.pipeline.store as store_module
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("compare failed")

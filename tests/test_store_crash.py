@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.store import Store
+from quotetrack.pipeline.store import Store
 
 from conftest import REPO, SHARED
 

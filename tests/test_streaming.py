@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from quotetrack.errors import RulesError
-from quotetrack.ingest import IngestOptions, read_inputs
+from quotetrack.pipeline.ingest import IngestOptions, read_inputs
 from quotetrack.models import Issue
-from quotetrack.normalise import TABLES
-from quotetrack.parallel import iter_results
-from quotetrack.pipeline import STAGES, Extractor, run, run_to_directory
+from quotetrack.tables.normalise import TABLES
+from quotetrack.pipeline.parallel import iter_results
+from quotetrack.pipeline.extractor import STAGES, Extractor
+from quotetrack.pipeline.runner import run, run_to_directory
 
 from conftest import SEEDS, SHARED
 
@@ -93,7 +94,7 @@ def test_failed_run_leaves_the_old_tables(tmp_path: Path, monkeypatch: pytest.Mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk went away")
 
-    import quotetrack.pipeline as pipeline
+    import quotetrack.pipeline.runner as pipeline
 
     monkeypatch.setattr(pipeline.Comparer, "streams", broken)
     with pytest.raises(RuntimeError):
@@ -105,7 +106,7 @@ def test_failed_run_leaves_the_old_tables(tmp_path: Path, monkeypatch: pytest.Mo
 def test_slices_are_bounded_by_rows_and_by_listed_items() -> None:
     from types import SimpleNamespace
 
-    from quotetrack.pipeline import slices
+    from quotetrack.pipeline.runner import slices
 
     rows = [SimpleNamespace(quote_ids=["q"] * n) for n in (1, 2, 50, 3, 1, 1)]
     assert [len(s) for s in slices(rows, max_rows=4, max_items=10)] == [3, 3]

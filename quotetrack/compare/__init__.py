@@ -24,9 +24,9 @@ from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, 
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.spill import ClaimCopy, SpillStore
 from quotetrack.compare.syndication import Digest, FoundPair, SyndicationOptions, digest, pairs_from_postings
-from quotetrack.normalise import records
+from quotetrack.tables.normalise import records
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
-from quotetrack.rules import RuleSet, load_ruleset
+from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 
 
 @dataclass(frozen=True)

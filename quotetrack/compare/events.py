@@ -36,7 +36,7 @@ from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.text import words
 from quotetrack.models import EventGroup
-from quotetrack.rules import lexicon_alternation
+from quotetrack.rulebook.ruleset import lexicon_alternation
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Iterable, Literal
 import regex
 
 from quotetrack.compare.rules import CompareRules
-from quotetrack.keywords import pattern_literals, prefilterable
+from quotetrack.rulebook.keywords import pattern_literals, prefilterable
 
 TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
 Relation = Literal["equal", "nested", "disjoint", "unknown"]

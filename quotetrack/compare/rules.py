@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from quotetrack.rules import RuleFile, StrictModel
+from quotetrack.rulebook.ruleset import RuleFile, StrictModel
 
 
 class PlaceWords(StrictModel):

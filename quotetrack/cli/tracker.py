@@ -1,6 +1,6 @@
 """The tracker commands (``add``, ``export``, ``status``, ``timeline``, ``report``) on the main app.
 
-A thin shell over ``quotetrack.store`` and ``quotetrack.report``; imported by ``quotetrack.cli``,
+A thin shell over ``quotetrack.pipeline.store`` and ``quotetrack.report.html``; imported by ``quotetrack.cli.commands``,
 which registers these commands on its ``app``. Data goes to stdout or the named file, messages
 (issues, what a batch changed, the one-line summary) to stderr.
 """
@@ -16,17 +16,34 @@ from typing import Any, Callable, Iterator, Optional
 
 import typer
 
-from quotetrack.cli import (DEBUG, MAX_BYTES, MAX_CHARS, OUTLET, PUBLISHED, QUIET, QUOTE_SIMILARITY, RULES,
-                            SYNDICATION, TIME_BUDGET, TOLERANCE, WINDOW, app, check_format, compare_options, handled,
-                            say)
+from quotetrack.cli.app import (
+    DEBUG,
+    MAX_BYTES,
+    MAX_CHARS,
+    OUTLET,
+    PUBLISHED,
+    QUIET,
+    QUOTE_SIMILARITY,
+    RULES,
+    SYNDICATION,
+    TIME_BUDGET,
+    TOLERANCE,
+    WINDOW,
+    app,
+    check_format,
+    compare_options,
+    handled,
+    say,
+)
 from quotetrack.errors import QuotetrackError
-from quotetrack.export import write_tables
-from quotetrack.ingest import SIDECAR_SUFFIX, IngestOptions, read_inputs
 from quotetrack.models import Issue
-from quotetrack.pipeline import Extractor, run as run_pipeline
-from quotetrack.report import render_report
-from quotetrack.rules import load_ruleset
-from quotetrack.store import Store
+from quotetrack.pipeline.extractor import Extractor
+from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, IngestOptions, read_inputs
+from quotetrack.pipeline.runner import run as run_pipeline
+from quotetrack.pipeline.store import Store
+from quotetrack.report.html import render_report
+from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.tables.export import write_tables
 
 DB = typer.Option(..., "--db", help="The SQLite store (created by the first add).")
 STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
@@ -39,7 +56,13 @@ def progress_bar(quiet: bool, label: str = "extracting") -> Iterator[Callable[[i
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:

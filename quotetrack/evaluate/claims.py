@@ -109,9 +109,10 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
 
 def predict(inputs: list[str], rules_dir: Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """Claims (as row dicts) and the ids of every processed document of ``inputs``."""
-    from quotetrack.ingest import read_inputs
-    from quotetrack.pipeline import Extractor, extract
-    from quotetrack.rules import load_ruleset
+    from quotetrack.pipeline.ingest import read_inputs
+    from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.pipeline.runner import extract
+    from quotetrack.rulebook.ruleset import load_ruleset
 
     results, _ = extract(read_inputs(inputs), Extractor(load_ruleset(rules_dir)))
     rows = [c.model_dump() for r in results for c in r.claims]

@@ -6,7 +6,7 @@ and ``{victim_nouns}`` from victims.toml). The linked files are the rule set's o
 extractor links them, else the sibling files of the same directory (for ``rules check``).
 
 Speed: every schema here is a ``keywords.NamedListRuleFile``: lexicons compile as ``regex``
-named lists and compiled patterns are cached on disk (same matches; see ``quotetrack.keywords``).
+named lists and compiled patterns are cached on disk (same matches; see ``quotetrack.rulebook.keywords``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, Callable
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
-from quotetrack.keywords import Literals, NamedListRuleFile, lexicon_literals, pattern_literals, read_literals
-from quotetrack.rules import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
+from quotetrack.rulebook.keywords import Literals, NamedListRuleFile, lexicon_literals, pattern_literals, read_literals
+from quotetrack.rulebook.ruleset import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
 

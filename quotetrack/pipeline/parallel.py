@@ -12,15 +12,14 @@ from __future__ import annotations
 import collections
 import itertools
 import multiprocessing as mp
-from multiprocessing.pool import AsyncResult
 import os
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from quotetrack.models import Article, Issue
-
-if TYPE_CHECKING:
-    from quotetrack.pipeline import DocumentResult, Extractor
+from quotetrack.pipeline.extractor import DocumentResult, Extractor
+from quotetrack.rulebook.ruleset import load_ruleset
 
 CHUNK = 8  # documents sent to a worker at a time
 CHUNKS_IN_FLIGHT_PER_JOB = 8  # chunks queued or being worked on, per worker (bounds memory)
@@ -37,16 +36,13 @@ def default_jobs() -> int:
 class _Worker:
     """Per-process state of a pool worker: its Extractor (built once by the initializer)."""
 
-    extractor: "Extractor | None" = None
+    extractor: Extractor | None = None
     debug: bool = False
     failure: BaseException | None = None  # why the initializer could not build the Extractor
 
 
 def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool,
           encode: str | None) -> None:
-    from quotetrack.pipeline import Extractor
-    from quotetrack.rules import load_ruleset
-
     # An initializer that raises makes the pool start workers again and again (the run hangs):
     # the failure is kept and raised by the worker's first task instead, in the parent.
     try:
@@ -57,7 +53,7 @@ def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, de
     _Worker.debug = debug
 
 
-def _work(item: Article | Issue) -> "DocumentResult | Issue":
+def _work(item: Article | Issue) -> DocumentResult | Issue:
     if isinstance(item, Issue):
         return item
     assert _Worker.extractor is not None
@@ -68,7 +64,7 @@ def _work(item: Article | Issue) -> "DocumentResult | Issue":
 
 
 def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs: int = 1, debug: bool = False,
-                 rules_dir: str | Path | None = None) -> Iterator["DocumentResult | Issue"]:
+                 rules_dir: str | Path | None = None) -> Iterator[DocumentResult | Issue]:
     """Results of every article (and the input issues), in input order, on ``jobs`` processes."""
     if jobs <= 1:
         for item in items:
@@ -92,13 +88,13 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
             yield from _in_order(*in_flight.popleft())
 
 
-def _work_chunk(items: list[Article | Issue]) -> list["DocumentResult | Issue"]:
+def _work_chunk(items: list[Article | Issue]) -> list[DocumentResult | Issue]:
     if _Worker.failure is not None:
         raise _Worker.failure
     return [_work(item) for item in items]
 
 
-def _in_order(sent: list[Article | Issue], pending: AsyncResult) -> Iterator["DocumentResult | Issue"]:
+def _in_order(sent: list[Article | Issue], pending: AsyncResult) -> Iterator[DocumentResult | Issue]:
     """The results of one chunk, each with the article the parent sent (workers do not send it back)."""
     for item, result in zip(sent, pending.get()):
         if not isinstance(result, Issue) and result.article is None:

@@ -28,7 +28,7 @@ where their literals are. The context and claimant patterns of a claim's sentenc
 only where their literal sets are (``PatternFilter``, one scan per sentence; ``SentenceScans``
 keep a document's scans, read on the document lower-cased once). The quote holding a figure
 is found by bisection. The rules compile through the compiled-pattern cache of
-``quotetrack.regex_cache`` (same matches, a fraction of the compile time).
+``quotetrack.rulebook.regex_cache`` (same matches, a fraction of the compile time).
 
 It does not read tables, infer unstated counts, or add up figures.
 """
@@ -44,15 +44,15 @@ from typing import Iterable
 
 import regex
 
-from quotetrack.attribution import DocumentContext, Source
-from quotetrack.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
+from quotetrack.extract.attribution import DocumentContext, Source
+from quotetrack.rulebook.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
                                     VictimRules)
 from quotetrack.models import Article, Claim, Quote
-from quotetrack.numbers import SPACES, Count, number_parser_for
-from quotetrack.keywords import (KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists,
+from quotetrack.extract.numbers import SPACES, Count, number_parser_for
+from quotetrack.rulebook.keywords import (KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists,
                                  pattern_literals, prefilterable)
-from quotetrack.rules import RuleSet, lexicon_alternation
-from quotetrack.segment import Segmentation, Span
+from quotetrack.rulebook.ruleset import RuleSet, lexicon_alternation
+from quotetrack.extract.segment import Segmentation, Span
 
 ONLY_WHEN_ASKED = frozenset({"multiplicative"})  # count kinds a rule must name in count_kinds
 TRIGGER_LEXICONS = ("_after", "_before", "_noun", "_of")  # category lexicons whose words trigger the search

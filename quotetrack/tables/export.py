@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.normalise import TABLES, arrow_schema, columns, records, to_frame
+from quotetrack.tables.normalise import TABLES, arrow_schema, columns, records, to_frame
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")

@@ -26,7 +26,7 @@ import regex
 from pydantic import Field
 
 from quotetrack.models import Issue
-from quotetrack.rules import RuleFile, RuleSet, StrictModel, lexicon_alternation
+from quotetrack.rulebook.ruleset import RuleFile, RuleSet, StrictModel, lexicon_alternation
 
 SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 

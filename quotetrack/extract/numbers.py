@@ -20,7 +20,7 @@ the same starts as ``anchor_re`` (a test compares them). ``parse`` reads each di
 (a memo: "two", "2011" and "one" recur; same counts).
 
 It does not decide whether a number counts people: "26 years" parses as 26; the claim rules
-(quotetrack/claims.py) decide what a number counts.
+(quotetrack/extract/claims.py) decide what a number counts.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import ahocorasick
 import regex
 from pydantic import Field, model_validator
 
-from quotetrack.keywords import CASE_FOLD_EXTRAS, NamedListRuleFile, compile_with_lists
-from quotetrack.rules import StrictModel, lexicon_alternation
+from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS, NamedListRuleFile, compile_with_lists
+from quotetrack.rulebook.ruleset import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
 ANCHOR_LEXICONS = ("units", "tens", "scales", "multipliers", "counting_words", "multiplicative", "zero", "vague")

@@ -19,12 +19,12 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from quotetrack.attribution import Attributor
-from quotetrack.ingest import read_inputs
+from quotetrack.extract.attribution import Attributor
+from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.models import Article, Quote
-from quotetrack.quotes import QuoteExtractor
-from quotetrack.rules import RuleFile, RuleSet, load_ruleset
-from quotetrack.segment import segmenter_for
+from quotetrack.extract.quotes import QuoteExtractor
+from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_ruleset
+from quotetrack.extract.segment import segmenter_for
 
 QUOTE_CHARS = frozenset('"\'`\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb\u2039\u203a')
 TOKEN_RE = re.compile(r"[A-Za-z][\w'\u2019.\-]*")
@@ -302,10 +302,10 @@ def write_predictions(gold_path: Path, out_path: Path, inputs: list[str] | None 
     return len(articles)
 
 
-if __name__ == "__main__":  # python -m quotetrack.evaluate_quotes GOLD.jsonl PRED.jsonl [INPUT...]
+if __name__ == "__main__":  # python -m quotetrack.evaluate.quotes GOLD.jsonl PRED.jsonl [INPUT...]
     import sys
 
     if len(sys.argv) < 3:
-        sys.exit("usage: python -m quotetrack.evaluate_quotes GOLD.jsonl PRED.jsonl [INPUT...]")
+        sys.exit("usage: python -m quotetrack.evaluate.quotes GOLD.jsonl PRED.jsonl [INPUT...]")
     n = write_predictions(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:] or None)
     print(f"wrote predictions for {n} articles to {sys.argv[2]}", file=sys.stderr)

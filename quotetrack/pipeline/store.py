@@ -30,8 +30,8 @@ from pydantic import BaseModel
 from quotetrack.compare import CompareOptions, Comparison, compare
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
-from quotetrack.normalise import TABLES, columns, to_frame
-from quotetrack.pipeline import DocumentResult, Extractor
+from quotetrack.pipeline.extractor import DocumentResult, Extractor
+from quotetrack.tables.normalise import TABLES, columns, to_frame
 
 SCHEMA_VERSION = 2
 #: the tables that ``compare`` rebuilds after every batch (children before parents).

@@ -30,24 +30,24 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from quotetrack.errors import RulesError
-from quotetrack.regex_cache import compile_cached
+from quotetrack.rulebook.regex_cache import compile_cached
 
 #: File name -> "module:Class" of the pydantic schema that validates it (imported lazily, so
 #: that a stage module can define its own schema without import cycles).
 SCHEMAS: dict[str, str] = {
-    "abbreviations.toml": "quotetrack.segment:AbbreviationRules",
-    "attribution.toml": "quotetrack.attribution:AttributionRules",
-    "names.toml": "quotetrack.attribution:NameRules",
-    "reporting_verbs.toml": "quotetrack.attribution:ReportingVerbRules",
-    "scare_quotes.toml": "quotetrack.quotes:ScareQuoteRules",
-    "quote_eval.toml": "quotetrack.evaluate_quotes:QuoteEvalRules",
-    "quote_marks.toml": "quotetrack.segment:QuoteMarkRules",
+    "abbreviations.toml": "quotetrack.extract.segment:AbbreviationRules",
+    "attribution.toml": "quotetrack.extract.attribution:AttributionRules",
+    "names.toml": "quotetrack.extract.attribution:NameRules",
+    "reporting_verbs.toml": "quotetrack.extract.attribution:ReportingVerbRules",
+    "scare_quotes.toml": "quotetrack.extract.quotes:ScareQuoteRules",
+    "quote_eval.toml": "quotetrack.evaluate.quotes:QuoteEvalRules",
+    "quote_marks.toml": "quotetrack.extract.segment:QuoteMarkRules",
     "compare.toml": "quotetrack.compare.rules:CompareRules",
-    "numbers.toml": "quotetrack.numbers:NumberRules",
-    "casualties.toml": "quotetrack.claim_rules:CasualtyRules",
-    "victims.toml": "quotetrack.claim_rules:VictimRules",
-    "claimants.toml": "quotetrack.claim_rules:ClaimantRules",
-    "claim_context.toml": "quotetrack.claim_rules:ClaimContextRules",
+    "numbers.toml": "quotetrack.extract.numbers:NumberRules",
+    "casualties.toml": "quotetrack.rulebook.claim_rules:CasualtyRules",
+    "victims.toml": "quotetrack.rulebook.claim_rules:VictimRules",
+    "claimants.toml": "quotetrack.rulebook.claim_rules:ClaimantRules",
+    "claim_context.toml": "quotetrack.rulebook.claim_rules:ClaimContextRules",
 }
 
 # {NAME} refers to a part or lexicon; \p{Lu}, \P{L} and \N{...} are regex syntax, not references.
@@ -199,9 +199,9 @@ def lexicon_alternation(entries: Iterable[str]) -> str:
 
 def default_rules_dir() -> Path:
     """The rules shipped with the package (inside the wheel) or beside it (source checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules"
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def schema_for(file_name: str) -> type[RuleFile]:
@@ -257,7 +257,7 @@ class RuleSet:
             return self.files[file_name]
         except KeyError:
             raise RulesError(f"{self.directory / file_name}: missing rules file",
-                             hint="copy it from the packaged rules (quotetrack/rules) or drop --rules") from None
+                             hint="copy it from the packaged rules (quotetrack/rulebook/ruleset) or drop --rules") from None
 
     def check(self) -> list[str]:
         """Every problem of every file (empty when all patterns and examples pass)."""

@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import regex
 
-from quotetrack.rules import RuleFile
+from quotetrack.rulebook.ruleset import RuleFile
 
 PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it": (None, False),
             "i": (None, False), "we": (None, True), "him": ("m", False), "her": ("f", False),

@@ -14,13 +14,13 @@ said"), right after it when it follows a quote ('"Q," said S'), after "according
 start of the main clause for a participle (", saying"); reported chains ("R quoted S as saying")
 give the speaker and ``reported_by``; transcript labels ("SMITH:") and dash attributions
 ('"Q" ― S') are matched where they occur. Subjects and other mentions are then resolved in
-document order by ``quotetrack.mentions.Resolver``. A quote takes the nearest frame in its own
+document order by ``quotetrack.extract.mentions.Resolver``. A quote takes the nearest frame in its own
 sentences; else the speaker of the quote it continues, of the previous quote in its paragraph,
 of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
 candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
-pre-filter (``quotetrack.scan``); the typing of a mention's text is cached per string; a frame
+pre-filter (``quotetrack.rulebook.scan``); the typing of a mention's text is cached per string; a frame
 subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
 nominal) is resolved on its own, and the other mentions are collected only up to the last frame
 subject or reporter that needs them (resolution looks back, never forward). Rules
@@ -47,11 +47,11 @@ from typing import ClassVar, NamedTuple
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
+from quotetrack.extract.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
 from quotetrack.models import Article
-from quotetrack.rules import RuleFile, RuleSet, load_rule_file
-from quotetrack.scan import Scanner, trie_regex
-from quotetrack.segment import QuoteSpan, Segmentation, Span
+from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_rule_file
+from quotetrack.rulebook.scan import Scanner, trie_regex
+from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")

@@ -25,12 +25,13 @@ import pandas as pd
 
 from quotetrack.compare import CompactDocument, CompareOptions, Comparer
 from quotetrack.errors import QuotetrackError
-from quotetrack.export import write_parquet
-from quotetrack.ingest import IngestOptions, parse_jsonl, parse_record
 from quotetrack.models import Article, Issue
-from quotetrack.normalise import arrow_schema, to_frame
-from quotetrack.pipeline import STREAMED_TABLES, Extractor, Result, write_comparison
-from quotetrack.rules import load_ruleset
+from quotetrack.pipeline.extractor import Extractor
+from quotetrack.pipeline.ingest import IngestOptions, parse_jsonl, parse_record
+from quotetrack.pipeline.runner import STREAMED_TABLES, Result, write_comparison
+from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.tables.export import write_parquet
+from quotetrack.tables.normalise import arrow_schema, to_frame
 
 DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
 

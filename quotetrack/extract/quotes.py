@@ -20,10 +20,10 @@ from __future__ import annotations
 import regex
 from pydantic import Field
 
-from quotetrack.attribution import DocumentContext, Source
+from quotetrack.extract.attribution import DocumentContext, Source
 from quotetrack.models import Article, Quote
-from quotetrack.rules import RuleFile, RuleSet
-from quotetrack.segment import QuoteSpan, Segmentation
+from quotetrack.rulebook.ruleset import RuleFile, RuleSet
+from quotetrack.extract.segment import QuoteSpan, Segmentation
 
 WORD_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’\-]*")
 CAPITAL_NEXT_RE = regex.compile(r"[ \u00a0]+\p{Lu}")

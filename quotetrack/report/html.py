@@ -23,7 +23,7 @@ import pandas as pd
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from quotetrack.export import records
+from quotetrack.tables.export import records
 
 #: flag kind -> colour of its marks, most severe first (a claim takes the first kind it is in).
 FLAG_COLOURS: dict[str, str] = {
@@ -323,7 +323,7 @@ def _articles_section(articles: list[dict[str, Any]], quotes: list[dict[str, Any
 
 
 def _css() -> str:
-    return resources.files("quotetrack").joinpath("report.css").read_text(encoding="utf-8")
+    return resources.files("quotetrack.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def render_report(tables: dict[str, pd.DataFrame], title: str = "quotetrack report",

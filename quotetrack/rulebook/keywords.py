@@ -13,7 +13,7 @@ shorter ones); a several-word entry that matches where a one-word entry does is 
 one. The patterns get 2-3x shorter (smaller cache files below); on the eval texts the matching
 speed is the same as with the alternations, within measurement noise.
 
-Compiling goes through the disk cache of ``quotetrack.regex_cache`` (``compile_with_lists``).
+Compiling goes through the disk cache of ``quotetrack.rulebook.regex_cache`` (``compile_with_lists``).
 
 Literal pre-filters (``pattern_literals``, ``LiteralIndex``): a pattern (or a template whose
 ``{NAME}`` references a resolver reads) is read once for what every match must hold: a literal it
@@ -32,8 +32,8 @@ from typing import Callable, Iterable
 import ahocorasick
 import regex
 
-from quotetrack.regex_cache import compile_cached
-from quotetrack.rules import RuleFile, lexicon_alternation
+from quotetrack.rulebook.regex_cache import compile_cached
+from quotetrack.rulebook.ruleset import RuleFile, lexicon_alternation
 
 
 class KeywordScanner:

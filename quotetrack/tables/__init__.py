@@ -1,0 +1,2 @@
+"""Rows become tables: ``normalise`` declares every table's columns and dtypes, ``export`` writes
+them (CSV, JSONL, JSON, Parquet)."""
