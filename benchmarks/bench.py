@@ -23,8 +23,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from quotetrack.models import Article  # noqa: E402
-from quotetrack.tables.normalise import to_frame  # noqa: E402
 from quotetrack.pipeline.extractor import Extractor  # noqa: E402
+from quotetrack.tables.normalise import to_frame  # noqa: E402
 
 
 def corpus() -> list[Article]:
@@ -43,13 +43,23 @@ def corpus() -> list[Article]:
         with open(EVAL / name, encoding="utf-8") as fh:
             for line in fh:
                 rec = json.loads(line)
-                articles.append(Article.build(doc_id=rec["doc_id"], text=rec["text"], outlet=rec.get("outlet") or None,
-                                              published=rec.get("date")))
+                articles.append(
+                    Article.build(
+                        doc_id=rec["doc_id"],
+                        text=rec["text"],
+                        outlet=rec.get("outlet") or None,
+                        published=rec.get("date"),
+                    )
+                )
     return articles
 
 
-def run(articles: list[Article], repeat: int, clock: Callable[[], float] = time.perf_counter,
-        extractor: Extractor | None = None) -> dict[str, float]:
+def run(
+    articles: list[Article],
+    repeat: int,
+    clock: Callable[[], float] = time.perf_counter,
+    extractor: Extractor | None = None,
+) -> dict[str, float]:
     """Extract every article ``repeat`` times; return seconds per stage (measured with ``clock``)."""
     extractor = extractor or Extractor().compile()
     stages: Counter[str] = Counter()
@@ -101,9 +111,11 @@ def extraction_on_cores(mb: float, jobs: int) -> None:
         to_frame("quotes", quotes)
         to_frame("claims", claims)
         seconds[n] = time.perf_counter() - started
-        print(f"extraction, {size * repeat / 1e6:.1f} MB, {len(articles) * repeat} documents, jobs {n}: "
-              f"{seconds[n]:.1f} s -> {size * repeat / 1e6 / seconds[n]:.2f} MB/s ({len(quotes)} quotes, "
-              f"{len(claims)} claims)")
+        print(
+            f"extraction, {size * repeat / 1e6:.1f} MB, {len(articles) * repeat} documents, jobs {n}: "
+            f"{seconds[n]:.1f} s -> {size * repeat / 1e6 / seconds[n]:.2f} MB/s ({len(quotes)} quotes, "
+            f"{len(claims)} claims)"
+        )
     print(f"extraction on {jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
 
 
@@ -122,19 +134,33 @@ def end_to_end(mb: float, jobs: int) -> None:
             started = time.perf_counter()
             result = run_to_directory([path], Path(tmp) / f"out{n}", jobs=n)
             seconds[n] = time.perf_counter() - started
-            print(f"quotetrack run, {written / 1e6:.1f} MB, {result.documents_in} documents, jobs {n}: "
-                  f"{seconds[n]:.1f} s -> {written / 1e6 / seconds[n]:.2f} MB/s")
+            print(
+                f"quotetrack run, {written / 1e6:.1f} MB, {result.documents_in} documents, jobs {n}: "
+                f"{seconds[n]:.1f} s -> {written / 1e6 / seconds[n]:.2f} MB/s"
+            )
         print(f"{jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mb", type=float, default=0, help="repeat the corpus to at least this many MB")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--mb", type=float, default=0, help="repeat the corpus to at least this many MB"
+    )
     ap.add_argument("--profile", help="write a cProfile profile here and print its top entries")
-    ap.add_argument("--cpu", action="store_true", help="measure process time (time.process_time) instead of wall time")
-    ap.add_argument("--jobs", type=int, default=0,
-                    help="time the extraction, then the whole `quotetrack run` (read, extract, compare, write CSV), "
-                         "with 1 and N jobs")
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="measure process time (time.process_time) instead of wall time",
+    )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="time the extraction, then the whole `quotetrack run` (read, extract, compare, write CSV), "
+        "with 1 and N jobs",
+    )
     args = ap.parse_args()
     if args.jobs:
         extraction_on_cores(args.mb or 50, args.jobs)
@@ -158,13 +184,17 @@ def main() -> None:
     mb = size * repeat / 1e6
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {len(articles)} documents, {size / 1e6:.2f} MB, x{repeat} = {mb:.1f} MB")
-    print(f"time: {seconds:.2f} s  ->  {mb / seconds:.2f} MB/s, {len(articles) * repeat / seconds:.0f} documents/s "
-          f"(one core, {'process' if args.cpu else 'wall'} time)")
+    print(
+        f"time: {seconds:.2f} s  ->  {mb / seconds:.2f} MB/s, {len(articles) * repeat / seconds:.0f} documents/s "
+        f"(one core, {'process' if args.cpu else 'wall'} time)"
+    )
     print(f"rules compiled in {compile_seconds:.2f} s ({'process' if args.cpu else 'wall'} time)")
     print(f"peak RSS: {peak:.0f} MB")
     print(f"rows: {stages.pop('n_quotes'):.0f} quotes, {stages.pop('n_claims'):.0f} claims")
     total = sum(stages.values())
-    print("stage shares: " + ", ".join(f"{k} {v / total:.0%} ({v:.2f} s)" for k, v in stages.items()))
+    print(
+        "stage shares: " + ", ".join(f"{k} {v / total:.0%} ({v:.2f} s)" for k, v in stages.items())
+    )
     if profiler:
         profiler.dump_stats(args.profile)
         pstats.Stats(args.profile).sort_stats("cumulative").print_stats(15)

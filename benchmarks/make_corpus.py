@@ -32,7 +32,9 @@ import regex
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 RULES = Path(__file__).resolve().parents[1] / "rules"
 WORD_RE = regex.compile(r"\b[A-Za-z][a-z]{3,}\b(?!['’]t\b)")  # not "didn't"
-QUOTED_RE = regex.compile(r"“[^”\n]*”|''[^\n]*?''|\"[^\"\n]*\"")  # a quotation (curly, two apostrophes or straight) in one line
+QUOTED_RE = regex.compile(
+    r"“[^”\n]*”|''[^\n]*?''|\"[^\"\n]*\""
+)  # a quotation (curly, two apostrophes or straight) in one line
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -61,25 +63,32 @@ def pseudo_word(word: str, copy: int) -> str:
     different words are (stand-ins made of consonant-vowel syllables look alike letter by letter,
     and made different articles' quotes near-identical to a character-level similarity)."""
     digest = hashlib.blake2b(f"{copy}:{word.lower()}".encode(), digest_size=16).digest()
-    made = "".join(LETTERS[b % len(LETTERS)] for b in digest[:len(word)])
+    made = "".join(LETTERS[b % len(LETTERS)] for b in digest[: len(word)])
     return made.capitalize() if word[0].isupper() else made
 
 
 def distinct_copy(row: dict, copy: int, keep: frozenset[str]) -> dict:
     """``row`` as a different article: new words where the rules do not look, date moved ``copy`` days."""
+
     def outside(match: regex.Match[str]) -> str:
         return match[0] if match[0].lower() in keep else pseudo_word(match[0], copy)
 
     def quoted(match: regex.Match[str]) -> str:
         return WORD_RE.sub(lambda word: pseudo_word(word[0], copy), match[0])
 
-    pieces = QUOTED_RE.split(row["text"])  # text outside quotations; the quotations are made again below
+    pieces = QUOTED_RE.split(
+        row["text"]
+    )  # text outside quotations; the quotations are made again below
     quotations = [quoted(m) for m in QUOTED_RE.finditer(row["text"])]
-    text = "".join(WORD_RE.sub(outside, piece) + (quotations[i] if i < len(quotations) else "")
-                   for i, piece in enumerate(pieces))
+    text = "".join(
+        WORD_RE.sub(outside, piece) + (quotations[i] if i < len(quotations) else "")
+        for i, piece in enumerate(pieces)
+    )
     published = row.get("published")
     try:
-        published = (dt.date.fromisoformat(str(published)[:10]) + dt.timedelta(days=copy)).isoformat()
+        published = (
+            dt.date.fromisoformat(str(published)[:10]) + dt.timedelta(days=copy)
+        ).isoformat()
     except ValueError:
         pass
     return {**row, "text": text, "published": published}
@@ -88,16 +97,23 @@ def distinct_copy(row: dict, copy: int, keep: frozenset[str]) -> dict:
 def write_corpus(mb: float, output: str | Path, distinct: bool = False) -> tuple[int, int]:
     """Write the eval texts repeated to at least ``mb`` MB (``distinct``: each copy a different
     text); return (bytes written, copies)."""
-    rows = [json.loads(line) for name in ("polnear-dev.jsonl", "ecb-dev-docs.jsonl")
-            for line in (EVAL / name).read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for name in ("polnear-dev.jsonl", "ecb-dev-docs.jsonl")
+        for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
+    ]
     keep = rule_words() if distinct else frozenset()
     limit = int(mb * 1e6)
     written = copy = 0
     with open(output, "w", encoding="utf-8") as out:
         while written < limit:
             for row in rows:
-                item = {"doc_id": f"{row['doc_id']}-{copy}", "outlet": row.get("outlet") or None,
-                        "published": row.get("date"), "text": f"Copy {copy}.\n\n{row['text']}"}
+                item = {
+                    "doc_id": f"{row['doc_id']}-{copy}",
+                    "outlet": row.get("outlet") or None,
+                    "published": row.get("date"),
+                    "text": f"Copy {copy}.\n\n{row['text']}",
+                }
                 line = json.dumps(distinct_copy(item, copy, keep) if distinct else item) + "\n"
                 out.write(line)
                 written += len(line.encode("utf-8"))
@@ -108,7 +124,9 @@ def write_corpus(mb: float, output: str | Path, distinct: bool = False) -> tuple
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--mb", type=float, required=True)
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--distinct", action="store_true", help="make every copy a different text")

@@ -16,8 +16,9 @@ import sys
 import time
 import types
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import regex
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import bench  # noqa: E402
+
 from quotetrack.pipeline.extractor import Extractor  # noqa: E402
 
 METHODS = ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split")
@@ -51,7 +53,9 @@ class RecordingPattern:
         return recorded
 
 
-def wrap_patterns(root: object, name: str, calls: list[Call], seen: set[int], depth: int = 0) -> None:
+def wrap_patterns(
+    root: object, name: str, calls: list[Call], seen: set[int], depth: int = 0
+) -> None:
     """Replace every compiled pattern held in the attributes of ``root`` (and of the objects it
     holds, a few levels down) by a recording one."""
     attributes = getattr(root, "__dict__", None)
@@ -64,7 +68,9 @@ def wrap_patterns(root: object, name: str, calls: list[Call], seen: set[int], de
                 setattr(root, attr, RecordingPattern(value, f"{name}.{attr}", calls))
             except (AttributeError, TypeError):  # a frozen object: left as it is
                 pass
-        elif hasattr(value, "__dict__") and not isinstance(value, (type, types.ModuleType, types.FunctionType)):
+        elif hasattr(value, "__dict__") and not isinstance(
+            value, (type, types.ModuleType, types.FunctionType)
+        ):
             wrap_patterns(value, f"{name}.{attr}", calls, seen, depth + 1)
 
 
@@ -107,8 +113,10 @@ def main() -> None:
     seconds, per_pattern = replay(calls)
     print(f"corpus: {len(articles)} documents, {size_mb:.2f} MB")
     print(f"extraction (calls recorded): {whole:.2f} s; {len(calls)} regex calls")
-    print(f"the regex calls alone: {seconds:.3f} s -> {size_mb / seconds:.2f} MB/s at most with these rules "
-          f"in the regex engine ({seconds / whole:.0%} of the recorded pass)")
+    print(
+        f"the regex calls alone: {seconds:.3f} s -> {size_mb / seconds:.2f} MB/s at most with these rules "
+        f"in the regex engine ({seconds / whole:.0%} of the recorded pass)"
+    )
     total = sum(per_pattern.values()) or 1.0
     for name, spent in per_pattern.most_common(12):
         print(f"  {spent * 1000:7.1f} ms  {spent / total:4.0%}  {name}")

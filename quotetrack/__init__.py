@@ -8,19 +8,33 @@ The library API (the CLI is a thin shell over it)::
 """
 
 from quotetrack.models import (
-           Article,
-           Claim,
-           Disagreement,
-           EventGroup,
-           Issue,
-           Quote,
-           QuoteMatch,
+    Article,
+    Claim,
+    Disagreement,
+    EventGroup,
+    Issue,
+    Quote,
+    QuoteMatch,
 )
 from quotetrack.pipeline.extractor import Extractor
 from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.pipeline.runner import Result, build_tables, extract, run
 from quotetrack.rulebook.ruleset import load_ruleset
 
-__all__ = ["Article", "Claim", "Disagreement", "EventGroup", "Extractor", "Issue", "Quote", "QuoteMatch",
-           "Result", "build_tables", "extract", "load_ruleset", "read_inputs", "run"]
+__all__ = [
+    "Article",
+    "Claim",
+    "Disagreement",
+    "EventGroup",
+    "Extractor",
+    "Issue",
+    "Quote",
+    "QuoteMatch",
+    "Result",
+    "build_tables",
+    "extract",
+    "load_ruleset",
+    "read_inputs",
+    "run",
+]
 __version__ = "0.1.0"

@@ -37,7 +37,7 @@ class Article(Record):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
-    def build(cls, **fields: Any) -> "Article":
+    def build(cls, **fields: Any) -> Article:
         """Make an Article, filling ``n_chars`` and ``sha1`` from its text."""
         text = fields.get("text", "")
         fields.setdefault("n_chars", len(text))
@@ -88,7 +88,9 @@ class Quote(Record):
     speaker_mention: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
-    speaker_type: str | None = None  # person / organisation / anonymous / document / outlet / unattributed
+    speaker_type: str | None = (
+        None  # person / organisation / anonymous / document / outlet / unattributed
+    )
     speaker_role: str | None = None
     cue: str | None = None
     cue_start: int | None = None

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotetrack.extract.attribution import Attributor
 from quotetrack.extract.claims import ClaimExtractor
-from quotetrack.models import Article, Claim
 from quotetrack.extract.segment import segmenter_for
+from quotetrack.models import Article, Claim
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -46,25 +47,46 @@ def brief(claims: list[Claim]) -> list[tuple]:
 
 # sentence -> the claims it must give (category, qualifier, value, value_high), in order
 POSITIVE = {
-    "Activists say more than 17,000 people have been killed.": [("killed", "more_than", 17000, None)],
-    "A powerful earthquake hit the region on Sunday, killing at least 10 people.": [("killed", "at_least", 10, None)],
+    "Activists say more than 17,000 people have been killed.": [
+        ("killed", "more_than", 17000, None)
+    ],
+    "A powerful earthquake hit the region on Sunday, killing at least 10 people.": [
+        ("killed", "at_least", 10, None)
+    ],
     "Officials said 10 people were killed in the blast.": [("killed", "exact", 10, None)],
     "The death toll rose to 35 on Tuesday.": [("killed", "exact", 35, None)],
     "Ten dead in southern Iran quake": [("killed", "exact", 10, None)],
-    "The explosion left 3 dead and 12 wounded.": [("killed", "exact", 3, None), ("injured", "exact", 12, None)],
+    "The explosion left 3 dead and 12 wounded.": [
+        ("killed", "exact", 3, None),
+        ("injured", "exact", 12, None),
+    ],
     "The fire claimed 12 lives.": [("killed", "exact", 12, None)],
-    "Government shelling killed six people and seven died in a nearby village.":
-        [("killed", "exact", 6, None), ("killed", "exact", 7, None)],
-    "The gunman opened fire, killing 3 and injuring 12.": [("killed", "exact", 3, None), ("injured", "exact", 12, None)],
-    "Opposition groups said anywhere from 100 to 200 people were massacred.": [("killed", "range", 100, 200)],
-    "Two women and one man died in the fire.": [("killed", "exact", 2, None), ("killed", "exact", 1, None)],
+    "Government shelling killed six people and seven died in a nearby village.": [
+        ("killed", "exact", 6, None),
+        ("killed", "exact", 7, None),
+    ],
+    "The gunman opened fire, killing 3 and injuring 12.": [
+        ("killed", "exact", 3, None),
+        ("injured", "exact", 12, None),
+    ],
+    "Opposition groups said anywhere from 100 to 200 people were massacred.": [
+        ("killed", "range", 100, 200)
+    ],
+    "Two women and one man died in the fire.": [
+        ("killed", "exact", 2, None),
+        ("killed", "exact", 1, None),
+    ],
     "No one else was injured.": [("injured", "exact", 0, None)],
     "No injuries were reported.": [("injured", "exact", 0, None)],
     "Both women had been stabbed to death.": [("killed", "exact", 2, None)],
     "Police charged him in the double murder.": [("killed", "exact", 2, None)],
-    "More than 200 people were arrested and dozens were injured.":
-        [("arrested", "more_than", 200, None), ("injured", "vague", 24, None)],
-    "As many as 2,000 people in rural regions needed accommodation.": [("displaced", "at_most", 2000, None)],
+    "More than 200 people were arrested and dozens were injured.": [
+        ("arrested", "more_than", 200, None),
+        ("injured", "vague", 24, None),
+    ],
+    "As many as 2,000 people in rural regions needed accommodation.": [
+        ("displaced", "at_most", 2000, None)
+    ],
     "Two of the three victims died in hospital.": [("killed", "exact", 2, None)],
     "Three bank workers - two women and a man - were killed.": [("killed", "exact", 3, None)],
     "Rebels abducted 14 aid workers near the border.": [("kidnapped", "exact", 14, None)],
@@ -74,10 +96,14 @@ POSITIVE = {
     "The quake killed tens of thousands of people in Bam.": [("killed", "vague", 20000, None)],
     "Police made 46 arrests.": [("arrested", "exact", 46, None)],
     # general news constructions (made-up sentences, not from the eval data)
-    "The attack left at least 25 people dead and more than 60 wounded.":
-        [("killed", "at_least", 25, None), ("injured", "more_than", 60, None)],
-    "At least 30 people have been killed and dozens injured in clashes.":
-        [("killed", "at_least", 30, None), ("injured", "vague", 24, None)],
+    "The attack left at least 25 people dead and more than 60 wounded.": [
+        ("killed", "at_least", 25, None),
+        ("injured", "more_than", 60, None),
+    ],
+    "At least 30 people have been killed and dozens injured in clashes.": [
+        ("killed", "at_least", 30, None),
+        ("injured", "vague", 24, None),
+    ],
     "Rescuers pulled 14 bodies from the rubble.": [("killed", "exact", 14, None)],
     "Three soldiers were among the dead.": [("killed", "exact", 3, None)],
     "The toll stands at 45.": [("killed", "exact", 45, None)],
@@ -86,14 +112,24 @@ POSITIVE = {
     "At least 40 people are feared dead.": [("killed", "at_least", 40, None)],
     "About 40 people were rescued and 12 remain missing.": [("missing", "exact", 12, None)],
     "Israeli strikes killed 12 Palestinians.": [("killed", "exact", 12, None)],
-    "12 dead, 40 injured in train crash": [("killed", "exact", 12, None), ("injured", "exact", 40, None)],
-    "The quake injured at least 300 and left 20,000 homeless.":
-        [("injured", "at_least", 300, None), ("displaced", "exact", 20000, None)],
+    "12 dead, 40 injured in train crash": [
+        ("killed", "exact", 12, None),
+        ("injured", "exact", 40, None),
+    ],
+    "The quake injured at least 300 and left 20,000 homeless.": [
+        ("injured", "at_least", 300, None),
+        ("displaced", "exact", 20000, None),
+    ],
     "Officials reported 16 deaths.": [("killed", "exact", 16, None)],
-    "Fighting has displaced more than 1.5 million people since 2011.": [("displaced", "more_than", 1500000, None)],
+    "Fighting has displaced more than 1.5 million people since 2011.": [
+        ("displaced", "more_than", 1500000, None)
+    ],
     "Up to 55,000 people may have died.": [("killed", "at_most", 55000, None)],
     "Between 40 and 50 people were taken hostage.": [("kidnapped", "range", 40, 50)],
-    "The bombing killed at least 18 and wounded scores.": [("killed", "at_least", 18, None), ("injured", "vague", 40, None)],
+    "The bombing killed at least 18 and wounded scores.": [
+        ("killed", "at_least", 18, None),
+        ("injured", "vague", 40, None),
+    ],
     "Seventeen migrants drowned.": [("killed", "exact", 17, None)],
     "Security forces shot dead three demonstrators.": [("killed", "exact", 3, None)],
     "Fourteen people were hospitalised.": [("injured", "exact", 14, None)],
@@ -145,14 +181,14 @@ def test_negative_corpus_gives_no_claim(claims_of, sentence: str) -> None:
 def test_row_fields_and_offsets(claims_of) -> None:
     text = "Anti-regime activists reported clashes that killed at least 13 people throughout Syria Thursday."
     (c,) = claims_of(text, published="2012-07-12")
-    assert text[c.start:c.end] == c.evidence == "killed at least 13 people"
-    assert text[c.count_start:c.count_end] == c.count_text == "at least 13"
+    assert text[c.start : c.end] == c.evidence == "killed at least 13 people"
+    assert text[c.count_start : c.count_end] == c.count_text == "at least 13"
     assert (c.low, c.high, c.best) == (13, None, 13)
     assert c.victims == "people" and c.victim_class == "people"
     assert c.location == "Syria"
     assert c.event_date == "2012-07-12" and c.measure == "daily aggregate"
     assert c.claim_id == "t:c1" and c.rule_id == "claim.verb_object"
-    assert text[c.sentence_start:c.sentence_end] == c.sentence
+    assert text[c.sentence_start : c.sentence_end] == c.sentence
 
 
 def test_weekday_resolves_to_latest_such_day_before_published(claims_of) -> None:
@@ -161,14 +197,18 @@ def test_weekday_resolves_to_latest_such_day_before_published(claims_of) -> None
 
 
 def test_cumulative_since_a_period_start(claims_of) -> None:
-    text = ("Syria's unrest began with protests in March 2011. "
-            "Activists say more than 17,000 people have been killed.")
+    text = (
+        "Syria's unrest began with protests in March 2011. "
+        "Activists say more than 17,000 people have been killed."
+    )
     (c,) = claims_of(text, published="2012-07-12")
     assert c.measure == "cumulative" and c.event_date == "2011-03-01"
 
 
 def test_background_event_is_not_main(claims_of) -> None:
-    (c,) = claims_of("In 2003, an earthquake in Bam killed more than 26,000 people.", published="2005-11-28")
+    (c,) = claims_of(
+        "In 2003, an earthquake in Bam killed more than 26,000 people.", published="2005-11-28"
+    )
     assert c.main_event is False
     (d,) = claims_of("The quake killed 10 people on Sunday.", published="2005-11-28")
     assert d.main_event is True
@@ -180,20 +220,29 @@ def test_hedge_and_update_cue(claims_of) -> None:
 
 
 def test_victim_classes(claims_of) -> None:
-    got = [c.victim_class for c in claims_of(
-        "Shelling killed 12 civilians. Rebels killed 4 soldiers and 3 policemen. Five children and two women died.")]
+    got = [
+        c.victim_class
+        for c in claims_of(
+            "Shelling killed 12 civilians. Rebels killed 4 soldiers and 3 policemen. Five children and two women died."
+        )
+    ]
     assert got == ["civilians", "soldiers", "police", "children", "women"]
 
 
 def test_claimant_fallback_frames(claims_of) -> None:
-    text = ("The Britain-based Syrian Observatory for Human Rights said at least seven people were killed. "
-            "The activist group also said government shelling killed six people. "
-            "At least 10 people died, according to state media. "
-            "Three people were injured, police said.")
+    text = (
+        "The Britain-based Syrian Observatory for Human Rights said at least seven people were killed. "
+        "The activist group also said government shelling killed six people. "
+        "At least 10 people died, according to state media. "
+        "Three people were injured, police said."
+    )
     got = [(c.value, c.claimant, c.claimant_type) for c in claims_of(text)]
-    assert got == [(7, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
-                   (6, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
-                   (10, "state media", "media"), (3, "police", "military/police")]
+    assert got == [
+        (7, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
+        (6, "The Britain-based Syrian Observatory for Human Rights", "NGO/monitor"),
+        (10, "state media", "media"),
+        (3, "police", "military/police"),
+    ]
 
 
 def test_outlet_voice_has_no_claimant(claims_of) -> None:
@@ -206,23 +255,59 @@ def test_seed_article_claims(ruleset, claims_of) -> None:
     seg = segmenter_for(ruleset).segment(text)
     article = Article.build(doc_id="seed", text=text, published="2012-07-12")
     ctx = Attributor(ruleset).document(article, seg)
-    got = [(c.category, c.qualifier, c.value, c.value_high) for c in claims_of(text, "2012-07-12", ctx)]
-    assert got == [("killed", "more_than", 17000, None), ("killed", "more_than", 4000, None),
-                   ("killed", "at_least", 13, None), ("killed", "at_least", 7, None), ("killed", "exact", 6, None),
-                   ("killed", "at_least", 20, None), ("killed", "exact", 7, None)]
+    got = [
+        (c.category, c.qualifier, c.value, c.value_high) for c in claims_of(text, "2012-07-12", ctx)
+    ]
+    assert got == [
+        ("killed", "more_than", 17000, None),
+        ("killed", "more_than", 4000, None),
+        ("killed", "at_least", 13, None),
+        ("killed", "at_least", 7, None),
+        ("killed", "exact", 6, None),
+        ("killed", "at_least", 20, None),
+        ("killed", "exact", 7, None),
+    ]
 
 
-WORDS = ["killed", "killing", "at least", "more than", "people", "were", "10", "ten", "dozens", "and", "injured",
-         "no one", "both", "the", "death toll", "rose to", ",", ".", "\"", "-", "between", "to", "200", "of",
-         "Thursday", "said", "police", " ", "\n"]
+WORDS = [
+    "killed",
+    "killing",
+    "at least",
+    "more than",
+    "people",
+    "were",
+    "10",
+    "ten",
+    "dozens",
+    "and",
+    "injured",
+    "no one",
+    "both",
+    "the",
+    "death toll",
+    "rose to",
+    ",",
+    ".",
+    '"',
+    "-",
+    "between",
+    "to",
+    "200",
+    "of",
+    "Thursday",
+    "said",
+    "police",
+    " ",
+    "\n",
+]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join))
 def test_property_never_raises_offsets_hold(claims_of, text: str) -> None:
     for c in claims_of(text, published="2012-07-12"):
-        assert text[c.start:c.end] == c.evidence
-        assert text[c.count_start:c.count_end] == c.count_text
+        assert text[c.start : c.end] == c.evidence
+        assert text[c.count_start : c.count_end] == c.count_text
         assert c.start <= c.count_start < c.count_end <= c.end
         if c.low is not None and c.best is not None:
             assert c.low <= c.best
@@ -238,16 +323,25 @@ def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) ->
             assert extractor.may_hold_claim(example, Span(0, len(example), 0)), (rule.id, example)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("A quake hit Qeshm on Sunday, killing 10 people. In February, a quake hit the town of Zarand. "
-     "It killed 612 people.", [True, False]),
-    ("The island was hit almost two years after Bam was destroyed in a quake that killed 26,000 people.", [False]),
-    ("In September a temblor killed at least six people.", [False]),
-    ("Police said on Monday that three people were killed. It was the worst attack.", [True]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "A quake hit Qeshm on Sunday, killing 10 people. In February, a quake hit the town of Zarand. "
+            "It killed 612 people.",
+            [True, False],
+        ),
+        (
+            "The island was hit almost two years after Bam was destroyed in a quake that killed 26,000 people.",
+            [False],
+        ),
+        ("In September a temblor killed at least six people.", [False]),
+        ("Police said on Monday that three people were killed. It was the worst attack.", [True]),
+    ],
+)
 def test_background_events_by_time_reference(text: str, expected: list[bool], ruleset) -> None:
-    from quotetrack.pipeline.extractor import Extractor
     from quotetrack.models import Article
+    from quotetrack.pipeline.extractor import Extractor
 
     claims = Extractor(ruleset).process(Article.build(doc_id="t", text=text)).claims
     assert [c.main_event for c in claims if c.category == "killed"] == expected
@@ -258,11 +352,27 @@ _LEX_ENTRY = st.one_of(_LEX_WORDS, st.tuples(_LEX_WORDS, _LEX_WORDS).map(" ".joi
 
 
 @settings(max_examples=300, deadline=None)
-@given(entries=st.lists(_LEX_ENTRY, min_size=1, max_size=8),
-       context=st.sampled_from(["{L}", "{L}b", "a{L}", "(?:{L})+", "{L}\\b", "({L})({L})", "{L}(?=a)",
-                                "(?<=b){L}", "x?{L}.", "{L}{L}\\Z"]),
-       flags=st.sampled_from(["", "(?i)", "(?r)", "(?ri)"]),
-       texts=st.lists(st.text(alphabet="abAB'.\u00e9\u00df\u017fKk \n", max_size=20), min_size=1, max_size=4))
+@given(
+    entries=st.lists(_LEX_ENTRY, min_size=1, max_size=8),
+    context=st.sampled_from(
+        [
+            "{L}",
+            "{L}b",
+            "a{L}",
+            "(?:{L})+",
+            "{L}\\b",
+            "({L})({L})",
+            "{L}(?=a)",
+            "(?<=b){L}",
+            "x?{L}.",
+            "{L}{L}\\Z",
+        ]
+    ),
+    flags=st.sampled_from(["", "(?i)", "(?r)", "(?ri)"]),
+    texts=st.lists(
+        st.text(alphabet="abAB'.\u00e9\u00df\u017fKk \n", max_size=20), min_size=1, max_size=4
+    ),
+)
 def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags, texts) -> None:
     """A lexicon as a named list (keywords.lexicon_pattern) finds exactly what the plain
     alternation finds: same spans, same groups, with backtracking into it."""
@@ -271,11 +381,16 @@ def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags
     from quotetrack.rulebook.keywords import compile_with_lists, lexicon_pattern
     from quotetrack.rulebook.ruleset import lexicon_alternation
 
-    plain = regex.compile(flags + context.replace("{L}", "(?:" + lexicon_alternation(entries) + ")"), regex.VERSION0)
-    listed = compile_with_lists(flags + context.replace("{L}", "(?:" + lexicon_pattern(entries) + ")"), regex.VERSION0)
+    plain = regex.compile(
+        flags + context.replace("{L}", "(?:" + lexicon_alternation(entries) + ")"), regex.VERSION0
+    )
+    listed = compile_with_lists(
+        flags + context.replace("{L}", "(?:" + lexicon_pattern(entries) + ")"), regex.VERSION0
+    )
     for text in texts:
-        assert [(m.span(), m.groups()) for m in plain.finditer(text)] == \
-            [(m.span(), m.groups()) for m in listed.finditer(text)]
+        assert [(m.span(), m.groups()) for m in plain.finditer(text)] == [
+            (m.span(), m.groups()) for m in listed.finditer(text)
+        ]
         a, b = plain.match(text), listed.match(text)
         assert (a.span() if a else None) == (b.span() if b else None)
 
@@ -287,10 +402,17 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
     from quotetrack.rulebook import keywords as claim_rules
     from quotetrack.rulebook import regex_cache
 
-    pattern = r"(?i)\b(?P<n>\d+)\s+(?P<w>" + claim_rules.lexicon_pattern(["people", "men", "police officers"]) + r")\b"
+    pattern = (
+        r"(?i)\b(?P<n>\d+)\s+(?P<w>"
+        + claim_rules.lexicon_pattern(["people", "men", "police officers"])
+        + r")\b"
+    )
     text = "Police said 3 men and 12 Police  Officers were hurt; 4 people fled."
-    fresh = regex.compile(pattern, regex.VERSION0, **{n: claim_rules._NAMED_LISTS[n]
-                                                      for n in claim_rules.NAMED_LIST.findall(pattern)})
+    fresh = regex.compile(
+        pattern,
+        regex.VERSION0,
+        **{n: claim_rules._NAMED_LISTS[n] for n in claim_rules.NAMED_LIST.findall(pattern)},
+    )
     expected = [(m.span(), m.groupdict()) for m in fresh.finditer(text)]
     monkeypatch.setenv(regex_cache.REGEX_CACHE_ENV, str(tmp_path))
     first = claim_rules.compile_with_lists(pattern, regex.VERSION0)
@@ -301,7 +423,9 @@ def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch)
         second = claim_rules.compile_with_lists(pattern, regex.VERSION0)
     for compiled in (first, second):
         assert [(m.span(), m.groupdict()) for m in compiled.finditer(text)] == expected
-    files[0].write_bytes(files[0].read_bytes()[:-5] + b"xxxxx")  # damaged: checksum fails, compiled afresh
+    files[0].write_bytes(
+        files[0].read_bytes()[:-5] + b"xxxxx"
+    )  # damaged: checksum fails, compiled afresh
     third = claim_rules.compile_with_lists(pattern, regex.VERSION0)
     assert [(m.span(), m.groupdict()) for m in third.finditer(text)] == expected
     monkeypatch.setenv(regex_cache.REGEX_CACHE_ENV, "off")
@@ -313,10 +437,40 @@ def _claim_sentences(ruleset) -> list[str]:
     return [s for r in rules for s in r.examples + r.counter_examples]
 
 
-_FRAGMENTS = ["10 people were killed", "the death toll rose to", "35", "killing at least", "two of the", "three",
-              "victims died", "and", "injuring 40", ",", "police said", "the bodies of", "leaving", "dead", "homeless",
-              "forced", "to flee", "the loss of", "children", "double murder", "more than 1,000", "arrested", "no one",
-              "were", "\u0130stanbul", "in", "of", "dozens", "wounded", "-", "lives", "cost"]
+_FRAGMENTS = [
+    "10 people were killed",
+    "the death toll rose to",
+    "35",
+    "killing at least",
+    "two of the",
+    "three",
+    "victims died",
+    "and",
+    "injuring 40",
+    ",",
+    "police said",
+    "the bodies of",
+    "leaving",
+    "dead",
+    "homeless",
+    "forced",
+    "to flee",
+    "the loss of",
+    "children",
+    "double murder",
+    "more than 1,000",
+    "arrested",
+    "no one",
+    "were",
+    "\u0130stanbul",
+    "in",
+    "of",
+    "dozens",
+    "wounded",
+    "-",
+    "lives",
+    "cost",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -330,7 +484,9 @@ def test_rule_prefilter_never_skips_a_rule_that_matches(extractor, ruleset, word
         sentence = Span(0, len(text), 0)
         literals = extractor.literal_index.scan(text, 0, len(text))
         for count in extractor.numbers.finditer(text, 0, len(text)):
-            assert extractor._match(text, sentence, count, literals) == extractor._match(text, sentence, count, None)
+            assert extractor._match(text, sentence, count, literals) == extractor._match(
+                text, sentence, count, None
+            )
 
 
 def test_rule_prefilter_passes_every_example(extractor, ruleset) -> None:
@@ -343,6 +499,12 @@ def test_rule_prefilter_passes_every_example(extractor, ruleset) -> None:
         literals = extractor.literal_index.scan(text, 0, len(text))
         assert literals is not None
         for count in extractor.numbers.finditer(text, 0, len(text)):
-            assert extractor._match(text, sentence, count, literals) == extractor._match(text, sentence, count, None)
-    prefiltered = [r for r in extractor.rules if r.before_trail or r.after_lead or r.before_inside >= 0 or r.after_inside >= 0]
+            assert extractor._match(text, sentence, count, literals) == extractor._match(
+                text, sentence, count, None
+            )
+    prefiltered = [
+        r
+        for r in extractor.rules
+        if r.before_trail or r.after_lead or r.before_inside >= 0 or r.after_inside >= 0
+    ]
     assert len(prefiltered) >= len(extractor.rules) - 1

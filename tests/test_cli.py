@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SEEDS
 from typer.testing import CliRunner
 
 from quotetrack.cli.commands import app
 from quotetrack.tables.normalise import TABLES, columns
-
-from conftest import REPO, SEEDS
 
 runner = CliRunner()
 
@@ -58,14 +57,20 @@ def test_quotes_to_stdout_as_jsonl_from_stdin() -> None:
     for line in result.stdout.splitlines():
         row = json.loads(line)
         assert row["doc_id"] == "stdin"
-        assert text[row["start"]:row["end"]] == row["text"]
+        assert text[row["start"] : row["end"]] == row["text"]
 
 
 def test_compare_writes_comparison_tables(tmp_path: Path) -> None:
-    result = invoke("compare", str(SEEDS), "--out", str(tmp_path), "--tolerance", "2", "--window-days", "0")
+    result = invoke(
+        "compare", str(SEEDS), "--out", str(tmp_path), "--tolerance", "2", "--window-days", "0"
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "article_pairs.csv", "disagreements.csv", "event_groups.csv", "quote_matches.csv"]
+        "article_pairs.csv",
+        "disagreements.csv",
+        "event_groups.csv",
+        "quote_matches.csv",
+    ]
     assert invoke("compare", str(SEEDS), "--tolerance", "0.5").exit_code == 2
 
 
@@ -97,7 +102,9 @@ def test_partial_failure_still_exits_zero_and_counts_add_up(tmp_path: Path) -> N
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "ok.txt").write_text("Fine text.", encoding="utf-8")
-    (inputs / "bad.jsonl").write_text('{"doc_id": "j1", "text": "Good."}\n{oops\n', encoding="utf-8")
+    (inputs / "bad.jsonl").write_text(
+        '{"doc_id": "j1", "text": "Good."}\n{oops\n', encoding="utf-8"
+    )
     result = invoke("run", str(inputs), "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
     assert f"error: {inputs / 'bad.jsonl'}:2: invalid JSON" in result.stderr
@@ -120,12 +127,27 @@ def test_rules_check_ok_and_bad_rules_dir(tmp_path: Path) -> None:
     assert ok.exit_code == 0 and ok.stderr.startswith("ok: ")
     bad = invoke("rules", "check", "--rules", str(tmp_path / "none"))
     assert bad.exit_code == 1
-    assert bad.stderr.splitlines() == [f"Error: {tmp_path / 'none'}: rules directory not found",
-                                       "Hint: pass --rules DIR with the rules files"]
+    assert bad.stderr.splitlines() == [
+        f"Error: {tmp_path / 'none'}: rules directory not found",
+        "Hint: pass --rules DIR with the rules files",
+    ]
 
 
-COMMANDS = [("run",), ("quotes",), ("claims",), ("compare",), ("rules", "check"), ("eval", "quotes"),
-            ("eval", "claims"), ("add",), ("export",), ("recompare",), ("status",), ("timeline",), ("report",)]
+COMMANDS = [
+    ("run",),
+    ("quotes",),
+    ("claims",),
+    ("compare",),
+    ("rules", "check"),
+    ("eval", "quotes"),
+    ("eval", "claims"),
+    ("add",),
+    ("export",),
+    ("recompare",),
+    ("status",),
+    ("timeline",),
+    ("report",),
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -142,6 +164,10 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 def test_module_entry_point_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "quotetrack", "rules", "check"], capture_output=True, text=True,
-                          cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-m", "quotetrack", "rules", "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert done.returncode == 0 and done.stderr.startswith("ok: ")

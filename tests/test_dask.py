@@ -9,10 +9,10 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
+from conftest import SHARED  # noqa: E402
+
 from quotetrack.pipeline.dask_engine import plan_partitions, run_dask  # noqa: E402
 from quotetrack.pipeline.runner import COMPARISON_TABLES, STREAMED_TABLES, run_to_directory  # noqa: E402
-
-from conftest import SHARED  # noqa: E402
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,15 +37,18 @@ def test_partitions_cut_at_line_boundaries(corpus: Path) -> None:
     assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
     data = corpus.read_bytes()
     for p in parts:
-        assert data[p.start:p.end].endswith(b"\n")
-        assert p.first_line == data[:p.start].count(b"\n") + 1
+        assert data[p.start : p.end].endswith(b"\n")
+        assert p.first_line == data[: p.start].count(b"\n") + 1
 
 
 def test_dask_rows_equal_the_local_engine(corpus: Path, tmp_path: Path) -> None:
     local = run_to_directory([corpus], tmp_path / "local", fmt="parquet")
     dask_result = run_dask([corpus], tmp_path / "dask", workers=2, blocksize=20_000)
-    assert (dask_result.documents_in, dask_result.processed, dask_result.failed) == \
-        (local.documents_in, local.processed, local.failed) == (41, 40, 1)
+    assert (
+        (dask_result.documents_in, dask_result.processed, dask_result.failed)
+        == (local.documents_in, local.processed, local.failed)
+        == (41, 40, 1)
+    )
     for table in STREAMED_TABLES:
         parts = sorted((tmp_path / "dask" / table).glob("part-*.parquet"))
         assert len(parts) > 3
@@ -53,5 +56,7 @@ def test_dask_rows_equal_the_local_engine(corpus: Path, tmp_path: Path) -> None:
         single = pd.read_parquet(tmp_path / "local" / f"{table}.parquet")
         pd.testing.assert_frame_equal(plain(distributed), plain(single))
     for table in COMPARISON_TABLES:
-        pd.testing.assert_frame_equal(plain(pd.read_parquet(tmp_path / "dask" / f"{table}.parquet")),
-                                      plain(pd.read_parquet(tmp_path / "local" / f"{table}.parquet")))
+        pd.testing.assert_frame_equal(
+            plain(pd.read_parquet(tmp_path / "dask" / f"{table}.parquet")),
+            plain(pd.read_parquet(tmp_path / "local" / f"{table}.parquet")),
+        )

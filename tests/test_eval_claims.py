@@ -13,7 +13,15 @@ import pytest
 from typer.testing import CliRunner
 
 from quotetrack.cli.commands import app
-from quotetrack.evaluate.claims import claimant_ok, evaluate, headline_f1, load_rows, predict, report, score
+from quotetrack.evaluate.claims import (
+    claimant_ok,
+    evaluate,
+    headline_f1,
+    load_rows,
+    predict,
+    report,
+    score,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -22,7 +30,9 @@ DOCS = EVAL / "ecb-dev-docs.jsonl"
 SCORER = EVAL / "tools" / "score_claims.py"
 BASELINES = REPO / "tests" / "baselines.json"
 
-needs_eval = pytest.mark.skipif(not (GOLD.is_file() and DOCS.is_file()), reason="shared eval data not present")
+needs_eval = pytest.mark.skipif(
+    not (GOLD.is_file() and DOCS.is_file()), reason="shared eval data not present"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +48,55 @@ def test_claimant_match_is_content_word_overlap() -> None:
 
 
 def test_score_counts_multiset_pairs_in_document_order() -> None:
-    gold = [{"doc_id": "d", "category": "killed", "qualifier": "exact", "value": 3, "value_high": None, "claimant": "police"},
-            {"doc_id": "d", "category": "killed", "qualifier": "exact", "value": 3, "value_high": None, "claimant": None}]
-    pred = [{"doc_id": "d", "category": "killed", "qualifier": "at_least", "value": 3, "value_high": None,
-             "claimant": "police"},
-            {"doc_id": "d", "category": "injured", "qualifier": "exact", "value": 1, "value_high": None, "claimant": None},
-            {"doc_id": "other", "category": "killed", "qualifier": "exact", "value": 3, "value_high": None}]
+    gold = [
+        {
+            "doc_id": "d",
+            "category": "killed",
+            "qualifier": "exact",
+            "value": 3,
+            "value_high": None,
+            "claimant": "police",
+        },
+        {
+            "doc_id": "d",
+            "category": "killed",
+            "qualifier": "exact",
+            "value": 3,
+            "value_high": None,
+            "claimant": None,
+        },
+    ]
+    pred = [
+        {
+            "doc_id": "d",
+            "category": "killed",
+            "qualifier": "at_least",
+            "value": 3,
+            "value_high": None,
+            "claimant": "police",
+        },
+        {
+            "doc_id": "d",
+            "category": "injured",
+            "qualifier": "exact",
+            "value": 1,
+            "value_high": None,
+            "claimant": None,
+        },
+        {
+            "doc_id": "other",
+            "category": "killed",
+            "qualifier": "exact",
+            "value": 3,
+            "value_high": None,
+        },
+    ]
     result = score(gold, pred, ["d"])
-    assert (result["lenient"]["tp"], result["lenient"]["n_pred"], result["lenient"]["n_gold"]) == (1, 2, 2)
+    assert (result["lenient"]["tp"], result["lenient"]["n_pred"], result["lenient"]["n_gold"]) == (
+        1,
+        2,
+        2,
+    )
     assert result["strict"]["tp"] == 0
     assert result["lenient"]["claimant_accuracy"] == 1.0
     assert result["lenient"]["f1"] == 0.5
@@ -61,12 +112,33 @@ def test_agrees_with_the_shared_scorer(dev_run, tmp_path: Path) -> None:
         writer.writeheader()
         writer.writerows(pred)
     out = tmp_path / "ref.json"
-    subprocess.run([sys.executable, str(SCORER), str(GOLD), str(path), "--docs", str(DOCS), "--json", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SCORER),
+            str(GOLD),
+            str(path),
+            "--docs",
+            str(DOCS),
+            "--json",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     reference = json.loads(out.read_text())
     ours = score(load_rows(GOLD), pred, doc_ids)
     for mode in ("lenient", "strict"):
-        for key in ("precision", "recall", "f1", "tp", "n_gold", "n_pred", "claimant_accuracy", "per_category"):
+        for key in (
+            "precision",
+            "recall",
+            "f1",
+            "tp",
+            "n_gold",
+            "n_pred",
+            "claimant_accuracy",
+            "per_category",
+        ):
             assert ours[mode][key] == reference[mode][key], (mode, key)
 
 
@@ -74,9 +146,11 @@ def test_agrees_with_the_shared_scorer(dev_run, tmp_path: Path) -> None:
 def test_accuracy_ratchet_on_ecb_dev() -> None:
     result = evaluate(GOLD, [str(DOCS)])
     baselines = json.loads(BASELINES.read_text(encoding="utf-8")) if BASELINES.is_file() else {}
-    checks = {"claims.ecb_dev.strict_f1": result["strict"]["f1"],
-              "claims.ecb_dev.lenient_f1": result["lenient"]["f1"],
-              "claims.ecb_dev.claimant_accuracy": result["lenient"]["claimant_accuracy"]}
+    checks = {
+        "claims.ecb_dev.strict_f1": result["strict"]["f1"],
+        "claims.ecb_dev.lenient_f1": result["lenient"]["f1"],
+        "claims.ecb_dev.claimant_accuracy": result["lenient"]["claimant_accuracy"],
+    }
     missing = [k for k in checks if k not in baselines]
     assert not missing, f"no stored baseline for {missing} in {BASELINES}"
     for key, value in checks.items():
@@ -88,8 +162,13 @@ def test_accuracy_ratchet_on_ecb_dev() -> None:
 @needs_eval
 def test_cli_eval_claims_min_f1_and_json(tmp_path: Path) -> None:
     out = tmp_path / "m.json"
-    ok = CliRunner().invoke(app, ["eval", "claims", "--gold", str(GOLD), str(DOCS), "--min-f1", "0.5", "--json", str(out)])
+    ok = CliRunner().invoke(
+        app,
+        ["eval", "claims", "--gold", str(GOLD), str(DOCS), "--min-f1", "0.5", "--json", str(out)],
+    )
     assert ok.exit_code == 0, ok.output
     assert "lenient" in ok.output and json.loads(out.read_text())["strict"]["n_gold"] == 232
-    bad = CliRunner().invoke(app, ["eval", "claims", "--gold", str(GOLD), str(DOCS), "--min-f1", "0.999"])
+    bad = CliRunner().invoke(
+        app, ["eval", "claims", "--gold", str(GOLD), str(DOCS), "--min-f1", "0.999"]
+    )
     assert bad.exit_code == 1

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from quotetrack.pipeline.ingest import IngestOptions, decode, read_inputs
-from quotetrack.models import Article, Issue
-
 from conftest import SEEDS
+
+from quotetrack.models import Article, Issue
+from quotetrack.pipeline.ingest import IngestOptions, decode, read_inputs
 
 
 def split(items):
@@ -21,12 +20,26 @@ def split(items):
 
 def test_txt_with_sidecar_metadata(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Headline\n\nBody text.\n", encoding="utf-8")
-    (tmp_path / "a.meta.json").write_text(json.dumps(
-        {"doc_id": "story-1", "outlet": "AP", "published": "2012-07-12", "url": "http://x", "desk": "world"}))
+    (tmp_path / "a.meta.json").write_text(
+        json.dumps(
+            {
+                "doc_id": "story-1",
+                "outlet": "AP",
+                "published": "2012-07-12",
+                "url": "http://x",
+                "desk": "world",
+            }
+        )
+    )
     arts, issues = split(read_inputs([tmp_path / "a.txt"]))
     assert issues == []
     (art,) = arts
-    assert (art.doc_id, art.outlet, art.published, art.url) == ("story-1", "AP", "2012-07-12", "http://x")
+    assert (art.doc_id, art.outlet, art.published, art.url) == (
+        "story-1",
+        "AP",
+        "2012-07-12",
+        "http://x",
+    )
     assert art.metadata == {"desk": "world"}
     assert art.text == "Headline\n\nBody text.\n"
     assert art.n_chars == len(art.text) and len(art.sha1) == 40
@@ -34,7 +47,11 @@ def test_txt_with_sidecar_metadata(tmp_path: Path) -> None:
 
 def test_txt_without_sidecar_takes_cli_defaults(tmp_path: Path) -> None:
     (tmp_path / "story.txt").write_text("Some text.", encoding="utf-8")
-    (art,), _ = split(read_inputs([tmp_path / "story.txt"], IngestOptions(outlet="Reuters", published="2020-01-02")))
+    (art,), _ = split(
+        read_inputs(
+            [tmp_path / "story.txt"], IngestOptions(outlet="Reuters", published="2020-01-02")
+        )
+    )
     assert (art.doc_id, art.outlet, art.published) == ("story", "Reuters", "2020-01-02")
 
 
@@ -47,7 +64,9 @@ def test_seeds_read_with_their_metadata() -> None:
 
 def test_jsonl_keeps_unknown_fields_and_reports_bad_lines(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"doc_id": "d1", "text": "First.", "outlet": "BBC", "section": "world", "tags": ["a"]}),
+        json.dumps(
+            {"doc_id": "d1", "text": "First.", "outlet": "BBC", "section": "world", "tags": ["a"]}
+        ),
         "{not json",
         json.dumps({"doc_id": "d3", "text": 5}),
         json.dumps({"text": "No id here."}),
@@ -70,7 +89,9 @@ def test_jsonl_keeps_unknown_fields_and_reports_bad_lines(tmp_path: Path) -> Non
 
 def test_csv_rows_and_ragged_row(tmp_path: Path) -> None:
     path = tmp_path / "batch.csv"
-    path.write_text('doc_id,outlet,text\nc1,AP,"Line one.\nLine two."\nc2,AP\nc3,,Third.\n', encoding="utf-8")
+    path.write_text(
+        'doc_id,outlet,text\nc1,AP,"Line one.\nLine two."\nc2,AP\nc3,,Third.\n', encoding="utf-8"
+    )
     arts, issues = split(read_inputs([path]))
     assert [(a.doc_id, a.outlet) for a in arts] == [("c1", "AP"), ("c3", None)]
     assert arts[0].text == "Line one.\nLine two."
@@ -100,7 +121,9 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
 
 
 def test_html_without_article_is_an_issue(tmp_path: Path) -> None:
-    (tmp_path / "empty.html").write_text("<html><body><script>var a=1;</script></body></html>", encoding="utf-8")
+    (tmp_path / "empty.html").write_text(
+        "<html><body><script>var a=1;</script></body></html>", encoding="utf-8"
+    )
     arts, (issue,) = split(read_inputs([tmp_path / "empty.html"]))
     assert arts == [] and issue.code == "no_article_text" and issue.fatal
 
@@ -109,7 +132,9 @@ def test_stdin_text_and_jsonl() -> None:
     opts = IngestOptions(stdin=io.BytesIO(b"Plain text from a pipe."))
     (art,), _ = split(read_inputs(["-"], opts))
     assert art.doc_id == "stdin" and art.source == "-" and art.text == "Plain text from a pipe."
-    opts = IngestOptions(stdin=io.BytesIO(b'{"doc_id": "p1", "text": "One."}\n{"doc_id": "p2", "text": "Two."}\n'))
+    opts = IngestOptions(
+        stdin=io.BytesIO(b'{"doc_id": "p1", "text": "One."}\n{"doc_id": "p2", "text": "Two."}\n')
+    )
     arts, _ = split(read_inputs(["-"], opts))
     assert [a.doc_id for a in arts] == ["p1", "p2"]
 
@@ -122,7 +147,12 @@ def test_binary_empty_and_missing_files_are_issues(tmp_path: Path) -> None:
     arts, issues = split(read_inputs([tmp_path, tmp_path / "nope.txt"]))
     assert [a.doc_id for a in arts] == ["ok"]
     codes = {Path(i.source).name: i.code for i in issues}
-    assert codes == {"photo.txt": "not_text", "empty.txt": "empty", "blank.txt": "empty", "nope.txt": "not_found"}
+    assert codes == {
+        "photo.txt": "not_text",
+        "empty.txt": "empty",
+        "blank.txt": "empty",
+        "nope.txt": "not_found",
+    }
     assert all(i.fatal for i in issues)
 
 
@@ -154,21 +184,29 @@ def test_bad_sidecar_and_bad_date_are_warnings(tmp_path: Path) -> None:
     (tmp_path / "b.meta.json").write_text('{"published": "last Thursday"}', encoding="utf-8")
     arts, issues = split(read_inputs([tmp_path]))
     assert len(arts) == 2 and arts[1].published is None
-    assert [(i.code, i.severity) for i in issues] == [("bad_sidecar", "warning"), ("bad_date", "warning")]
+    assert [(i.code, i.severity) for i in issues] == [
+        ("bad_sidecar", "warning"),
+        ("bad_date", "warning"),
+    ]
 
 
-@pytest.mark.parametrize("raw, text, encoding", [
-    ("Caf\u00e9 “quoted”".encode("utf-8"), "Caf\u00e9 “quoted”", "utf-8"),
-    (b"\xef\xbb\xbfBOM line\r\nnext\r\n", "BOM line\nnext\n", "utf-8"),
-    ("Hello “world”".encode("utf-16"), "Hello “world”", "utf-16-le"),
-])
+@pytest.mark.parametrize(
+    "raw, text, encoding",
+    [
+        ("Caf\u00e9 “quoted”".encode("utf-8"), "Caf\u00e9 “quoted”", "utf-8"),
+        (b"\xef\xbb\xbfBOM line\r\nnext\r\n", "BOM line\nnext\n", "utf-8"),
+        ("Hello “world”".encode("utf-16"), "Hello “world”", "utf-16-le"),
+    ],
+)
 def test_decode_known_encodings(raw: bytes, text: str, encoding: str) -> None:
     assert decode(raw)[:2] == (text, encoding)
 
 
 def test_decode_guesses_cp1252_and_says_so() -> None:
-    raw = ("The minister said \u201cwe will not leave\u201d and the crowd cheered loudly in the "
-           "square on Thursday evening.").encode("cp1252")
+    raw = (
+        "The minister said \u201cwe will not leave\u201d and the crowd cheered loudly in the "
+        "square on Thursday evening."
+    ).encode("cp1252")
     text, encoding, problem = decode(raw)
     assert text is not None and "\u201cwe will not leave\u201d" in text
     assert problem is not None and "guessed" in problem
@@ -178,6 +216,8 @@ def test_sidecar_named_on_the_command_line_is_not_an_article(tmp_path: Path) -> 
     (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
     (tmp_path / "a.meta.json").write_text('{"outlet": "AP"}', encoding="utf-8")
     (tmp_path / "lonely.meta.json").write_text("{}", encoding="utf-8")
-    arts, issues = split(read_inputs([tmp_path / "a.meta.json", tmp_path / "a.txt", tmp_path / "lonely.meta.json"]))
+    arts, issues = split(
+        read_inputs([tmp_path / "a.meta.json", tmp_path / "a.txt", tmp_path / "lonely.meta.json"])
+    )
     assert [(a.doc_id, a.outlet) for a in arts] == [("a", "AP")]
     assert [(i.code, i.severity) for i in issues] == [("orphan_sidecar", "info")]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotetrack.rulebook.keywords import KeywordScanner
 
@@ -18,7 +19,7 @@ def test_text_whose_lower_case_is_longer_keeps_offsets() -> None:
     scanner = KeywordScanner(["killed"])
     text = "\u0130stanbul: two killed."  # 'İ' lower-cases to two characters
     (span,) = scanner.find(text)
-    assert text[span[0]:span[1]] == "killed"
+    assert text[span[0] : span[1]] == "killed"
 
 
 @settings(max_examples=200, deadline=None)
@@ -27,11 +28,15 @@ def test_scanner_agrees_with_a_plain_search(text: str) -> None:
     import regex
 
     scanner = KeywordScanner(["killed", "led"])
-    expected = [(m.start(), m.end()) for m in regex.finditer(r"(?i)(?<![\p{L}\p{N}])(?:killed|led)(?![\p{L}\p{N}])", text)]
+    expected = [
+        (m.start(), m.end())
+        for m in regex.finditer(r"(?i)(?<![\p{L}\p{N}])(?:killed|led)(?![\p{L}\p{N}])", text)
+    ]
     assert scanner.find(text) == expected
 
 
 # -- literal pre-filters (keywords.pattern_literals): what they promise holds for every match ------
+
 
 def test_case_fold_extras_are_what_regex_folds_differently_from_lower() -> None:
     """CASE_FOLD_EXTRAS: the non-ASCII characters that a case-insensitive regex matches to an ASCII
@@ -41,17 +46,66 @@ def test_case_fold_extras_are_what_regex_folds_differently_from_lower() -> None:
     from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS
 
     everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
-    odd = {c for c in regex.findall(r"(?i)[a-z]", everything, flags=regex.VERSION0)
-           if not ("a" <= c.lower() <= "z" and len(c.lower()) == 1)}
+    odd = {
+        c
+        for c in regex.findall(r"(?i)[a-z]", everything, flags=regex.VERSION0)
+        if not ("a" <= c.lower() <= "z" and len(c.lower()) == 1)
+    }
     assert odd == set(CASE_FOLD_EXTRAS)
     # every character regex's \s matches is one str.isspace (and the stdlib's \s) skips
     assert all(c.isspace() for c in regex.findall(r"\s", everything + "\t\n\x0b\x0c\r "))
 
 
-_PIECES = ["ab", "of", "kill", "ed", "s", "\\s+", "\\s*", " ", "\\b", "[a-z]", "\\d+", ".", "\\.", "-", "x?",
-           "(?:ab|kill)", "(?:of\\s+)?", "(?=b)", "(?<!a)", "(?:s|ed)+", "{L}", "(?:{L})?", "a{1,2}", "(?i:K)"]
-_TOKENS = ["ab", "of", "kill", "KILL", "killed", "ed", "s", "a", "b", " ", "  ", ".", "-", "1", "x", "\n", "Of",
-           "shot dead", "no.", "\u212a", "year-old", "in custody"]
+_PIECES = [
+    "ab",
+    "of",
+    "kill",
+    "ed",
+    "s",
+    "\\s+",
+    "\\s*",
+    " ",
+    "\\b",
+    "[a-z]",
+    "\\d+",
+    ".",
+    "\\.",
+    "-",
+    "x?",
+    "(?:ab|kill)",
+    "(?:of\\s+)?",
+    "(?=b)",
+    "(?<!a)",
+    "(?:s|ed)+",
+    "{L}",
+    "(?:{L})?",
+    "a{1,2}",
+    "(?i:K)",
+]
+_TOKENS = [
+    "ab",
+    "of",
+    "kill",
+    "KILL",
+    "killed",
+    "ed",
+    "s",
+    "a",
+    "b",
+    " ",
+    "  ",
+    ".",
+    "-",
+    "1",
+    "x",
+    "\n",
+    "Of",
+    "shot dead",
+    "no.",
+    "\u212a",
+    "year-old",
+    "in custody",
+]
 _ENTRIES = ["kill", "killed", "shot dead", "in custody", "no.", "ab", "-year-old"]
 
 
@@ -60,7 +114,11 @@ def _patterns(draw) -> str:
     pieces = draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5))
     pattern = "".join(pieces)
     if draw(st.booleans()):
-        pattern = pattern + "|" + "".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3)))
+        pattern = (
+            pattern
+            + "|"
+            + "".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3)))
+        )
     return pattern
 
 
@@ -69,11 +127,19 @@ def _check_literals(pattern: str, texts: list[str]) -> None:
     one (unless it is blank); blank false: never blank -- for every match at every start and end."""
     import regex
 
-    from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS, compile_with_lists, lexicon_literals, lexicon_pattern, pattern_literals
+    from quotetrack.rulebook.keywords import (
+        CASE_FOLD_EXTRAS,
+        compile_with_lists,
+        lexicon_literals,
+        lexicon_pattern,
+        pattern_literals,
+    )
 
     expanded = pattern.replace("{L}", "(?:" + lexicon_pattern(_ENTRIES) + ")")
     compiled = compile_with_lists("(?:" + expanded + ")", regex.VERSION0)
-    found = pattern_literals(pattern, resolve=lambda name: lexicon_literals(_ENTRIES) if name == "L" else None)
+    found = pattern_literals(
+        pattern, resolve=lambda name: lexicon_literals(_ENTRIES) if name == "L" else None
+    )
     assert found == pattern_literals("(?:" + expanded + ")")  # a reference reads as its expansion
     for text in texts:
         if any(c in text for c in CASE_FOLD_EXTRAS):
@@ -94,8 +160,18 @@ def _check_literals(pattern: str, texts: list[str]) -> None:
                     assert matched.rstrip().endswith(tuple(found.trail)), (pattern, matched)
 
 
-_TEXTS = ["kill of ab", " Kill", "  killed  ", "ab-kill.s", "of  kill", "x shot dead 1", "in  custody no.",
-          "abab eds", "KILLED of\nab", "\u212aill -year-old"]
+_TEXTS = [
+    "kill of ab",
+    " Kill",
+    "  killed  ",
+    "ab-kill.s",
+    "of  kill",
+    "x shot dead 1",
+    "in  custody no.",
+    "abab eds",
+    "KILLED of\nab",
+    "\u212aill -year-old",
+]
 
 
 def test_pattern_literals_hold_for_pairs_of_pieces() -> None:
@@ -107,8 +183,13 @@ def test_pattern_literals_hold_for_pairs_of_pieces() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(pattern=_patterns(), flags=st.sampled_from(["", "(?i)", "(?r)"]),
-       texts=st.lists(st.lists(st.sampled_from(_TOKENS), max_size=8).map("".join), min_size=1, max_size=4))
+@given(
+    pattern=_patterns(),
+    flags=st.sampled_from(["", "(?i)", "(?r)"]),
+    texts=st.lists(
+        st.lists(st.sampled_from(_TOKENS), max_size=8).map("".join), min_size=1, max_size=4
+    ),
+)
 def test_pattern_literals_hold_for_every_match(pattern: str, flags: str, texts: list[str]) -> None:
     """Longer random patterns on random texts of the same words."""
     _check_literals(flags + pattern, texts)
@@ -117,7 +198,15 @@ def test_pattern_literals_hold_for_every_match(pattern: str, flags: str, texts: 
 def test_pattern_literals_give_up_on_what_they_do_not_read() -> None:
     from quotetrack.rulebook.keywords import UNKNOWN, pattern_literals
 
-    for pattern in ["(?x)a b", "(?f)kill", "(a)\\1", "[[:alpha:]]kill", "kill{e<=1}", "(?V1)kill", "kill)"]:
+    for pattern in [
+        "(?x)a b",
+        "(?f)kill",
+        "(a)\\1",
+        "[[:alpha:]]kill",
+        "kill{e<=1}",
+        "(?V1)kill",
+        "kill)",
+    ]:
         assert pattern_literals(pattern) == UNKNOWN, pattern
     assert pattern_literals("death\\s+tolls?\\b").inside == frozenset({"death"})
     assert pattern_literals("death\\s+tolls?\\b").trail == frozenset({"toll", "s"})
@@ -125,8 +214,13 @@ def test_pattern_literals_give_up_on_what_they_do_not_read() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.lists(st.sampled_from(list("ab kill of.\nK\u0130\u017f") + ["killed", "of the"]), max_size=20).map("".join),
-       lo=st.integers(0, 40), hi=st.integers(0, 40))
+@given(
+    text=st.lists(
+        st.sampled_from(list("ab kill of.\nK\u0130\u017f") + ["killed", "of the"]), max_size=20
+    ).map("".join),
+    lo=st.integers(0, 40),
+    hi=st.integers(0, 40),
+)
 def test_literal_hits_answer_like_a_plain_search(text: str, lo: int, hi: int) -> None:
     """LiteralIndex.scan/holds/starts_with/ends_with on a part of a text: the same answers as
     searching the lower-cased slice."""
@@ -143,5 +237,7 @@ def test_literal_hits_answer_like_a_plain_search(text: str, lo: int, hi: int) ->
             window = text[a:b].lower()
             assert hits.holds(0, a, b) == ("kill" in window or "of" in window)
             assert hits.holds(1, a, b) == ("ab" in window)
-            assert hits.starts_with(a, b, ("of", "kill")) == window.lstrip().startswith(("of", "kill"))
+            assert hits.starts_with(a, b, ("of", "kill")) == window.lstrip().startswith(
+                ("of", "kill")
+            )
             assert hits.ends_with(a, b, ("of", "kill")) == window.rstrip().endswith(("of", "kill"))

@@ -36,12 +36,17 @@ def imports_of(path: Path, module_level_only: bool) -> set[str]:
     nodes = tree.body if module_level_only else list(ast.walk(tree))
     found = set()
     for node in nodes:
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("quotetrack"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("quotetrack")
+        ):
             found.add(node.module)
             for alias in node.names:
                 candidate = f"{node.module}.{alias.name}"
-                if (REPO / Path(*candidate.split("."))).with_suffix(".py").exists() \
-                        or (REPO / Path(*candidate.split(".")) / "__init__.py").exists():
+                if (REPO / Path(*candidate.split("."))).with_suffix(".py").exists() or (
+                    REPO / Path(*candidate.split(".")) / "__init__.py"
+                ).exists():
                     found.add(candidate)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("quotetrack"))
@@ -63,7 +68,10 @@ def test_layers_import_only_layers_below_them() -> None:
     problems = []
     for path in package_files():
         own = module_name(path)
-        if own in ("quotetrack", "quotetrack.__main__"):  # the entry points sit on top of everything
+        if own in (
+            "quotetrack",
+            "quotetrack.__main__",
+        ):  # the entry points sit on top of everything
             continue
         own_layer = layer_of(own)
         if own_layer not in LAYERS:  # a foundation module imports no layer at all
@@ -85,8 +93,10 @@ def test_no_import_cycles() -> None:
     def visit(node: str, stack: list[str], done: set[str]) -> None:
         for nxt in sorted(graph.get(node, set()) - {node}):
             if nxt in stack:
-                cycle = stack[stack.index(nxt):] + [nxt]
-                if not all(a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])):
+                cycle = stack[stack.index(nxt) :] + [nxt]
+                if not all(
+                    a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])
+                ):
                     cycles.append(" -> ".join(cycle))
             elif nxt not in done:
                 visit(nxt, stack + [nxt], done)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotetrack.extract.attribution import Attributor, QuoteIndex
 from quotetrack.extract.segment import segmenter_for
-
-from conftest import SHARED
 
 EVAL = SHARED / "eval"
 
@@ -23,8 +22,13 @@ def both(attributor: Attributor, ruleset, text: str):
     inside = QuoteIndex(seg.quotes)
     frames = attributor.frames(text, seg, inside)
     by_span = {(m.start, m.end): m for m in attributor.mentions(text, seg, inside, frames)}
-    full = ([by_span.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames],
-            [by_span.get(f.reporter) if f.reporter is not None else None for f in frames])
+    full = (
+        [
+            by_span.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end - 1))
+            for f in frames
+        ],
+        [by_span.get(f.reporter) if f.reporter is not None else None for f in frames],
+    )
     return attributor._frame_mentions(text, seg, inside, frames), full
 
 
@@ -47,13 +51,50 @@ def test_frame_mentions_equal_the_full_pass_on_the_eval_texts(attributor, rulese
 
 
 PIECES = [
-    "Nawaf Fares", "Fares", "Nawaf", "Mr. Fares", "Foreign Minister Laurent Fabius", "Fabius", "Laurent",
-    "Jane Doe", "Doe", "Ms. Doe", "the ministry", "The ministry", "the Foreign Ministry", "Syria's Foreign Ministry",
-    "the spokesman", "a spokesman for the agency", "activists", "officials", "the minister", "the group",
-    "He", "he", "She", "she", "They", "they", "It", "We", "I", "Reuters", "the Syrian Observatory for Human Rights",
-    "the minister of the economy, Jane Doe,", "Obama", "President Barack Obama", "Barack",
+    "Nawaf Fares",
+    "Fares",
+    "Nawaf",
+    "Mr. Fares",
+    "Foreign Minister Laurent Fabius",
+    "Fabius",
+    "Laurent",
+    "Jane Doe",
+    "Doe",
+    "Ms. Doe",
+    "the ministry",
+    "The ministry",
+    "the Foreign Ministry",
+    "Syria's Foreign Ministry",
+    "the spokesman",
+    "a spokesman for the agency",
+    "activists",
+    "officials",
+    "the minister",
+    "the group",
+    "He",
+    "he",
+    "She",
+    "she",
+    "They",
+    "they",
+    "It",
+    "We",
+    "I",
+    "Reuters",
+    "the Syrian Observatory for Human Rights",
+    "the minister of the economy, Jane Doe,",
+    "Obama",
+    "President Barack Obama",
+    "Barack",
 ]
-CUES = ["said", "told reporters", "says", "added", "quoted him as saying", "was quoted by Reuters as saying"]
+CUES = [
+    "said",
+    "told reporters",
+    "says",
+    "added",
+    "quoted him as saying",
+    "was quoted by Reuters as saying",
+]
 TAILS = [" the talks failed.", " that it was over.", ': "We will win."', ", and left.", "."]
 
 

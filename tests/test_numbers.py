@@ -4,7 +4,8 @@ a negative corpus, and property tests (never raises, offsets hold, low <= best <
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotetrack.extract.numbers import NumberParser, number_parser_for
 
@@ -108,7 +109,7 @@ def test_approx_band_widens_with_roundness(parser: NumberParser) -> None:
 def test_number_inside_a_sentence_keeps_its_offsets(parser: NumberParser) -> None:
     text = "Activists say more than 17,000 people have been killed."
     (c,) = list(parser.finditer(text))
-    assert text[c.start:c.end] == "more than 17,000" == c.text
+    assert text[c.start : c.end] == "more than 17,000" == c.text
 
 
 def test_multiplicative_words_are_their_own_kind(parser: NumberParser) -> None:
@@ -119,9 +120,26 @@ def test_multiplicative_words_are_their_own_kind(parser: NumberParser) -> None:
 
 
 # strings in which no number phrase may be found (Duckling's negative corpus)
-NEGATIVE = ["a man was killed", "an officer", "the second prominent figure", "the 3rd day", "$5", "5%",
-            "6.1-magnitude", "12:30", "first-degree murder", "hundredth", "a-b-c", "onetwo",
-            "someone", "anyone", "tenant", "often", "Bonefish", "dozenth"]
+NEGATIVE = [
+    "a man was killed",
+    "an officer",
+    "the second prominent figure",
+    "the 3rd day",
+    "$5",
+    "5%",
+    "6.1-magnitude",
+    "12:30",
+    "first-degree murder",
+    "hundredth",
+    "a-b-c",
+    "onetwo",
+    "someone",
+    "anyone",
+    "tenant",
+    "often",
+    "Bonefish",
+    "dozenth",
+]
 
 
 @pytest.mark.parametrize("text", NEGATIVE)
@@ -134,16 +152,35 @@ def test_decimal_without_scale_is_not_a_head_count(parser: NumberParser) -> None
     assert parser.parse("5.9 million") is not None
 
 
-PIECES = list("0123456789,.- abcxyz") + ["one", " hundred", " and", " twenty", "-", " thousand", " dozen",
-                                        "more than ", "about ", "between ", " to ", "no one", "several",
-                                        "million", "half a ", "1,000", "17,000", "up to "]
+PIECES = list("0123456789,.- abcxyz") + [
+    "one",
+    " hundred",
+    " and",
+    " twenty",
+    "-",
+    " thousand",
+    " dozen",
+    "more than ",
+    "about ",
+    "between ",
+    " to ",
+    "no one",
+    "several",
+    "million",
+    "half a ",
+    "1,000",
+    "17,000",
+    "up to ",
+]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
-def test_property_never_raises_offsets_hold_interval_ordered(parser: NumberParser, text: str) -> None:
+def test_property_never_raises_offsets_hold_interval_ordered(
+    parser: NumberParser, text: str
+) -> None:
     for c in parser.finditer(text):
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
         if c.low is not None and c.best is not None:
             assert c.low <= c.best
         if c.high is not None and c.best is not None:
@@ -153,17 +190,40 @@ def test_property_never_raises_offsets_hold_interval_ordered(parser: NumberParse
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(PIECES + [" killed", " people", " at least ", " no fewer than ", " anywhere from "]),
-                max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            PIECES + [" killed", " people", " at least ", " no fewer than ", " anywhere from "]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str) -> None:
     """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every position."""
-    full = [(m.start(), m.group()) for m in parser.count_re.finditer(text) if m.group()
-            and parser.parse(m.group()) is not None]
+    full = [
+        (m.start(), m.group())
+        for m in parser.count_re.finditer(text)
+        if m.group() and parser.parse(m.group()) is not None
+    ]
     assert [(c.start, c.text) for c in parser.finditer(text)] == full
 
 
-_QUALIFIER_PIECES = ["in excess of ", "as many as ", "just over ", "well above ", "an estimated ", "In ", "at ",
-                     "up ", "some ", "over ", "not ", "close ", " the town", "more or less "]
+_QUALIFIER_PIECES = [
+    "in excess of ",
+    "as many as ",
+    "just over ",
+    "well above ",
+    "an estimated ",
+    "In ",
+    "at ",
+    "up ",
+    "some ",
+    "over ",
+    "not ",
+    "close ",
+    " the town",
+    "more or less ",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -171,17 +231,50 @@ _QUALIFIER_PIECES = ["in excess of ", "as many as ", "just over ", "well above "
 def test_property_qualifier_pretest_keeps_every_count(parser: NumberParser, text: str) -> None:
     """Where a lead word only opens a qualifier ("in", "at", "just"), finditer tries the qualifier
     pattern before COUNT there: the same counts as COUNT scanning every position."""
-    full = [(m.start(), m.group()) for m in parser.count_re.finditer(text) if m.group()
-            and parser.parse(m.group()) is not None]
+    full = [
+        (m.start(), m.group())
+        for m in parser.count_re.finditer(text)
+        if m.group() and parser.parse(m.group()) is not None
+    ]
     assert [(c.start, c.text) for c in parser.finditer(text)] == full
 
 
-_ANCHOR_TOKENS = ["one", "One", "ten", "often", "tens", "2", "12", "1,000", "3.5", " ", "  ", ".", ",", "-", "\u2014",
-                  "\u00e9", "\u0130", "\u017f", "\u212a", "no", "none", "a", "few", "hundred", "_", "x", "\n", "\u0663"]
+_ANCHOR_TOKENS = [
+    "one",
+    "One",
+    "ten",
+    "often",
+    "tens",
+    "2",
+    "12",
+    "1,000",
+    "3.5",
+    " ",
+    "  ",
+    ".",
+    ",",
+    "-",
+    "\u2014",
+    "\u00e9",
+    "\u0130",
+    "\u017f",
+    "\u212a",
+    "no",
+    "none",
+    "a",
+    "few",
+    "hundred",
+    "_",
+    "x",
+    "\n",
+    "\u0663",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(_ANCHOR_TOKENS), max_size=14).map("".join), cut=st.integers(0, 60))
+@given(
+    text=st.lists(st.sampled_from(_ANCHOR_TOKENS), max_size=14).map("".join), cut=st.integers(0, 60)
+)
 def test_anchors_are_the_anchor_regex_starts(parser: NumberParser, text: str, cut: int) -> None:
     """NumberParser.anchors (Aho-Corasick and a digit scan) gives exactly anchor_re's starts, on a
     whole text and on a part of it; finditer with them finds the same counts."""
@@ -189,4 +282,6 @@ def test_anchors_are_the_anchor_regex_starts(parser: NumberParser, text: str, cu
         expected = [m.start() for m in parser.anchor_re.finditer(text, start, end)]
         anchors = parser.anchors(text, text.lower(), start, end)
         assert anchors == expected
-        assert list(parser.finditer(text, start, end, anchors)) == list(parser.finditer(text, start, end))
+        assert list(parser.finditer(text, start, end, anchors)) == list(
+            parser.finditer(text, start, end)
+        )

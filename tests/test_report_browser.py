@@ -14,28 +14,44 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from test_report import seed_tables, treemseh_group
 
 from quotetrack.report.html import anchor, render_report
 
-from test_report import seed_tables, treemseh_group
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--remote-allow-origins=*",
+    "--window-size=1280,1400",
+]
 
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-port=0", "--remote-allow-origins=*", "--window-size=1280,1400"]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
 
 
 class Page:
     """One browser tab over the DevTools protocol."""
 
     def __init__(self, ws_url: str) -> None:
-        websocket = pytest.importorskip("websocket", reason="websocket-client is not installed (pip install '.[test]')")
+        websocket = pytest.importorskip(
+            "websocket", reason="websocket-client is not installed (pip install '.[test]')"
+        )
         self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
         self.ids = itertools.count(1)
 
@@ -57,7 +73,9 @@ class Page:
 
     def screenshot(self, path: Path) -> Path:
         """Save what the viewport shows as a PNG."""
-        path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
+        path.write_bytes(
+            base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        )
         return path
 
     def wait_for(self, expression: str, seconds: float = 10) -> Any:
@@ -84,8 +102,11 @@ def report_file(tmp_path_factory, ruleset) -> tuple[Path, dict]:
 def page(report_file, tmp_path_factory) -> Iterator[Page]:
     path, _ = report_file
     profile = tmp_path_factory.mktemp("chromium-profile")
-    proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", path.as_uri()],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", path.as_uri()],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -96,7 +117,9 @@ def page(report_file, tmp_path_factory) -> Iterator[Page]:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as reply:
             targets = [t for t in json.load(reply) if t.get("type") == "page"]
         tab = Page(targets[0]["webSocketDebuggerUrl"])
-        tab.wait_for("document.readyState === 'complete' && !!document.querySelector('svg.numberline')")
+        tab.wait_for(
+            "document.readyState === 'complete' && !!document.querySelector('svg.numberline')"
+        )
         yield tab
         tab.ws.close()
     finally:
@@ -107,7 +130,9 @@ def page(report_file, tmp_path_factory) -> Iterator[Page]:
             proc.kill()
 
 
-def test_chart_has_one_visible_mark_per_claim_of_the_treemseh_group(page: Page, report_file) -> None:
+def test_chart_has_one_visible_mark_per_claim_of_the_treemseh_group(
+    page: Page, report_file
+) -> None:
     _, tables = report_file
     group = treemseh_group(tables)
     marks = page.js(f"""[...document.querySelectorAll('svg[data-group="{group["group_id"]}"] g.mark')].map(g => {{
@@ -123,12 +148,16 @@ def test_contradiction_is_shown_with_its_explanation(page: Page, report_file) ->
     shown = page.js(f"document.getElementById('{anchor('d', d['disagreement_id'])}').innerText")
     assert shown.startswith("contradiction")
     assert d["explanation"] in shown
-    highlighted = page.js(f"[...document.getElementById('{anchor('d', d['disagreement_id'])}')"
-                          ".querySelectorAll('mark.fig')].map(m => m.innerText)")
+    highlighted = page.js(
+        f"[...document.getElementById('{anchor('d', d['disagreement_id'])}')"
+        ".querySelectorAll('mark.fig')].map(m => m.innerText)"
+    )
     assert highlighted == ["six", "seven"]
 
 
-def test_click_on_a_row_link_shows_the_highlighted_span(page: Page, report_file, tmp_path_factory) -> None:
+def test_click_on_a_row_link_shows_the_highlighted_span(
+    page: Page, report_file, tmp_path_factory
+) -> None:
     path, tables = report_file
     folder = path.parent
     page.screenshot(folder / "report-top.png")
@@ -138,7 +167,9 @@ def test_click_on_a_row_link_shows_the_highlighted_span(page: Page, report_file,
         a.scrollIntoView({{block: 'center'}}); const r = a.getBoundingClientRect();
         return [r.x + r.width / 2, r.y + r.height / 2]; }})()""")
     for event in ("mousePressed", "mouseReleased"):
-        page.call("Input.dispatchMouseEvent", type=event, x=box[0], y=box[1], button="left", clickCount=1)
+        page.call(
+            "Input.dispatchMouseEvent", type=event, x=box[0], y=box[1], button="left", clickCount=1
+        )
     page.wait_for(f"location.hash === '#{target}'")
     state = page.wait_for("""(() => { const t = document.querySelector(':target'); if (!t) return null;
         const r = t.getBoundingClientRect(); return {id: t.id, text: t.innerText,

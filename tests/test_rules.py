@@ -6,12 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import regex
 
 from quotetrack.errors import RulesError
-from quotetrack.rulebook.ruleset import default_rules_dir, lexicon_alternation, load_rule_file, load_ruleset
 from quotetrack.extract.segment import QuoteMarkRules
-
-import regex
+from quotetrack.rulebook.ruleset import (
+    default_rules_dir,
+    lexicon_alternation,
+    load_rule_file,
+    load_ruleset,
+)
 
 
 @pytest.fixture()
@@ -28,7 +32,7 @@ def test_packaged_rules_pass_their_own_checks(ruleset) -> None:
 
 def test_unknown_key_is_rejected_with_file_and_key(rules_copy: Path) -> None:
     path = rules_copy / "quote_marks.toml"
-    path.write_text(path.read_text(encoding="utf-8") + '\n[extra_table]\nx = 1\n', encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\n[extra_table]\nx = 1\n", encoding="utf-8")
     with pytest.raises(RulesError) as err:
         load_ruleset(rules_copy)
     assert err.value.message == f"{path.resolve()}: extra_table: Extra inputs are not permitted"
@@ -36,11 +40,15 @@ def test_unknown_key_is_rejected_with_file_and_key(rules_copy: Path) -> None:
 
 def test_nested_key_error_names_the_path(rules_copy: Path) -> None:
     path = rules_copy / "quote_marks.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('family = "double"', 'family = "triple"', 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('family = "double"', 'family = "triple"', 1),
+        encoding="utf-8",
+    )
     with pytest.raises(RulesError) as err:
         load_rule_file(path, QuoteMarkRules)
-    assert err.value.message.startswith(f"{path}: pairs[0].family: Input should be 'double' or 'single'")
+    assert err.value.message.startswith(
+        f"{path}: pairs[0].family: Input should be 'double' or 'single'"
+    )
 
 
 def test_invalid_toml_names_the_file(rules_copy: Path) -> None:
@@ -70,7 +78,9 @@ def _with_patterns(rules_copy: Path, body: str) -> Path:
 
 
 def test_examples_and_counter_examples_are_checked(rules_copy: Path) -> None:
-    path = _with_patterns(rules_copy, '''
+    path = _with_patterns(
+        rules_copy,
+        """
 [parts]
 NUM = '\\d+'
 [[patterns]]
@@ -78,22 +88,28 @@ id = "demo.count"
 pattern = '{NUM} (?:people|persons)'
 examples = ["17 people", "3 persons", "no match here"]
 counter_examples = ["17 houses", "4 people"]
-''')
+""",
+    )
     problems = load_ruleset(rules_copy).check()
     where = f"{path.resolve()}: patterns[0] (id=demo.count)"
-    assert problems == [f"{where}: example does not match: 'no match here'",
-                        f"{where}: counter-example matches: '4 people'"]
+    assert problems == [
+        f"{where}: example does not match: 'no match here'",
+        f"{where}: counter-example matches: '4 people'",
+    ]
 
 
 def test_bad_regex_and_unknown_part_are_reported(rules_copy: Path) -> None:
-    _with_patterns(rules_copy, '''
+    _with_patterns(
+        rules_copy,
+        """
 [[patterns]]
 id = "demo.bad"
 pattern = '(unclosed'
 [[patterns]]
 id = "demo.ref"
 pattern = '{NOPE} killed'
-''')
+""",
+    )
     problems = load_ruleset(rules_copy).check()
     assert len(problems) == 2
     assert "pattern:demo.bad: bad regex" in problems[0]
@@ -101,25 +117,33 @@ pattern = '{NOPE} killed'
 
 
 def test_catastrophic_pattern_is_caught_by_the_check(rules_copy: Path) -> None:
-    _with_patterns(rules_copy, '''
+    _with_patterns(
+        rules_copy,
+        """
 [[patterns]]
 id = "demo.slow"
 pattern = '(a|aa)+$'
 counter_examples = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"]
-''')
+""",
+    )
     problems = load_ruleset(rules_copy).check()
     assert len(problems) == 1 and "catastrophic backtracking" in problems[0]
 
 
 def test_bad_id_is_rejected(rules_copy: Path) -> None:
-    path = _with_patterns(rules_copy, '''
+    path = _with_patterns(
+        rules_copy,
+        """
 [[patterns]]
 id = "Has Spaces"
 pattern = 'x'
-''')
+""",
+    )
     with pytest.raises(RulesError) as err:
         load_ruleset(rules_copy)
-    assert err.value.message.startswith(f"{path.resolve()}: patterns[0].id: String should match pattern")
+    assert err.value.message.startswith(
+        f"{path.resolve()}: patterns[0].id: String should match pattern"
+    )
 
 
 def test_lexicon_alternation_is_literal_and_longest_first() -> None:

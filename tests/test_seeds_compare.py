@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from quotetrack.pipeline.runner import run
-
-from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,9 @@ def seeds():
 
 def claim_id(tables, count_text: str, doc_prefix: str = "001") -> str:
     rows = tables["claims"]
-    (cid,) = rows[(rows["count_text"] == count_text) & rows["doc_id"].str.startswith(doc_prefix)]["claim_id"]
+    (cid,) = rows[(rows["count_text"] == count_text) & rows["doc_id"].str.startswith(doc_prefix)][
+        "claim_id"
+    ]
     return cid
 
 
@@ -31,7 +32,10 @@ def test_treemseh_six_vs_seven_is_a_contradiction(seeds) -> None:
     t = seeds.tables
     (d,) = flags_between(t, claim_id(t, "six"), claim_id(t, "seven"))
     assert d["kind"] == "contradiction" and not d["needs_review"]
-    assert "six killed in Treemseh" in d["explanation"] and "seven killed in Treemseh" in d["explanation"]
+    assert (
+        "six killed in Treemseh" in d["explanation"]
+        and "seven killed in Treemseh" in d["explanation"]
+    )
 
 
 def test_north_at_least_7_vs_highway_at_least_20_diverge(seeds) -> None:
@@ -83,4 +87,6 @@ def test_rewrite_is_not_syndicated_but_a_copy_is(seeds, tmp_path: Path) -> None:
     (pair,) = copies.tables["article_pairs"].to_dict("records")
     assert pair["syndicated"] and pair["containment"] == 1.0
     kinds = copies.tables["disagreements"]["kind"].tolist()
-    assert kinds.count("contradiction") == seeds.tables["disagreements"]["kind"].tolist().count("contradiction")
+    assert kinds.count("contradiction") == seeds.tables["disagreements"]["kind"].tolist().count(
+        "contradiction"
+    )

@@ -3,89 +3,135 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotetrack.extract.segment import segment
 
 
 def sentences(text: str, ruleset) -> list[str]:
     seg = segment(text, ruleset)
-    return [text[s.start:s.end] for s in seg.sentences]
+    return [text[s.start : s.end] for s in seg.sentences]
 
 
 def quoted(text: str, ruleset) -> list[str]:
-    return [text[q.start:q.end] for q in segment(text, ruleset).quotes]
+    return [text[q.start : q.end] for q in segment(text, ruleset).quotes]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Brig. Gen. Manaf Tlass fled Syria last week. He has not spoken publicly.",
-     ["Brig. Gen. Manaf Tlass fled Syria last week.", "He has not spoken publicly."]),
-    ("Lt. Gregg Hastings of the Oregon State Police said so. Mr. Sznewajs agreed.",
-     ["Lt. Gregg Hastings of the Oregon State Police said so.", "Mr. Sznewajs agreed."]),
-    ("The U.S. State Department said it was concerned. It gave no details.",
-     ["The U.S. State Department said it was concerned.", "It gave no details."]),
-    ("The vote moved to the U.S. The Senate will decide.",
-     ["The vote moved to the U.S.", "The Senate will decide."]),
-    ("The attack happened on Jan. 5 in Aleppo. Nobody claimed it.",
-     ["The attack happened on Jan. 5 in Aleppo.", "Nobody claimed it."]),
-    ("George W. Bush spoke at 3 p.m. on Friday. Is it over? \"Yes!\" she said.",
-     ["George W. Bush spoke at 3 p.m. on Friday.", "Is it over?", "\"Yes!\" she said."]),
-    ("The gunman entered the party around 4 p.m. One man was shot, police said.",
-     ["The gunman entered the party around 4 p.m.", "One man was shot, police said."]),
-    ("\"We are leaving.\" The crowd cheered. 17 people were hurt.",
-     ["\"We are leaving.\"", "The crowd cheered.", "17 people were hurt."]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Brig. Gen. Manaf Tlass fled Syria last week. He has not spoken publicly.",
+            ["Brig. Gen. Manaf Tlass fled Syria last week.", "He has not spoken publicly."],
+        ),
+        (
+            "Lt. Gregg Hastings of the Oregon State Police said so. Mr. Sznewajs agreed.",
+            ["Lt. Gregg Hastings of the Oregon State Police said so.", "Mr. Sznewajs agreed."],
+        ),
+        (
+            "The U.S. State Department said it was concerned. It gave no details.",
+            ["The U.S. State Department said it was concerned.", "It gave no details."],
+        ),
+        (
+            "The vote moved to the U.S. The Senate will decide.",
+            ["The vote moved to the U.S.", "The Senate will decide."],
+        ),
+        (
+            "The attack happened on Jan. 5 in Aleppo. Nobody claimed it.",
+            ["The attack happened on Jan. 5 in Aleppo.", "Nobody claimed it."],
+        ),
+        (
+            'George W. Bush spoke at 3 p.m. on Friday. Is it over? "Yes!" she said.',
+            ["George W. Bush spoke at 3 p.m. on Friday.", "Is it over?", '"Yes!" she said.'],
+        ),
+        (
+            "The gunman entered the party around 4 p.m. One man was shot, police said.",
+            ["The gunman entered the party around 4 p.m.", "One man was shot, police said."],
+        ),
+        (
+            '"We are leaving." The crowd cheered. 17 people were hurt.',
+            ['"We are leaving."', "The crowd cheered.", "17 people were hurt."],
+        ),
+    ],
+)
 def test_sentences_respect_abbreviations(text: str, expected: list[str], ruleset) -> None:
     assert sentences(text, ruleset) == expected
 
 
 def test_sentences_never_cross_paragraphs(ruleset) -> None:
     text = "Headline without a stop\n\nFirst paragraph ends here\nSecond line is its own paragraph."
-    assert sentences(text, ruleset) == ["Headline without a stop", "First paragraph ends here",
-                                        "Second line is its own paragraph."]
+    assert sentences(text, ruleset) == [
+        "Headline without a stop",
+        "First paragraph ends here",
+        "Second line is its own paragraph.",
+    ]
 
 
 def test_hard_wrapped_lines_are_joined(ruleset) -> None:
     text = "The ministry said on Thursday that\nthe talks would go on.\n\nNext paragraph."
     seg = segment(text, ruleset)
-    assert [text[p.start:p.end] for p in seg.paragraphs] == [
-        "The ministry said on Thursday that\nthe talks would go on.", "Next paragraph."]
+    assert [text[p.start : p.end] for p in seg.paragraphs] == [
+        "The ministry said on Thursday that\nthe talks would go on.",
+        "Next paragraph.",
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('He said "we will win," and left.', ['"we will win,"']),
-    ("He said \u201cwe will win,\u201d and left.", ["\u201cwe will win,\u201d"]),
-    ("Er sagte \u201ewir gewinnen\u201c und ging.", ["\u201ewir gewinnen\u201c"]),
-    ("Il a dit \u00ab nous gagnerons \u00bb hier.", ["\u00ab nous gagnerons \u00bb"]),
-    ("Envoy: \u2018Only force can topple Assad\u2019", ["\u2018Only force can topple Assad\u2019"]),
-    ("Envoy: 'Only force can topple Assad'", ["'Only force can topple Assad'"]),
-    ("''It has the virtue of being responsible,'' he said.", ["''It has the virtue of being responsible,''"]),
-    ("\u201cWe don\u2019t know,\u201d said Fares\u2019s aide. \u201cNobody does.\u201d",
-     ["\u201cWe don\u2019t know,\u201d", "\u201cNobody does.\u201d"]),
-    ("\u201cHe told me \u2018leave now\u2019 and I did,\u201d she said.",
-     ["\u201cHe told me \u2018leave now\u2019 and I did,\u201d"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('He said "we will win," and left.', ['"we will win,"']),
+        ("He said \u201cwe will win,\u201d and left.", ["\u201cwe will win,\u201d"]),
+        ("Er sagte \u201ewir gewinnen\u201c und ging.", ["\u201ewir gewinnen\u201c"]),
+        ("Il a dit \u00ab nous gagnerons \u00bb hier.", ["\u00ab nous gagnerons \u00bb"]),
+        (
+            "Envoy: \u2018Only force can topple Assad\u2019",
+            ["\u2018Only force can topple Assad\u2019"],
+        ),
+        ("Envoy: 'Only force can topple Assad'", ["'Only force can topple Assad'"]),
+        (
+            "''It has the virtue of being responsible,'' he said.",
+            ["''It has the virtue of being responsible,''"],
+        ),
+        (
+            "\u201cWe don\u2019t know,\u201d said Fares\u2019s aide. \u201cNobody does.\u201d",
+            ["\u201cWe don\u2019t know,\u201d", "\u201cNobody does.\u201d"],
+        ),
+        (
+            "\u201cHe told me \u2018leave now\u2019 and I did,\u201d she said.",
+            ["\u201cHe told me \u2018leave now\u2019 and I did,\u201d"],
+        ),
+    ],
+)
 def test_quote_pairing_for_each_style(text: str, expected: list[str], ruleset) -> None:
     assert quoted(text, ruleset) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "The Assads' regime and the rebels' positions didn't change in the '90s.",
-    "It's the ministry\u2019s view that Fares\u2019 remarks weren\u2019t helpful.",
-    "Rock 'n' roll fans loved 'em.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Assads' regime and the rebels' positions didn't change in the '90s.",
+        "It's the ministry\u2019s view that Fares\u2019 remarks weren\u2019t helpful.",
+        "Rock 'n' roll fans loved 'em.",
+    ],
+)
 def test_apostrophes_are_not_quotes(text: str, ruleset) -> None:
     seg = segment(text, ruleset)
     assert seg.quotes == [] and seg.issues == []
 
 
 def test_multi_paragraph_quote_is_linked(ruleset) -> None:
-    text = ("The report says:\n\n\u201cFirst paragraph of the quote.\n\n"
-            "\u201cSecond paragraph of the quote.\n\n\u201cThird and last.\u201d\n\nAfter.")
+    text = (
+        "The report says:\n\n\u201cFirst paragraph of the quote.\n\n"
+        "\u201cSecond paragraph of the quote.\n\n\u201cThird and last.\u201d\n\nAfter."
+    )
     seg = segment(text, ruleset)
-    segs = [text[q.start:q.end] for q in seg.quotes]
-    assert segs == ["\u201cFirst paragraph of the quote.", "\u201cSecond paragraph of the quote.",
-                    "\u201cThird and last.\u201d"]
+    segs = [text[q.start : q.end] for q in seg.quotes]
+    assert segs == [
+        "\u201cFirst paragraph of the quote.",
+        "\u201cSecond paragraph of the quote.",
+        "\u201cThird and last.\u201d",
+    ]
     q0, q1, q2 = seg.quotes
     assert (q0.closed, q0.continues, q0.continued_from) == (False, True, None)
     assert (q1.closed, q1.continues, q1.continued_from) == (False, True, 0)
@@ -103,7 +149,10 @@ def test_multi_paragraph_straight_quotes(ruleset) -> None:
 def test_stray_opening_mark_is_recovered_locally(ruleset) -> None:
     text = "She said \u201cthis never ends.\n\nA new paragraph with \u201ca quote\u201d here."
     seg = segment(text, ruleset)
-    assert [text[q.start:q.end] for q in seg.quotes] == ["\u201cthis never ends.", "\u201ca quote\u201d"]
+    assert [text[q.start : q.end] for q in seg.quotes] == [
+        "\u201cthis never ends.",
+        "\u201ca quote\u201d",
+    ]
     assert not seg.quotes[0].closed and not seg.quotes[0].continues
     (issue,) = seg.issues
     assert issue.code == "unclosed_quote" and issue.message.startswith("paragraph 1:")
@@ -112,7 +161,7 @@ def test_stray_opening_mark_is_recovered_locally(ruleset) -> None:
 def test_stray_closing_mark_is_an_issue(ruleset) -> None:
     text = "Nothing was opened here\u201d but a quote \u201cdoes follow\u201d later."
     seg = segment(text, ruleset)
-    assert [text[q.start:q.end] for q in seg.quotes] == ["\u201cdoes follow\u201d"]
+    assert [text[q.start : q.end] for q in seg.quotes] == ["\u201cdoes follow\u201d"]
     assert [i.code for i in seg.issues] == ["stray_quote_mark"]
 
 
@@ -127,7 +176,9 @@ def test_headline_quotes_are_marked(ruleset) -> None:
     assert [q.in_headline for q in seg.quotes] == [True, False]
 
 
-TEXT_ALPHABET = st.sampled_from(list("ab Z.!?\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,:;-\u2014") + ["Mr.", "U.S.", "''"])
+TEXT_ALPHABET = st.sampled_from(
+    list("ab Z.!?\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,:;-\u2014") + ["Mr.", "U.S.", "''"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -136,7 +187,7 @@ def test_segmentation_never_raises_and_spans_hold(text: str, ruleset) -> None:
     seg = segment(text, ruleset)
     for span in seg.paragraphs + seg.sentences:
         assert 0 <= span.start < span.end <= len(text)
-        assert text[span.start:span.end].strip() == text[span.start:span.end]
+        assert text[span.start : span.end].strip() == text[span.start : span.end]
     for q in seg.quotes:
         assert 0 <= q.start < q.end <= len(text)
     starts = [s.start for s in seg.sentences]

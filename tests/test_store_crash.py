@@ -11,26 +11,42 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SHARED
 
 from quotetrack.pipeline.store import Store
 
-from conftest import REPO, SHARED
-
 
 def corpus(tmp_path: Path, copies: int = 3) -> tuple[Path, int]:
-    rows = [json.loads(line) for line in (SHARED / "eval" / "ecb-dev-docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (SHARED / "eval" / "ecb-dev-docs.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
     path = tmp_path / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for n in range(copies):
             for row in rows:
-                fh.write(json.dumps({"doc_id": f"{row['doc_id']}-{n}", "text": f"Copy {n}. " + row["text"],
-                                     "outlet": row.get("outlet") or None}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "doc_id": f"{row['doc_id']}-{n}",
+                            "text": f"Copy {n}. " + row["text"],
+                            "outlet": row.get("outlet") or None,
+                        }
+                    )
+                    + "\n"
+                )
     return path, copies * len(rows)
 
 
 def add(path: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "quotetrack", "add", str(path), "--db", str(db), "--quiet"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "quotetrack", "add", str(path), "--db", str(db), "--quiet"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.parametrize("delay", [0.5, 1.5])

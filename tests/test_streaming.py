@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SEEDS, SHARED
 
 from quotetrack.errors import RulesError
-from quotetrack.pipeline.ingest import IngestOptions, read_inputs
 from quotetrack.models import Issue
-from quotetrack.tables.normalise import TABLES
-from quotetrack.pipeline.parallel import iter_results
 from quotetrack.pipeline.extractor import STAGES, Extractor
+from quotetrack.pipeline.ingest import IngestOptions, read_inputs
+from quotetrack.pipeline.parallel import iter_results
 from quotetrack.pipeline.runner import run, run_to_directory
-
-from conftest import SEEDS, SHARED
+from quotetrack.tables.normalise import TABLES
 
 ECB_DOCS = SHARED / "eval" / "ecb-dev-docs.jsonl"
 
@@ -36,7 +35,11 @@ def test_jobs_two_gives_the_same_tables_as_one(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path)
     one = run_to_directory([corpus], tmp_path / "one", jobs=1, batch_documents=7)
     two = run_to_directory([corpus], tmp_path / "two", jobs=2, batch_documents=7)
-    assert (one.documents_in, one.processed, one.failed) == (two.documents_in, two.processed, two.failed) == (31, 30, 1)
+    assert (
+        (one.documents_in, one.processed, one.failed)
+        == (two.documents_in, two.processed, two.failed)
+        == (31, 30, 1)
+    )
     for table in TABLES:
         assert read(tmp_path / "one", table).equals(read(tmp_path / "two", table)), table
 
@@ -55,8 +58,14 @@ def test_the_parent_of_a_parallel_run_does_not_compile_the_stages(tmp_path: Path
 def test_a_worker_that_cannot_start_fails_the_run_instead_of_hanging(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path, 4)
     with pytest.raises(RulesError, match="rules directory not found") as raised:
-        list(iter_results(read_inputs([corpus], IngestOptions()), Extractor(), jobs=2,
-                          rules_dir=tmp_path / "no-rules"))
+        list(
+            iter_results(
+                read_inputs([corpus], IngestOptions()),
+                Extractor(),
+                jobs=2,
+                rules_dir=tmp_path / "no-rules",
+            )
+        )
     assert raised.value.hint  # the hint crosses the process boundary with the message
 
 
@@ -120,5 +129,10 @@ def test_empty_comparison_tables_have_their_header(tmp_path: Path) -> None:
     run_to_directory([doc], tmp_path / "out")
     for name in ("quote_matches", "event_groups", "disagreements", "article_pairs"):
         text = (tmp_path / "out" / f"{name}.csv").read_text(encoding="utf-8")
-        assert text.splitlines()[0].split(",")[0] in ("match_id", "group_id", "disagreement_id", "doc_ids")
+        assert text.splitlines()[0].split(",")[0] in (
+            "match_id",
+            "group_id",
+            "disagreement_id",
+            "doc_ids",
+        )
         assert len(text.splitlines()) == 1

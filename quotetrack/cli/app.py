@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -31,8 +32,12 @@ from quotetrack.pipeline.runner import Result
 from quotetrack.pipeline.runner import run as run_pipeline
 from quotetrack.tables.export import FORMATS
 
-app = typer.Typer(help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 rules_app = typer.Typer(help="Inspect and check the rules files.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -43,22 +48,58 @@ F = TypeVar("F", bound=Callable[..., Any])
 INPUTS = typer.Argument(..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin.")
 RULES = typer.Option(None, "--rules", help="Rules directory to use instead of the packaged rules.")
 OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
-PUBLISHED = typer.Option(None, "--published", help="Published date (YYYY-MM-DD) for inputs without one.")
+PUBLISHED = typer.Option(
+    None, "--published", help="Published date (YYYY-MM-DD) for inputs without one."
+)
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
-QUIET = typer.Option(False, "--quiet", "-q", help="Print no per-document issues or progress, only errors.")
-MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
-                         help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).")
-MAX_CHARS = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters).")
-JOBS = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core, or one for inputs under 2 MB).")
-TIME_BUDGET = typer.Option(DEFAULT_TIME_BUDGET_S, "--time-budget", min=0.0,
-                           help="Seconds one document may take (0: no limit); a slower one becomes an issue row.")
-WINDOW = typer.Option(1, "--window-days", min=0, help="Claims of one incident may be this many days apart.")
-TOLERANCE = typer.Option(1.5, "--tolerance", min=1.0,
-                         help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).")
-SYNDICATION = typer.Option(0.8, "--syndication-threshold", min=0.0, max=1.0,
-                           help="Share of shared 8-word n-grams that makes two articles copies of one story.")
-QUOTE_SIMILARITY = typer.Option(80.0, "--quote-similarity", min=0.0, max=100.0,
-                                help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.")
+QUIET = typer.Option(
+    False, "--quiet", "-q", help="Print no per-document issues or progress, only errors."
+)
+MAX_BYTES = typer.Option(
+    DEFAULT_MAX_BYTES,
+    "--max-bytes",
+    min=1,
+    help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).",
+)
+MAX_CHARS = typer.Option(
+    DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters)."
+)
+JOBS = typer.Option(
+    0,
+    "--jobs",
+    "-j",
+    min=0,
+    help="Worker processes (0: one per core, or one for inputs under 2 MB).",
+)
+TIME_BUDGET = typer.Option(
+    DEFAULT_TIME_BUDGET_S,
+    "--time-budget",
+    min=0.0,
+    help="Seconds one document may take (0: no limit); a slower one becomes an issue row.",
+)
+WINDOW = typer.Option(
+    1, "--window-days", min=0, help="Claims of one incident may be this many days apart."
+)
+TOLERANCE = typer.Option(
+    1.5,
+    "--tolerance",
+    min=1.0,
+    help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).",
+)
+SYNDICATION = typer.Option(
+    0.8,
+    "--syndication-threshold",
+    min=0.0,
+    max=1.0,
+    help="Share of shared 8-word n-grams that makes two articles copies of one story.",
+)
+QUOTE_SIMILARITY = typer.Option(
+    80.0,
+    "--quote-similarity",
+    min=0.0,
+    max=100.0,
+    help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.",
+)
 
 
 SMALL_INPUT_BYTES = 2_000_000
@@ -79,11 +120,16 @@ def auto_jobs(inputs: list[str]) -> int:
     return 1
 
 
-def compare_options(window_days: int, tolerance: float, syndication: float, quote_similarity: float) -> CompareOptions:
+def compare_options(
+    window_days: int, tolerance: float, syndication: float, quote_similarity: float
+) -> CompareOptions:
     """CompareOptions from the CLI's comparison options."""
-    return CompareOptions(quotes=QuoteMatchOptions(min_similarity=quote_similarity),
-                          syndication=SyndicationOptions(threshold=syndication),
-                          grouping=GroupingOptions(window_days=window_days), flags=FlagOptions(tolerance=tolerance))
+    return CompareOptions(
+        quotes=QuoteMatchOptions(min_similarity=quote_similarity),
+        syndication=SyndicationOptions(threshold=syndication),
+        grouping=GroupingOptions(window_days=window_days),
+        flags=FlagOptions(tolerance=tolerance),
+    )
 
 
 def say(message: str) -> None:
@@ -113,7 +159,9 @@ def handled(func: F) -> F:
 def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     """Validate a --format value (a usage error, exit 2, when unknown)."""
     if fmt not in allowed:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="--format")
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="--format"
+        )
     return fmt
 
 
@@ -136,8 +184,14 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
-                            TimeElapsedColumn(), console=Console(stderr=True, highlight=False), transient=True)
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} documents"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True, highlight=False),
+            transient=True,
+        )
         task = progress.add_task("extracting")
         display = progress
         printer = lambda line: progress.console.print(line, markup=False)  # noqa: E731
@@ -155,23 +209,49 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
 
 def _check_counts(result: Result, strict: bool) -> None:
     if result.documents_in == 0:
-        raise QuotetrackError("no input documents found", hint="give .txt, .html, .jsonl or .csv files, a folder, or -")
+        raise QuotetrackError(
+            "no input documents found",
+            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
+        )
     if result.processed == 0:
-        raise QuotetrackError(f"none of the {result.documents_in} input documents could be processed",
-                              hint="see the issues above")
+        raise QuotetrackError(
+            f"none of the {result.documents_in} input documents could be processed",
+            hint="see the issues above",
+        )
     if strict and result.count("issues"):
         say(result.summary())
-        raise QuotetrackError(f"{result.count('issues')} issues and --strict was given", hint="see issues.csv")
+        raise QuotetrackError(
+            f"{result.count('issues')} issues and --strict was given", hint="see issues.csv"
+        )
 
 
-def _run(inputs: list[str], rules: Optional[Path], outlet: Optional[str], published: Optional[str],
-         debug: bool, quiet: bool, strict: bool = False, options: CompareOptions | None = None,
-         limits: Limits = Limits(), jobs: int = 1) -> Result:
+def _run(
+    inputs: list[str],
+    rules: Path | None,
+    outlet: str | None,
+    published: str | None,
+    debug: bool,
+    quiet: bool,
+    strict: bool = False,
+    options: CompareOptions | None = None,
+    limits: Limits = Limits(),
+    jobs: int = 1,
+) -> Result:
     """The whole pipeline in memory (for commands that print one table)."""
     display, on_item = _feedback(quiet)
     with display:
-        result = run_pipeline(inputs, rules_dir=rules, outlet=outlet, published=published, debug=debug,
-                              compare_options=options, on_document=on_item, max_bytes=limits.max_bytes,
-                              max_chars=limits.max_chars, time_budget_s=limits.time_budget or None, jobs=jobs)
+        result = run_pipeline(
+            inputs,
+            rules_dir=rules,
+            outlet=outlet,
+            published=published,
+            debug=debug,
+            compare_options=options,
+            on_document=on_item,
+            max_bytes=limits.max_bytes,
+            max_chars=limits.max_chars,
+            time_budget_s=limits.time_budget or None,
+            jobs=jobs,
+        )
     _check_counts(result, strict)
     return result

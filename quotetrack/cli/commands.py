@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -45,19 +44,35 @@ from quotetrack.tables.normalise import TABLES
 
 @app.command()
 @handled
-def run(inputs: list[str] = INPUTS,
-        out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables (created if missing)."),
-        fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
-        rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
-        strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
-        debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
-        syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY,
-        max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, time_budget: float = TIME_BUDGET,
-        jobs: int = JOBS,
-        engine: str = typer.Option("local", "--engine", help="local (this machine's cores) or dask (a Dask cluster)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler",
-                                                help="Dask scheduler address (default: a LocalCluster of --jobs workers).")
-        ) -> None:
+def run(
+    inputs: list[str] = INPUTS,
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Folder for the tables (created if missing)."
+    ),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+    window_days: int = WINDOW,
+    tolerance: float = TOLERANCE,
+    syndication: float = SYNDICATION,
+    quote_similarity: float = QUOTE_SIMILARITY,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    time_budget: float = TIME_BUDGET,
+    jobs: int = JOBS,
+    engine: str = typer.Option(
+        "local", "--engine", help="local (this machine's cores) or dask (a Dask cluster)."
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address (default: a LocalCluster of --jobs workers).",
+    ),
+) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
     Rows are written as documents are processed (memory stays flat); the tables appear in --out
@@ -73,24 +88,53 @@ def run(inputs: list[str] = INPUTS,
     if engine == "dask":
         from quotetrack.pipeline.dask_engine import run_dask
 
-        result = run_dask(inputs, out, scheduler=scheduler, rules_dir=rules, compare_options=options,
-                          workers=jobs or default_jobs())
+        result = run_dask(
+            inputs,
+            out,
+            scheduler=scheduler,
+            rules_dir=rules,
+            compare_options=options,
+            workers=jobs or default_jobs(),
+        )
         _check_counts(result, strict)
         say(result.summary())
-        say(f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ and the comparison tables)")
+        say(
+            f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ and the comparison tables)"
+        )
         return
     display, on_item = _feedback(quiet)
     with display:
-        result = run_to_directory(inputs, out, fmt, jobs=jobs or auto_jobs(inputs), rules_dir=rules, outlet=outlet,  # type: ignore[arg-type]
-                                  published=published, debug=debug, on_document=on_item,
-                                  compare_options=options, max_bytes=max_bytes, max_chars=max_chars, time_budget_s=time_budget or None)
+        result = run_to_directory(
+            inputs,
+            out,
+            fmt,
+            jobs=jobs or auto_jobs(inputs),
+            rules_dir=rules,
+            outlet=outlet,  # type: ignore[arg-type]
+            published=published,
+            debug=debug,
+            on_document=on_item,
+            compare_options=options,
+            max_bytes=max_bytes,
+            max_chars=max_chars,
+            time_budget_s=time_budget or None,
+        )
     _check_counts(result, strict)
     say(result.summary())
     say(f"wrote {len(TABLES)} tables to {out}/ ({', '.join(f'{t}.{fmt}' for t in TABLES)})")
 
 
-def _one_table(table: str, inputs: list[str], output: Optional[Path], fmt: str, rules: Optional[Path],
-               outlet: Optional[str], published: Optional[str], debug: bool, quiet: bool) -> None:
+def _one_table(
+    table: str,
+    inputs: list[str],
+    output: Path | None,
+    fmt: str,
+    rules: Path | None,
+    outlet: str | None,
+    published: str | None,
+    debug: bool,
+    quiet: bool,
+) -> None:
     check_format(fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json"))
     result = _run(inputs, rules, outlet, published, debug, quiet)
     frame = result.tables[table]
@@ -103,11 +147,18 @@ def _one_table(table: str, inputs: list[str], output: Optional[Path], fmt: str, 
 
 @app.command()
 @handled
-def quotes(inputs: list[str] = INPUTS,
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
-           fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
-           rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
-           debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+def quotes(
+    inputs: list[str] = INPUTS,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout)."
+    ),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+) -> None:
     """Write the quotes table (one row per quoted segment, with its speaker).
 
     Example: quotetrack quotes seeds/ --format jsonl
@@ -117,11 +168,18 @@ def quotes(inputs: list[str] = INPUTS,
 
 @app.command()
 @handled
-def claims(inputs: list[str] = INPUTS,
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
-           fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
-           rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
-           debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+def claims(
+    inputs: list[str] = INPUTS,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout)."
+    ),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+) -> None:
     """Write the claims table (one row per casualty figure, with its claimant).
 
     Example: quotetrack claims seeds/ -o claims.csv
@@ -134,20 +192,39 @@ COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_
 
 @app.command("compare")
 @handled
-def compare_cmd(inputs: list[str] = INPUTS,
-                out: Optional[Path] = typer.Option(None, "--out", "-o",
-                                                   help="Folder for the comparison tables (default: disagreements on stdout)."),
-                fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json (parquet with --out)."),
-                rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
-                debug: bool = DEBUG, quiet: bool = QUIET, window_days: int = WINDOW, tolerance: float = TOLERANCE,
-                syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
+def compare_cmd(
+    inputs: list[str] = INPUTS,
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Folder for the comparison tables (default: disagreements on stdout).",
+    ),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json (parquet with --out)."),
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+    window_days: int = WINDOW,
+    tolerance: float = TOLERANCE,
+    syndication: float = SYNDICATION,
+    quote_similarity: float = QUOTE_SIMILARITY,
+) -> None:
     """Compare sources: quote matches, event groups, typed disagreements, syndicated copies.
 
     Example: quotetrack compare seeds/ --tolerance 2 --out cmp/
     """
     check_format(fmt, FORMATS if out else ("csv", "jsonl", "json"))
-    result = _run(inputs, rules, outlet, published, debug, quiet,
-                  options=compare_options(window_days, tolerance, syndication, quote_similarity))
+    result = _run(
+        inputs,
+        rules,
+        outlet,
+        published,
+        debug,
+        quiet,
+        options=compare_options(window_days, tolerance, syndication, quote_similarity),
+    )
     if out is None:
         write_to_stdout(result.tables["disagreements"], fmt)  # type: ignore[arg-type]
     else:
@@ -158,7 +235,7 @@ def compare_cmd(inputs: list[str] = INPUTS,
 
 @rules_app.command("check")
 @handled
-def rules_check(rules: Optional[Path] = RULES) -> None:
+def rules_check(rules: Path | None = RULES) -> None:
     """Validate every rules file and test every pattern's examples and counter-examples.
 
     Example: quotetrack rules check --rules my-rules/
@@ -168,14 +245,28 @@ def rules_check(rules: Optional[Path] = RULES) -> None:
     for problem in problems:
         say(problem)
     n_patterns = sum(len(f.patterns) for f in ruleset.files.values())
-    n_examples = sum(len(p.examples) + len(p.counter_examples) for f in ruleset.files.values() for p in f.patterns)
+    n_examples = sum(
+        len(p.examples) + len(p.counter_examples)
+        for f in ruleset.files.values()
+        for p in f.patterns
+    )
     if problems:
-        raise QuotetrackError(f"{len(problems)} rule problems in {ruleset.directory}", hint="fix the rules above")
-    say(f"ok: {len(ruleset.files)} files, {n_patterns} patterns, {n_examples} examples checked in {ruleset.directory}")
+        raise QuotetrackError(
+            f"{len(problems)} rule problems in {ruleset.directory}", hint="fix the rules above"
+        )
+    say(
+        f"ok: {len(ruleset.files)} files, {n_patterns} patterns, {n_examples} examples checked in {ruleset.directory}"
+    )
 
 
-def _evaluate(kind: str, gold: Path, inputs: Optional[list[str]], rules: Optional[Path], min_f1: Optional[float],
-              json_out: Optional[Path]) -> None:
+def _evaluate(
+    kind: str,
+    gold: Path,
+    inputs: list[str] | None,
+    rules: Path | None,
+    min_f1: float | None,
+    json_out: Path | None,
+) -> None:
     import importlib
     import json
 
@@ -198,9 +289,15 @@ JSON_OUT = typer.Option(None, "--json", help="Also write the metrics as JSON to 
 
 @eval_app.command("quotes")
 @handled
-def eval_quotes(inputs: Optional[list[str]] = typer.Argument(None, help="Articles (default: the gold file's texts)."),
-                gold: Path = GOLD, rules: Optional[Path] = RULES, min_f1: Optional[float] = MIN_F1,
-                json_out: Optional[Path] = JSON_OUT) -> None:
+def eval_quotes(
+    inputs: list[str] | None = typer.Argument(
+        None, help="Articles (default: the gold file's texts)."
+    ),
+    gold: Path = GOLD,
+    rules: Path | None = RULES,
+    min_f1: float | None = MIN_F1,
+    json_out: Path | None = JSON_OUT,
+) -> None:
     """Score quotes and speakers against PolNeAR-style gold (headline: direct quote F1).
 
     Example: quotetrack eval quotes --gold ../shared/eval/polnear-dev.jsonl --min-f1 0.9
@@ -210,9 +307,13 @@ def eval_quotes(inputs: Optional[list[str]] = typer.Argument(None, help="Article
 
 @eval_app.command("claims")
 @handled
-def eval_claims(inputs: list[str] = typer.Argument(..., help="The documents the gold claims are about."),
-                gold: Path = GOLD, rules: Optional[Path] = RULES, min_f1: Optional[float] = MIN_F1,
-                json_out: Optional[Path] = JSON_OUT) -> None:
+def eval_claims(
+    inputs: list[str] = typer.Argument(..., help="The documents the gold claims are about."),
+    gold: Path = GOLD,
+    rules: Path | None = RULES,
+    min_f1: float | None = MIN_F1,
+    json_out: Path | None = JSON_OUT,
+) -> None:
     """Score casualty claims against ECB+-style gold (headline: strict F1).
 
     Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl

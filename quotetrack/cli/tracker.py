@@ -11,8 +11,9 @@ import contextlib
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 import typer
 
@@ -50,7 +51,9 @@ STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
 
 
 @contextlib.contextmanager
-def progress_bar(quiet: bool, label: str = "extracting") -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(
+    quiet: bool, label: str = "extracting"
+) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr, only on a terminal and without --quiet; yields ``update(done, total)``."""
     if quiet or not sys.stderr.isatty():
         yield None
@@ -64,8 +67,14 @@ def progress_bar(quiet: bool, label: str = "extracting") -> Iterator[Callable[[i
         TimeElapsedColumn,
     )
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total or None)
 
@@ -106,49 +115,83 @@ def print_issues(issues: list[Issue], quiet: bool) -> None:
 def store_summary(store: Store, seconds: float) -> str:
     """The one-line summary of a store: articles, quotes, claims, disagreements, issues, seconds."""
     s = store.status()
-    return (f"store {store.path}: {s['articles']} articles, {s['quotes']} quotes, {s['claims']} claims, "
-            f"{s['open_disagreements']} disagreements, {s['toll_changes']} toll changes, {s['issues']} issues; "
-            f"{seconds:.2f} s")
+    return (
+        f"store {store.path}: {s['articles']} articles, {s['quotes']} quotes, {s['claims']} claims, "
+        f"{s['open_disagreements']} disagreements, {s['toll_changes']} toll changes, {s['issues']} issues; "
+        f"{seconds:.2f} s"
+    )
 
 
 @app.command()
 @handled
-def add(inputs: list[str] = typer.Argument(..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin."),
-        db: Path = DB, rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET,
-        published: Optional[str] = PUBLISHED, debug: bool = DEBUG, quiet: bool = QUIET,
-        window_days: int = WINDOW, tolerance: float = TOLERANCE, syndication: float = SYNDICATION,
-        quote_similarity: float = QUOTE_SIMILARITY, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS,
-        time_budget: float = TIME_BUDGET) -> None:
+def add(
+    inputs: list[str] = typer.Argument(
+        ..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin."
+    ),
+    db: Path = DB,
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+    window_days: int = WINDOW,
+    tolerance: float = TOLERANCE,
+    syndication: float = SYNDICATION,
+    quote_similarity: float = QUOTE_SIMILARITY,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    time_budget: float = TIME_BUDGET,
+) -> None:
     """Add articles to the store and recompare everything stored (new, changed or unchanged: said per article).
 
     Example: quotetrack add seeds/ --db track.sqlite
     """
     started = time.perf_counter()
     inputs = documents_only(inputs, quiet)
-    extractor = Extractor(load_ruleset(rules), max_chars=max_chars, time_budget_s=time_budget or None)
-    items = list(read_inputs(inputs, IngestOptions(outlet=outlet, published=published, max_bytes=max_bytes)))
+    extractor = Extractor(
+        load_ruleset(rules), max_chars=max_chars, time_budget_s=time_budget or None
+    )
+    items = list(
+        read_inputs(inputs, IngestOptions(outlet=outlet, published=published, max_bytes=max_bytes))
+    )
     if not items:
-        raise QuotetrackError("no input documents found", hint="give .txt, .html, .jsonl or .csv files, a folder, or -")
+        raise QuotetrackError(
+            "no input documents found",
+            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
+        )
     with Store(db) as store:
         with progress_bar(quiet) as update:
-            report = store.add(items, extractor, compare_options(window_days, tolerance, syndication, quote_similarity),
-                               inputs=inputs, debug=debug, progress=update)
+            report = store.add(
+                items,
+                extractor,
+                compare_options(window_days, tolerance, syndication, quote_similarity),
+                inputs=inputs,
+                debug=debug,
+                progress=update,
+            )
         print_issues(report.issues, quiet)
         for line in report.messages():
             say(line)
         if not report.stored and not report.unchanged and not report.duplicates:
-            raise QuotetrackError(f"none of the {len(items)} input documents could be processed",
-                                  hint="see the issues above")
+            raise QuotetrackError(
+                f"none of the {len(items)} input documents could be processed",
+                hint="see the issues above",
+            )
         verdict = "nothing new" if not report.changed else f"batch {report.batch_id}"
-        say(f"{verdict}: {len(report.new)} new, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
-            f"{len(report.duplicates)} duplicates, {report.failed} failed")
+        say(
+            f"{verdict}: {len(report.new)} new, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
+            f"{len(report.duplicates)} duplicates, {report.failed} failed"
+        )
         say(store_summary(store, time.perf_counter() - started))
 
 
 @app.command()
 @handled
-def export(db: Path = DB, out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables."),
-           fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet.")) -> None:
+def export(
+    db: Path = DB,
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+) -> None:
     """Write every table of the store to --out, the same files ``quotetrack run`` writes.
 
     Example: quotetrack export --db track.sqlite --out tables/ --format jsonl
@@ -161,24 +204,38 @@ def export(db: Path = DB, out: Path = typer.Option(..., "--out", "-o", help="Fol
 
 @app.command()
 @handled
-def recompare(db: Path = DB, rules: Optional[Path] = RULES, window_days: int = WINDOW, tolerance: float = TOLERANCE,
-              syndication: float = SYNDICATION, quote_similarity: float = QUOTE_SIMILARITY) -> None:
+def recompare(
+    db: Path = DB,
+    rules: Path | None = RULES,
+    window_days: int = WINDOW,
+    tolerance: float = TOLERANCE,
+    syndication: float = SYNDICATION,
+    quote_similarity: float = QUOTE_SIMILARITY,
+) -> None:
     """Recompute quote matches, event groups and disagreements over the whole store with new options.
 
     Example: quotetrack recompare --db track.sqlite --tolerance 2
     """
     if not db.is_file():
-        raise QuotetrackError(f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE")
+        raise QuotetrackError(
+            f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE"
+        )
     with Store(db) as store:
-        comparison = store.recompare(Extractor(load_ruleset(rules)),
-                                     compare_options(window_days, tolerance, syndication, quote_similarity))
-        say(f"recompared: {len(comparison.quote_matches)} quote matches, {len(comparison.event_groups)} event groups, "
-            f"{len(comparison.disagreements)} disagreements")
+        comparison = store.recompare(
+            Extractor(load_ruleset(rules)),
+            compare_options(window_days, tolerance, syndication, quote_similarity),
+        )
+        say(
+            f"recompared: {len(comparison.quote_matches)} quote matches, {len(comparison.event_groups)} event groups, "
+            f"{len(comparison.disagreements)} disagreements"
+        )
 
 
 @app.command()
 @handled
-def status(db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")) -> None:
+def status(
+    db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")
+) -> None:
     """Summarise the store: articles, outlets, quotes, claims, open disagreements, newest article.
 
     Example: quotetrack status --db track.sqlite
@@ -189,13 +246,21 @@ def status(db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Pr
         typer.echo(json.dumps(s, indent=1))
         return
     newest = s["newest_article"]
-    lines = [f"store: {s['path']} (schema {s['schema_version']}, {s['batches']} batches)",
-             f"articles: {s['articles']} from {s['outlets']} outlets", f"quotes: {s['quotes']}",
-             f"claims: {s['claims']} in {s['event_groups']} event groups",
-             f"open disagreements: {s['open_disagreements']}", f"toll changes: {s['toll_changes']}",
-             f"issues: {s['issues']}",
-             "newest article: " + ("none dated" if newest is None else
-                                   f"{newest['published']} {newest['doc_id']} {newest['title'] or ''}".rstrip())]
+    lines = [
+        f"store: {s['path']} (schema {s['schema_version']}, {s['batches']} batches)",
+        f"articles: {s['articles']} from {s['outlets']} outlets",
+        f"quotes: {s['quotes']}",
+        f"claims: {s['claims']} in {s['event_groups']} event groups",
+        f"open disagreements: {s['open_disagreements']}",
+        f"toll changes: {s['toll_changes']}",
+        f"issues: {s['issues']}",
+        "newest article: "
+        + (
+            "none dated"
+            if newest is None
+            else f"{newest['published']} {newest['doc_id']} {newest['title'] or ''}".rstrip()
+        ),
+    ]
     typer.echo("\n".join(lines))
 
 
@@ -207,8 +272,11 @@ def _figure(row: dict[str, Any]) -> str:
 
 @app.command()
 @handled
-def timeline(db: Path = DB, event: Optional[str] = typer.Option(None, "--event", help="Only this event group id."),
-             as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON lines.")) -> None:
+def timeline(
+    db: Path = DB,
+    event: str | None = typer.Option(None, "--event", help="Only this event group id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON lines."),
+) -> None:
     """Print each claimant's figures per event group in date order, marking updates and revisions down.
 
     Example: quotetrack timeline --db track.sqlite --event g3
@@ -216,7 +284,10 @@ def timeline(db: Path = DB, event: Optional[str] = typer.Option(None, "--event",
     with Store(db, create=False) as store:
         rows = store.timeline(event)
     if event and not rows:
-        raise QuotetrackError(f"no event group {event!r} in {db}", hint="see the group ids with: quotetrack timeline --db FILE")
+        raise QuotetrackError(
+            f"no event group {event!r} in {db}",
+            hint="see the group ids with: quotetrack timeline --db FILE",
+        )
     if as_json:
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))
@@ -227,19 +298,30 @@ def timeline(db: Path = DB, event: Optional[str] = typer.Option(None, "--event",
             current = row["group_id"]
             where = f" in {row['location']}" if row["location"] else ""
             typer.echo(f"{current}: {row['category']}{where}")
-        change = {"update": "  ↑ update", "revision_down": "  ↓ revision down"}.get(row["change"] or "", "")
-        typer.echo(f"  {row['date'] or '????-??-??'}  {(row['claimant'] or '(own voice)'):<40} {_figure(row):<28} "
-                   f"{row['outlet'] or row['doc_id']}{change}")
+        change = {"update": "  ↑ update", "revision_down": "  ↓ revision down"}.get(
+            row["change"] or "", ""
+        )
+        typer.echo(
+            f"  {row['date'] or '????-??-??'}  {(row['claimant'] or '(own voice)'):<40} {_figure(row):<28} "
+            f"{row['outlet'] or row['doc_id']}{change}"
+        )
 
 
 @app.command()
 @handled
-def report(inputs: Optional[list[str]] = typer.Argument(None, help="Articles to report on (or --db)."),
-           db: Optional[Path] = typer.Option(None, "--db", help="Report on everything in this store."),
-           output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
-           title: str = typer.Option("quotetrack report", "--title", help="Title at the top of the report."),
-           rules: Optional[Path] = RULES, outlet: Optional[str] = OUTLET, published: Optional[str] = PUBLISHED,
-           debug: bool = DEBUG, quiet: bool = QUIET) -> None:
+def report(
+    inputs: list[str] | None = typer.Argument(None, help="Articles to report on (or --db)."),
+    db: Path | None = typer.Option(None, "--db", help="Report on everything in this store."),
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    title: str = typer.Option(
+        "quotetrack report", "--title", help="Title at the top of the report."
+    ),
+    rules: Path | None = RULES,
+    outlet: str | None = OUTLET,
+    published: str | None = PUBLISHED,
+    debug: bool = DEBUG,
+    quiet: bool = QUIET,
+) -> None:
     """Write one self-contained HTML report: number lines per event, disagreements, quotes, highlighted articles.
 
     Example: quotetrack report seeds/ -o report.html
@@ -253,13 +335,21 @@ def report(inputs: Optional[list[str]] = typer.Argument(None, help="Articles to 
             summary = store_summary(store, 0.0).rsplit(";", 1)[0]
     else:
         with progress_bar(quiet) as update:
-            result = run_pipeline(documents_only(inputs or [], quiet), rules_dir=rules, outlet=outlet, published=published, debug=debug,
-                                  on_document=counter(update))
+            result = run_pipeline(
+                documents_only(inputs or [], quiet),
+                rules_dir=rules,
+                outlet=outlet,
+                published=published,
+                debug=debug,
+                on_document=counter(update),
+            )
         if not quiet:
             for row in result.tables["issues"].itertuples(index=False):
                 say(f"{row.severity}: {row.source or row.doc_id or '<input>'}: {row.message}")
         if result.processed == 0:
-            raise QuotetrackError("no input documents could be processed", hint="see the issues above")
+            raise QuotetrackError(
+                "no input documents could be processed", hint="see the issues above"
+            )
         tables = result.tables
         summary = result.summary().rsplit(";", 1)[0]
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -8,25 +8,38 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
-from quotetrack.compare.events import EventTyper, GroupingOptions, claim_facts, compatible_pairs, group_claims, summarise
-from quotetrack.compare.flags import FlagOptions, Flagger
+from quotetrack.compare.events import (
+    EventTyper,
+    GroupingOptions,
+    claim_facts,
+    compatible_pairs,
+    group_claims,
+    summarise,
+)
+from quotetrack.compare.flags import Flagger, FlagOptions
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
 from quotetrack.compare.spill import ClaimCopy, SpillStore
-from quotetrack.compare.syndication import Digest, FoundPair, SyndicationOptions, digest, pairs_from_postings
-from quotetrack.tables.normalise import records
+from quotetrack.compare.syndication import (
+    Digest,
+    FoundPair,
+    SyndicationOptions,
+    digest,
+    pairs_from_postings,
+)
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
+from quotetrack.tables.normalise import records
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,11 @@ def victim_parents(ruleset: RuleSet) -> dict[str, str]:
     """Victim class -> its parent class, from the victim taxonomy of the claims rules."""
     victims = ruleset.files.get("victims.toml")
     taxonomy: Any = getattr(victims, "classes", None) or {}
-    specs = taxonomy.items() if isinstance(taxonomy, dict) else ((getattr(c, "name", None), c) for c in taxonomy)
+    specs = (
+        taxonomy.items()
+        if isinstance(taxonomy, dict)
+        else ((getattr(c, "name", None), c) for c in taxonomy)
+    )
     return {name: spec.parent for name, spec in specs if name and getattr(spec, "parent", None)}
 
 
@@ -69,10 +86,32 @@ class CompactDocument:
     claims: list[dict[str, Any]]
 
 
-QUOTE_FIELDS = ("quote_id", "doc_id", "outlet", "utterance_id", "start", "end", "text", "kind", "speaker",
-                "reported_by")
-POSITION_FIELDS = ("category", "measure", "main_event", "event_date", "published", "location", "claimant",
-                   "qualifier", "low", "high", "victim_class", "count_text")
+QUOTE_FIELDS = (
+    "quote_id",
+    "doc_id",
+    "outlet",
+    "utterance_id",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "speaker",
+    "reported_by",
+)
+POSITION_FIELDS = (
+    "category",
+    "measure",
+    "main_event",
+    "event_date",
+    "published",
+    "location",
+    "claimant",
+    "qualifier",
+    "low",
+    "high",
+    "victim_class",
+    "count_text",
+)
 DIGEST_CACHE = 4096  # sketches kept at hand while article pairs are checked
 INTERNED_CLAIM_FIELDS = ("sentence", "evidence", "count_text", "claimant", "location", "victims")
 
@@ -121,8 +160,12 @@ class Comparer:
     thousand outlets is thus compared once, and every row still lists every copy.
     """
 
-    def __init__(self, ruleset: RuleSet | None = None, options: CompareOptions | None = None,
-                 scratch_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet | None = None,
+        options: CompareOptions | None = None,
+        scratch_dir: str | Path | None = None,
+    ) -> None:
         self.ruleset = ruleset or load_ruleset()
         self.options = options or CompareOptions()
         self.rules: CompareRules = self.ruleset.get("compare.toml")
@@ -148,7 +191,7 @@ class Comparer:
             self._quotes = QuoteClusters(self.store)
         return self._quotes
 
-    def __enter__(self) -> "Comparer":
+    def __enter__(self) -> Comparer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -159,20 +202,35 @@ class Comparer:
         if self._store is not None:
             self._store.close()
 
-    def add(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
-            claims: Iterable[dict[str, Any]]) -> None:
+    def add(
+        self,
+        doc_id: str,
+        outlet: str | None,
+        text: str,
+        quotes: Iterable[dict[str, Any]],
+        claims: Iterable[dict[str, Any]],
+    ) -> None:
         """Take in one document's text, quote rows and claim rows."""
         self.add_compact(self.compact(doc_id, outlet, text, quotes, claims))
 
-    def compact(self, doc_id: str, outlet: str | None, text: str, quotes: Iterable[dict[str, Any]],
-                claims: Iterable[dict[str, Any]]) -> "CompactDocument":
+    def compact(
+        self,
+        doc_id: str,
+        outlet: str | None,
+        text: str,
+        quotes: Iterable[dict[str, Any]],
+        claims: Iterable[dict[str, Any]],
+    ) -> CompactDocument:
         """What the comparison keeps of one document (computable in a worker process)."""
-        return CompactDocument(digest(doc_id, outlet, text), anchors_of(text, self.anchor_stopwords),
-                               self.places.relations_in(text),
-                               [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
-                               list(claims))
+        return CompactDocument(
+            digest(doc_id, outlet, text),
+            anchors_of(text, self.anchor_stopwords),
+            self.places.relations_in(text),
+            [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
+            list(claims),
+        )
 
-    def add_compact(self, doc: "CompactDocument") -> None:
+    def add_compact(self, doc: CompactDocument) -> None:
         """Take in one document already reduced by ``compact``."""
         d = doc.digest
         self.store.add_digest(self.n_documents, d.doc_id, d.outlet, d.n_sentences, d.sketch)
@@ -211,36 +269,65 @@ class Comparer:
         typer = EventTyper(self.rules)
         facts = claim_facts(list(self.positions.values()), self.places, typer)
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
-        stories = StoryIndex(lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors)
-        claim_pairs = compatible_pairs(facts, self.places, typer, self.options.grouping, stories.shared)
-        named = [(f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs, self.options.grouping), start=1)]
+        stories = StoryIndex(
+            lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
+        )
+        claim_pairs = compatible_pairs(
+            facts, self.places, typer, self.options.grouping, stories.shared
+        )
+        named = [
+            (f"g{n}", g)
+            for n, g in enumerate(group_claims(facts, claim_pairs, self.options.grouping), start=1)
+        ]
         group_of = {m.index: gid for gid, g in named for m in g.members}
-        flagger = Flagger(self.rules.explanations, self.places, victim_parents(self.ruleset), syndicated,
-                          self.options.flags, self.rules.pattern("subset.after_count"))
+        flagger = Flagger(
+            self.rules.explanations,
+            self.places,
+            victim_parents(self.ruleset),
+            syndicated,
+            self.options.flags,
+            self.rules.pattern("subset.after_count"),
+        )
         flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
-        return ComparisonStreams(quote_matches=matches, event_groups=(summarise(gid, g) for gid, g in named),
-                                 disagreements=flagger.disagreements(), article_pairs=self.store.article_pairs())
+        return ComparisonStreams(
+            quote_matches=matches,
+            event_groups=(summarise(gid, g) for gid, g in named),
+            disagreements=flagger.disagreements(),
+            article_pairs=self.store.article_pairs(),
+        )
 
     def finish(self) -> Comparison:
         """``streams`` read into lists; the scratch file is removed."""
         try:
             s = self.streams()
-            return Comparison(quote_matches=list(s.quote_matches), event_groups=list(s.event_groups),
-                              disagreements=list(s.disagreements), article_pairs=list(s.article_pairs))
+            return Comparison(
+                quote_matches=list(s.quote_matches),
+                event_groups=list(s.event_groups),
+                disagreements=list(s.disagreements),
+                article_pairs=list(s.article_pairs),
+            )
         finally:
             self.close()
 
     def _article_pairs(self) -> Iterator[FoundPair]:
         """The article pairs, proposed by the shared sketch values and checked one at a time."""
         digest_of = lru_cache(maxsize=DIGEST_CACHE)(lambda doc: Digest(*self.store.digest(doc)))
-        return pairs_from_postings(self.store.postings(self.options.syndication.max_docs_per_value),
-                                   digest_of, self.options.syndication)
+        return pairs_from_postings(
+            self.store.postings(self.options.syndication.max_docs_per_value),
+            digest_of,
+            self.options.syndication,
+        )
 
 
-def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None,
-            options: CompareOptions | None = None) -> Comparison:
+def compare(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame,
+    claims: pd.DataFrame,
+    ruleset: RuleSet | None = None,
+    options: CompareOptions | None = None,
+) -> Comparison:
     """Match quotes across documents, find syndicated copies, group claims and flag disagreements."""
     comparer = Comparer(ruleset, options)
     quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -252,8 +339,15 @@ def compare(articles: pd.DataFrame, quotes: pd.DataFrame, claims: pd.DataFrame, 
     seen = set()
     for a in records(articles):
         seen.add(a["doc_id"])
-        comparer.add(a["doc_id"], a.get("outlet"), a.get("text") or "", quotes_by_doc.get(a["doc_id"], []),
-                     claims_by_doc.get(a["doc_id"], []))
-    for doc_id in sorted((set(quotes_by_doc) | set(claims_by_doc)) - seen):  # rows whose article is not given
+        comparer.add(
+            a["doc_id"],
+            a.get("outlet"),
+            a.get("text") or "",
+            quotes_by_doc.get(a["doc_id"], []),
+            claims_by_doc.get(a["doc_id"], []),
+        )
+    for doc_id in sorted(
+        (set(quotes_by_doc) | set(claims_by_doc)) - seen
+    ):  # rows whose article is not given
         comparer.add(doc_id, None, "", quotes_by_doc.get(doc_id, []), claims_by_doc.get(doc_id, []))
     return comparer.finish()

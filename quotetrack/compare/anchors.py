@@ -17,9 +17,13 @@ from dataclasses import dataclass
 import regex
 
 # a capitalised word after a lower-case word, a comma or a closing mark (so not a sentence start)
-ANCHOR_RE = regex.compile(r"(?<=[\p{Ll},;:)\u201d\"]\s+)\p{Lu}[\p{Ll}\-]{3,}(?:\s+\p{Lu}[\p{Ll}\-]{3,})*")
+ANCHOR_RE = regex.compile(
+    r"(?<=[\p{Ll},;:)\u201d\"]\s+)\p{Lu}[\p{Ll}\-]{3,}(?:\s+\p{Lu}[\p{Ll}\-]{3,})*"
+)
 MAX_ANCHORS = 64
-CACHE_DOCUMENTS = 10_000  # articles whose distinctive names are kept at hand while claims are compared
+CACHE_DOCUMENTS = (
+    10_000  # articles whose distinctive names are kept at hand while claims are compared
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
     frequent first; a tuple, smaller than a set, for batches of many articles)."""
     # one lower() for all names: a name's only capital is its first letter, which lower() maps alone
     words = " ".join(ANCHOR_RE.findall(text)).lower().split()
-    counts = Counter([w for w in words if w not in stopwords])  # ties stay in order of first mention
+    counts = Counter(
+        [w for w in words if w not in stopwords]
+    )  # ties stay in order of first mention
     return tuple(sys.intern(w) for w, _ in counts.most_common(MAX_ANCHORS))
 
 
@@ -51,7 +57,9 @@ class StoryIndex:
     document frequency over the batch is in ``distinctive_range``), so that the names and their
     frequencies can live on disk; recent articles' names are kept at hand."""
 
-    def __init__(self, distinctive_for: Callable[[str], frozenset[str]], options: AnchorOptions | None = None) -> None:
+    def __init__(
+        self, distinctive_for: Callable[[str], frozenset[str]], options: AnchorOptions | None = None
+    ) -> None:
         self.options = options or AnchorOptions()
         self.distinctive_for = distinctive_for
         self._cache: dict[str, frozenset[str]] = {}

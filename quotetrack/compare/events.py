@@ -27,8 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import regex
 
@@ -98,7 +99,9 @@ def _int(value: Any) -> int | None:
 
 def claimant_key(name: str | None) -> frozenset[str]:
     """Content words of a claimant's name ("the Syrian Observatory" -> {syrian, observatory})."""
-    return frozenset(w for w in words(name or "") if w not in {"the", "a", "an", "of", "for", "and", "group"})
+    return frozenset(
+        w for w in words(name or "") if w not in {"the", "a", "an", "of", "for", "and", "group"}
+    )
 
 
 class EventTyper:
@@ -111,11 +114,16 @@ class EventTyper:
                 self.type_of.setdefault(" ".join(w.lower().split()), etype)
         self.family_of = {t: fam for fam, members in rules.event_families.items() for t in members}
         self.generic = frozenset(rules.generic_event_types)
-        self.pattern = regex.compile(r"\b(?:" + lexicon_alternation(self.type_of) + r")\b", regex.IGNORECASE)
+        self.pattern = regex.compile(
+            r"\b(?:" + lexicon_alternation(self.type_of) + r")\b", regex.IGNORECASE
+        )
 
     def types(self, phrase: str) -> frozenset[str]:
         """Event types named in ``phrase``."""
-        return frozenset(self.type_of[" ".join(m.group().lower().split())] for m in self.pattern.finditer(phrase or ""))
+        return frozenset(
+            self.type_of[" ".join(m.group().lower().split())]
+            for m in self.pattern.finditer(phrase or "")
+        )
 
     def families(self, types: frozenset[str]) -> frozenset[str]:
         """The families of ``types`` (a type without a family is its own family)."""
@@ -126,11 +134,15 @@ class EventTyper:
         if not a or not b or a & b:
             return True
         generic_a, generic_b = a & self.generic, b & self.generic
-        return bool((generic_a and self.families(generic_a) & self.families(b))
-                    or (generic_b and self.families(generic_b) & self.families(a)))
+        return bool(
+            (generic_a and self.families(generic_a) & self.families(b))
+            or (generic_b and self.families(generic_b) & self.families(a))
+        )
 
 
-def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper) -> list[ClaimFacts]:
+def claim_facts(
+    rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper
+) -> list[ClaimFacts]:
     """ClaimFacts for every claim row (event types from the figure's phrase, else its sentence
     when the sentence holds no other figure of the same category). Figures of one category that
     count different victim classes in one sentence are the parts of a breakdown (``component``)."""
@@ -144,27 +156,53 @@ def claim_facts(rows: list[dict[str, Any]], places: PlaceIndex, typer: EventType
     facts = []
     for i, row in enumerate(rows):
         types = typer.types(row.get("evidence") or "")
-        if not types and per_sentence[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))] == 1:
+        if (
+            not types
+            and per_sentence[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
+            == 1
+        ):
             types = typer.types(row.get("sentence") or "")
         best = row.get("best")
-        facts.append(ClaimFacts(
-            row=row, index=i, measure=normalise_measure(row.get("measure")),
-            date=parse_date(row.get("event_date")) or parse_date(row.get("published")),
-            place=places.key(row.get("location")), types=types, families=typer.families(types),
-            claimant_key=claimant_key(row.get("claimant")), low=_int(row.get("low")), high=_int(row.get("high")),
-            best=None if best is None else float(best),
-            component=len(classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]) >= 2))
+        facts.append(
+            ClaimFacts(
+                row=row,
+                index=i,
+                measure=normalise_measure(row.get("measure")),
+                date=parse_date(row.get("event_date")) or parse_date(row.get("published")),
+                place=places.key(row.get("location")),
+                types=types,
+                families=typer.families(types),
+                claimant_key=claimant_key(row.get("claimant")),
+                low=_int(row.get("low")),
+                high=_int(row.get("high")),
+                best=None if best is None else float(best),
+                component=len(
+                    classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
+                )
+                >= 2,
+            )
+        )
     return facts
 
 
 StoryMatch = Callable[[str, str], "list[str] | None"]
 
 
-def _compatible(c: ClaimFacts, m: ClaimFacts, places: PlaceIndex, typer: EventTyper,
-                options: GroupingOptions, story: StoryMatch | None = None) -> list[str] | None:
+def _compatible(
+    c: ClaimFacts,
+    m: ClaimFacts,
+    places: PlaceIndex,
+    typer: EventTyper,
+    options: GroupingOptions,
+    story: StoryMatch | None = None,
+) -> list[str] | None:
     """The match keys joining ``c`` and ``m``, or None when they cannot be one event."""
     same_doc = c.row.get("doc_id") == m.row.get("doc_id")
-    if same_doc and c.row.get("sentence_start") is not None and c.row.get("sentence_start") == m.row.get("sentence_start"):
+    if (
+        same_doc
+        and c.row.get("sentence_start") is not None
+        and c.row.get("sentence_start") == m.row.get("sentence_start")
+    ):
         return None  # two figures of one sentence count two things
     keys = []
     if c.measure != "cumulative" and c.date and m.date:
@@ -205,19 +243,31 @@ class Pair:
     keys: tuple[str, ...]
 
 
-def compatible_pairs(facts: list[ClaimFacts], places: PlaceIndex, typer: EventTyper,
-                     options: GroupingOptions | None = None, story: StoryMatch | None = None) -> list[Pair]:
+def compatible_pairs(
+    facts: list[ClaimFacts],
+    places: PlaceIndex,
+    typer: EventTyper,
+    options: GroupingOptions | None = None,
+    story: StoryMatch | None = None,
+) -> list[Pair]:
     """Every pair of claims that can be about one event, compared only inside blocks and windows."""
     options = options or GroupingOptions()
     blocks: dict[tuple[str, str, bool], list[ClaimFacts]] = defaultdict(list)
     for f in facts:
-        blocks[(str(f.row.get("category")), f.measure, bool(f.row.get("main_event", True)))].append(f)
+        blocks[(str(f.row.get("category")), f.measure, bool(f.row.get("main_event", True)))].append(
+            f
+        )
     pairs: list[Pair] = []
     for (_category, measure, _main), members in blocks.items():
         dated = sorted(members, key=lambda x: (x.date or dt.date.min, x.index))
         for i, c in enumerate(dated):
-            for m in dated[i + 1:]:
-                if measure != "cumulative" and c.date and m.date and (m.date - c.date).days > options.window_days:
+            for m in dated[i + 1 :]:
+                if (
+                    measure != "cumulative"
+                    and c.date
+                    and m.date
+                    and (m.date - c.date).days > options.window_days
+                ):
                     break  # sorted by date: nothing further is in the window
                 keys = _compatible(c, m, places, typer, options, story)
                 if keys is not None:
@@ -234,7 +284,9 @@ def date_limit(measure: str, options: GroupingOptions) -> int | None:
     return 0 if measure == "daily" else options.window_days
 
 
-def group_claims(facts: list[ClaimFacts], pairs: list[Pair], options: GroupingOptions | None = None) -> list[Group]:
+def group_claims(
+    facts: list[ClaimFacts], pairs: list[Pair], options: GroupingOptions | None = None
+) -> list[Group]:
     """Event groups: the compatible pairs joined, in order, as long as a group's dated claims stay
     within the date window of each other (each claim in one group). Without that bound, reports of
     one place on consecutive days would chain into one "event" spanning months."""
@@ -263,8 +315,13 @@ def group_claims(facts: list[ClaimFacts], pairs: list[Pair], options: GroupingOp
             first[keep], last[keep] = min(dates), max(dates)
     groups: dict[int, Group] = {}
     for f in facts:
-        g = groups.setdefault(root(f.index), Group(keys={f"category:{f.row.get('category')}", f"measure:{f.measure}"}
-                                                    | ({"main_event:false"} if not f.row.get("main_event", True) else set())))
+        g = groups.setdefault(
+            root(f.index),
+            Group(
+                keys={f"category:{f.row.get('category')}", f"measure:{f.measure}"}
+                | ({"main_event:false"} if not f.row.get("main_event", True) else set())
+            ),
+        )
         g.members.append(f)
     for p in pairs:
         if root(p.a) == root(p.b):
@@ -284,14 +341,21 @@ def summarise(group_id: str, g: Group) -> EventGroup:
     dates = sorted({m.date for m in members if m.date})
     rows = [r for m in members for r in [m.row, *m.row.get("_copies", [])]]
     return EventGroup(
-        group_id=group_id, category=str(members[0].row.get("category")), measure=members[0].measure,
-        claim_ids=[r["claim_id"] for r in rows], doc_ids=[r["doc_id"] for r in rows],
-        outlets=[r.get("outlet") for r in rows], location=places[0] if places else None,
-        event_date=dates[0].isoformat() if dates else None, match_keys=sorted(g.keys),
-        low=int(min(bests)) if bests else None, best=int(statistics.median(bests)) if bests else None,
+        group_id=group_id,
+        category=str(members[0].row.get("category")),
+        measure=members[0].measure,
+        claim_ids=[r["claim_id"] for r in rows],
+        doc_ids=[r["doc_id"] for r in rows],
+        outlets=[r.get("outlet") for r in rows],
+        location=places[0] if places else None,
+        event_date=dates[0].isoformat() if dates else None,
+        match_keys=sorted(g.keys),
+        low=int(min(bests)) if bests else None,
+        best=int(statistics.median(bests)) if bests else None,
         high=int(max(bests)) if bests else None,
         strongest_lower_bound=strongest[0] if strongest else None,
         strongest_lower_claim=strongest[1].row["claim_id"] if strongest else None,
         tightest_upper_bound=tightest[0] if tightest else None,
         tightest_upper_claim=tightest[1].row["claim_id"] if tightest else None,
-        conservative=min(lo for lo, _ in lows) if lows else None)
+        conservative=min(lo for lo, _ in lows) if lows else None,
+    )

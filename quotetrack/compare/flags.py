@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -35,9 +36,16 @@ from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
 from quotetrack.models import Disagreement
 
-SEVERITY = {"contradiction": "high", "part_exceeds_whole": "high", "divergence": "medium",
-            "same_claimant_inconsistent": "medium", "attribution_mismatch": "medium",
-            "scope_mismatch": "low", "update": "info", "revision_down": "low"}
+SEVERITY = {
+    "contradiction": "high",
+    "part_exceeds_whole": "high",
+    "divergence": "medium",
+    "same_claimant_inconsistent": "medium",
+    "attribution_mismatch": "medium",
+    "scope_mismatch": "low",
+    "update": "info",
+    "revision_down": "low",
+}
 VAGUE = {"approx", "vague"}
 
 
@@ -104,9 +112,15 @@ def _last_name(name: Any) -> str:
 class Flagger:
     """Applies the checks to event groups and builds the disagreement rows."""
 
-    def __init__(self, templates: Explanations, places: PlaceIndex, victim_parent: dict[str, str],
-                 syndicated: set[frozenset[str]], options: FlagOptions | None = None,
-                 subset_pattern: Any = None) -> None:
+    def __init__(
+        self,
+        templates: Explanations,
+        places: PlaceIndex,
+        victim_parent: dict[str, str],
+        syndicated: set[frozenset[str]],
+        options: FlagOptions | None = None,
+        subset_pattern: Any = None,
+    ) -> None:
         self.templates = templates
         self.places = places
         self.victim_parent = victim_parent
@@ -134,7 +148,11 @@ class Flagger:
     def _subset(self, f: ClaimFacts) -> bool:
         """A partitive subset: the words after the count say it is part of a larger set ("30 of the
         80 wounded", "several who were in critical condition")."""
-        sentence, count_end, start = f.row.get("sentence") or "", f.row.get("count_end"), f.row.get("sentence_start")
+        sentence, count_end, start = (
+            f.row.get("sentence") or "",
+            f.row.get("count_end"),
+            f.row.get("sentence_start"),
+        )
         if self.subset_re is None or count_end is None or start is None:
             return False
         return bool(self.subset_re.match(sentence, max(0, count_end - start)))
@@ -145,33 +163,66 @@ class Flagger:
 
     def _when(self, a: ClaimFacts, b: ClaimFacts) -> str:
         if a.date and b.date:
-            return ", same day" if a.date == b.date else f" ({a.date.isoformat()} and {b.date.isoformat()})"
+            return (
+                ", same day"
+                if a.date == b.date
+                else f" ({a.date.isoformat()} and {b.date.isoformat()})"
+            )
         return ""
 
     def _text(self, kind: str, a: ClaimFacts, b: ClaimFacts, **extra: Any) -> str:
-        values = dict(a=who(a), b=who(b), fa=figure(a), fb=figure(b), va=a.row.get("victims") or "?",
-                      vb=b.row.get("victims") or "?", when=self._when(a, b),
-                      where_a=f" in {a.row['location']}" if a.row.get("location") else "",
-                      where_b=f" in {b.row['location']}" if b.row.get("location") else "")
+        values = dict(
+            a=who(a),
+            b=who(b),
+            fa=figure(a),
+            fb=figure(b),
+            va=a.row.get("victims") or "?",
+            vb=b.row.get("victims") or "?",
+            when=self._when(a, b),
+            where_a=f" in {a.row['location']}" if a.row.get("location") else "",
+            where_b=f" in {b.row['location']}" if b.row.get("location") else "",
+        )
         values.update(extra)
         return getattr(self.templates, kind).format(**values)
 
-    def add(self, kind: str, members: list[ClaimFacts], explanation: Callable[[], str], group_id: str | None,
-            keys: Iterable[str], r: float | None = None, needs_review: bool = False) -> None:
+    def add(
+        self,
+        kind: str,
+        members: list[ClaimFacts],
+        explanation: Callable[[], str],
+        group_id: str | None,
+        keys: Iterable[str],
+        r: float | None = None,
+        needs_review: bool = False,
+    ) -> None:
         """Record one flag. The same positions (kind, claimants, intervals) met again in one group
         join the first row (one row per disagreement, listing every claim that takes those
         positions); met again between syndicated copies of one story, they are reported once."""
         docs = [m.row["doc_id"] for m in members]
-        signature = (kind, tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)))
+        signature = (
+            kind,
+            tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)),
+        )
         earlier = self._seen.get(signature)
-        if earlier is not None and self._copies and any(self._copies.get(d, set()) & earlier for d in docs):
+        if (
+            earlier is not None
+            and self._copies
+            and any(self._copies.get(d, set()) & earlier for d in docs)
+        ):
             return
         self._seen.setdefault(signature, set()).update(docs)
         row = self._open.get((group_id, signature))
         if row is None:
             row = self._open[(group_id, signature)] = dict(
-                kind=kind, group_id=group_id, explanation=explanation(), keys=set(keys), ratio=r,
-                needs_review=needs_review, members=[], indices=set())
+                kind=kind,
+                group_id=group_id,
+                explanation=explanation(),
+                keys=set(keys),
+                ratio=r,
+                needs_review=needs_review,
+                members=[],
+                indices=set(),
+            )
         else:
             row["keys"].update(keys)
             row["needs_review"] = row["needs_review"] or needs_review
@@ -185,20 +236,32 @@ class Flagger:
         one at a time: a row lists every copy of its positions)."""
         for n, row in enumerate(self._open.values(), start=1):
             members: list[ClaimFacts] = row["members"]
-            rows = [r for m in members for r in [m.row, *m.row.get("_copies", [])]]  # copies of a position too
+            rows = [
+                r for m in members for r in [m.row, *m.row.get("_copies", [])]
+            ]  # copies of a position too
             docs = [r["doc_id"] for r in rows]
             outlets = [r.get("outlet") for r in rows]
             yield Disagreement(
-                disagreement_id=f"d{n}", kind=row["kind"], severity=SEVERITY[row["kind"]],
-                needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members), group_id=row["group_id"],
-                claim_ids=[r["claim_id"] for r in rows], doc_ids=docs, outlets=outlets,
+                disagreement_id=f"d{n}",
+                kind=row["kind"],
+                severity=SEVERITY[row["kind"]],
+                needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members),
+                group_id=row["group_id"],
+                claim_ids=[r["claim_id"] for r in rows],
+                doc_ids=docs,
+                outlets=outlets,
                 claimants=[r.get("claimant") for r in rows],
-                intervals=[interval(m) for m in members for _ in range(1 + len(m.row.get("_copies", [])))],
+                intervals=[
+                    interval(m) for m in members for _ in range(1 + len(m.row.get("_copies", [])))
+                ],
                 ratio=None if row["ratio"] is None else round(row["ratio"], 2),
-                same_outlet=len(set(docs)) == 1 or (len(set(outlets)) == 1 and outlets[0] is not None),
-                syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated, match_keys=sorted(row["keys"]),
+                same_outlet=len(set(docs)) == 1
+                or (len(set(outlets)) == 1 and outlets[0] is not None),
+                syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated,
+                match_keys=sorted(row["keys"]),
                 explanation=row["explanation"],
-                evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows])
+                evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows],
+            )
 
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
@@ -206,17 +269,33 @@ class Flagger:
         # a figure that names no victims counts people in general (the taxonomy's root)
         if a.component or b.component:
             return  # "two women and one man": the parts of a breakdown are not rival figures
-        va, vb = a.row.get("victim_class") or self.victim_root, b.row.get("victim_class") or self.victim_root
+        va, vb = (
+            a.row.get("victim_class") or self.victim_root,
+            b.row.get("victim_class") or self.victim_root,
+        )
         if va and vb and va != vb:
             if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
                 whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
                 r = ratio(a, b)
                 if whole.high is not None and part.low is not None and part.low > whole.high:
-                    self.add("part_exceeds_whole", [whole, part], partial(self._text, "part_exceeds_whole", whole, part),
-                             group_id, keys, r)
+                    self.add(
+                        "part_exceeds_whole",
+                        [whole, part],
+                        partial(self._text, "part_exceeds_whole", whole, part),
+                        group_id,
+                        keys,
+                        r,
+                    )
                 elif disjoint(a, b) or (r is not None and r > self._tolerance(a, b)):
                     # figures that would conflict if they counted the same people: say why they do not
-                    self.add("scope_mismatch", [a, b], partial(self._text, "scope_mismatch", a, b), group_id, keys, r)
+                    self.add(
+                        "scope_mismatch",
+                        [a, b],
+                        partial(self._text, "scope_mismatch", a, b),
+                        group_id,
+                        keys,
+                        r,
+                    )
             return
         if a.low == b.low and a.high == b.high:
             return
@@ -229,31 +308,71 @@ class Flagger:
                 kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
                 self.add(kind, [a, b], partial(self._text, kind, a, b), group_id, keys, r)
             else:
-                self.add("same_claimant_inconsistent", [a, b], partial(self._text, "same_claimant_inconsistent", a, b),
-                         group_id, keys, r)
+                self.add(
+                    "same_claimant_inconsistent",
+                    [a, b],
+                    partial(self._text, "same_claimant_inconsistent", a, b),
+                    group_id,
+                    keys,
+                    r,
+                )
             return
         if self.places.relation(a.place, b.place) == "nested":
             inner_key, outer_key = self.places.outer(a.place or "", b.place or "")
             inner, outer = (a, b) if a.place == inner_key else (b, a)
             if outer.high is not None and inner.low is not None and inner.low > outer.high:
-                self.add("part_exceeds_whole", [outer, inner], partial(self._text, "part_exceeds_whole", outer, inner),
-                         group_id, keys, r)
+                self.add(
+                    "part_exceeds_whole",
+                    [outer, inner],
+                    partial(self._text, "part_exceeds_whole", outer, inner),
+                    group_id,
+                    keys,
+                    r,
+                )
             elif r is None or r > self._tolerance(a, b):
-                text = partial(self._text, "divergence_nested", a, b, ratio=f"{r:.1f}" if r else "far",
-                                  inner=inner.row.get("location"), outer=outer.row.get("location"))
+                text = partial(
+                    self._text,
+                    "divergence_nested",
+                    a,
+                    b,
+                    ratio=f"{r:.1f}" if r else "far",
+                    inner=inner.row.get("location"),
+                    outer=outer.row.get("location"),
+                )
                 self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
             return
         if disjoint(a, b):
-            self.add("contradiction", [a, b], partial(self._text, "contradiction", a, b), group_id, keys, r,
-                     needs_review=a.place is None or b.place is None)
+            self.add(
+                "contradiction",
+                [a, b],
+                partial(self._text, "contradiction", a, b),
+                group_id,
+                keys,
+                r,
+                needs_review=a.place is None or b.place is None,
+            )
         elif r is not None and r > self._tolerance(a, b):
-            self.add("divergence", [a, b], partial(self._text, "divergence", a, b, ratio=f"{r:.1f}"), group_id, keys, r,
-                     needs_review=a.place is None or b.place is None)
+            self.add(
+                "divergence",
+                [a, b],
+                partial(self._text, "divergence", a, b, ratio=f"{r:.1f}"),
+                group_id,
+                keys,
+                r,
+                needs_review=a.place is None or b.place is None,
+            )
 
-    def pairs(self, facts: list[ClaimFacts], pairs: list[Pair], group_of: dict[int, str],
-              keys_of: dict[str, set[str]]) -> None:
+    def pairs(
+        self,
+        facts: list[ClaimFacts],
+        pairs: list[Pair],
+        group_of: dict[int, str],
+        keys_of: dict[str, set[str]],
+    ) -> None:
         """Check every compatible pair of one event group (the earlier report first)."""
-        group_keys: dict[str, set[str]] = {}  # a group's category and measure keys, read once per group
+        group_keys: dict[
+            str, set[str]
+        ] = {}  # a group's category and measure keys, read once per group
         for p in pairs:
             group_id = group_of[p.a]
             if group_id != group_of[p.b]:
@@ -263,7 +382,9 @@ class Flagger:
                 a, b = b, a
             shared = group_keys.get(group_id)
             if shared is None:
-                shared = group_keys[group_id] = {k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))}
+                shared = group_keys[group_id] = {
+                    k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))
+                }
             self.pair(a, b, group_id, set(p.keys) | shared)
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
@@ -290,19 +411,51 @@ class Flagger:
             for part in incidents.get((str(total.row.get("category")), total.date), []):
                 if self._inside(part, total):
                     by_source[who(part)].append(part)
-            keys = {f"category:{total.row.get('category')}", "measure:daily_vs_incidents", "date:same_day"}
+            keys = {
+                f"category:{total.row.get('category')}",
+                "measure:daily_vs_incidents",
+                "date:same_day",
+            }
             for source, parts in sorted(by_source.items()):
                 parts_sum = sum(p.low or 0 for p in parts)
                 listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
                 members = [total] + parts
                 review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
                 if total.high is not None and parts_sum > total.high:
-                    text = partial(self._text, "aggregate_exceeded", total, parts[0], parts_sum=parts_sum, parts=listing)
-                    self.add("part_exceeds_whole", members, text, group_of.get(total.index), keys, needs_review=review)
+                    text = partial(
+                        self._text,
+                        "aggregate_exceeded",
+                        total,
+                        parts[0],
+                        parts_sum=parts_sum,
+                        parts=listing,
+                    )
+                    self.add(
+                        "part_exceeds_whole",
+                        members,
+                        text,
+                        group_of.get(total.index),
+                        keys,
+                        needs_review=review,
+                    )
                 elif total.low and parts_sum / total.low > self._tolerance(total, parts[0]):
-                    text = partial(self._text, "aggregate_divergence", total, parts[0], parts_sum=parts_sum, parts=listing)
-                    self.add("divergence", members, text, group_of.get(total.index), keys, parts_sum / total.low,
-                             needs_review=review)
+                    text = partial(
+                        self._text,
+                        "aggregate_divergence",
+                        total,
+                        parts[0],
+                        parts_sum=parts_sum,
+                        parts=listing,
+                    )
+                    self.add(
+                        "divergence",
+                        members,
+                        text,
+                        group_of.get(total.index),
+                        keys,
+                        parts_sum / total.low,
+                        needs_review=review,
+                    )
 
     def attributions(self, facts: list[ClaimFacts]) -> None:
         """The same sentence in two articles crediting one figure to different claimants."""
@@ -312,10 +465,18 @@ class Flagger:
                 buckets[(f.row.get("category"), f.low, f.high)].append(f)
         for members in buckets.values():
             for i, a in enumerate(members):
-                for b in members[i + 1:]:
+                for b in members[i + 1 :]:
                     if a.row["doc_id"] == b.row["doc_id"] or same_claimant(a, b):
                         continue
-                    sa, sb = " ".join(words(a.row.get("sentence") or "")), " ".join(words(b.row.get("sentence") or ""))
+                    sa, sb = (
+                        " ".join(words(a.row.get("sentence") or "")),
+                        " ".join(words(b.row.get("sentence") or "")),
+                    )
                     if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
-                        self.add("attribution_mismatch", [a, b], partial(self._text, "attribution_mismatch", a, b), None,
-                                 {"sentence:same"})
+                        self.add(
+                            "attribution_mismatch",
+                            [a, b],
+                            partial(self._text, "attribution_mismatch", a, b),
+                            None,
+                            {"sentence:same"},
+                        )

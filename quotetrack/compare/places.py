@@ -9,8 +9,8 @@ Treemseh in Hama's area).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Iterable, Literal
+from collections.abc import Iterable, Iterator
+from typing import Literal
 
 import regex
 
@@ -19,7 +19,9 @@ from quotetrack.rulebook.keywords import pattern_literals, prefilterable
 
 TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
 Relation = Literal["equal", "nested", "disjoint", "unknown"]
-MIN_LEAD = 4  # a shorter opening literal ("in") is everywhere in a text: the engine's own scan is faster
+MIN_LEAD = (
+    4  # a shorter opening literal ("in") is everywhere in a text: the engine's own scan is faster
+)
 
 
 def leads(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
@@ -48,7 +50,9 @@ def starts_of(text: str, low: str, words: tuple[str, ...]) -> list[int]:
     return sorted(found)
 
 
-def matches_at(pattern: regex.Pattern[str], text: str, starts: list[int]) -> Iterator[regex.Match[str]]:
+def matches_at(
+    pattern: regex.Pattern[str], text: str, starts: list[int]
+) -> Iterator[regex.Match[str]]:
     """What ``pattern.finditer(text)`` yields when no match can begin elsewhere than ``starts``
     (and none is empty): the engine tries only those positions."""
     end = 0
@@ -68,8 +72,11 @@ class PlaceIndex:
         for country, divisions in rules.gazetteer.items():
             for division in divisions:
                 self._add(division, country)
-        self.patterns = [(compiled, leads(compiled)) for rule, compiled in rules.compiled_patterns()
-                         if rule.id.startswith("place.")]
+        self.patterns = [
+            (compiled, leads(compiled))
+            for rule, compiled in rules.compiled_patterns()
+            if rule.id.startswith("place.")
+        ]
         for text in texts:
             self.learn(text)
 
@@ -82,10 +89,15 @@ class PlaceIndex:
         """The (child, parent) place names that ``text`` states, as written."""
         found = []
         low = text.lower()
-        literal = prefilterable(text, low)  # a literal's offsets in ``low`` are its offsets in ``text``
+        literal = prefilterable(
+            text, low
+        )  # a literal's offsets in ``low`` are its offsets in ``text``
         for pattern, words in self.patterns:
-            hits = pattern.finditer(text) if words is None or not literal else \
-                matches_at(pattern, text, starts_of(text, low, words))
+            hits = (
+                pattern.finditer(text)
+                if words is None or not literal
+                else matches_at(pattern, text, starts_of(text, low, words))
+            )
             for m in hits:
                 groups = m.groupdict()
                 parent = groups.get("parent") or groups.get("parent2")
@@ -108,7 +120,11 @@ class PlaceIndex:
         if not location:
             return None
         tokens = TOKEN_RE.findall(location)
-        names = [regex.sub(r"['\u2019]s$", "", t) for t in tokens if t[0].isupper() and t.lower() not in self.generic]
+        names = [
+            regex.sub(r"['\u2019]s$", "", t)
+            for t in tokens
+            if t[0].isupper() and t.lower() not in self.generic
+        ]
         if names:
             return " ".join(names).lower()
         regions = [t.lower() for t in tokens if t.lower() in self.directions]

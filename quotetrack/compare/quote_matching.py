@@ -27,11 +27,11 @@ import pickle
 import sys
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -53,10 +53,14 @@ class QuoteMatchOptions:
     """Thresholds of quote matching (rapidfuzz scores, 0-100)."""
 
     min_similarity: float = 80.0
-    containment: float = 95.0  # partial_ratio for "one quote lies inside the other" (small edits allowed)
+    containment: float = (
+        95.0  # partial_ratio for "one quote lies inside the other" (small edits allowed)
+    )
     max_piece_share: float = 0.8  # a fuzzy piece is at most this share of the longer quote
     split_coverage: float = 0.85
-    min_shared_trigrams: float = 0.25  # a candidate pair shares at least this share of the smaller wording's trigrams
+    min_shared_trigrams: float = (
+        0.25  # a candidate pair shares at least this share of the smaller wording's trigrams
+    )
 
 
 def names_agree(a: str | None, b: str | None) -> bool | None:
@@ -74,8 +78,12 @@ def speakers_agree(names: Sequence[str | None]) -> bool | None:
     named = [n for n in names if n]
     if len(named) < 2:
         return None
-    distinct = sorted(set(named))  # copies repeat the same few names: compare each pair of names once
-    return all(names_agree(a, b) is not False for i, a in enumerate(distinct) for b in distinct[i + 1:])
+    distinct = sorted(
+        set(named)
+    )  # copies repeat the same few names: compare each pair of names once
+    return all(
+        names_agree(a, b) is not False for i, a in enumerate(distinct) for b in distinct[i + 1 :]
+    )
 
 
 def word_diff(a: list[str], b: list[str]) -> str:
@@ -84,9 +92,11 @@ def word_diff(a: list[str], b: list[str]) -> str:
     for op in Levenshtein.opcodes(a, b):
         if op.tag == "equal":
             continue
-        old = " ".join(a[op.src_start:op.src_end])
-        new = " ".join(b[op.dest_start:op.dest_end])
-        parts.append(" ".join(p for p in (f"-{old!r}" if old else "", f"+{new!r}" if new else "") if p))
+        old = " ".join(a[op.src_start : op.src_end])
+        new = " ".join(b[op.dest_start : op.dest_end])
+        parts.append(
+            " ".join(p for p in (f"-{old!r}" if old else "", f"+{new!r}" if new else "") if p)
+        )
     return "; ".join(parts)
 
 
@@ -130,10 +140,14 @@ class QuoteClusters:
     def __init__(self, store: SpillStore, cache_size: int | None = None) -> None:
         self.store = store
         self.cache_size = cache_size or CLUSTER_CACHE
-        self.recent: OrderedDict[str, Cluster] = OrderedDict()  # joined words -> cluster, least recent first
+        self.recent: OrderedDict[str, Cluster] = (
+            OrderedDict()
+        )  # joined words -> cluster, least recent first
         self.by_id: OrderedDict[int, Cluster] = OrderedDict()  # cid -> cluster, while matching
         self.count = 0
-        self._members: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()  # cid -> its quotes, least recent first
+        self._members: OrderedDict[int, list[dict[str, Any]]] = (
+            OrderedDict()
+        )  # cid -> its quotes, least recent first
         self._member_rows = 0  # quotes held in ``_members``
 
     def __len__(self) -> int:
@@ -238,7 +252,13 @@ class _Group:
             alone = next(iter(self.piece_docs)) if len(self.piece_docs) == 1 else None
             parts.append([r for r in quote_clusters.members(self.whole) if r["doc_id"] != alone])
             for c in self.pieces_of:
-                parts.append([r for r in quote_clusters.members(c) if (c, r["doc_id"], r["start"]) in self.pieces])
+                parts.append(
+                    [
+                        r
+                        for r in quote_clusters.members(c)
+                        if (c, r["doc_id"], r["start"]) in self.pieces
+                    ]
+                )
         return list(heapq.merge(*parts, key=lambda r: (r["doc_id"], r["start"])))
 
 
@@ -251,8 +271,11 @@ def table_order(rows: list[dict[str, Any]]) -> bytes:
     return "".join(f"{r['doc_id']}\x00{r['start']:012d}\x01" for r in rows[:SORT_PREFIX]).encode()
 
 
-def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]] | None = None,
-                   options: QuoteMatchOptions | None = None) -> Iterator[QuoteMatch]:
+def match_clusters(
+    quote_clusters: QuoteClusters,
+    syndicated: set[frozenset[str]] | None = None,
+    options: QuoteMatchOptions | None = None,
+) -> Iterator[QuoteMatch]:
     """Quote matches across documents from clustered quotes, one row at a time.
 
     Quotes with the same words form one cluster (one ``identical`` / ``same_words`` row listing
@@ -268,8 +291,11 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
 
     def keep(group: _Group, number: int | None = None) -> None:
         nonlocal found
-        store.add_match_group(table_order(group.rows(quote_clusters)), found if number is None else number,
-                              pickle.dumps(group, pickle.HIGHEST_PROTOCOL))
+        store.add_match_group(
+            table_order(group.rows(quote_clusters)),
+            found if number is None else number,
+            pickle.dumps(group, pickle.HIGHEST_PROTOCOL),
+        )
         found += number is None
 
     trigram_counts = array("I")  # distinct trigrams of each cluster, by cluster number
@@ -279,11 +305,15 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         trigrams = shingles(c.tokens, SHINGLE)
         trigram_counts.append(len(trigrams))
         store.add_shingles(c.cid, (" ".join(sh) for sh in trigrams))
-    for posting in store.shingle_postings(MAX_POSTING):  # a phrase in more is too common ("we are going to")
+    for posting in store.shingle_postings(
+        MAX_POSTING
+    ):  # a phrase in more is too common ("we are going to")
         store.add_candidates(combinations(posting, 2))
     reps = quote_clusters.get
 
-    contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)  # (long, doc) -> (start, short)
+    contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(
+        list
+    )  # (long, doc) -> (start, short)
     for i, j, shared in store.candidates():
         if shared < options.min_shared_trigrams * min(trigram_counts[i], trigram_counts[j]):
             continue  # one common phrase ("we are going to") in two different quotes
@@ -291,8 +321,10 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
         s_text, l_text = reps(short).joined, reps(long_).joined
         if f" {s_text} " in f" {l_text} " or (
-                len(s_text) <= options.max_piece_share * len(l_text)
-                and fuzz.partial_ratio(s_text, l_text, score_cutoff=options.containment) >= options.containment):
+            len(s_text) <= options.max_piece_share * len(l_text)
+            and fuzz.partial_ratio(s_text, l_text, score_cutoff=options.containment)
+            >= options.containment
+        ):
             for piece in quote_clusters.members(short):
                 contained_in[(long_, piece["doc_id"])].append((piece["start"], short))
             continue
@@ -302,7 +334,9 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         if ratio >= options.min_similarity:
             keep(_Group("altered", round(ratio / 100, 3), word_diff(a.tokens, b.tokens), (i, j)))
 
-    merged: dict[tuple[Any, ...], tuple[int, _Group]] = {}  # rows of pieces gather copies: kept at the end
+    merged: dict[
+        tuple[Any, ...], tuple[int, _Group]
+    ] = {}  # rows of pieces gather copies: kept at the end
     for (long_, doc), pieces in sorted(contained_in.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         whole = reps(long_)
         if not whole.has_doc_other_than(doc):
@@ -310,16 +344,31 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         pieces.sort()
         covered = sum(reps(short).n_tokens for _, short in pieces) / max(whole.n_tokens, 1)
         if len(pieces) >= 2 and covered >= options.split_coverage:
-            pieces_found = [("split_differently", round(min(covered, 1.0), 3), tuple(short for _, short in pieces),
-                             pieces)]
+            pieces_found = [
+                (
+                    "split_differently",
+                    round(min(covered, 1.0), 3),
+                    tuple(short for _, short in pieces),
+                    pieces,
+                )
+            ]
         else:
-            pieces_found = [("truncated", round(reps(short).n_tokens / whole.n_tokens, 3), (short,), [(start, short)])
-                     for start, short in pieces]
+            pieces_found = [
+                (
+                    "truncated",
+                    round(reps(short).n_tokens / whole.n_tokens, 3),
+                    (short,),
+                    [(start, short)],
+                )
+                for start, short in pieces
+            ]
         for status, sim, shorts, chosen in pieces_found:
             entry = merged.get((status, long_, shorts))
             if entry is None:
-                entry = merged[(status, long_, shorts)] = (found, _Group(
-                    status, sim, None, (), long_, pieces_of=tuple(dict.fromkeys(shorts))))
+                entry = merged[(status, long_, shorts)] = (
+                    found,
+                    _Group(status, sim, None, (), long_, pieces_of=tuple(dict.fromkeys(shorts))),
+                )
                 found += 1
             group = entry[1]
             group.piece_docs.add(doc)
@@ -334,9 +383,18 @@ def match_clusters(quote_clusters: QuoteClusters, syndicated: set[frozenset[str]
         docs = [r["doc_id"] for r in rows_]
         speakers = [r.get("speaker") for r in rows_]
         yield QuoteMatch(
-            match_id=f"m{n}", quote_ids=[r["quote_id"] for r in rows_], doc_ids=docs,
-            outlets=[r.get("outlet") for r in rows_], similarity=group.similarity, status=group.status,
-            diff=group.diff, speakers=speakers, speaker_agrees=speakers_agree(speakers),
-            reported_by=[r.get("reported_by") for r in rows_], texts=[r["text"] for r in rows_],
-            starts=[r["start"] for r in rows_], ends=[r["end"] for r in rows_],
-            syndicated=frozenset(docs) in syndicated if len(set(docs)) == 2 else False)
+            match_id=f"m{n}",
+            quote_ids=[r["quote_id"] for r in rows_],
+            doc_ids=docs,
+            outlets=[r.get("outlet") for r in rows_],
+            similarity=group.similarity,
+            status=group.status,
+            diff=group.diff,
+            speakers=speakers,
+            speaker_agrees=speakers_agree(speakers),
+            reported_by=[r.get("reported_by") for r in rows_],
+            texts=[r["text"] for r in rows_],
+            starts=[r["start"] for r in rows_],
+            ends=[r["end"] for r in rows_],
+            syndicated=frozenset(docs) in syndicated if len(set(docs)) == 2 else False,
+        )

@@ -43,10 +43,15 @@ class CompareRules(RuleFile):
 
     def extra_checks(self) -> list[str]:
         """Every family member must be a declared event type."""
-        problems = [f"{self._origin}: generic_event_types: {t!r} is not an event type"
-                    for t in self.generic_event_types if t not in self.event_types]
+        problems = [
+            f"{self._origin}: generic_event_types: {t!r} is not an event type"
+            for t in self.generic_event_types
+            if t not in self.event_types
+        ]
         for family, members in self.event_families.items():
             for member in members:
                 if member not in self.event_types:
-                    problems.append(f"{self._origin}: event_families.{family}: {member!r} is not an event type")
+                    problems.append(
+                        f"{self._origin}: event_families.{family}: {member!r} is not an event type"
+                    )
         return problems

@@ -65,9 +65,20 @@ INSERTS = {
     "match_groups": "INSERT INTO match_groups VALUES (?, ?, ?)",
     "article_pairs": "INSERT INTO article_pairs VALUES (?, ?, ?, ?, ?, ?, ?)",
 }
-WordingRow = tuple[int, str, str, int, int, int]  # cid, joined, first_doc, multi_doc, form, same_form
+WordingRow = tuple[
+    int, str, str, int, int, int
+]  # cid, joined, first_doc, multi_doc, form, same_form
 READ_CHUNK = 5000  # rows read at a time when a whole table is walked
-QUOTE_MEMBER_FIELDS = ("doc_id", "start", "end", "quote_id", "outlet", "text", "speaker", "reported_by")
+QUOTE_MEMBER_FIELDS = (
+    "doc_id",
+    "start",
+    "end",
+    "quote_id",
+    "outlet",
+    "text",
+    "speaker",
+    "reported_by",
+)
 CLAIM_COPY_FIELDS = ("claim_id", "doc_id", "outlet", "claimant", "sentence", "evidence")
 
 
@@ -99,8 +110,10 @@ class SpillStore:
         os.close(fd)
         self.path = Path(name)
         self.db = sqlite3.connect(name)
-        self.db.executescript(f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{CACHE_KIB};"
-                              f"PRAGMA temp_store=FILE; {SCHEMA}")
+        self.db.executescript(
+            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{CACHE_KIB};"
+            f"PRAGMA temp_store=FILE; {SCHEMA}"
+        )
         self.pending: dict[str, list[tuple[Any, ...]]] = {name: [] for name in INSERTS}
         self.indexed = False
 
@@ -141,11 +154,15 @@ class SpillStore:
         while chunk := cursor.fetchmany(READ_CHUNK):
             yield from chunk
 
-    def _postings(self, table: str, value: str, member: str, max_members: int) -> Iterator[list[int]]:
+    def _postings(
+        self, table: str, value: str, member: str, max_members: int
+    ) -> Iterator[list[int]]:
         """For every ``value`` of ``table`` held by 2 to ``max_members`` members: those members, in order."""
-        for (members,) in self._rows(f"SELECT group_concat({member}) FROM (SELECT {value}, {member} FROM {table} "
-                                     f"ORDER BY {value}, {member}) GROUP BY {value} HAVING count(*) BETWEEN 2 AND ?",
-                                     (max_members,)):
+        for (members,) in self._rows(
+            f"SELECT group_concat({member}) FROM (SELECT {value}, {member} FROM {table} "
+            f"ORDER BY {value}, {member}) GROUP BY {value} HAVING count(*) BETWEEN 2 AND ?",
+            (max_members,),
+        ):
             yield sorted(int(m) for m in members.split(","))
 
     # -- quote clusters --------------------------------------------------------------------------
@@ -155,13 +172,33 @@ class SpillStore:
 
     def quote_members(self, cluster: int) -> list[dict[str, Any]]:
         """The quotes of one cluster, ordered by document and offset."""
-        rows = self._query('SELECT doc_id, start, "end", quote_id, outlet, text, speaker, reported_by '
-                           "FROM quote_members WHERE cluster = ? ORDER BY doc_id, start", (cluster,))
-        shared: dict[str | None, str | None] = {}  # copies repeat the text, outlet and speaker: one string each
+        rows = self._query(
+            'SELECT doc_id, start, "end", quote_id, outlet, text, speaker, reported_by '
+            "FROM quote_members WHERE cluster = ? ORDER BY doc_id, start",
+            (cluster,),
+        )
+        shared: dict[
+            str | None, str | None
+        ] = {}  # copies repeat the text, outlet and speaker: one string each
         share = shared.setdefault
-        return [dict(zip(QUOTE_MEMBER_FIELDS, (doc_id, start, end, quote_id, share(outlet, outlet), share(text, text),
-                                               share(speaker, speaker), share(reported_by, reported_by))))
-                for doc_id, start, end, quote_id, outlet, text, speaker, reported_by in rows]
+        return [
+            dict(
+                zip(
+                    QUOTE_MEMBER_FIELDS,
+                    (
+                        doc_id,
+                        start,
+                        end,
+                        quote_id,
+                        share(outlet, outlet),
+                        share(text, text),
+                        share(speaker, speaker),
+                        share(reported_by, reported_by),
+                    ),
+                )
+            )
+            for doc_id, start, end, quote_id, outlet, text, speaker, reported_by in rows
+        ]
 
     # -- quote wordings, their trigrams and the candidate pairs ---------------------------------
     def add_wording(self, row: WordingRow) -> None:
@@ -170,7 +207,10 @@ class SpillStore:
 
     def update_wording(self, cid: int, multi_doc: bool, same_form: bool) -> None:
         """Record that a wording's quotes are now in several documents or in several forms."""
-        self.db.execute("UPDATE wordings SET multi_doc = ?, same_form = ? WHERE cid = ?", (multi_doc, same_form, cid))
+        self.db.execute(
+            "UPDATE wordings SET multi_doc = ?, same_form = ? WHERE cid = ?",
+            (multi_doc, same_form, cid),
+        )
 
     def wording(self, joined: str) -> WordingRow | None:
         """The wording row whose words are ``joined`` (None when new)."""
@@ -221,24 +261,37 @@ class SpillStore:
         """Remember one claim that repeats position ``position``."""
         self.put("claim_copies", (position, seq, *(row.get(name) for name in CLAIM_COPY_FIELDS)))
 
-    def claim_copies(self, position: int) -> Iterator["ClaimCopy"]:
+    def claim_copies(self, position: int) -> Iterator[ClaimCopy]:
         """The copies of one claim position, in the order they were added (copies of one story
         share their sentence strings, as they did before they were spilled)."""
-        rows = self._query("SELECT claim_id, doc_id, outlet, claimant, sentence, evidence FROM claim_copies "
-                           "WHERE position = ? ORDER BY seq", (position,)).fetchall()
+        rows = self._query(
+            "SELECT claim_id, doc_id, outlet, claimant, sentence, evidence FROM claim_copies "
+            "WHERE position = ? ORDER BY seq",
+            (position,),
+        ).fetchall()
         shared: dict[str, str] = {}
-        return (ClaimCopy(*(shared.setdefault(v, v) if isinstance(v, str) else v for v in r)) for r in rows)
+        return (
+            ClaimCopy(*(shared.setdefault(v, v) if isinstance(v, str) else v for v in r))
+            for r in rows
+        )
 
     # -- syndication sketches ------------------------------------------------------------------
-    def add_digest(self, doc: int, doc_id: str, outlet: str | None, n_sentences: int, sketch: array) -> None:
+    def add_digest(
+        self, doc: int, doc_id: str, outlet: str | None, n_sentences: int, sketch: array
+    ) -> None:
         """Remember one document's sentence sketch."""
         self.put("digests", (doc, doc_id, outlet, n_sentences, sketch.tobytes()))
         self.put_many("sketch_values", ((value, doc) for value in sketch))
 
     def digest(self, doc: int) -> tuple[str, str | None, int, array]:
         """(doc_id, outlet, sentence count, sketch) of document number ``doc``."""
-        doc_id, outlet, n, blob = next(iter(self._query(
-            "SELECT doc_id, outlet, n_sentences, sketch FROM digests WHERE doc = ?", (doc,))))
+        doc_id, outlet, n, blob = next(
+            iter(
+                self._query(
+                    "SELECT doc_id, outlet, n_sentences, sketch FROM digests WHERE doc = ?", (doc,)
+                )
+            )
+        )
         sketch = array("L")
         sketch.frombytes(blob)
         return doc_id, outlet, n, sketch
@@ -276,16 +329,23 @@ class SpillStore:
         """Keep the anchor names held by ``low`` to ``high`` documents as the distinctive ones."""
         self._write("anchor_names")
         self.db.execute("DELETE FROM distinctive")
-        self.db.execute("INSERT INTO distinctive SELECT name FROM anchor_names GROUP BY name HAVING count(*) BETWEEN ? AND ?",
-                        (low, high))
+        self.db.execute(
+            "INSERT INTO distinctive SELECT name FROM anchor_names GROUP BY name HAVING count(*) BETWEEN ? AND ?",
+            (low, high),
+        )
 
     def distinctive(self, names: tuple[str, ...]) -> frozenset[str]:
         """Those of ``names`` that ``keep_distinctive`` kept."""
         found: set[str] = set()
         for at in range(0, len(names), 500):  # under SQLite's limit of bound parameters
-            part = names[at:at + 500]
-            found.update(n for (n,) in self.db.execute(
-                f"SELECT name FROM distinctive WHERE name IN ({','.join('?' * len(part))})", part))
+            part = names[at : at + 500]
+            found.update(
+                n
+                for (n,) in self.db.execute(
+                    f"SELECT name FROM distinctive WHERE name IN ({','.join('?' * len(part))})",
+                    part,
+                )
+            )
         return frozenset(found)
 
     def anchors(self, doc_id: str) -> tuple[str, ...]:

@@ -72,14 +72,22 @@ def sentence_words(text: str) -> Iterator[list[str]]:
     whole text is lower-cased and split at once, its sentence breaks replaced by
     ``SENTENCE_MARK``; a text that holds the mark is done sentence by sentence."""
     if SENTENCE_MARK in text:
-        return (NON_WORD.sub(" ", sentence.lower()).split() for sentence in SENTENCE_SPLIT.split(text))
+        return (
+            NON_WORD.sub(" ", sentence.lower()).split() for sentence in SENTENCE_SPLIT.split(text)
+        )
     marked = SENTENCE_BREAK.sub(SENTENCE_MARK, text).lower()
-    return (sentence.split() for sentence in NON_WORD_BUT_SPACE.sub(" ", marked).split(SENTENCE_MARK))
+    return (
+        sentence.split() for sentence in NON_WORD_BUT_SPACE.sub(" ", marked).split(SENTENCE_MARK)
+    )
 
 
 def digest(doc_id: str, outlet: str | None, text: str) -> Digest:
     """The sentence fingerprints of one article, as a bottom-k sketch."""
-    prints = {zlib.crc32(" ".join(words).encode("utf-8")) for words in sentence_words(text) if len(words) >= MIN_WORDS}
+    prints = {
+        zlib.crc32(" ".join(words).encode("utf-8"))
+        for words in sentence_words(text)
+        if len(words) >= MIN_WORDS
+    }
     smallest = heapq.nsmallest(SKETCH, prints)
     return Digest(doc_id, outlet, len(prints), array("L", smallest))
 
@@ -108,22 +116,36 @@ class FoundPair(NamedTuple):
 
     def row(self) -> ArticlePair:
         """The article_pairs row."""
-        return ArticlePair(doc_ids=[self.doc_a, self.doc_b], outlets=[self.outlet_a, self.outlet_b],
-                           shared_sentences=self.shared_sentences, containment=self.containment,
-                           syndicated=self.syndicated)
+        return ArticlePair(
+            doc_ids=[self.doc_a, self.doc_b],
+            outlets=[self.outlet_a, self.outlet_b],
+            shared_sentences=self.shared_sentences,
+            containment=self.containment,
+            syndicated=self.syndicated,
+        )
 
 
-def pairs_from_postings(postings: Iterable[list[int]], digest_of: Callable[[int], Digest],
-                        options: SyndicationOptions) -> Iterator[FoundPair]:
+def pairs_from_postings(
+    postings: Iterable[list[int]], digest_of: Callable[[int], Digest], options: SyndicationOptions
+) -> Iterator[FoundPair]:
     """The article pairs proposed by ``postings`` (the ascending document numbers that share one
     sketch value), in document order, each checked against the two documents' sketches."""
     # copies share most of their sketch values: each distinct list of documents is paired once
-    proposed = {pair for members in {tuple(m) for m in postings} for pair in combinations(members, 2)}
-    for (i, j) in sorted(proposed):
+    proposed = {
+        pair for members in {tuple(m) for m in postings} for pair in combinations(members, 2)
+    }
+    for i, j in sorted(proposed):
         a, b = digest_of(i), digest_of(j)
         n = _estimate_shared(a, b)
         if n < options.min_shared:
             continue
         containment = min(n / max(min(a.n_sentences, b.n_sentences), 1), 1.0)
-        yield FoundPair(a.doc_id, b.doc_id, a.outlet, b.outlet, round(n), round(containment, 3),
-                        containment >= options.threshold)
+        yield FoundPair(
+            a.doc_id,
+            b.doc_id,
+            a.outlet,
+            b.outlet,
+            round(n),
+            round(containment, 3),
+            containment >= options.threshold,
+        )

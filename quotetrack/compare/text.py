@@ -11,11 +11,25 @@ import regex
 
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*")
 EDITORIAL_RE = regex.compile(r"\[(?:\.\.\.|\u2026|sic)\]|[\[\]]", regex.IGNORECASE)
-MARK_EDGES_RE = regex.compile(r"^[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+|"
-                              r"[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+$")
-TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-                            "\u2018": "'", "\u2019": "'", "\u2014": "-", "\u2013": "-", "\u2026": "...",
-                            "\u00a0": " "})
+MARK_EDGES_RE = regex.compile(
+    r"^[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+|"
+    r"[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+$"
+)
+TYPOGRAPHY = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+    }
+)
 SPACE_RE = regex.compile(r"\s+")
 
 
@@ -39,4 +53,4 @@ def shingles(tokens: list[str], size: int) -> set[tuple[str, ...]]:
     """Word n-grams of ``tokens`` (the whole sequence when it is shorter than ``size``)."""
     if len(tokens) < size:
         return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import collections
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import regex
 
-STOP = frozenset({"the", "a", "an", "of", "and", "in", "for", "to", "said", "says", "'s", "according"})
+STOP = frozenset(
+    {"the", "a", "an", "of", "and", "in", "for", "to", "said", "says", "'s", "according"}
+)
 WORD = regex.compile(r"[a-z0-9]+")
 MODES = ("lenient", "strict")
 
@@ -57,7 +60,9 @@ def _key(row: dict[str, Any], mode: str) -> tuple[Any, ...]:
     return key
 
 
-def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], doc_ids: Iterable[str]) -> dict[str, Any]:
+def score(
+    gold: list[dict[str, Any]], pred: list[dict[str, Any]], doc_ids: Iterable[str]
+) -> dict[str, Any]:
     """Lenient and strict precision/recall/F1, claimant accuracy and per-category counts."""
     docs = set(doc_ids)
     by_doc_gold: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
@@ -94,10 +99,18 @@ def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], doc_ids: Itera
         precision = tp / n_pred if n_pred else 0.0
         recall = tp / n_gold if n_gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        result[mode] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-                        "tp": tp, "n_gold": n_gold, "n_pred": n_pred,
-                        "claimant_accuracy": round(ok / n_pairs, 4) if n_pairs else None,
-                        "per_category": {c: {"tp": v[0], "gold": v[1], "pred": v[2]} for c, v in sorted(per_cat.items())}}
+        result[mode] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "tp": tp,
+            "n_gold": n_gold,
+            "n_pred": n_pred,
+            "claimant_accuracy": round(ok / n_pairs, 4) if n_pairs else None,
+            "per_category": {
+                c: {"tp": v[0], "gold": v[1], "pred": v[2]} for c, v in sorted(per_cat.items())
+            },
+        }
     return result
 
 
@@ -107,10 +120,12 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def predict(inputs: list[str], rules_dir: Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def predict(
+    inputs: list[str], rules_dir: Path | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Claims (as row dicts) and the ids of every processed document of ``inputs``."""
-    from quotetrack.pipeline.ingest import read_inputs
     from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.pipeline.ingest import read_inputs
     from quotetrack.pipeline.runner import extract
     from quotetrack.rulebook.ruleset import load_ruleset
 
@@ -124,7 +139,9 @@ def evaluate(gold_path: Path, inputs: list[str], rules_dir: Path | None = None) 
     gold = load_rows(Path(gold_path))
     pred, doc_ids = predict(inputs, rules_dir)
     result = score(gold, pred, doc_ids)
-    result["per_rule"] = dict(sorted(collections.Counter(str(r.get("rule_id")) for r in pred).items()))
+    result["per_rule"] = dict(
+        sorted(collections.Counter(str(r.get("rule_id")) for r in pred).items())
+    )
     result["n_docs"] = len(doc_ids)
     return result
 
@@ -139,11 +156,15 @@ def report(result: dict[str, Any]) -> str:
     lines = [f"{result.get('n_docs', '?')} documents"]
     for mode in MODES:
         v = result[mode]
-        lines.append(f"{mode:8s} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} "
-                     f"(tp {v['tp']}, gold {v['n_gold']}, pred {v['n_pred']}) claimant acc {v['claimant_accuracy']}")
+        lines.append(
+            f"{mode:8s} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} "
+            f"(tp {v['tp']}, gold {v['n_gold']}, pred {v['n_pred']}) claimant acc {v['claimant_accuracy']}"
+        )
     lines.append("per category (strict): tp / gold / pred")
     for cat, c in result["strict"]["per_category"].items():
         lines.append(f"  {cat:12s} {c['tp']:4d} {c['gold']:4d} {c['pred']:4d}")
     if result.get("per_rule"):
-        lines.append("claims per rule: " + ", ".join(f"{k} {v}" for k, v in result["per_rule"].items()))
+        lines.append(
+            "claims per rule: " + ", ".join(f"{k} {v}" for k, v in result["per_rule"].items())
+        )
     return "\n".join(lines)

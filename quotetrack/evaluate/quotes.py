@@ -16,17 +16,18 @@ from __future__ import annotations
 import collections
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from quotetrack.extract.attribution import Attributor
-from quotetrack.pipeline.ingest import read_inputs
-from quotetrack.models import Article, Quote
 from quotetrack.extract.quotes import QuoteExtractor
-from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_ruleset
 from quotetrack.extract.segment import segmenter_for
+from quotetrack.models import Article, Quote
+from quotetrack.pipeline.ingest import read_inputs
+from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_ruleset
 
-QUOTE_CHARS = frozenset('"\'`\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb\u2039\u203a')
+QUOTE_CHARS = frozenset("\"'`\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb\u2039\u203a")
 TOKEN_RE = re.compile(r"[A-Za-z][\w'\u2019.\-]*")
 POSSESSIVE_RE = re.compile(r"['\u2019]s$")
 
@@ -112,21 +113,41 @@ def predictions(quotes: Iterable[Quote]) -> dict[str, list[dict[str, Any]]]:
     for q in quotes:
         if q.kind == "scare":
             continue
-        out[q.doc_id].append({"start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,
-                              "speaker_start": q.speaker_start, "speaker_end": q.speaker_end})
+        out[q.doc_id].append(
+            {
+                "start": q.start,
+                "end": q.end,
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_start": q.speaker_start,
+                "speaker_end": q.speaker_end,
+            }
+        )
     return dict(out)
 
 
-def score(gold_docs: list[dict[str, Any]], preds: dict[str, list[dict[str, Any]]], names: NameTokens) -> dict[str, Any]:
+def score(
+    gold_docs: list[dict[str, Any]], preds: dict[str, list[dict[str, Any]]], names: NameTokens
+) -> dict[str, Any]:
     """The shared scorer's metrics for ``preds`` (offsets into the gold texts)."""
     c: collections.Counter[str] = collections.Counter()
     by_type: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     per_doc: dict[str, dict[str, int]] = {}
     for d in gold_docs:
         text, gold = d["text"], d["quotes"]
-        pred = [dict(p, speaker=p.get("speaker") or (text[p["speaker_start"]:p["speaker_end"]]
-                                                     if p.get("speaker_start") is not None else None))
-                for p in preds.get(d["doc_id"], []) if 0 <= p["start"] < p["end"] <= len(text)]
+        pred = [
+            dict(
+                p,
+                speaker=p.get("speaker")
+                or (
+                    text[p["speaker_start"] : p["speaker_end"]]
+                    if p.get("speaker_start") is not None
+                    else None
+                ),
+            )
+            for p in preds.get(d["doc_id"], [])
+            if 0 <= p["start"] < p["end"] <= len(text)
+        ]
         gm = match(text, gold, pred)
         matched = set(gm.values())
         unattr = [trim(text, u["start"], u["end"]) for u in d.get("unattributed_quotes", [])]
@@ -184,42 +205,79 @@ def score(gold_docs: list[dict[str, Any]], preds: dict[str, list[dict[str, Any]]
     return _results(c, by_type, len(gold_docs), per_doc)
 
 
-def speaker_checks(g: dict[str, Any], p: dict[str, Any], names: NameTokens) -> tuple[bool, bool, bool]:
+def speaker_checks(
+    g: dict[str, Any], p: dict[str, Any], names: NameTokens
+) -> tuple[bool, bool, bool]:
     """(evaluable, mention_ok, name_ok) for a matched pair."""
     if g.get("speaker") is None:
         return False, False, False
     ps, pe = p.get("speaker_start"), p.get("speaker_end")
-    mention = ps is not None and pe is not None and ps < g["speaker_end"] and g["speaker_start"] < pe
+    mention = (
+        ps is not None and pe is not None and ps < g["speaker_end"] and g["speaker_start"] < pe
+    )
     gold_names = names.names(g["speaker"])
     if g.get("speaker_type") != "named":
         gold_names |= names.names(g.get("speaker_resolved"))
     return True, mention, bool(gold_names & names.all(p.get("speaker")))
 
 
-def _results(c: collections.Counter[str], by_type: dict[str, collections.Counter[str]], n_docs: int,
-             per_doc: dict[str, dict[str, int]]) -> dict[str, Any]:
-    res: dict[str, Any] = {"counts": {}, "quotes": {}, "speaker": {}, "end_to_end": {}, "speaker_by_gold_type": {}}
-    for setting, n_pred, n_gold, tp in (("direct", c["pred"] - c["tp mixed"], c["gold direct"], c["tp direct"]),
-                                        ("direct+mixed", c["pred"], c["gold all"], c["tp all"])):
+def _results(
+    c: collections.Counter[str],
+    by_type: dict[str, collections.Counter[str]],
+    n_docs: int,
+    per_doc: dict[str, dict[str, int]],
+) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "counts": {},
+        "quotes": {},
+        "speaker": {},
+        "end_to_end": {},
+        "speaker_by_gold_type": {},
+    }
+    for setting, n_pred, n_gold, tp in (
+        ("direct", c["pred"] - c["tp mixed"], c["gold direct"], c["tp direct"]),
+        ("direct+mixed", c["pred"], c["gold all"], c["tp all"]),
+    ):
         key = "direct" if setting == "direct" else "all"
         p, r, f = prf(tp, n_pred, n_gold)
-        res["quotes"][setting] = dict(precision=p, recall=r, f1=f, tp=tp, fp=n_pred - tp, fn=n_gold - tp,
-                                      n_pred=n_pred, n_gold=n_gold)
+        res["quotes"][setting] = dict(
+            precision=p,
+            recall=r,
+            f1=f,
+            tp=tp,
+            fp=n_pred - tp,
+            fn=n_gold - tp,
+            n_pred=n_pred,
+            n_gold=n_gold,
+        )
         ev = c["evaluable " + key]
-        res["speaker"][setting] = dict(n_matched=tp, n_evaluable=ev, n_not_evaluable=c["not evaluable " + key],
-                                       **{m: (c[f"{m} {key}"] / ev if ev else 0.0) for m in ("mention", "name", "either")})
+        res["speaker"][setting] = dict(
+            n_matched=tp,
+            n_evaluable=ev,
+            n_not_evaluable=c["not evaluable " + key],
+            **{m: (c[f"{m} {key}"] / ev if ev else 0.0) for m in ("mention", "name", "either")},
+        )
         p, r, f = prf(c["e2e " + key], n_pred, n_gold)
         res["end_to_end"][setting] = dict(precision=p, recall=r, f1=f, tp=c["e2e " + key])
         p, r, f = prf(c["e2e-name " + key], n_pred, n_gold)
-        res["end_to_end"][setting + " (name)"] = dict(precision=p, recall=r, f1=f, tp=c["e2e-name " + key])
+        res["end_to_end"][setting + " (name)"] = dict(
+            precision=p, recall=r, f1=f, tp=c["e2e-name " + key]
+        )
     for t, tc in sorted(by_type.items(), key=lambda x: -x[1]["n"]):
-        res["speaker_by_gold_type"][t] = {m: tc[m] / tc["n"] for m in ("mention", "name", "either")} | {"n": tc["n"]}
-    res["counts"] = dict(gold_docs=n_docs, gold_quotes=c["gold all"], gold_direct=c["gold direct"],
-                         gold_mixed=c["gold mixed"], pred_quotes_scored=c["pred"],
-                         pred_ignored_in_discarded_text=c["pred ignored (discard)"],
-                         pred_ignored_in_headline=c["pred ignored (title)"],
-                         pred_matched_to_mixed_gold=c["tp mixed"],
-                         fp_on_unattributed_quoted_segments=c["fp on unattributed quoted segments"])
+        res["speaker_by_gold_type"][t] = {
+            m: tc[m] / tc["n"] for m in ("mention", "name", "either")
+        } | {"n": tc["n"]}
+    res["counts"] = dict(
+        gold_docs=n_docs,
+        gold_quotes=c["gold all"],
+        gold_direct=c["gold direct"],
+        gold_mixed=c["gold mixed"],
+        pred_quotes_scored=c["pred"],
+        pred_ignored_in_discarded_text=c["pred ignored (discard)"],
+        pred_ignored_in_headline=c["pred ignored (title)"],
+        pred_matched_to_mixed_gold=c["tp mixed"],
+        fp_on_unattributed_quoted_segments=c["fp on unattributed quoted segments"],
+    )
     res["per_document"] = per_doc
     return res
 
@@ -248,14 +306,24 @@ def evaluate(gold_path: Path, inputs: list[str], rules_dir: Path | None = None) 
     gold = load_gold(Path(gold_path))
     gold_text = {d["doc_id"]: d["text"] for d in gold}
     articles = [a for a in read_inputs(inputs) if isinstance(a, Article)]
-    mismatched = sorted(a.doc_id for a in articles if a.doc_id in gold_text and a.text != gold_text[a.doc_id])
-    result = score(gold, predictions(extract_quotes(articles, ruleset)), NameTokens(ruleset.get("quote_eval.toml")))
+    mismatched = sorted(
+        a.doc_id for a in articles if a.doc_id in gold_text and a.text != gold_text[a.doc_id]
+    )
+    result = score(
+        gold,
+        predictions(extract_quotes(articles, ruleset)),
+        NameTokens(ruleset.get("quote_eval.toml")),
+    )
     seen = {a.doc_id for a in articles}
-    result["warnings"] = {k: v for k, v in {
-        "gold documents without input": len(set(gold_text) - seen),
-        "input documents not in gold (ignored)": len(seen - set(gold_text)),
-        "input texts that differ from the gold text (offsets may not match)": len(mismatched),
-    }.items() if v}
+    result["warnings"] = {
+        k: v
+        for k, v in {
+            "gold documents without input": len(set(gold_text) - seen),
+            "input documents not in gold (ignored)": len(seen - set(gold_text)),
+            "input texts that differ from the gold text (offsets may not match)": len(mismatched),
+        }.items()
+        if v
+    }
     return result
 
 
@@ -267,38 +335,60 @@ def headline_f1(result: dict[str, Any]) -> float:
 def report(result: dict[str, Any]) -> str:
     """The printed table of metrics (the shared scorer's layout)."""
     cnt = result["counts"]
-    lines = [f"gold: {cnt['gold_docs']} docs, {cnt['gold_quotes']} quotes ({cnt['gold_direct']} direct, "
-             f"{cnt['gold_mixed']} mixed); predictions scored: {cnt['pred_quotes_scored']} "
-             f"(+{cnt['pred_ignored_in_discarded_text']} ignored in discarded text, "
-             f"+{cnt['pred_ignored_in_headline']} in headlines)", "",
-             "%-22s %6s %6s %6s %6s %6s %6s" % ("QUOTES", "P", "R", "F1", "TP", "FP", "FN")]
+    lines = [
+        f"gold: {cnt['gold_docs']} docs, {cnt['gold_quotes']} quotes ({cnt['gold_direct']} direct, "
+        f"{cnt['gold_mixed']} mixed); predictions scored: {cnt['pred_quotes_scored']} "
+        f"(+{cnt['pred_ignored_in_discarded_text']} ignored in discarded text, "
+        f"+{cnt['pred_ignored_in_headline']} in headlines)",
+        "",
+        "%-22s %6s %6s %6s %6s %6s %6s" % ("QUOTES", "P", "R", "F1", "TP", "FP", "FN"),
+    ]
     for k, v in result["quotes"].items():
-        lines.append("%-22s %6.3f %6.3f %6.3f %6d %6d %6d" % (k, v["precision"], v["recall"], v["f1"],
-                                                             v["tp"], v["fp"], v["fn"]))
-    lines += [f"  (direct: {cnt['pred_matched_to_mixed_gold']} predictions matched to mixed gold quotes not counted; "
-              f"{cnt['fp_on_unattributed_quoted_segments']} false positives are unattributed quoted segments)", "",
-              "%-22s %8s %8s %8s %8s %8s" % ("SPEAKER (matched)", "mention", "name", "either", "n_eval", "n_noeval")]
+        lines.append(
+            "%-22s %6.3f %6.3f %6.3f %6d %6d %6d"
+            % (k, v["precision"], v["recall"], v["f1"], v["tp"], v["fp"], v["fn"])
+        )
+    lines += [
+        f"  (direct: {cnt['pred_matched_to_mixed_gold']} predictions matched to mixed gold quotes not counted; "
+        f"{cnt['fp_on_unattributed_quoted_segments']} false positives are unattributed quoted segments)",
+        "",
+        "%-22s %8s %8s %8s %8s %8s"
+        % ("SPEAKER (matched)", "mention", "name", "either", "n_eval", "n_noeval"),
+    ]
     for k, v in result["speaker"].items():
-        lines.append("%-22s %8.3f %8.3f %8.3f %8d %8d" % (k, v["mention"], v["name"], v["either"],
-                                                         v["n_evaluable"], v["n_not_evaluable"]))
+        lines.append(
+            "%-22s %8.3f %8.3f %8.3f %8d %8d"
+            % (k, v["mention"], v["name"], v["either"], v["n_evaluable"], v["n_not_evaluable"])
+        )
     for t, v in result["speaker_by_gold_type"].items():
-        lines.append("  %-20s %8.3f %8.3f %8.3f %8d" % ("gold " + t, v["mention"], v["name"], v["either"], v["n"]))
+        lines.append(
+            "  %-20s %8.3f %8.3f %8.3f %8d"
+            % ("gold " + t, v["mention"], v["name"], v["either"], v["n"])
+        )
     lines += ["", "%-22s %6s %6s %6s %6s" % ("END-TO-END", "P", "R", "F1", "TP")]
     for k, v in result["end_to_end"].items():
-        lines.append("%-22s %6.3f %6.3f %6.3f %6d" % (k, v["precision"], v["recall"], v["f1"], v["tp"]))
+        lines.append(
+            "%-22s %6.3f %6.3f %6.3f %6d" % (k, v["precision"], v["recall"], v["f1"], v["tp"])
+        )
     for k, v in result.get("warnings", {}).items():
         lines.append(f"warning: {k}: {v}")
     return "\n".join(lines)
 
 
-def write_predictions(gold_path: Path, out_path: Path, inputs: list[str] | None = None,
-                      rules_dir: Path | None = None) -> int:
+def write_predictions(
+    gold_path: Path, out_path: Path, inputs: list[str] | None = None, rules_dir: Path | None = None
+) -> int:
     """Write the shared scorer's PRED.jsonl (one line per article); returns the number of lines."""
     articles = [a for a in read_inputs(inputs or [str(gold_path)]) if isinstance(a, Article)]
     preds = predictions(extract_quotes(articles, load_ruleset(rules_dir)))
     with Path(out_path).open("w", encoding="utf-8") as fh:
         for a in articles:
-            fh.write(json.dumps({"doc_id": a.doc_id, "quotes": preds.get(a.doc_id, [])}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"doc_id": a.doc_id, "quotes": preds.get(a.doc_id, [])}, ensure_ascii=False
+                )
+                + "\n"
+            )
     return len(articles)
 
 

@@ -38,20 +38,28 @@ import dataclasses
 import re
 import string
 from collections.abc import Callable, Iterator
-from itertools import repeat
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
 import regex
 from pydantic import Field, PrivateAttr
 
-from quotetrack.extract.mentions import CACHE_SIZE, PREPOSITIONS, Mention, NameLexicon, NeedsContext, Resolver, resolve_alone
+from quotetrack.extract.mentions import (
+    CACHE_SIZE,
+    PREPOSITIONS,
+    Mention,
+    NameLexicon,
+    NeedsContext,
+    Resolver,
+    resolve_alone,
+)
+from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
 from quotetrack.models import Article
 from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_rule_file
 from quotetrack.rulebook.scan import Scanner, trie_regex
-from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
 
 MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
@@ -61,30 +69,40 @@ FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
-OPENING_CHARS = " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
+OPENING_CHARS = (
+    " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
+)
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 ASCII_LETTERS = string.ascii_letters
-ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_"))  # [^A-Za-z0-9_] in ASCII
+ASCII_NON_WORD = "".join(
+    c for c in map(chr, range(128)) if not (c.isalnum() or c == "_")
+)  # [^A-Za-z0-9_] in ASCII
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
 # the shape of the nominal rules that Attributor._nominal_can_start relies on (rules/attribution.toml)
 NOMINAL_SHAPE = {
     "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}(?:{MOD}[ \t]+){0,3}{HEAD}"
-               r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
+    r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
     "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
     "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
     "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|"
-           r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
+    r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
     "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
 }
 NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"  # NOMINAL's of-phrase
-NOMINAL_TAIL_START_RE = re.compile(r"[ \t](?:for|of|at|with|from|in)[ \t]")  # what any of-phrase holds
-NOMINAL_MOD_RE = re.compile(r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
-                            r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)")
+NOMINAL_TAIL_START_RE = re.compile(
+    r"[ \t](?:for|of|at|with|from|in)[ \t]"
+)  # what any of-phrase holds
+NOMINAL_MOD_RE = re.compile(
+    r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
+    r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)"
+)
 # what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and those quotes
 NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
-HEAD_WORD_PUNCTUATION = ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
+HEAD_WORD_PUNCTUATION = (
+    ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
+)
 NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
@@ -92,27 +110,53 @@ PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "
 class ReportingVerbRules(RuleFile):
     """Schema of ``rules/reporting_verbs.toml`` (lexicons only)."""
 
-    required: ClassVar[tuple[str, ...]] = ("finite", "participles", "inverting", "quoted_as", "nouns")
+    required: ClassVar[tuple[str, ...]] = (
+        "finite",
+        "participles",
+        "inverting",
+        "quoted_as",
+        "nouns",
+    )
 
     def extra_checks(self) -> list[str]:
         """Every required lexicon exists and the verb forms number at least 150."""
-        problems = [f"{self._origin}: lexicons.{name}: missing" for name in self.required if name not in self.lexicons]
+        problems = [
+            f"{self._origin}: lexicons.{name}: missing"
+            for name in self.required
+            if name not in self.lexicons
+        ]
         forms = set(self.lexicons.get("finite", [])) | set(self.lexicons.get("participles", []))
         if len(forms) < MIN_REPORTING_FORMS:
-            problems.append(f"{self._origin}: lexicons: only {len(forms)} reporting verb forms (< {MIN_REPORTING_FORMS})")
+            problems.append(
+                f"{self._origin}: lexicons: only {len(forms)} reporting verb forms (< {MIN_REPORTING_FORMS})"
+            )
         return problems
 
 
 class NameRules(RuleFile):
     """Schema of ``rules/names.toml`` (lexicons only)."""
 
-    required: ClassVar[tuple[str, ...]] = ("titles", "male_titles", "female_titles", "male_names", "female_names",
-                                           "organisation_words", "organisation_heads", "person_heads",
-                                           "anonymous_heads", "document_heads", "not_names")
+    required: ClassVar[tuple[str, ...]] = (
+        "titles",
+        "male_titles",
+        "female_titles",
+        "male_names",
+        "female_names",
+        "organisation_words",
+        "organisation_heads",
+        "person_heads",
+        "anonymous_heads",
+        "document_heads",
+        "not_names",
+    )
 
     def extra_checks(self) -> list[str]:
         """Every lexicon the resolver reads exists."""
-        return [f"{self._origin}: lexicons.{name}: missing" for name in self.required if name not in self.lexicons]
+        return [
+            f"{self._origin}: lexicons.{name}: missing"
+            for name in self.required
+            if name not in self.lexicons
+        ]
 
 
 class AttributionRules(RuleFile):
@@ -131,7 +175,9 @@ class AttributionRules(RuleFile):
             self._merged = self._merged_file(trie_alternation)
         return self._merged.expand(template, _stack)
 
-    def reverse_pattern(self, rule_id: str, parts: dict[str, str] | None = None) -> regex.Pattern[str]:
+    def reverse_pattern(
+        self, rule_id: str, parts: dict[str, str] | None = None
+    ) -> regex.Pattern[str]:
         """Rule ``rule_id`` compiled for a reverse search (from the end of the window backwards),
         with ``parts`` in place of this file's parts of the same names.
 
@@ -142,7 +188,11 @@ class AttributionRules(RuleFile):
         merged = self._merged_reverse.get(key)
         if merged is None:
             merged = self._merged_reverse[key] = self._merged_file(
-                lambda entries: f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})", parts)
+                lambda entries: (
+                    f"(?:{trie_alternation(entries)})(?<={suffix_trie_alternation(entries)})"
+                ),
+                parts,
+            )
         rule = next(r for r in self.patterns if r.id == rule_id)
         return merged.compile("(?r)" + rule.pattern, rule.ignore_case, key="reverse:" + rule_id)
 
@@ -156,8 +206,12 @@ class AttributionRules(RuleFile):
         refs = regex.findall(r"\{(\w+)\}", names.group())
         if any(ref not in lexicons or ref in self.parts for ref in refs):
             return None
-        return frozenset(entry.split()[0 if first else -1].lower() for ref in refs for entry in lexicons[ref]
-                         if entry.strip())
+        return frozenset(
+            entry.split()[0 if first else -1].lower()
+            for ref in refs
+            for entry in lexicons[ref]
+            if entry.strip()
+        )
 
     def nominal_stop_words(self) -> frozenset[str] | None:
         """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``, ``CAPMOD``,
@@ -165,8 +219,15 @@ class AttributionRules(RuleFile):
         was written for (else None: the shortcut is off)."""
         rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
         stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
-        if stops is None or rule != NOMINAL_SHAPE["subject-nominal"] or \
-                any(self.parts.get(name) != source for name, source in NOMINAL_SHAPE.items() if name != "subject-nominal"):
+        if (
+            stops is None
+            or rule != NOMINAL_SHAPE["subject-nominal"]
+            or any(
+                self.parts.get(name) != source
+                for name, source in NOMINAL_SHAPE.items()
+                if name != "subject-nominal"
+            )
+        ):
             return None
         return frozenset(stops.group(1).split("|"))
 
@@ -178,11 +239,17 @@ class AttributionRules(RuleFile):
         lexicons.update(self.lexicons)
         return lexicons
 
-    def _merged_file(self, alternation: Callable[[list[str]], str], override: dict[str, str] | None = None) -> RuleFile:
+    def _merged_file(
+        self, alternation: Callable[[list[str]], str], override: dict[str, str] | None = None
+    ) -> RuleFile:
         """A rules file whose parts are this file's parts (or ``override``'s) plus every lexicon
         (own and imported) as ``alternation``."""
         lexicons = self.merged_lexicons()
-        parts = {name: alternation(entries) for name, entries in lexicons.items()} | dict(self.parts) | (override or {})
+        parts = (
+            {name: alternation(entries) for name, entries in lexicons.items()}
+            | dict(self.parts)
+            | (override or {})
+        )
         merged = RuleFile(meta=self.meta, parts=parts)
         merged._origin = self._origin
         return merged
@@ -244,16 +311,25 @@ class Frame(NamedTuple):
 class DocumentContext:
     """Mentions, frames and quote sources of one article."""
 
-    def __init__(self, article: Article, seg: Segmentation, frames: list[Frame],
-                 sources: list[Source | None], quote_sources: list[Source | None],
-                 quote_frames: list[int | None], quote_links: list[int | None]) -> None:
+    def __init__(
+        self,
+        article: Article,
+        seg: Segmentation,
+        frames: list[Frame],
+        sources: list[Source | None],
+        quote_sources: list[Source | None],
+        quote_frames: list[int | None],
+        quote_links: list[int | None],
+    ) -> None:
         self.article = article
         self.seg = seg
         self.frames = frames
         self.sources = sources  # one per frame
         self.quote_sources = quote_sources  # one per seg.quotes entry
         self.quote_frames = quote_frames  # index into frames, or None (inherited / none)
-        self.quote_links = quote_links  # earlier quote of the same utterance (continued or floating), or None
+        self.quote_links = (
+            quote_links  # earlier quote of the same utterance (continued or floating), or None
+        )
         self._cue_starts = [f.cue_start for f in frames]
 
     def source_of(self, start: int, end: int) -> Source | None:
@@ -270,13 +346,18 @@ class DocumentContext:
         hi = bisect.bisect_left(self._cue_starts, sent.end)
         for k in range(lo, hi):
             f = self.frames[k]
-            if self.sources[k] is None or self._in_other_parenthesis(sent.start, f.cue_start, start):
+            if self.sources[k] is None or self._in_other_parenthesis(
+                sent.start, f.cue_start, start
+            ):
                 continue
-            dist = start - f.cue_end if f.cue_end <= start else (f.cue_start - end if f.cue_start >= end else 0)
+            dist = (
+                start - f.cue_end
+                if f.cue_end <= start
+                else (f.cue_start - end if f.cue_start >= end else 0)
+            )
             if best is None or dist < best[0]:
                 best = (max(dist, 0), k)
         return self.sources[best[1]] if best is not None else None
-
 
     def _in_other_parenthesis(self, floor: int, cue: int, start: int) -> bool:
         """True when the cue at ``cue`` is inside a parenthesis that does not hold ``start``
@@ -311,9 +392,13 @@ class Attributor:
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = rules.reverse_pattern("subject-cue")
         # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see _left_subject)
-        self.left_untailed_re = rules.reverse_pattern(
-            "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][:-len(NOMINAL_TAIL)]}) \
-            if rules.nominal_stop_words() is not None else None
+        self.left_untailed_re = (
+            rules.reverse_pattern(
+                "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][: -len(NOMINAL_TAIL)]}
+            )
+            if rules.nominal_stop_words() is not None
+            else None
+        )
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
@@ -321,24 +406,39 @@ class Attributor:
         self.participle_subject_re = rules.pattern("participle-subject")
         self.participle_re = rules.pattern("participle")
         self.label_re = rules.pattern("transcript-label")
-        label = self.label_re.pattern.rstrip()  # the shape _labels relies on: one line, ending in ": " or ":\t"
-        self.label_at_line_start = bool(self.label_re.flags & regex.MULTILINE) and label.startswith("(?m)^") and \
-            label.endswith(":[ \\t]") and "\\n" not in label and "\\s" not in label
+        label = (
+            self.label_re.pattern.rstrip()
+        )  # the shape _labels relies on: one line, ending in ": " or ":\t"
+        self.label_at_line_start = (
+            bool(self.label_re.flags & regex.MULTILINE)
+            and label.startswith("(?m)^")
+            and label.endswith(":[ \\t]")
+            and "\\n" not in label
+            and "\\s" not in label
+        )
         self.dash_re = rules.pattern("dash-trailing")
         self.colon_re = rules.pattern("colon-lead")
         self.name_re = rules.pattern("name-mention")
         self.nominal_re = rules.pattern("nominal-mention")
         self.subject_nominal_re = rules.pattern("subject-nominal")
-        self._surface = lru_cache(maxsize=CACHE_SIZE)(self._surface_uncached)  # a pure function of the text
+        self._surface = lru_cache(maxsize=CACHE_SIZE)(
+            self._surface_uncached
+        )  # a pure function of the text
         lex = self.lexicon
-        self.head_words = frozenset(h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads
-                                    | lex.doc_heads)
+        self.head_words = frozenset(
+            h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads | lex.doc_heads
+        )
         self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
         head_firsts = rules.part_words("HEAD", first=True)
         self.mod_stops = rules.nominal_stop_words()
         # None: no shape pre-check before subject-nominal (see _nominal_can_start)
-        self.head_firsts = head_firsts if self.mod_stops is not None and head_firsts is not None and \
-            not any("," in w for w in head_firsts) else None
+        self.head_firsts = (
+            head_firsts
+            if self.mod_stops is not None
+            and head_firsts is not None
+            and not any("," in w for w in head_firsts)
+            else None
+        )
         self.appos_name_re = rules.pattern("appositive-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -352,11 +452,13 @@ class Attributor:
         self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
         self.legal_senses = verbs.lexicon_set("legal_senses")
-        self.determiners = frozenset("the a an this these those his her their its one two three several some many "
-                                     "other another most top senior former".split())
+        self.determiners = frozenset(
+            "the a an this these those his her their its one two three several some many "
+            "other another most top senior former".split()
+        )
 
     # -- frames --------------------------------------------------------------------------------
-    def frames(self, text: str, seg: Segmentation, inside: "QuoteIndex") -> list[Frame]:
+    def frames(self, text: str, seg: Segmentation, inside: QuoteIndex) -> list[Frame]:
         """Every attribution frame of the text (cues inside quotation marks are skipped)."""
         frames: list[Frame] = []
         for m in self.cue_scanner.finditer(text):
@@ -371,14 +473,35 @@ class Attributor:
                 continue
             si = seg.sentence_index_at(m.start()) or 0
             cue_s = m.end("reporter") if rule_id == "quoted-as" else m.end("subject")
-            cue_s += len(text[cue_s:m.end()]) - len(text[cue_s:m.end()].lstrip())  # the cue starts at its first word
-            frames.append(Frame(cue_s, m.end(), m.start("subject"), m.end("subject"), rule_id, si,
-                                seg.sentences[si].paragraph if seg.sentences else 0, m.groupdict().get("appos"),
-                                (m.start("reporter"), m.end("reporter"))))
+            cue_s += len(text[cue_s : m.end()]) - len(
+                text[cue_s : m.end()].lstrip()
+            )  # the cue starts at its first word
+            frames.append(
+                Frame(
+                    cue_s,
+                    m.end(),
+                    m.start("subject"),
+                    m.end("subject"),
+                    rule_id,
+                    si,
+                    seg.sentences[si].paragraph if seg.sentences else 0,
+                    m.groupdict().get("appos"),
+                    (m.start("reporter"), m.end("reporter")),
+                )
+            )
         for m in self._labels(text):
             si = seg.sentence_index_at(m.start()) or 0
-            frames.append(Frame(m.end("subject"), m.end("subject") + 1, m.start("subject"), m.end("subject"),
-                                "transcript-label", si, seg.sentences[si].paragraph if seg.sentences else 0))
+            frames.append(
+                Frame(
+                    m.end("subject"),
+                    m.end("subject") + 1,
+                    m.start("subject"),
+                    m.end("subject"),
+                    "transcript-label",
+                    si,
+                    seg.sentences[si].paragraph if seg.sentences else 0,
+                )
+            )
         framed = {f.sentence for f in frames}
         for q in seg.quotes:
             frame = self._colon_frame(text, seg, q, framed)
@@ -388,8 +511,17 @@ class Attributor:
             d = self.dash_re.match(text, q.end, min(len(text), q.end + 80))
             if d is not None and q.closed:
                 si = seg.sentence_index_at(q.start) or 0
-                frames.append(Frame(q.end, d.start("subject"), d.start("subject"), d.end("subject"),
-                                    "dash-trailing", si, q.paragraph))
+                frames.append(
+                    Frame(
+                        q.end,
+                        d.start("subject"),
+                        d.start("subject"),
+                        d.end("subject"),
+                        "dash-trailing",
+                        si,
+                        q.paragraph,
+                    )
+                )
         frames.sort(key=lambda f: f.cue_start)
         return frames
 
@@ -404,7 +536,7 @@ class Attributor:
         last_line = -1
         colon = text.find(":")
         while colon >= 0:
-            if text[colon + 1:colon + 2] in (" ", "\t"):
+            if text[colon + 1 : colon + 2] in (" ", "\t"):
                 line = text.rfind("\n", 0, colon) + 1
                 if line != last_line:
                     last_line = line
@@ -425,20 +557,26 @@ class Attributor:
             if si is not None and si != last_sentence:
                 last_sentence = si
                 sent = seg.sentences[si]
-                out.extend((m, "quoted-as") for m in self.quoted_as_re.finditer(text, sent.start, sent.end))
-                out.extend((m, "quoted-by") for m in self.quoted_by_re.finditer(text, sent.start, sent.end))
+                out.extend(
+                    (m, "quoted-as") for m in self.quoted_as_re.finditer(text, sent.start, sent.end)
+                )
+                out.extend(
+                    (m, "quoted-by") for m in self.quoted_by_re.finditer(text, sent.start, sent.end)
+                )
             pos = text.find("quoted", pos + 6)
         return out
 
-    def _colon_frame(self, text: str, seg: Segmentation, q: QuoteSpan, framed: set[int]) -> Frame | None:
+    def _colon_frame(
+        self, text: str, seg: Segmentation, q: QuoteSpan, framed: set[int]
+    ) -> Frame | None:
         """'S scolded him: "Q"': the subject of a clause that ends in a colon before the quote."""
         para = seg.paragraphs[q.paragraph]
-        lead = text[para.start:q.start].rstrip(" \t\u00a0")
+        lead = text[para.start : q.start].rstrip(" \t\u00a0")
         if lead.endswith(":"):
             colon_at = para.start + len(lead) - 1
         elif not lead and q.paragraph > 0:
             prev = seg.paragraphs[q.paragraph - 1]
-            if not text[prev.start:prev.end].endswith(":"):
+            if not text[prev.start : prev.end].endswith(":"):
                 return None
             colon_at = prev.end - 1
         else:
@@ -452,11 +590,21 @@ class Attributor:
         m = self.participle_subject_re.match(text, sent.start, colon_at)
         if m is None or self._not_a_source(m.group("subject")):
             return None
-        return Frame(colon_at, colon_at + 1, m.start("subject"), m.end("subject"), "colon-lead", si, sent.paragraph,
-                     m.group("appos"), colon=True)
+        return Frame(
+            colon_at,
+            colon_at + 1,
+            m.start("subject"),
+            m.end("subject"),
+            "colon-lead",
+            si,
+            sent.paragraph,
+            m.group("appos"),
+            colon=True,
+        )
 
-    def _frame_at(self, text: str, seg: Segmentation, inside: "QuoteIndex", cs: int, ce: int,
-                  cue: str) -> Frame | None:
+    def _frame_at(
+        self, text: str, seg: Segmentation, inside: QuoteIndex, cs: int, ce: int, cue: str
+    ) -> Frame | None:
         si = seg.sentence_index_at(cs)
         if si is None:
             return None
@@ -471,34 +619,83 @@ class Attributor:
             m = self.according_re.match(text, ce, min(sent.end, ce + 200))
             if m is None or self._not_a_source(m.group("subject")):
                 return None
-            return Frame(cs, ce, m.start("subject"), m.end("subject"), "according-to", si, sent.paragraph,
-                         m.group("appos"), colon=colon())
+            return Frame(
+                cs,
+                ce,
+                m.start("subject"),
+                m.end("subject"),
+                "according-to",
+                si,
+                sent.paragraph,
+                m.group("appos"),
+                colon=colon(),
+            )
         left = text[ws:cs]
         if cue in self.participles:
             if not left.rstrip().endswith((",", ";")):
                 m = self.name_participle_re.search(text, max(ws, cs - 120), ce + 3)
                 if m is None or m.end("cue") != ce:
                     return None  # 'footage of Jane Doe saying, "Q"': the name right before the participle
-                return Frame(cs, ce, m.start("subject"), m.end("subject"), "name-participle", si, sent.paragraph)
+                return Frame(
+                    cs,
+                    ce,
+                    m.start("subject"),
+                    m.end("subject"),
+                    "name-participle",
+                    si,
+                    sent.paragraph,
+                )
             start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
             m = self.participle_subject_re.match(text, start, cs)
-            if m is None and ws > sent.start:  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
+            if (
+                m is None and ws > sent.start
+            ):  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
                 m = self.participle_subject_re.match(text, sent.start, cs)
-            if m is None or self._not_a_source(m.group("subject")) or PARTICIPLE_WORD_RE.fullmatch(m.group("subject")):
-                return None  # "Chastened by the analyses, ...": an opening participle is not a subject
-            return Frame(cs, ce, m.start("subject"), m.end("subject"), "participle", si, sent.paragraph,
-                         m.group("appos"), colon=colon())
+            if (
+                m is None
+                or self._not_a_source(m.group("subject"))
+                or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
+            ):
+                return (
+                    None  # "Chastened by the analyses, ...": an opening participle is not a subject
+                )
+            return Frame(
+                cs,
+                ce,
+                m.start("subject"),
+                m.end("subject"),
+                "participle",
+                si,
+                sent.paragraph,
+                m.group("appos"),
+                colon=colon(),
+            )
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
             m = self.right_re.match(text, ce, min(sent.end, ce + 200))
             if m is not None and not self._not_a_source(m.group("subject")):
-                return Frame(cs, ce, m.start("subject"), m.end("subject"), "cue-subject", si, sent.paragraph,
-                             m.group("appos") or m.group("role"), colon=colon())
+                return Frame(
+                    cs,
+                    ce,
+                    m.start("subject"),
+                    m.end("subject"),
+                    "cue-subject",
+                    si,
+                    sent.paragraph,
+                    m.group("appos") or m.group("role"),
+                    colon=colon(),
+                )
         if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
             return None  # passive: "a statement reported by the agency"
-        if cue not in self.quoted_as and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None:
+        if (
+            cue not in self.quoted_as
+            and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None
+        ):
             return None  # passive: "three deaths were reported", "he was told"
-        if cue in self.legal_senses and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None:
+        if (
+            cue in self.legal_senses
+            and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None
+        ):
             return None  # "police charged the man with murder", "the man accused of arson"
         m = self._left_subject(text, max(ws, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
@@ -506,20 +703,27 @@ class Attributor:
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
-        return Frame(cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon())
+        return Frame(
+            cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon()
+        )
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
         """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
         its prepositions and a blank in the window: without them the rule is matched without the
         of-phrase (the same matches; the reverse engine spends most of its time trying it)."""
-        if self.left_untailed_re is not None and NOMINAL_TAIL_START_RE.search(text, start, cue) is None:
+        if (
+            self.left_untailed_re is not None
+            and NOMINAL_TAIL_START_RE.search(text, start, cue) is None
+        ):
             return _search_back(self.left_untailed_re, text, start, cue)
         return _search_back(self.left_re, text, start, cue)
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
         if between.lstrip().startswith(("'s", "’s")) and subject.lower() not in ("he", "she", "it"):
-            return False  # "Trump's tweet", "Syria's state news agency": a possessive, not "Trump has"
+            return (
+                False  # "Trump's tweet", "Syria's state news agency": a possessive, not "Trump has"
+            )
         if LETTER_RE.search(between.replace(",", "")) and not between.strip().startswith(","):
             return True  # an auxiliary or adverb in between: "has claimed", "also claims"
         words = subject.split()
@@ -529,7 +733,11 @@ class Attributor:
             return False  # "Syria's state news agency"
         low = subject[0].lower() + subject[1:]
         if self.nominal_fullmatch(low):
-            return words[0].lower() in self.determiners or words[-1].lower().endswith("s") or len(words) > 1
+            return (
+                words[0].lower() in self.determiners
+                or words[-1].lower().endswith("s")
+                or len(words) > 1
+            )
         return True
 
     def nominal_fullmatch(self, text: str) -> bool:
@@ -538,14 +746,23 @@ class Attributor:
 
     def _not_a_source(self, subject: str) -> bool:
         words = subject.split()
-        return not words or all(w in self.lexicon.not_names and w not in ("He", "She", "They", "It", "I", "We")
-                                for w in words)
+        return not words or all(
+            w in self.lexicon.not_names and w not in ("He", "She", "They", "It", "I", "We")
+            for w in words
+        )
 
     # -- mentions ------------------------------------------------------------------------------
-    def mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame],
-                 upto: int | None = None, built: dict[tuple[int, int], Mention | None] | None = None,
-                 lower_words: "_LowerWords | None" = None, alone: dict[tuple[int, int], Mention] | None = None
-                 ) -> list[Mention]:
+    def mentions(
+        self,
+        text: str,
+        seg: Segmentation,
+        inside: QuoteIndex,
+        frames: list[Frame],
+        upto: int | None = None,
+        built: dict[tuple[int, int], Mention | None] | None = None,
+        lower_words: _LowerWords | None = None,
+        alone: dict[tuple[int, int], Mention] | None = None,
+    ) -> list[Mention]:
         """Resolved mentions of the document (frame subjects included), in document order, up to
         the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already,
         ``alone``: those of them resolved already (``resolve_alone``: they read no earlier mention).
@@ -554,18 +771,32 @@ class Attributor:
         reporter) cannot change a source: they are not collected."""
         subjects = {(f.subj_start, f.subj_end) for f in frames}
         # (start, end, kind, sentence index or -1 when not known yet)
-        spans: list[tuple[int, int, str, int]] = [(s, e, "subject", -1) for s, e in subjects if upto is None or s <= upto]
+        spans: list[tuple[int, int, str, int]] = [
+            (s, e, "subject", -1) for s, e in subjects if upto is None or s <= upto
+        ]
         for f in frames:
             if f.reporter:
                 spans.append((f.reporter[0], f.reporter[1], "mention", -1))
         if not spans:
             return []
         limit = max(x[0] for x in spans) if upto is None else upto
-        body = seg.paragraphs[1].start if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0]) else 0
-        spans.extend(self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit))
-        spans.extend(self._mention_spans(text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit))
+        body = (
+            seg.paragraphs[1].start
+            if len(seg.paragraphs) > 1 and _is_headline(text, seg.paragraphs[0])
+            else 0
+        )
+        spans.extend(
+            self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit)
+        )
+        spans.extend(
+            self._mention_spans(
+                text, seg, inside, self.pronoun_scanner.finditer(text, body), "pronoun", limit
+            )
+        )
         spans.extend(self._subject_nominals(text, seg, inside, body, limit))
-        size = len(text) + 1  # by start, the longer first: one integer per span sorts faster than a tuple
+        size = (
+            len(text) + 1
+        )  # by start, the longer first: one integer per span sorts faster than a tuple
         spans.sort(key=lambda x: x[0] * size + size - (x[1] - x[0]))
         resolver = Resolver(self.lexicon)
         lower_words = lower_words or _LowerWords(text)  # words the text also uses in lower case
@@ -597,8 +828,9 @@ class Attributor:
             out.append(add(mention))
         return out
 
-    def _frame_mentions(self, text: str, seg: Segmentation, inside: "QuoteIndex", frames: list[Frame]
-                        ) -> tuple[list[Mention | None], list[Mention | None]]:
+    def _frame_mentions(
+        self, text: str, seg: Segmentation, inside: QuoteIndex, frames: list[Frame]
+    ) -> tuple[list[Mention | None], list[Mention | None]]:
         """(resolved subject mention, resolved reporter mention) of every frame: what
         ``by_span.get((subj_start, subj_end)) or by_span.get((subj_start, subj_end - 1))`` and
         ``by_span.get(reporter)`` give over ``mentions`` (the reference, ``upto=None``).
@@ -627,15 +859,28 @@ class Attributor:
             upto = max(upto, span[0])
         by_span: dict[tuple[int, int], Mention] = {}
         if upto >= 0:
-            by_span = {(m.start, m.end): m for m in self.mentions(text, seg, inside, frames, upto, built, lower_words,
-                                                                         alone)}
-        subjects = [alone.get((f.subj_start, f.subj_end)) or by_span.get((f.subj_start, f.subj_end))
-                    or by_span.get((f.subj_start, f.subj_end - 1)) for f in frames]
+            by_span = {
+                (m.start, m.end): m
+                for m in self.mentions(text, seg, inside, frames, upto, built, lower_words, alone)
+            }
+        subjects = [
+            alone.get((f.subj_start, f.subj_end))
+            or by_span.get((f.subj_start, f.subj_end))
+            or by_span.get((f.subj_start, f.subj_end - 1))
+            for f in frames
+        ]
         reporters = [by_span.get(f.reporter) if f.reporter is not None else None for f in frames]
         return subjects, reporters
 
-    def _mention_spans(self, text: str, seg: Segmentation, inside: "QuoteIndex", matches: Iterator[regex.Match[str]],
-                       kind: str, limit: int) -> list[tuple[int, int, str, int]]:
+    def _mention_spans(
+        self,
+        text: str,
+        seg: Segmentation,
+        inside: QuoteIndex,
+        matches: Iterator[regex.Match[str]],
+        kind: str,
+        limit: int,
+    ) -> list[tuple[int, int, str, int]]:
         """(start, end, kind, sentence index) of the name or pronoun ``matches`` outside quotes, cut
         at the sentence end, up to ``limit``."""
         out: list[tuple[int, int, str, int]] = []
@@ -662,12 +907,13 @@ class Attributor:
                     while e > s and text[e - 1] in ". ":
                         e -= 1
             # a dateline ("WASHINGTON --") starts with two capitals or a capital and a period
-            if e > s and ("a" <= text[s + 1:s + 2] <= "z" or not dateline(text, s)):
+            if e > s and ("a" <= text[s + 1 : s + 2] <= "z" or not dateline(text, s)):
                 append((s, e, kind, si))
         return out
 
-    def _subject_nominals(self, text: str, seg: Segmentation, inside: "QuoteIndex", body: int, limit: int
-                          ) -> list[tuple[int, int, str, int]]:
+    def _subject_nominals(
+        self, text: str, seg: Segmentation, inside: QuoteIndex, body: int, limit: int
+    ) -> list[tuple[int, int, str, int]]:
         """Nominal mentions in subject position (at a sentence start or after an opening phrase) up to ``limit``.
 
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
@@ -681,13 +927,17 @@ class Attributor:
                 break
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
             for pos in (sent.start, comma + 1) if comma > 0 else (sent.start,):
-                words = text[pos:pos + 90].lower().split(None, 7)[:7]
+                words = text[pos : pos + 90].lower().split(None, 7)[:7]
                 if head_words.isdisjoint(map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, 7))):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
                 if not self._nominal_can_start(text, pos, sent.end):
                     continue
                 m = self.subject_nominal_re.match(text, pos, sent.end)
-                if m is not None and not inside.holds(m.start("nominal")) and m.start("nominal") <= limit:
+                if (
+                    m is not None
+                    and not inside.holds(m.start("nominal"))
+                    and m.start("nominal") <= limit
+                ):
                     out.append((m.start("nominal"), m.end("nominal"), "nominal", -1))
         return out
 
@@ -710,12 +960,24 @@ class Attributor:
                 return False
         return False
 
-    def _mention(self, text: str, seg: Segmentation, s: int, e: int, speaker: bool,
-                 lower_words: "_LowerWords", si: int = -1) -> Mention | None:
+    def _mention(
+        self,
+        text: str,
+        seg: Segmentation,
+        s: int,
+        e: int,
+        speaker: bool,
+        lower_words: _LowerWords,
+        si: int = -1,
+    ) -> Mention | None:
         # (Mentions are made positionally, as mentions._resolved makes them: the hot path;
         # ``si``: the sentence index of ``s`` when the caller knows it)
-        if text[e - 1] == "." and e - s > 3 and FINAL_PERIOD_RE.match(text, e - 1, e) and \
-                text[s:e].split()[-1] not in self.lexicon.titles:
+        if (
+            text[e - 1] == "."
+            and e - s > 3
+            and FINAL_PERIOD_RE.match(text, e - 1, e)
+            and text[s:e].split()[-1] not in self.lexicon.titles
+        ):
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
         surface = text[s:e]
         shape, etype, name, role, gender = self._surface(surface)
@@ -725,30 +987,93 @@ class Attributor:
             si = max(bisect.bisect_right(seg._sentence_starts, s) - 1, 0)
         lead_start = seg.sentences[si].start if seg.sentences else s
         # only quote marks before it (as the stdlib's fullmatch of [OPENING_CHARS]* would say)
-        bare_lead = s >= lead_start and (s == lead_start or (text[lead_start] in OPENING_CHARS
-                                                             and not text[lead_start:s].strip(OPENING_CHARS)))
-        subject = speaker or bare_lead or (text.find(",", lead_start, s) >= 0
-                                           and INTRO_RE.fullmatch(text, lead_start, s) is not None)
+        bare_lead = s >= lead_start and (
+            s == lead_start
+            or (text[lead_start] in OPENING_CHARS and not text[lead_start:s].strip(OPENING_CHARS))
+        )
+        subject = (
+            speaker
+            or bare_lead
+            or (
+                text.find(",", lead_start, s) >= 0
+                and INTRO_RE.fullmatch(text, lead_start, s) is not None
+            )
+        )
         # read only where it changes something: it drops an untyped name and a name's subject flag
-        after_prep = shape == "name" and not speaker and (subject or etype == "unknown") and \
-            _after_preposition(text, s)
+        after_prep = (
+            shape == "name"
+            and not speaker
+            and (subject or etype == "unknown")
+            and _after_preposition(text, s)
+        )
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
         if shape == "pronoun":
-            return Mention(s, e, surface, "pronoun", "unknown", surface, None, None, False, si, subject, speaker)
+            return Mention(
+                s,
+                e,
+                surface,
+                "pronoun",
+                "unknown",
+                surface,
+                None,
+                None,
+                False,
+                si,
+                subject,
+                speaker,
+            )
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
-            if named is not None:  # "the minister of the economy, Ildefonso Guajardo,": the name is given
+            if (
+                named is not None
+            ):  # "the minister of the economy, Ildefonso Guajardo,": the name is given
                 ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
                 if name and ntype in ("person", "organisation", "unknown"):
-                    return Mention(s, e, surface, "name", "person" if ntype == "unknown" else ntype, name, surface,
-                                   gender, False, si, subject, speaker, "apposition")
-            return Mention(s, e, surface, "nominal", etype, surface, None, None, False, si, subject, speaker)
-        if not speaker and etype == "unknown" and " " not in name and bare_lead and \
-                (PARTICIPLE_WORD_RE.fullmatch(name) or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
-                 or lower_words.has(name.lower())):
+                    return Mention(
+                        s,
+                        e,
+                        surface,
+                        "name",
+                        "person" if ntype == "unknown" else ntype,
+                        name,
+                        surface,
+                        gender,
+                        False,
+                        si,
+                        subject,
+                        speaker,
+                        "apposition",
+                    )
+            return Mention(
+                s, e, surface, "nominal", etype, surface, None, None, False, si, subject, speaker
+            )
+        if (
+            not speaker
+            and etype == "unknown"
+            and " " not in name
+            and bare_lead
+            and (
+                PARTICIPLE_WORD_RE.fullmatch(name)
+                or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                or lower_words.has(name.lower())
+            )
+        ):
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
-        return Mention(s, e, surface, "name", etype, name, role, gender, False, si, subject and not after_prep, speaker)
+        return Mention(
+            s,
+            e,
+            surface,
+            "name",
+            etype,
+            name,
+            role,
+            gender,
+            False,
+            si,
+            subject and not after_prep,
+            speaker,
+        )
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
@@ -756,11 +1081,20 @@ class Attributor:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
-        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(lowered.lower().split())
+        may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(
+            lowered.lower().split()
+        )
         if may_be_nominal and self.nominal_fullmatch(lowered):
             typed = self.lexicon.type_name(surface) if surface[:1].isupper() else None
-            if typed is not None and typed[0] == "person" and typed[2] and self.lexicon.given_name(typed[1]):
-                return ("name",) + typed  # "Secretary of State John Kerry": a titled name, not "the secretary"
+            if (
+                typed is not None
+                and typed[0] == "person"
+                and typed[2]
+                and self.lexicon.given_name(typed[1])
+            ):
+                return (
+                    "name",
+                ) + typed  # "Secretary of State John Kerry": a titled name, not "the secretary"
             return "nominal", self.lexicon.type_nominal(surface)[0], surface, None, None
         return ("name",) + self.lexicon.type_name(surface)
 
@@ -772,15 +1106,25 @@ class Attributor:
         frames = self.frames(text, seg, inside)
         subjects, reporters = self._frame_mentions(text, seg, inside, frames)
         sources: list[Source | None] = []
-        reporters_of: dict[str, str] = {}  # speaker -> who last reported them ("R quoted S as saying")
+        reporters_of: dict[
+            str, str
+        ] = {}  # speaker -> who last reported them ("R quoted S as saying")
         for f, m, r in zip(frames, subjects, reporters):
             src = self._source(text, f, m, r)
             if src is not None and src.reported_by:
                 reporters_of[src.name] = src.reported_by
-            elif src is not None and src.cue and src.cue.lower() in self.quoted_as and src.name in reporters_of:
+            elif (
+                src is not None
+                and src.cue
+                and src.cue.lower() in self.quoted_as
+                and src.name in reporters_of
+            ):
                 # "Fares was quoted as having said": quoted by whoever the article said quoted him
-                src = dataclasses.replace(src, reported_by=reporters_of[src.name],
-                                          resolution=f"{src.resolution}; reported_by from the earlier chain")
+                src = dataclasses.replace(
+                    src,
+                    reported_by=reporters_of[src.name],
+                    resolution=f"{src.resolution}; reported_by from the earlier chain",
+                )
             sources.append(src)
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
@@ -790,7 +1134,7 @@ class Attributor:
             return None
         reported_by = None
         if f.reporter is not None:
-            reported_by = r.name if r is not None else text[f.reporter[0]:f.reporter[1]]
+            reported_by = r.name if r is not None else text[f.reporter[0] : f.reporter[1]]
         role = m.role
         name = m.name
         appos = (f.appos or "").strip()
@@ -798,35 +1142,60 @@ class Attributor:
             name, role = THE_RE.sub("", appos), m.text  # "Another group, the X Committees, said"
         elif appos and not role:
             role = appos
-        etype = {"unknown": "person" if m.kind == "name" else "unattributed", "place": "organisation"}.get(
-            m.entity_type, m.entity_type)  # a country as a speaker stands for its government
-        return Source(name=name, mention=m.text, start=m.start, end=m.end, source_type=etype, role=role,
-                      cue=text[f.cue_start:f.cue_end], cue_start=f.cue_start, cue_end=f.cue_end,
-                      reported_by=reported_by, rule_id=f.rule_id, resolution=m.resolution)
+        etype = {
+            "unknown": "person" if m.kind == "name" else "unattributed",
+            "place": "organisation",
+        }.get(m.entity_type, m.entity_type)  # a country as a speaker stands for its government
+        return Source(
+            name=name,
+            mention=m.text,
+            start=m.start,
+            end=m.end,
+            source_type=etype,
+            role=role,
+            cue=text[f.cue_start : f.cue_end],
+            cue_start=f.cue_start,
+            cue_end=f.cue_end,
+            reported_by=reported_by,
+            rule_id=f.rule_id,
+            resolution=m.resolution,
+        )
 
-    def _quote_sources(self, text: str, seg: Segmentation, frames: list[Frame], sources: list[Source | None]
-                       ) -> tuple[list[Source | None], list[int | None], list[int | None]]:
+    def _quote_sources(
+        self, text: str, seg: Segmentation, frames: list[Frame], sources: list[Source | None]
+    ) -> tuple[list[Source | None], list[int | None], list[int | None]]:
         """The source of every quote (see the module docstring for the order of the rules)."""
         out: list[Source | None] = []
         chosen: list[int | None] = []
         links: list[int | None] = []
         last_in_para: dict[int, int] = {}
-        colon_frames = {f.paragraph: k for k, f in enumerate(frames) if f.colon and sources[k] is not None}
+        colon_frames = {
+            f.paragraph: k for k, f in enumerate(frames) if f.colon and sources[k] is not None
+        }
         starts = [f.cue_start for f in frames]
         for q in seg.quotes:
             k = self._frame_for(text, seg, q, frames, starts, sources)
             src: Source | None = sources[k] if k is not None else None
             link: int | None = None
             if src is None:
-                src, link = self._inherited(seg, q, out, last_in_para, colon_frames, frames, sources)
+                src, link = self._inherited(
+                    seg, q, out, last_in_para, colon_frames, frames, sources
+                )
             out.append(src)
             chosen.append(k)
             links.append(link)
             last_in_para[q.paragraph] = q.index
         return out, chosen, links
 
-    def _frame_for(self, text: str, seg: Segmentation, q: QuoteSpan, frames: list[Frame], starts: list[int],
-                   sources: list[Source | None]) -> int | None:
+    def _frame_for(
+        self,
+        text: str,
+        seg: Segmentation,
+        q: QuoteSpan,
+        frames: list[Frame],
+        starts: list[int],
+        sources: list[Source | None],
+    ) -> int | None:
         first = seg.sentence_index_at(q.start)
         last = seg.sentence_index_at(max(q.start, q.end - 1))
         if first is None or last is None:
@@ -836,10 +1205,16 @@ class Attributor:
         if hi_off - q.end <= 1 and last + 1 < len(seg.sentences):
             nxt = seg.sentences[last + 1]
             if nxt.paragraph == q.paragraph:
-                for k in range(bisect.bisect_left(starts, nxt.start), bisect.bisect_left(starts, nxt.end)):
+                for k in range(
+                    bisect.bisect_left(starts, nxt.start), bisect.bisect_left(starts, nxt.end)
+                ):
                     f = frames[k]  # '"Q?" Smith asked.': the frame opens the next sentence
-                    if sources[k] is not None and f.subj_start == nxt.start and f.rule_id == "subject-cue" \
-                            and f.cue_start - f.subj_end <= 60:
+                    if (
+                        sources[k] is not None
+                        and f.subj_start == nxt.start
+                        and f.rule_id == "subject-cue"
+                        and f.cue_start - f.subj_end <= 60
+                    ):
                         return k
         best: tuple[int, int] | None = None
         for k in range(bisect.bisect_left(starts, lo_off), bisect.bisect_left(starts, hi_off + 1)):
@@ -852,9 +1227,11 @@ class Attributor:
                 continue
             if q.start <= f.cue_start < q.end:
                 continue
-            if f.cue_start >= q.end:  # after the quote: attached only right after it ('"Q," she said')
+            if (
+                f.cue_start >= q.end
+            ):  # after the quote: attached only right after it ('"Q," she said')
                 dist = f.cue_start - q.end
-                gap = text[q.end:min(f.subj_start, f.cue_start)]
+                gap = text[q.end : min(f.subj_start, f.cue_start)]
                 if not ATTACHED_AFTER_RE.fullmatch(gap):
                     dist += 200  # '"Q" when Clinton blasted him': a frame of another clause
             else:
@@ -863,9 +1240,16 @@ class Attributor:
                 best = (dist, k)
         return best[1] if best is not None else None
 
-    def _inherited(self, seg: Segmentation, q: QuoteSpan, out: list[Source | None], last_in_para: dict[int, int],
-                   colon_frames: dict[int, int], frames: list[Frame], sources: list[Source | None]
-                   ) -> tuple[Source | None, int | None]:
+    def _inherited(
+        self,
+        seg: Segmentation,
+        q: QuoteSpan,
+        out: list[Source | None],
+        last_in_para: dict[int, int],
+        colon_frames: dict[int, int],
+        frames: list[Frame],
+        sources: list[Source | None],
+    ) -> tuple[Source | None, int | None]:
         """(source, quote of the same utterance) for a quote without a frame of its own."""
         if q.continued_from is not None and q.continued_from < len(out):
             return _with(out[q.continued_from], "continuation"), q.continued_from
@@ -874,8 +1258,13 @@ class Attributor:
             return _with(out[prev], "floating: previous quote in the paragraph"), prev
         para = seg.paragraphs[q.paragraph]
         si = seg.sentence_index_at(q.start) or 0
-        earlier = [k for k, f in enumerate(frames) if para.start <= f.cue_start < q.start and sources[k] is not None
-                   and si - f.sentence <= 1]
+        earlier = [
+            k
+            for k, f in enumerate(frames)
+            if para.start <= f.cue_start < q.start
+            and sources[k] is not None
+            and si - f.sentence <= 1
+        ]
         if earlier and prev is None:
             return _with(sources[earlier[-1]], "floating: frame in the sentence before"), None
         if q.start - para.start > 2:
@@ -889,15 +1278,22 @@ class Attributor:
             prev = last_in_para.get(pi)
             if prev is not None:
                 pq = seg.quotes[prev]
-                if out[prev] is not None and not _other_speaker_after(frames, sources, out[prev], pq.end, seg.paragraphs[pi].end):
+                if out[prev] is not None and not _other_speaker_after(
+                    frames, sources, out[prev], pq.end, seg.paragraphs[pi].end
+                ):
                     return _with(out[prev], "floating: quote ending the previous paragraph"), None
                 return None, None
             ppara = seg.paragraphs[pi]
             last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
-            here = [k for k, f in enumerate(frames) if f.paragraph == pi and sources[k] is not None
-                    and f.sentence == last_sentence]
+            here = [
+                k
+                for k, f in enumerate(frames)
+                if f.paragraph == pi and sources[k] is not None and f.sentence == last_sentence
+            ]
             if here:
-                return _with(sources[here[-1]], "floating: frame ending the previous paragraph"), None
+                return _with(
+                    sources[here[-1]], "floating: frame ending the previous paragraph"
+                ), None
             if back == 1:
                 break
         return None, None
@@ -906,24 +1302,28 @@ class Attributor:
 def _after_preposition(text: str, start: int) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
     is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the window is ASCII)."""
-    window = text[max(0, start - 20):start]
+    window = text[max(0, start - 20) : start]
     if window.isascii():
         # the run of letters before the final run of non-word characters, found without the engine
         before = window.rstrip(ASCII_NON_WORD)
-        word = before[len(before.rstrip(ASCII_LETTERS)):]
+        word = before[len(before.rstrip(ASCII_LETTERS)) :]
         return word.lower() in PREPOSITIONS if word else False
     m = PREV_WORD_RE.search(text, max(0, start - 20), start)
     return m is not None and m.group(1).lower() in PREPOSITIONS
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ends_at_window_end(pattern: regex.Pattern[str]) -> bool:
     """Whether ``pattern`` is a reverse pattern whose last item is an unescaped ``$``."""
     source = pattern.pattern.rstrip()
-    return bool(pattern.flags & regex.REVERSE) and source.endswith("$") and not source.endswith("\\$")
+    return (
+        bool(pattern.flags & regex.REVERSE) and source.endswith("$") and not source.endswith("\\$")
+    )
 
 
-def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -> regex.Match[str] | None:
+def _search_back(
+    pattern: regex.Pattern[str], text: str, start: int, end: int
+) -> regex.Match[str] | None:
     """``pattern.search(text, start, end)``; for a reverse pattern that ends in ``$``, faster.
 
     Such a match can only end at ``end`` (or before a newline right before it), so it is tried
@@ -940,7 +1340,7 @@ def _search_back(pattern: regex.Pattern[str], text: str, start: int, end: int) -
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
     """True when ``[s, e)`` overlaps one of the sorted ``spans`` without being equal to it."""
     i = bisect.bisect_left(starts, e)
-    for a, b in spans[i - 3 if i > 3 else 0:i]:
+    for a, b in spans[i - 3 if i > 3 else 0 : i]:
         if s < b and (a != s or b != e):  # (a < e: a span before e)
             return True
     return False
@@ -948,23 +1348,42 @@ def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -
 
 def _is_headline(text: str, para: Span) -> bool:
     """A first paragraph in title case or without final punctuation (its names are not mentions)."""
-    first = text[para.start:para.end]
+    first = text[para.start : para.end]
     words = [w for w in first.split() if w[:1].isalpha()]
     capitalised = sum(1 for w in words if w[:1].isupper())
-    return not first.rstrip("\"'”’").endswith((".", "!", "?")) or (bool(words) and capitalised >= 0.75 * len(words))
+    return not first.rstrip("\"'”’").endswith((".", "!", "?")) or (
+        bool(words) and capitalised >= 0.75 * len(words)
+    )
 
 
-def _other_speaker_after(frames: list[Frame], sources: list[Source | None], src: Source, start: int, end: int) -> bool:
+def _other_speaker_after(
+    frames: list[Frame], sources: list[Source | None], src: Source, start: int, end: int
+) -> bool:
     """True when a frame in ``[start, end)`` names a source other than ``src``."""
-    return any(start <= f.cue_start < end and s is not None and s.name != src.name for f, s in zip(frames, sources))
+    return any(
+        start <= f.cue_start < end and s is not None and s.name != src.name
+        for f, s in zip(frames, sources)
+    )
 
 
 def _with(src: Source | None, how: str) -> Source | None:
     if src is None:
         return None
     resolution = f"{how}; {src.resolution}" if src.resolution else how
-    return Source(src.name, src.mention, src.start, src.end, src.source_type, src.role, src.cue, src.cue_start,
-                  src.cue_end, src.reported_by, src.rule_id, resolution)
+    return Source(
+        src.name,
+        src.mention,
+        src.start,
+        src.end,
+        src.source_type,
+        src.role,
+        src.cue,
+        src.cue_start,
+        src.cue_end,
+        src.reported_by,
+        src.rule_id,
+        resolution,
+    )
 
 
 class _LowerWords:
@@ -978,7 +1397,9 @@ class _LowerWords:
         self.text = text
         self.words: frozenset[str] | None = None
         self.known: dict[str, bool] = {}
-        self.budget = max(64, len(text) // 64)  # occurrences checked one by one before listing every word
+        self.budget = max(
+            64, len(text) // 64
+        )  # occurrences checked one by one before listing every word
 
     def has(self, word: str) -> bool:
         """True when ``word`` occurs in the text as a lower-case word."""

@@ -36,30 +36,51 @@ It does not read tables, infer unstated counts, or add up figures.
 from __future__ import annotations
 
 import bisect
-import functools
-
 import datetime as dt
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import regex
 
 from quotetrack.extract.attribution import DocumentContext, Source
-from quotetrack.rulebook.claim_rules import (CATEGORIES, CasualtyRules, ClaimantRules, ClaimContextRules, ClaimRule,
-                                    VictimRules)
-from quotetrack.models import Article, Claim, Quote
 from quotetrack.extract.numbers import SPACES, Count, number_parser_for
-from quotetrack.rulebook.keywords import (KeywordScanner, LiteralHits, LiteralIndex, Literals, compile_with_lists,
-                                 pattern_literals, prefilterable)
-from quotetrack.rulebook.ruleset import RuleSet, lexicon_alternation
 from quotetrack.extract.segment import Segmentation, Span
+from quotetrack.models import Article, Claim, Quote
+from quotetrack.rulebook.claim_rules import (
+    CATEGORIES,
+    CasualtyRules,
+    ClaimantRules,
+    ClaimContextRules,
+    ClaimRule,
+    VictimRules,
+)
+from quotetrack.rulebook.keywords import (
+    KeywordScanner,
+    LiteralHits,
+    LiteralIndex,
+    Literals,
+    compile_with_lists,
+    pattern_literals,
+    prefilterable,
+)
+from quotetrack.rulebook.ruleset import RuleSet, lexicon_alternation
 
 ONLY_WHEN_ASKED = frozenset({"multiplicative"})  # count kinds a rule must name in count_kinds
-TRIGGER_LEXICONS = ("_after", "_before", "_noun", "_of")  # category lexicons whose words trigger the search
+TRIGGER_LEXICONS = (
+    "_after",
+    "_before",
+    "_noun",
+    "_of",
+)  # category lexicons whose words trigger the search
 WINDOW_BEFORE = 160  # characters searched backwards from a count for the part of a rule before it
-MAX_PREFILTER_LITERALS = 100  # a rule part needing one of more literals than this is not pre-filtered
+MAX_PREFILTER_LITERALS = (
+    100  # a rule part needing one of more literals than this is not pre-filtered
+)
 SINCE_LOOKBACK = 3  # sentences searched back for the start of a period ("began in March 2011")
-MAX_KEPT = 20_000  # victims phrases and claimant names whose class / type is kept (emptied when full)
+MAX_KEPT = (
+    20_000  # victims phrases and claimant names whose class / type is kept (emptied when full)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +111,12 @@ class Hit:
     inner: tuple[tuple[int, int], ...]
 
 
-ADVERB_LEAD = regex.compile(r"\b(?:also|further|later|earlier)\b\s*")  # dropped from a claimant before the anaphor test
-VICTIM_LEAD = regex.compile(r"(?i)^(?:of\s+(?:the\s+)?)?(?:(?:other|more|another|further|additional|new)\s+)?")
+ADVERB_LEAD = regex.compile(
+    r"\b(?:also|further|later|earlier)\b\s*"
+)  # dropped from a claimant before the anaphor test
+VICTIM_LEAD = regex.compile(
+    r"(?i)^(?:of\s+(?:the\s+)?)?(?:(?:other|more|another|further|additional|new)\s+)?"
+)
 
 
 def _victims_head(phrase: str) -> str | None:
@@ -149,7 +174,9 @@ class ClaimExtractor:
         self.rules = [self._split(rule) for rule in self.casualties.patterns]
         self.literal_index = LiteralIndex(self.literal_sets)
         c = self.casualties
-        self.by_kind: dict[str, list[CompiledRule]] = {}  # the rules tried for a count kind, in order
+        self.by_kind: dict[
+            str, list[CompiledRule]
+        ] = {}  # the rules tried for a count kind, in order
         veto_before, veto_after = r"(?r)\b(?:{veto_before})\s*\Z", r"\s*(?:{veto_after})(?!\p{L})"
         self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
         self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
@@ -159,11 +186,18 @@ class ClaimExtractor:
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
         # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
         # not "in", for "in custody").
-        self.triggers = frozenset(max(entry.lower().split(), key=len) for name, entries in c.lexicons.items()
-                                  if (name.endswith(TRIGGER_LEXICONS) and not name.startswith("veto"))
-                                  or name == "triggers" for entry in entries if entry.split())
+        self.triggers = frozenset(
+            max(entry.lower().split(), key=len)
+            for name, entries in c.lexicons.items()
+            if (name.endswith(TRIGGER_LEXICONS) and not name.startswith("veto"))
+            or name == "triggers"
+            for entry in entries
+            if entry.split()
+        )
         self.word_re = regex.compile(r"\p{L}+")
-        self.trigger_scanner = KeywordScanner(t for t in self.triggers if regex.fullmatch(r"\p{L}+", t))
+        self.trigger_scanner = KeywordScanner(
+            t for t in self.triggers if regex.fullmatch(r"\p{L}+", t)
+        )
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
         self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
         self.context = ContextReader(ruleset.get("claim_context.toml"))
@@ -173,13 +207,23 @@ class ClaimExtractor:
     def _split(self, rule: ClaimRule) -> CompiledRule:
         before, _, after = rule.pattern.partition("{COUNT}")
         c = self.casualties
-        before_re = c.compile("(?r)(?:" + before + r")\Z", rule.ignore_case, key="before:" + rule.id) \
-            if before else None
+        before_re = (
+            c.compile("(?r)(?:" + before + r")\Z", rule.ignore_case, key="before:" + rule.id)
+            if before
+            else None
+        )
         after_re = c.compile(after, rule.ignore_case, key="after:" + rule.id) if after else None
         ahead = c.literals(before) if before else None
         behind = c.literals(after) if after else None
-        return CompiledRule(rule, before_re, after_re, _literal_set(self.literal_sets, ahead),
-                            _literal_set(self.literal_sets, behind), _edge(ahead, "trail"), _edge(behind, "lead"))
+        return CompiledRule(
+            rule,
+            before_re,
+            after_re,
+            _literal_set(self.literal_sets, ahead),
+            _literal_set(self.literal_sets, behind),
+            _edge(ahead, "trail"),
+            _edge(behind, "lead"),
+        )
 
     # -- finding -----------------------------------------------------------------------------
     def may_hold_claim(self, text: str, sentence: Span) -> bool:
@@ -187,8 +231,14 @@ class ClaimExtractor:
         words = " ".join(self.word_re.findall(text, sentence.start, sentence.end)).lower().split()
         return not self.triggers.isdisjoint(words)
 
-    def hits(self, text: str, sentence: Span, prefiltered: bool = False, anchors: list[int] | None = None,
-             scans: SentenceScans | None = None) -> list[Hit]:
+    def hits(
+        self,
+        text: str,
+        sentence: Span,
+        prefiltered: bool = False,
+        anchors: list[int] | None = None,
+        scans: SentenceScans | None = None,
+    ) -> list[Hit]:
         """The casualty counts of one sentence, in text order (``prefiltered``: the caller already
         knows the sentence has a casualty word; ``anchors``: ``numbers.anchors`` of the sentence;
         ``scans``: the document's literal scans, to keep this sentence's)."""
@@ -202,11 +252,18 @@ class ClaimExtractor:
             if inner and any(a <= count.start < b for a, b in inner):
                 continue
             if not scanned:
-                literals = scans.of(sentence) if scans is not None else \
-                    self.literal_index.scan(text, sentence.start, sentence.end)
+                literals = (
+                    scans.of(sentence)
+                    if scans is not None
+                    else self.literal_index.scan(text, sentence.start, sentence.end)
+                )
                 scanned = True
             lo = max(sentence.start, count.start - WINDOW_BEFORE)
-            edges = literals.edges(lo, count.start, count.end, sentence.end) if literals is not None else None
+            edges = (
+                literals.edges(lo, count.start, count.end, sentence.end)
+                if literals is not None
+                else None
+            )
             if self._vetoed(text, sentence, count, literals, edges):
                 continue
             hit = self._match(text, sentence, count, literals, edges)
@@ -215,15 +272,29 @@ class ClaimExtractor:
                 inner.extend(hit.inner)
         return out
 
-    def _vetoed(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None,
-                edges: tuple[int, int] | None) -> bool:
+    def _vetoed(
+        self,
+        text: str,
+        sentence: Span,
+        count: Count,
+        literals: LiteralHits | None,
+        edges: tuple[int, int] | None,
+    ) -> bool:
         """Whether a veto word follows the count ("26 years") or precedes it ("aged 26"); each
         regex is run only where the literals a match needs are there (same answers)."""
-        if edges is None or self.veto_lead is None or literals.starts_at(edges[1], sentence.end, self.veto_lead):
+        if (
+            edges is None
+            or self.veto_lead is None
+            or literals.starts_at(edges[1], sentence.end, self.veto_lead)
+        ):
             if self.veto_after.match(text, count.end, sentence.end):
                 return True
         lo = max(sentence.start, count.start - 30)
-        if edges is None or self.veto_trail is None or literals.ends_with(lo, count.start, self.veto_trail):
+        if (
+            edges is None
+            or self.veto_trail is None
+            or literals.ends_with(lo, count.start, self.veto_trail)
+        ):
             return self.veto_before.search(text, lo, count.start) is not None
         return False
 
@@ -231,17 +302,32 @@ class ClaimExtractor:
         """The rules that may read a count of this kind, in order (``count_kinds``, ``ONLY_WHEN_ASKED``)."""
         rules = self.by_kind.get(kind)
         if rules is None:
-            rules = self.by_kind[kind] = [r for r in self.rules if (kind in r.rule.count_kinds if r.rule.count_kinds
-                                                                    else kind not in ONLY_WHEN_ASKED)]
+            rules = self.by_kind[kind] = [
+                r
+                for r in self.rules
+                if (
+                    kind in r.rule.count_kinds
+                    if r.rule.count_kinds
+                    else kind not in ONLY_WHEN_ASKED
+                )
+            ]
         return rules
 
-    def _match(self, text: str, sentence: Span, count: Count, literals: LiteralHits | None = None,
-               edges: tuple[int, int] | None = None) -> Hit | None:
+    def _match(
+        self,
+        text: str,
+        sentence: Span,
+        count: Count,
+        literals: LiteralHits | None = None,
+        edges: tuple[int, int] | None = None,
+    ) -> Hit | None:
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
         if literals is not None and edges is None:
             edges = literals.edges(lo, count.start, count.end, sentence.end)
         for compiled in self._rules_for(count.kind):
-            if edges is not None and not self._may_match(compiled, literals, edges, lo, count, sentence.end):
+            if edges is not None and not self._may_match(
+                compiled, literals, edges, lo, count, sentence.end
+            ):
                 continue
             # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
             b = compiled.before.match(text, lo, count.start) if compiled.before else None
@@ -253,38 +339,57 @@ class ClaimExtractor:
             category = _group_category(a, b)
             if category is None:
                 continue
-            victims = next((_victims_head(text[s:e]) for s, e in _group_spans("victims", a, b)), None)
+            victims = next(
+                (_victims_head(text[s:e]) for s, e in _group_spans("victims", a, b)), None
+            )
             start = b.start() if b else count.start
             end = a.end() if a else count.end
             while end > start and text[end - 1].isspace():
                 end -= 1
-            return Hit(count, compiled, category, start, end, victims, tuple(_group_spans("inner", a)))
+            return Hit(
+                count, compiled, category, start, end, victims, tuple(_group_spans("inner", a))
+            )
         return None
 
     @staticmethod
-    def _may_match(compiled: CompiledRule, literals: LiteralHits, edges: tuple[int, int], lo: int, count: Count,
-                   end: int) -> bool:
+    def _may_match(
+        compiled: CompiledRule,
+        literals: LiteralHits,
+        edges: tuple[int, int],
+        lo: int,
+        count: Count,
+        end: int,
+    ) -> bool:
         """False when a literal the rule needs is missing: its before part must end (at the count)
         with one of ``before_trail``, its after part start with one of ``after_lead``, and each
         part's window must hold a literal of its set (each a necessary condition: same matches).
         ``edges``: ``literals.edges`` of the count's windows."""
-        if compiled.before_trail is not None and not literals.ends_at(lo, edges[0], compiled.before_trail):
+        if compiled.before_trail is not None and not literals.ends_at(
+            lo, edges[0], compiled.before_trail
+        ):
             return False
-        if compiled.after_lead is not None and not literals.starts_at(edges[1], end, compiled.after_lead):
+        if compiled.after_lead is not None and not literals.starts_at(
+            edges[1], end, compiled.after_lead
+        ):
             return False
-        if compiled.before_inside >= 0 and not literals.holds(compiled.before_inside, lo, count.start):
+        if compiled.before_inside >= 0 and not literals.holds(
+            compiled.before_inside, lo, count.start
+        ):
             return False
         return compiled.after_inside < 0 or literals.holds(compiled.after_inside, count.end, end)
 
     # -- rows --------------------------------------------------------------------------------
-    def extract(self, article: Article, seg: Segmentation, ctx: DocumentContext,
-                quotes: list[Quote]) -> list[Claim]:
+    def extract(
+        self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: list[Quote]
+    ) -> list[Claim]:
         """Every casualty claim of ``article``."""
         text = article.text
         claims: list[Claim] = []
         published = _date(article.published)
         low = text.lower()
-        triggers = [start for start, _ in self.trigger_scanner.find(text, low)]  # one pass over the document
+        triggers = [
+            start for start, _ in self.trigger_scanner.find(text, low)
+        ]  # one pass over the document
         quote_finder = QuoteFinder(quotes)
         scans = SentenceScans(self.literal_index, text, low)
         find = self.claim_filter.finder(text, low)
@@ -298,19 +403,50 @@ class ClaimExtractor:
             hits = self.hits(text, sentence, prefiltered=True, anchors=anchors, scans=scans)
             if not hits:
                 continue
-            sent_text = text[sentence.start:sentence.end]
+            sent_text = text[sentence.start : sentence.end]
             hits = _share_victims(hits)
             taken = [(h.start, h.end) for h in hits]
             for k, hit in enumerate(hits):
                 # a claim's clause: from the end of the claim before it to the start of the next one
-                clause = (taken[k - 1][1] if k else sentence.start, taken[k + 1][0] if k + 1 < len(hits) else sentence.end)
-                claims.append(self._claim(article, seg, ctx, quote_finder, index, sentence, sent_text, hit,
-                                          published, len(claims) + 1, taken, clause, find))
+                clause = (
+                    taken[k - 1][1] if k else sentence.start,
+                    taken[k + 1][0] if k + 1 < len(hits) else sentence.end,
+                )
+                claims.append(
+                    self._claim(
+                        article,
+                        seg,
+                        ctx,
+                        quote_finder,
+                        index,
+                        sentence,
+                        sent_text,
+                        hit,
+                        published,
+                        len(claims) + 1,
+                        taken,
+                        clause,
+                        find,
+                    )
+                )
         return claims
 
-    def _claim(self, article: Article, seg: Segmentation, ctx: DocumentContext, quotes: QuoteFinder,
-               index: int, sentence: Span, sent_text: str, hit: Hit, published: dt.date | None,
-               n: int, taken: list[tuple[int, int]], clause: tuple[int, int], find: Finder) -> Claim:
+    def _claim(
+        self,
+        article: Article,
+        seg: Segmentation,
+        ctx: DocumentContext,
+        quotes: QuoteFinder,
+        index: int,
+        sentence: Span,
+        sent_text: str,
+        hit: Hit,
+        published: dt.date | None,
+        n: int,
+        taken: list[tuple[int, int]],
+        clause: tuple[int, int],
+        find: Finder,
+    ) -> Claim:
         text = article.text
         c = hit.count
         quote = quotes.at(c.start)
@@ -326,17 +462,39 @@ class ClaimExtractor:
                 claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken, find)
         fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, find)
         return Claim(
-            doc_id=article.doc_id, outlet=article.outlet, claim_id=f"{article.doc_id}:c{n}",
-            start=hit.start, end=hit.end, count_text=c.text, evidence=text[hit.start:hit.end], sentence=sent_text,
-            category=hit.category, qualifier=c.qualifier, value=c.value, value_high=c.value_high,
-            low=c.low, high=c.high, best=c.best, victims=hit.victims,
+            doc_id=article.doc_id,
+            outlet=article.outlet,
+            claim_id=f"{article.doc_id}:c{n}",
+            start=hit.start,
+            end=hit.end,
+            count_text=c.text,
+            evidence=text[hit.start : hit.end],
+            sentence=sent_text,
+            category=hit.category,
+            qualifier=c.qualifier,
+            value=c.value,
+            value_high=c.value_high,
+            low=c.low,
+            high=c.high,
+            best=c.best,
+            victims=hit.victims,
             victim_class=self.victims.classify(hit.victims),
-            claimant=claimant, claimant_type=self.claimants.claimant_type(claimant, source_type),
-            hedge=fields.hedge, location=fields.location, event_date=fields.event_date, measure=fields.measure,
-            main_event=fields.main_event, update_cue=fields.update_cue,
-            in_quote=quote.quote_id if quote is not None else None, rule_id=hit.rule.rule.id,
-            count_start=c.start, count_end=c.end, sentence_start=sentence.start, sentence_end=sentence.end,
-            published=article.published)
+            claimant=claimant,
+            claimant_type=self.claimants.claimant_type(claimant, source_type),
+            hedge=fields.hedge,
+            location=fields.location,
+            event_date=fields.event_date,
+            measure=fields.measure,
+            main_event=fields.main_event,
+            update_cue=fields.update_cue,
+            in_quote=quote.quote_id if quote is not None else None,
+            rule_id=hit.rule.rule.id,
+            count_start=c.start,
+            count_end=c.end,
+            sentence_start=sentence.start,
+            sentence_end=sentence.end,
+            published=article.published,
+        )
 
 
 class VictimClassifier:
@@ -354,8 +512,12 @@ class VictimClassifier:
         for name in sorted(rules.classes, key=lambda n: depth[n]):
             for noun in rules.classes[name].nouns:
                 self.noun_class[noun.lower()] = name  # deeper classes win
-        self.noun_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b", 0)
-        self.classes: dict[str, str | None] = {}  # victims phrase -> its class (phrases repeat: "people")
+        self.noun_re = compile_with_lists(
+            r"(?i)\b(?:" + lexicon_alternation(self.noun_class) + r")\b", 0
+        )
+        self.classes: dict[
+            str, str | None
+        ] = {}  # victims phrase -> its class (phrases repeat: "people")
 
     def classify(self, victims: str | None) -> str | None:
         """The class of the last class noun in ``victims`` (None when there is none)."""
@@ -380,14 +542,26 @@ class ClaimantFinder:
         self.types = [(t.name, _word_regex(t.words)) for t in rules.types]
         self.named: dict[str, str | None] = {}  # name -> the type its words give (speakers recur)
         self.anaphors = rules.lexicon_set("anaphors")
-        self.after = [rules.pattern("claimant.comma_source_verb"), rules.pattern("claimant.comma_verb_source")]
+        self.after = [
+            rules.pattern("claimant.comma_source_verb"),
+            rules.pattern("claimant.comma_verb_source"),
+        ]
         self.anywhere = rules.pattern("claimant.according_to")
         self.before = rules.pattern("claimant.subject_verb")
-        self.labels = [rules.pattern("claimant.label_before"), rules.pattern("claimant.label_after")]
+        self.labels = [
+            rules.pattern("claimant.label_before"),
+            rules.pattern("claimant.label_after"),
+        ]
         self.cue_re = rules.compile(r"(?i)\b(?:{speech}|{other_cues})\b", key="runtime:cue")
-        self.trailing_aux = regex.compile(r"(?i)\s+(?:were|was|are|is|has|have|had|also|further|later|had\s+been|have\s+been)$")
-        self.lead_in = rules.compile(r"(?i)^(?:according\s+to|and|but|though|although|as)\s+", key="runtime:lead_in")
-        self.lead_np = regex.compile(r"\G(?:(?:The|A|An)\s+)?(?:[\p{Lu}][\p{L}'’.-]*\s+)+[\p{Ll}]+(?=\s)|\G(?:The|the)\s+[\p{Ll}]+\s+[\p{Ll}]+(?=\s)")
+        self.trailing_aux = regex.compile(
+            r"(?i)\s+(?:were|was|are|is|has|have|had|also|further|later|had\s+been|have\s+been)$"
+        )
+        self.lead_in = rules.compile(
+            r"(?i)^(?:according\s+to|and|but|though|although|as)\s+", key="runtime:lead_in"
+        )
+        self.lead_np = regex.compile(
+            r"\G(?:(?:The|A|An)\s+)?(?:[\p{Lu}][\p{L}'’.-]*\s+)+[\p{Ll}]+(?=\s)|\G(?:The|the)\s+[\p{Ll}]+\s+[\p{Ll}]+(?=\s)"
+        )
 
     def claimant_type(self, name: str | None, source_type: str | None = None) -> str | None:
         """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous sources."""
@@ -396,7 +570,9 @@ class ClaimantFinder:
         if name not in self.named:
             if len(self.named) >= MAX_KEPT:
                 self.named.clear()
-            self.named[name] = next((type_name for type_name, pattern in self.types if pattern.search(name)), None)
+            self.named[name] = next(
+                (type_name for type_name, pattern in self.types if pattern.search(name)), None
+            )
         found = self.named[name]
         return found if found is not None else "anonymous" if source_type == "anonymous" else None
 
@@ -412,26 +588,49 @@ class ClaimantFinder:
         """The patterns ``frame_source`` searches a sentence with (for a ``PatternFilter``)."""
         return [*self.after, self.anywhere, self.before, *self.labels]
 
-    def frame_source(self, text: str, sentence: Span, count_start: int, count_end: int,
-                     taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
+    def frame_source(
+        self,
+        text: str,
+        sentence: Span,
+        count_start: int,
+        count_end: int,
+        taken: list[tuple[int, int]] = (),
+        find: Finder | None = None,
+    ) -> str | None:
         """The source a sentence names for a figure at ``[count_start, count_end)``, as written
         (``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         find = find or Finder(text)
         found: regex.Match[str] | None = None
         for pattern in self.after:
-            found = found or next(iter(find.finditer(pattern, sentence, count_end, sentence.end)), None)
-        found = found or find.search(self.anywhere, sentence) or find.match(self.before, sentence, count_start)
+            found = found or next(
+                iter(find.finditer(pattern, sentence, count_end, sentence.end)), None
+            )
+        found = (
+            found
+            or find.search(self.anywhere, sentence)
+            or find.match(self.before, sentence, count_start)
+        )
         for label in self.labels:  # a headline label counts only when it names a kind of source
             m = None if found else find.search(label, sentence)
             found = m if m and self.claimant_type(m.group("source")) else found
-        if found is None or any(found.start("source") < e and s < found.end("source") for s, e in taken):
+        if found is None or any(
+            found.start("source") < e and s < found.end("source") for s, e in taken
+        ):
             return None
         source = self.lead_in.sub("", found.group("source").strip())
         source = self.trailing_aux.sub("", source)
         return source or None
 
-    def claimant(self, text: str, seg: Segmentation, index: int, count_start: int, count_end: int,
-                 taken: list[tuple[int, int]] = (), find: Finder | None = None) -> str | None:
+    def claimant(
+        self,
+        text: str,
+        seg: Segmentation,
+        index: int,
+        count_start: int,
+        count_end: int,
+        taken: list[tuple[int, int]] = (),
+        find: Finder | None = None,
+    ) -> str | None:
         """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
         sentence = seg.sentences[index]
         source = self.frame_source(text, sentence, count_start, count_end, taken, find)
@@ -439,8 +638,9 @@ class ClaimantFinder:
             return source
         for back in range(index - 1, max(-1, index - 4), -1):
             prev = seg.sentences[back]
-            named = self.frame_source(text, prev, prev.end, prev.end, (), find) or \
-                self.frame_source(text, prev, prev.start, prev.start, (), find)
+            named = self.frame_source(
+                text, prev, prev.end, prev.end, (), find
+            ) or self.frame_source(text, prev, prev.start, prev.start, (), find)
             if named is None:
                 m = self.lead_np.search(text, prev.start, prev.end)
                 named = m.group() if m else None
@@ -475,7 +675,9 @@ class ContextReader:
 
     def __init__(self, rules: ClaimContextRules) -> None:
         def words(name: str) -> regex.Pattern[str]:
-            return compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(rules.lexicons.get(name, [])) + r")\b", 0)
+            return compile_with_lists(
+                r"(?i)\b(?:" + lexicon_alternation(rules.lexicons.get(name, [])) + r")\b", 0
+            )
 
         self.hedge_re = words("hedges")
         self.update_re = words("update_cues")
@@ -484,9 +686,15 @@ class ContextReader:
         self.background_re = words("background")
         self.background_after_re = words("background_after")
         continuation = rules.lexicons.get("continuation_subjects", [])
-        self.continuation_re = compile_with_lists(r"(?:" + lexicon_alternation(continuation) + r")\b", 0) \
-            if continuation else None
-        self.location_res = [rules.pattern("context.location"), rules.pattern("context.location_attributive")]
+        self.continuation_re = (
+            compile_with_lists(r"(?:" + lexicon_alternation(continuation) + r")\b", 0)
+            if continuation
+            else None
+        )
+        self.location_res = [
+            rules.pattern("context.location"),
+            rules.pattern("context.location_attributive"),
+        ]
         self.since_re = rules.pattern("context.since")
         self.weekday_re = rules.pattern("context.weekday")
         self.year_re = rules.pattern("context.year")
@@ -499,9 +707,17 @@ class ContextReader:
         """The patterns ``read`` searches sentences with (for a ``PatternFilter``)."""
         return [v for v in vars(self).values() if isinstance(v, regex.Pattern)] + self.location_res
 
-    def read(self, text: str, seg: Segmentation, index: int, start: int, end: int,
-             published: dt.date | None, clause: tuple[int, int] | None = None,
-             find: Finder | None = None) -> ContextFields:
+    def read(
+        self,
+        text: str,
+        seg: Segmentation,
+        index: int,
+        start: int,
+        end: int,
+        published: dt.date | None,
+        clause: tuple[int, int] | None = None,
+        find: Finder | None = None,
+    ) -> ContextFields:
         """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
         ``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         s = seg.sentences[index]
@@ -525,11 +741,25 @@ class ContextReader:
         daily = not cumulative and day is not None and bool(find.search(self.daily_re, s))
         measure = "cumulative" if cumulative else "daily aggregate" if daily else "incident"
         background = self._background(find, seg, index, start, published, day is not None)
-        return ContextFields(hedge.group() if hedge else None, location, event_date, measure, not background,
-                             update.group() if update else None)
+        return ContextFields(
+            hedge.group() if hedge else None,
+            location,
+            event_date,
+            measure,
+            not background,
+            update.group() if update else None,
+        )
 
-    def _background(self, find: Finder, seg: Segmentation, index: int, start: int, published: dt.date | None,
-                    has_weekday: bool, depth: int = 0) -> bool:
+    def _background(
+        self,
+        find: Finder,
+        seg: Segmentation,
+        index: int,
+        start: int,
+        published: dt.date | None,
+        has_weekday: bool,
+        depth: int = 0,
+    ) -> bool:
         """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
         s = seg.sentences[index]
         after = find.search(self.background_after_re, s)
@@ -539,15 +769,24 @@ class ContextReader:
         years = [int(m.group("year")) for m in self.year_re.finditer(text, s.start, s.end)]
         dated_by_month = self._before_published_month(find.search(self.past_month_re, s), published)
         if find.search(self.background_re, s) or (
-                (any(y < (published.year if published else 10_000) for y in years) or dated_by_month) and not has_weekday):
+            (any(y < (published.year if published else 10_000) for y in years) or dated_by_month)
+            and not has_weekday
+        ):
             return True
-        if depth == 0 and index > 0 and self.continuation_re is not None and self.continuation_re.match(text, s.start):
+        if (
+            depth == 0
+            and index > 0
+            and self.continuation_re is not None
+            and self.continuation_re.match(text, s.start)
+        ):
             prev = seg.sentences[index - 1]
             prev_day = find.search(self.weekday_re, prev) is not None
             return self._background(find, seg, index - 1, prev.end, published, prev_day, depth + 1)
         return False
 
-    def _before_published_month(self, m: regex.Match[str] | None, published: dt.date | None) -> bool:
+    def _before_published_month(
+        self, m: regex.Match[str] | None, published: dt.date | None
+    ) -> bool:
         """A month (``m``, the sentence's ``context.past_month`` match) names the time of the sentence's
         event, and (when the published date is known) it is not the published month: the event is
         older than a week, so background."""
@@ -555,13 +794,20 @@ class ContextReader:
             return False
         if published is None:
             return True
-        word = regex.search(r"\p{L}+$", m.group().split()[-1] if not m.group()[-1].isdigit() else m.group().split()[0])
+        word = regex.search(
+            r"\p{L}+$",
+            m.group().split()[-1] if not m.group()[-1].isdigit() else m.group().split()[0],
+        )
         month = word.group().lower() if word else ""
         return month not in self.months or self.months.index(month) + 1 != published.month
 
-    def _location(self, find: Finder, sentence: Span, lo: int, hi: int, start: int, end: int) -> str | None:
+    def _location(
+        self, find: Finder, sentence: Span, lo: int, hi: int, start: int, end: int
+    ) -> str | None:
         best: tuple[int, str] | None = None
-        for m in (m for pattern in self.location_res for m in find.finditer(pattern, sentence, lo, hi)):
+        for m in (
+            m for pattern in self.location_res for m in find.finditer(pattern, sentence, lo, hi)
+        ):
             distance = m.start() - end if m.start() >= end else (start - m.end()) * 2 + 1
             if distance < 0:
                 continue
@@ -574,7 +820,9 @@ class ContextReader:
 
     def _period_start(self, m: regex.Match[str]) -> str:
         month = m.group("month")
-        number = self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
+        number = (
+            self.months.index(month.lower()) + 1 if month and month.lower() in self.months else 1
+        )
         return f"{int(m.group('year')):04d}-{number:02d}-01"
 
 
@@ -594,8 +842,11 @@ class SentenceScans:
         """The hits of ``sentence`` (None where it cannot be pre-filtered)."""
         key = (sentence.start, sentence.end)
         if key not in self.done:
-            self.done[key] = self.index.scan_lowered(self.low, sentence.start, sentence.end) if self.whole \
+            self.done[key] = (
+                self.index.scan_lowered(self.low, sentence.start, sentence.end)
+                if self.whole
                 else self.index.scan(self.text, sentence.start, sentence.end)
+            )
         return self.done[key]
 
 
@@ -605,9 +856,13 @@ class PatternFilter:
 
     def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
         self.literal_sets: list[frozenset[str]] = []
-        self.needs: dict[regex.Pattern[str], int] = {}  # pattern -> index of its set in literal_sets
+        self.needs: dict[
+            regex.Pattern[str], int
+        ] = {}  # pattern -> index of its set in literal_sets
         for pattern in patterns:
-            found = _literal_set(self.literal_sets, pattern_literals(pattern.pattern, pattern.flags))
+            found = _literal_set(
+                self.literal_sets, pattern_literals(pattern.pattern, pattern.flags)
+            )
             if found >= 0:
                 self.needs[pattern] = found
         self.literal_index = LiteralIndex(self.literal_sets)
@@ -624,8 +879,12 @@ class Finder:
 
     __slots__ = ("text", "scans", "needs")
 
-    def __init__(self, text: str, scans: SentenceScans | None = None,
-                 needs: dict[regex.Pattern[str], int] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        scans: SentenceScans | None = None,
+        needs: dict[regex.Pattern[str], int] | None = None,
+    ) -> None:
         self.text = text
         self.scans = scans
         self.needs = needs or {}
@@ -643,15 +902,21 @@ class Finder:
             return None
         return pattern.search(self.text, sentence.start, sentence.end)
 
-    def match(self, pattern: regex.Pattern[str], sentence: Span, hi: int) -> regex.Match[str] | None:
+    def match(
+        self, pattern: regex.Pattern[str], sentence: Span, hi: int
+    ) -> regex.Match[str] | None:
         """``pattern.match`` at the start of the sentence, within ``[sentence.start, hi)``."""
         if self._absent(pattern, sentence, sentence.start, hi):
             return None
         return pattern.match(self.text, sentence.start, hi)
 
-    def finditer(self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int) -> Iterable[regex.Match[str]]:
+    def finditer(
+        self, pattern: regex.Pattern[str], sentence: Span, lo: int, hi: int
+    ) -> Iterable[regex.Match[str]]:
         """``pattern.finditer`` over ``[lo, hi)``, a part of the sentence."""
-        return () if self._absent(pattern, sentence, lo, hi) else pattern.finditer(self.text, lo, hi)
+        return (
+            () if self._absent(pattern, sentence, lo, hi) else pattern.finditer(self.text, lo, hi)
+        )
 
 
 class QuoteFinder:

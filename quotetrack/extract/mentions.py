@@ -33,18 +33,36 @@ import regex
 
 from quotetrack.rulebook.ruleset import RuleFile
 
-PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it": (None, False),
-            "i": (None, False), "we": (None, True), "him": ("m", False), "her": ("f", False),
-            "them": (None, True)}
-PREPOSITIONS = frozenset("in at from to of on near across outside inside into for by with about against "
-                         "toward towards over under between among via than like".split())
+PRONOUNS = {
+    "he": ("m", False),
+    "she": ("f", False),
+    "they": (None, True),
+    "it": (None, False),
+    "i": (None, False),
+    "we": (None, True),
+    "him": ("m", False),
+    "her": ("f", False),
+    "them": (None, True),
+}
+PREPOSITIONS = frozenset(
+    "in at from to of on near across outside inside into for by with about against "
+    "toward towards over under between among via than like".split()
+)
 TOKEN_RE = regex.compile(r"\S+")
-SPLIT_ONLY_SPACES = frozenset("\x1c\x1d\x1e\x1f")  # whitespace to str.split, not to the pattern's \s
+SPLIT_ONLY_SPACES = frozenset(
+    "\x1c\x1d\x1e\x1f"
+)  # whitespace to str.split, not to the pattern's \s
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
 PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
-DESCRIPTOR_PHRASE_RE = regex.compile(r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b")
-DESCRIPTOR_RE = regex.compile(r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$")
-CACHE_SIZE = 1 << 16  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
+DESCRIPTOR_PHRASE_RE = regex.compile(
+    r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b"
+)
+DESCRIPTOR_RE = regex.compile(
+    r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$"
+)
+CACHE_SIZE = (
+    1 << 16
+)  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
 
 
 class Mention(NamedTuple):
@@ -87,11 +105,33 @@ def unpossessive(word: str) -> str:
     return word
 
 
-def _resolved(m: Mention, entity_type: str, name: str, resolution: str, role: str | None, gender: str | None,
-              plural: bool, antecedent: int | None) -> Mention:
+def _resolved(
+    m: Mention,
+    entity_type: str,
+    name: str,
+    resolution: str,
+    role: str | None,
+    gender: str | None,
+    plural: bool,
+    antecedent: int | None,
+) -> Mention:
     """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing: the hot path)."""
-    return Mention(m.start, m.end, m.text, m.kind, entity_type, name, role, gender, plural, m.sentence, m.subject,
-                   m.speaker, resolution, antecedent)
+    return Mention(
+        m.start,
+        m.end,
+        m.text,
+        m.kind,
+        entity_type,
+        name,
+        role,
+        gender,
+        plural,
+        m.sentence,
+        m.subject,
+        m.speaker,
+        resolution,
+        antecedent,
+    )
 
 
 class NameLexicon:
@@ -111,7 +151,9 @@ class NameLexicon:
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
-        self.common_starts = self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
+        self.common_starts = (
+            self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
+        )
         self._type_name = lru_cache(maxsize=CACHE_SIZE)(self._type_name_uncached)
         self._function_word = lru_cache(maxsize=CACHE_SIZE)(self._function_word_uncached)
         self._type_nominal = lru_cache(maxsize=CACHE_SIZE)(self._type_nominal_uncached)
@@ -123,8 +165,11 @@ class NameLexicon:
     def _split_tokens(self, tokens: list[str]) -> tuple[list[str], list[str]]:
         function_word = self._function_word
         first = 0
-        while first < len(tokens) and (function_word(tokens[first]) or tokens[first][:1].islower()
-                                       or is_descriptor(tokens[first])):
+        while first < len(tokens) and (
+            function_word(tokens[first])
+            or tokens[first][:1].islower()
+            or is_descriptor(tokens[first])
+        ):
             first += 1
         tokens = tokens[first:]
         if tokens:
@@ -133,7 +178,7 @@ class NameLexicon:
         titles = self.titles
         while last_title >= 0 and tokens[last_title] not in titles:
             last_title -= 1
-        return tokens[:last_title + 1], tokens[last_title + 1:]
+        return tokens[: last_title + 1], tokens[last_title + 1 :]
 
     def _function_word_uncached(self, token: str) -> bool:
         """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or possessive."""
@@ -152,8 +197,11 @@ class NameLexicon:
             return "unknown", "", None, None
         org_words = self.org_words
         # set tests instead of per-token generators (the same answer: a token or its unpossessive form is one)
-        has_org = not org_words.isdisjoint(rest) or not org_words.isdisjoint([t.rstrip("'’s") for t in rest]) \
+        has_org = (
+            not org_words.isdisjoint(rest)
+            or not org_words.isdisjoint([t.rstrip("'’s") for t in rest])
             or (not rest and not org_words.isdisjoint(role))
+        )
         if has_org or (len(rest) == 1 and ACRONYM_RE.match(rest[0]) and not role):
             name = " ".join(all_tokens)
             name = unpossessive(name) if not has_org else name
@@ -164,8 +212,16 @@ class NameLexicon:
             return "organisation", name, None, None
         if not rest:
             return "unknown", "", None, None  # titles or roles only ("The Democratic")
-        if " ".join(all_tokens) in self.places or (not role and self.places.issuperset(rest)) \
-                or (rest[-1] in self.places and not role and len(rest) > 1 and rest[-1] not in self.org_words):
+        if (
+            " ".join(all_tokens) in self.places
+            or (not role and self.places.issuperset(rest))
+            or (
+                rest[-1] in self.places
+                and not role
+                and len(rest) > 1
+                and rest[-1] not in self.org_words
+            )
+        ):
             return "place", " ".join(all_tokens), None, None
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
             return "anonymous", rest[0], None, None  # "Americans", "Syrians"
@@ -205,7 +261,7 @@ class NameLexicon:
                 break
             head_index = i
         head = lowered[head_index] if lowered else ""
-        two = " ".join(lowered[max(0, head_index - 1):head_index + 1])
+        two = " ".join(lowered[max(0, head_index - 1) : head_index + 1])
         definite = lowered[0] in ("the", "this", "that", "these", "those") if lowered else False
         if head in self.anon_heads:
             return "anonymous", head, definite
@@ -268,17 +324,36 @@ class _Resolution:
             full = self._surname(m.name, at) if m.name else None
             if full is not None:
                 gender = m.gender or full.gender
-                return _resolved(m, "person", full.name, f"surname<-{full.name}@{full.start}", m.role or full.role,
-                                 gender, m.plural, full.start)
+                return _resolved(
+                    m,
+                    "person",
+                    full.name,
+                    f"surname<-{full.name}@{full.start}",
+                    m.role or full.role,
+                    gender,
+                    m.plural,
+                    full.start,
+                )
         if m.entity_type == "unknown" and m.name:
-            return _resolved(m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent)
+            return _resolved(
+                m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent
+            )
         return m
 
     def _pronoun(self, m: Mention, at: int | None) -> Mention:
         word = m.text.lower()
         gender, plural = PRONOUNS.get(word, (None, False))
         if word in ("i", "we"):
-            return _resolved(m, "unknown", m.text, "unresolved first person", m.role, m.gender, m.plural, m.antecedent)
+            return _resolved(
+                m,
+                "unknown",
+                m.text,
+                "unresolved first person",
+                m.role,
+                m.gender,
+                m.plural,
+                m.antecedent,
+            )
         wanted: tuple[str, ...]
         if word == "it":
             wanted = ("organisation", "document")
@@ -288,12 +363,29 @@ class _Resolution:
             wanted = ("person",)
         ante = self._antecedent(m, at, wanted, gender, plural if word != "it" else None)
         if ante is None:
-            return _resolved(m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent)
-        return _resolved(m, ante.entity_type, ante.name, f"pronoun<-{ante.text}@{ante.start}", ante.role,
-                         gender or ante.gender, plural, ante.start)
+            return _resolved(
+                m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent
+            )
+        return _resolved(
+            m,
+            ante.entity_type,
+            ante.name,
+            f"pronoun<-{ante.text}@{ante.start}",
+            ante.role,
+            gender or ante.gender,
+            plural,
+            ante.start,
+        )
 
-    def _antecedent(self, m: Mention, at: int | None, wanted: tuple[str, ...], gender: str | None,
-                    plural: bool | None, max_back: int = 6) -> Mention | None:
+    def _antecedent(
+        self,
+        m: Mention,
+        at: int | None,
+        wanted: tuple[str, ...],
+        gender: str | None,
+        plural: bool | None,
+        max_back: int = 6,
+    ) -> Mention | None:
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
                 return False
@@ -322,21 +414,59 @@ class _Resolution:
     def _nominal(self, m: Mention, at: int | None) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
-        plain = text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in \
-            self.lex.common_starts else text
+        plain = (
+            text[0].lower() + text[1:]
+            if text[:1].isupper() and text.split()[0].lower() in self.lex.common_starts
+            else text
+        )
         if etype == "anonymous":
-            return _resolved(m, "anonymous", plain, "group noun", m.role, m.gender, True, m.antecedent)
+            return _resolved(
+                m, "anonymous", plain, "group noun", m.role, m.gender, True, m.antecedent
+            )
         undescribed = DESCRIPTOR_PHRASE_RE.sub("", text)
-        indefinite = text.split()[0].lower() in ("a", "an", "one", "another", "some", "several", "many", "two", "three")
+        indefinite = text.split()[0].lower() in (
+            "a",
+            "an",
+            "one",
+            "another",
+            "some",
+            "several",
+            "many",
+            "two",
+            "three",
+        )
         if etype == "person" and not indefinite and " for " not in text:
             ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
-            if ante is not None and ante.kind != "nominal":  # "the Republican nominee" -> the salient person
-                return _resolved(m, "person", ante.name, f"nominal<-{ante.text}@{ante.start} (salience)", ante.role,
-                                 ante.gender, m.plural, ante.start)
-        if not definite or " of " in text or " for " in text or any(w[:1].isupper() for w in undescribed.split()[1:]):
+            if (
+                ante is not None and ante.kind != "nominal"
+            ):  # "the Republican nominee" -> the salient person
+                return _resolved(
+                    m,
+                    "person",
+                    ante.name,
+                    f"nominal<-{ante.text}@{ante.start} (salience)",
+                    ante.role,
+                    ante.gender,
+                    m.plural,
+                    ante.start,
+                )
+        if (
+            not definite
+            or " of " in text
+            or " for " in text
+            or any(w[:1].isupper() for w in undescribed.split()[1:])
+        ):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
-            return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "indefinite nominal", m.role,
-                             m.gender, m.plural, m.antecedent)
+            return _resolved(
+                m,
+                etype if etype != "unknown" else "anonymous",
+                plain,
+                "indefinite nominal",
+                m.role,
+                m.gender,
+                m.plural,
+                m.antecedent,
+            )
         if etype == "organisation":
             e = self._org_named(m, at, head)
             for flag in ("speaker", "subject", None):
@@ -344,17 +474,52 @@ class _Resolution:
                     break
                 e = self._org_recent(m, at, flag)
             if e is not None:
-                return _resolved(m, "organisation", e.name, f"nominal<-{e.text}@{e.start}", m.role, m.gender,
-                                 m.plural, e.start)
-            return _resolved(m, "organisation", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
+                return _resolved(
+                    m,
+                    "organisation",
+                    e.name,
+                    f"nominal<-{e.text}@{e.start}",
+                    m.role,
+                    m.gender,
+                    m.plural,
+                    e.start,
+                )
+            return _resolved(
+                m,
+                "organisation",
+                plain,
+                "unresolved nominal",
+                m.role,
+                m.gender,
+                m.plural,
+                m.antecedent,
+            )
         if etype == "person":
             e = self._person_with_role(m, at, head)
             if e is not None:
-                return _resolved(m, "person", e.name, f"nominal<-{e.text}@{e.start}", e.role, e.gender,
-                                 m.plural, e.start)
-            return _resolved(m, "person", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent)
-        return _resolved(m, etype if etype != "unknown" else "anonymous", plain, "nominal", m.role, m.gender,
-                         m.plural, m.antecedent)
+                return _resolved(
+                    m,
+                    "person",
+                    e.name,
+                    f"nominal<-{e.text}@{e.start}",
+                    e.role,
+                    e.gender,
+                    m.plural,
+                    e.start,
+                )
+            return _resolved(
+                m, "person", plain, "unresolved nominal", m.role, m.gender, m.plural, m.antecedent
+            )
+        return _resolved(
+            m,
+            etype if etype != "unknown" else "anonymous",
+            plain,
+            "nominal",
+            m.role,
+            m.gender,
+            m.plural,
+            m.antecedent,
+        )
 
 
 def resolve_alone(lexicon: NameLexicon, m: Mention) -> Mention:
@@ -385,7 +550,12 @@ class Resolver(_Resolution):
 
     def remember(self, resolved: Mention) -> Mention:
         """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of it)."""
-        if resolved.gender and resolved.entity_type == "person" and resolved.name and resolved.kind == "name":
+        if (
+            resolved.gender
+            and resolved.entity_type == "person"
+            and resolved.name
+            and resolved.kind == "name"
+        ):
             self.genders.setdefault(resolved.name, resolved.gender)
         if not self._starts or resolved.start >= self._starts[-1]:
             self._starts.append(resolved.start)  # the usual case: mentions come in document order
@@ -439,7 +609,11 @@ class Resolver(_Resolution):
 
     def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
         for e in self._earlier(m, at):
-            if _is_org_name(e) and (flag is None or getattr(e, flag)) and m.sentence - e.sentence <= 12:
+            if (
+                _is_org_name(e)
+                and (flag is None or getattr(e, flag))
+                and m.sentence - e.sentence <= 12
+            ):
                 return e
         return None
 

@@ -26,8 +26,9 @@ It does not decide whether a number counts people: "26 years" parses as 26; the 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import ahocorasick
 import regex
@@ -37,13 +38,30 @@ from quotetrack.rulebook.keywords import CASE_FOLD_EXTRAS, NamedListRuleFile, co
 from quotetrack.rulebook.ruleset import StrictModel, lexicon_alternation
 
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "approx")
-ANCHOR_LEXICONS = ("units", "tens", "scales", "multipliers", "counting_words", "multiplicative", "zero", "vague")
-NOT_ANCHORS = frozenset({"a", "an", "of"})  # words of those lexicons that occur outside number phrases
-LEAD_WORDS = frozenset({"between", "from", "anywhere", "a", "half"})  # words before an anchor in a range or multiple
-LEAD_CHARS = 40  # how far before an anchor a number phrase may start ("no fewer than", "anywhere from")
+ANCHOR_LEXICONS = (
+    "units",
+    "tens",
+    "scales",
+    "multipliers",
+    "counting_words",
+    "multiplicative",
+    "zero",
+    "vague",
+)
+NOT_ANCHORS = frozenset(
+    {"a", "an", "of"}
+)  # words of those lexicons that occur outside number phrases
+LEAD_WORDS = frozenset(
+    {"between", "from", "anywhere", "a", "half"}
+)  # words before an anchor in a range or multiple
+LEAD_CHARS = (
+    40  # how far before an anchor a number phrase may start ("no fewer than", "anywhere from")
+)
 GROUP_SPACE = regex.compile(r"(?<=\d)[\u00a0\u202f\u2009\u200b](?=\d{3})")  # "17 000" -> 17000
 _ASCII_WORD = regex.compile(r"[a-z]+")
-_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in ASCII (text lower-cased)
+_ASCII_WORD_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyz0123456789_"
+)  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
 MAX_PARSED = 20_000  # phrases read by NumberParser.parse kept (the memo is emptied when full)
@@ -96,20 +114,32 @@ class NumberRules(NamedListRuleFile):
         if not isinstance(data, dict):
             return data
         lexicons = dict(data.get("lexicons", {}))
-        for name in ("units", "tens", "scales", "suffixes", "multipliers", "counting_words", "multiplicative"):
+        for name in (
+            "units",
+            "tens",
+            "scales",
+            "suffixes",
+            "multipliers",
+            "counting_words",
+            "multiplicative",
+        ):
             table = data.get(name)
             if isinstance(table, dict):
                 lexicons.setdefault(name, list(table))
         scales = data.get("scales")
         if isinstance(scales, dict):
-            lexicons.setdefault("large_scales", [w for w, v in scales.items() if isinstance(v, int) and v >= 1000])
+            lexicons.setdefault(
+                "large_scales", [w for w, v in scales.items() if isinstance(v, int) and v >= 1000]
+            )
         qualifiers = data.get("qualifiers")
         if isinstance(qualifiers, dict):
             for name, phrases in qualifiers.items():
                 lexicons.setdefault(name, list(phrases) if isinstance(phrases, list) else phrases)
         vague = data.get("vague")
         if isinstance(vague, list):
-            lexicons.setdefault("vague", [v.get("phrase", "") for v in vague if isinstance(v, dict)])
+            lexicons.setdefault(
+                "vague", [v.get("phrase", "") for v in vague if isinstance(v, dict)]
+            )
         return {**data, "lexicons": lexicons}
 
 
@@ -141,58 +171,101 @@ class NumberParser:
         self.count_re = rules.compile("{COUNT}", ignore_case=True, key="runtime:count")
         # Anchors: a digit or a word that only a number phrase can hold; COUNT is tried only at the
         # anchor and the few word starts before it (qualifiers), which keeps the scan fast.
-        anchors = {w.lower() for name in ANCHOR_LEXICONS for e in rules.lexicons.get(name, []) for w in e.split()}
+        anchors = {
+            w.lower()
+            for name in ANCHOR_LEXICONS
+            for e in rules.lexicons.get(name, [])
+            for w in e.split()
+        }
         words = sorted(anchors - NOT_ANCHORS)
-        self.anchor_re = compile_with_lists(r"(?i)\d|\b(?:" + lexicon_alternation(words) + r")\b", 0)
+        self.anchor_re = compile_with_lists(
+            r"(?i)\d|\b(?:" + lexicon_alternation(words) + r")\b", 0
+        )
         # The same anchors for a whole document at once: the words by Aho-Corasick (each hit
         # checked for the word boundaries of anchor_re), the digits by one scan.
-        self.anchor_words = ahocorasick.Automaton() if words and all(_ASCII_WORD.fullmatch(w) for w in words) else None
+        self.anchor_words = (
+            ahocorasick.Automaton()
+            if words and all(_ASCII_WORD.fullmatch(w) for w in words)
+            else None
+        )
         if self.anchor_words is not None:
             for word in words:
                 self.anchor_words.add_word(word, len(word))
             self.anchor_words.make_automaton()
         self.digits_re = regex.compile(r"\d+")
         openers = {p.split()[0].lower() for q in QUALIFIERS for p in getattr(rules.qualifiers, q)}
-        self.lead_re = compile_with_lists(r"(?i)\b(?:" + lexicon_alternation(openers | LEAD_WORDS) + r")\b", 0)
+        self.lead_re = compile_with_lists(
+            r"(?i)\b(?:" + lexicon_alternation(openers | LEAD_WORDS) + r")\b", 0
+        )
         # A phrase starting at a word that is neither an anchor nor a lead word starts with a qualifier
         # (the premise of trying only anchors and lead words): there the smaller qualifier pattern is
         # a cheap necessary test before count_re ("in" of "in the town", "at" ...).
         self.qualifier_only = frozenset(openers - LEAD_WORDS - anchors)
-        self.qualifier_start_re = rules.compile(r"(?:{QUALIFIER})\s", ignore_case=True, key="runtime:qualifier_start")
-        self.qualifier_re = rules.compile(r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier")
+        self.qualifier_start_re = rules.compile(
+            r"(?:{QUALIFIER})\s", ignore_case=True, key="runtime:qualifier_start"
+        )
+        self.qualifier_re = rules.compile(
+            r"^(?:{QUALIFIER})(?=\s)", ignore_case=True, key="runtime:qualifier"
+        )
         self.zero_re = rules.compile(r"^(?:{ZERO})$", ignore_case=True, key="runtime:zero")
-        self.counting_re = rules.compile(r"^(?:a\s+)?(?:{counting_words}|{multiplicative})(?:\s+of)?$",
-                                         ignore_case=True, key="runtime:counting")
+        self.counting_re = rules.compile(
+            r"^(?:a\s+)?(?:{counting_words}|{multiplicative})(?:\s+of)?$",
+            ignore_case=True,
+            key="runtime:counting",
+        )
         self.vague_re = rules.compile(r"^(?:{VAGUE})$", ignore_case=True, key="runtime:vague")
         self.single_re = rules.compile(r"^(?:{SINGLE})$", ignore_case=True, key="runtime:single")
         self.range_re = rules.compile(
             r"^(?:between\s+|(?:anywhere\s+)?from\s+)?(?P<a>{SINGLE})\s*(?:-|\u2013|\u2014|\bto\b|\bor\b|\band\b)\s*(?P<b>{SINGLE})$",
-            ignore_case=True, key="runtime:range")
+            ignore_case=True,
+            key="runtime:range",
+        )
         self.qualifier_of = {_key(p): q for q in QUALIFIERS for p in getattr(rules.qualifiers, q)}
         self.vague_of = {_key(v.phrase): v for v in rules.vague}
-        self.counting = {_key(k): v for k, v in {**rules.counting_words, **rules.multiplicative}.items()}
+        self.counting = {
+            _key(k): v for k, v in {**rules.counting_words, **rules.multiplicative}.items()
+        }
         self.multiplicative = frozenset(_key(k) for k in rules.multiplicative)
-        self.small = {**{k.lower(): v for k, v in rules.units.items()}, **{k.lower(): v for k, v in rules.tens.items()}}
+        self.small = {
+            **{k.lower(): v for k, v in rules.units.items()},
+            **{k.lower(): v for k, v in rules.tens.items()},
+        }
         self.scales = {k.lower(): v for k, v in rules.scales.items()}
         self.suffixes = {k.lower(): v for k, v in rules.suffixes.items()}
         self.multipliers = {k.lower(): v for k, v in rules.multipliers.items()}
         self.bands = sorted(rules.approx_bands, key=lambda b: b.max_significant_digits)
-        self.parsed: dict[str, Count | None] = {}  # phrase -> its reading at offset 0 (phrases repeat: "two", "2011")
+        self.parsed: dict[
+            str, Count | None
+        ] = {}  # phrase -> its reading at offset 0 (phrases repeat: "two", "2011")
 
     # -- finding -----------------------------------------------------------------------------
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
-                 anchors: Iterable[int] | None = None) -> Iterator[Count]:
+    def finditer(
+        self,
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        anchors: Iterable[int] | None = None,
+    ) -> Iterator[Count]:
         """Every count phrase in ``text[pos:endpos]``, left to right, with offsets into ``text``
         (``anchors``: ``self.anchors(...)`` of the same span, when the caller has them)."""
         end = len(text) if endpos is None else endpos
-        found = anchors if anchors is not None else (m.start() for m in self.anchor_re.finditer(text, pos, end))
+        found = (
+            anchors
+            if anchors is not None
+            else (m.start() for m in self.anchor_re.finditer(text, pos, end))
+        )
         done = pos  # text before this offset is already read
-        tried: dict[int, regex.Match[str] | None] = {}  # count_re at a start (a lead word is tried again at the next anchor)
+        tried: dict[
+            int, regex.Match[str] | None
+        ] = {}  # count_re at a start (a lead word is tried again at the next anchor)
         for a in found:
             if a < done:
                 continue
             lead = max(done, a - LEAD_CHARS)
-            starts = [(w.start(), w.group().lower() in self.qualifier_only) for w in self.lead_re.finditer(text, lead, a)]
+            starts = [
+                (w.start(), w.group().lower() in self.qualifier_only)
+                for w in self.lead_re.finditer(text, lead, a)
+            ]
             starts.append((a, False))
             for start, qualified in starts:
                 if start in tried:
@@ -207,7 +280,9 @@ class NumberParser:
                     yield count
                     break
 
-    def _count_at(self, text: str, start: int, end: int, qualified: bool) -> regex.Match[str] | None:
+    def _count_at(
+        self, text: str, start: int, end: int, qualified: bool
+    ) -> regex.Match[str] | None:
         """``count_re.match`` at ``start``; ``qualified``: a phrase there must start with a
         qualifier, so the qualifier pattern is tried first (a necessary condition: same matches)."""
         if qualified and self.qualifier_start_re.match(text, start, end) is None:
@@ -221,19 +296,29 @@ class NumberParser:
         The regex is used as it is when the span is not bounded by blanks or when ``low`` is not
         letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case); ``clean``: the caller
         knows that the whole text has none of them (``keywords.prefilterable``)."""
-        if self.anchor_words is None or len(low) != len(text) or not _bounded_by_blanks(text, start, end) \
-                or (not clean and any(c in text[start:end] for c in CASE_FOLD_EXTRAS)):
+        if (
+            self.anchor_words is None
+            or len(low) != len(text)
+            or not _bounded_by_blanks(text, start, end)
+            or (not clean and any(c in text[start:end] for c in CASE_FOLD_EXTRAS))
+        ):
             return [m.start() for m in self.anchor_re.finditer(text, start, end)]
-        found = [i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())]
+        found = [
+            i for m in self.digits_re.finditer(text, start, end) for i in range(m.start(), m.end())
+        ]
         words = False
-        for last, length in self.anchor_words.iter(low[start:end]):  # a slice: iter copies the string it reads
+        for last, length in self.anchor_words.iter(
+            low[start:end]
+        ):  # a slice: iter copies the string it reads
             last += start
             first = last + 1 - length
             before = low[first - 1] if first else " "
             after = low[last + 1] if last + 1 < len(low) else " "
             if before in _ASCII_WORD_CHARS or after in _ASCII_WORD_CHARS:
                 continue  # no word boundary (and the regex would say the same)
-            if (before.isascii() and after.isascii()) or self.anchor_re.match(text, first, end) is not None:
+            if (before.isascii() and after.isascii()) or self.anchor_re.match(
+                text, first, end
+            ) is not None:
                 found.append(first)
                 words = True
         return sorted(found) if words else found  # a digit and a word never start at one offset
@@ -254,8 +339,18 @@ class NumberParser:
             found = self.parsed[phrase] = self._read(phrase)
         if found is None or start == 0:
             return found
-        return Count(start, start + found.end, phrase, found.qualifier, found.value, found.value_high,
-                     found.low, found.high, found.best, found.kind)
+        return Count(
+            start,
+            start + found.end,
+            phrase,
+            found.qualifier,
+            found.value,
+            found.value_high,
+            found.low,
+            found.high,
+            found.best,
+            found.kind,
+        )
 
     def _read(self, phrase: str) -> Count | None:
         """``parse`` at offset 0, uncached."""
@@ -265,7 +360,7 @@ class NumberParser:
         q = self.qualifier_re.match(phrase)
         if q:
             qualifier = self.qualifier_of.get(_key(q.group()))
-            offset = q.end() + (len(phrase[q.end():]) - len(phrase[q.end():].lstrip()))
+            offset = q.end() + (len(phrase[q.end() :]) - len(phrase[q.end() :].lstrip()))
             rest = phrase[offset:]
         key = _key(rest)
         kind, value, value_high, vague = "number", None, None, None
@@ -283,7 +378,11 @@ class NumberParser:
             r = self.range_re.match(rest)
             if r is None:
                 return None
-            kind, value, value_high = "range", self.words_to_int(r.group("a")), self.words_to_int(r.group("b"))
+            kind, value, value_high = (
+                "range",
+                self.words_to_int(r.group("a")),
+                self.words_to_int(r.group("b")),
+            )
             if value is not None and value_high is not None and value_high < value:
                 value, value_high = value_high, value
         if kind == "vague" and qualifier is None:
@@ -292,8 +391,18 @@ class NumberParser:
             qualifier = "range"
         qualifier = qualifier or "exact"
         low, high, best = self.interval(qualifier, value, value_high, vague)
-        return Count(start, start + len(phrase), phrase, qualifier, value, value_high if kind == "range" else None,
-                     low, high, best, kind)
+        return Count(
+            start,
+            start + len(phrase),
+            phrase,
+            qualifier,
+            value,
+            value_high if kind == "range" else None,
+            low,
+            high,
+            best,
+            kind,
+        )
 
     def words_to_int(self, phrase: str) -> int | None:
         """The integer a numeral spells ("one hundred and twenty-three" -> 123, "1.5 million")."""
@@ -330,8 +439,13 @@ class NumberParser:
             return None
         return int(round(total + (current or 0)))
 
-    def interval(self, qualifier: str, value: int | None, value_high: int | None = None,
-                 vague: VagueQuantity | None = None) -> tuple[int | None, int | None, int | None]:
+    def interval(
+        self,
+        qualifier: str,
+        value: int | None,
+        value_high: int | None = None,
+        vague: VagueQuantity | None = None,
+    ) -> tuple[int | None, int | None, int | None]:
         """(low, high, best) of a qualified value; high None = no upper bound."""
         if qualifier == "vague":
             if vague is None:

@@ -21,9 +21,9 @@ import regex
 from pydantic import Field
 
 from quotetrack.extract.attribution import DocumentContext, Source
+from quotetrack.extract.segment import QuoteSpan, Segmentation
 from quotetrack.models import Article, Quote
 from quotetrack.rulebook.ruleset import RuleFile, RuleSet
-from quotetrack.extract.segment import QuoteSpan, Segmentation
 
 WORD_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’\-]*")
 CAPITAL_NEXT_RE = regex.compile(r"[ \u00a0]+\p{Lu}")
@@ -72,24 +72,32 @@ class QuoteExtractor:
             if frame is not None and kind != "scare":
                 frame_utterance[(frame, q.paragraph)] = utterance
             utterance_of.append(utterance)
-            rows.append(self._row(article, seg, q, kind, reason, None if kind == "scare" else src, utterance))
+            rows.append(
+                self._row(
+                    article, seg, q, kind, reason, None if kind == "scare" else src, utterance
+                )
+            )
         return rows
 
-    def kind(self, text: str, seg: Segmentation, q: QuoteSpan, src: Source | None) -> tuple[str, str | None]:
+    def kind(
+        self, text: str, seg: Segmentation, q: QuoteSpan, src: Source | None
+    ) -> tuple[str, str | None]:
         """(kind, reason) of one quoted segment."""
-        content = text[q.start:q.end].strip(TRIM)
+        content = text[q.start : q.end].strip(TRIM)
         n_words = len(WORD_RE.findall(content))
         sent = seg.sentence_at(q.start)
         para = seg.paragraphs[q.paragraph]
         lead_start = max(para.start, sent.start if sent else para.start)
-        before = text[max(lead_start, q.start - 60):q.start]
-        after = text[q.end:min(para.end, q.end + 3)]
+        before = text[max(lead_start, q.start - 60) : q.start]
+        after = text[q.end : min(para.end, q.end + 3)]
         if n_words == 0:
             return "scare", "empty quote"
         if self.term_cue.search(before):
             return "scare", "term or title introduced by a cue word"
         if n_words <= 7 and self.title_case.match(content):
-            if self.work_context.search(before) or self.work_after.match(text, q.end, min(len(text), q.end + 30)):
+            if self.work_context.search(before) or self.work_after.match(
+                text, q.end, min(len(text), q.end + 30)
+            ):
                 return "scare", "title of a work"
             if q.start <= para.start + 1 and q.end >= para.end - 1 and para.index > 0:
                 return "scare", "a heading in quotation marks"
@@ -98,14 +106,27 @@ class QuoteExtractor:
         if src is None and n_words <= self.max_scare_words:
             return "scare", "short quote with no attribution"
         if self.partial_context.search(before):
-            if content[:1].isupper() and n_words > 6 and src is not None and src.cue_end is not None \
-                    and 0 <= q.start - src.cue_end <= 3:
+            if (
+                content[:1].isupper()
+                and n_words > 6
+                and src is not None
+                and src.cue_end is not None
+                and 0 <= q.start - src.cue_end <= 3
+            ):
                 return "direct", None  # 'S said "Q"'
             return "partial", "quoted words inside the writer's sentence"
         return "direct", None if src is not None else "no attribution found"
 
-    def _row(self, article: Article, seg: Segmentation, q: QuoteSpan, kind: str, reason: str | None,
-             src: Source | None, utterance: int) -> Quote:
+    def _row(
+        self,
+        article: Article,
+        seg: Segmentation,
+        q: QuoteSpan,
+        kind: str,
+        reason: str | None,
+        src: Source | None,
+        utterance: int,
+    ) -> Quote:
         text = article.text
         sent = seg.sentence_at(q.start)
         s_start, s_end = (sent.start, sent.end) if sent else (q.start, q.end)
@@ -113,16 +134,28 @@ class QuoteExtractor:
             last = seg.sentence_at(q.end - 1)
             s_end = last.end if last else q.end
         return Quote(
-            doc_id=article.doc_id, outlet=article.outlet, quote_id=f"{article.doc_id}:q{q.index + 1}",
-            utterance_id=f"{article.doc_id}:u{utterance + 1}", start=q.start, end=q.end,
-            text=text[q.start:q.end], kind=kind,  # type: ignore[arg-type]
+            doc_id=article.doc_id,
+            outlet=article.outlet,
+            quote_id=f"{article.doc_id}:q{q.index + 1}",
+            utterance_id=f"{article.doc_id}:u{utterance + 1}",
+            start=q.start,
+            end=q.end,
+            text=text[q.start : q.end],
+            kind=kind,  # type: ignore[arg-type]
             reason=reason if kind != "direct" or src is None else None,
-            speaker=src.name if src else None, speaker_mention=src.mention if src else None,
-            speaker_start=src.start if src else None, speaker_end=src.end if src else None,
+            speaker=src.name if src else None,
+            speaker_mention=src.mention if src else None,
+            speaker_start=src.start if src else None,
+            speaker_end=src.end if src else None,
             speaker_type=src.source_type if src else (None if kind == "scare" else "unattributed"),
-            speaker_role=src.role if src else None, cue=src.cue if src else None,
-            cue_start=src.cue_start if src else None, cue_end=src.cue_end if src else None,
-            reported_by=src.reported_by if src else None, sentence=text[s_start:s_end],
-            sentence_start=s_start, sentence_end=s_end, rule_id=src.rule_id if src else None,
+            speaker_role=src.role if src else None,
+            cue=src.cue if src else None,
+            cue_start=src.cue_start if src else None,
+            cue_end=src.cue_end if src else None,
+            reported_by=src.reported_by if src else None,
+            sentence=text[s_start:s_end],
+            sentence_start=s_start,
+            sentence_end=s_end,
+            rule_id=src.rule_id if src else None,
             resolution=src.resolution if src else None,
         )

@@ -124,22 +124,35 @@ class Segmenter:
         self.starters = frozenset(abbrev.sentence_starters)
         self.line_re = regex.compile(r"[^\n]*\n?")
         self.boundary_re = regex.compile(
-            r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]*[\p{Lu}\d])")
+            r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]*[\p{Lu}\d])"
+        )
         self.word_before_re = regex.compile(r"(?r)(\S+)$")  # searched backwards from the period
         self.initials_re = regex.compile(r"(?:\p{L}\.){2,}")
-        self.next_word_re = regex.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*([\p{L}\d][\p{L}\d'\u2019.-]*)")
+        self.next_word_re = regex.compile(
+            r"\s+[\"'\u201c\u2018\u00ab(\[]*([\p{L}\d][\p{L}\d'\u2019.-]*)"
+        )
         self.pairs = marks.pairs
         self.open_family: dict[str, str] = {p.open: p.family for p in marks.pairs}
         self.closers: dict[str, frozenset[str]] = {p.open: frozenset(p.close) for p in marks.pairs}
-        all_marks = {p.open for p in marks.pairs} | {c for p in marks.pairs for c in p.close} | {'"', "'"}
+        all_marks = (
+            {p.open for p in marks.pairs} | {c for p in marks.pairs for c in p.close} | {'"', "'"}
+        )
         # Two apostrophes ('') stand for a double mark in some archives (the New York Times).
         self.mark_re = regex.compile("''|[" + regex.escape("".join(sorted(all_marks))) + "]")
         self.double_marks = frozenset(
             {p.open for p in marks.pairs if p.family == "double"}
-            | {c for p in marks.pairs if p.family == "double" for c in p.close} | {'"'})
-        self.double_closers = frozenset(c for p in marks.pairs if p.family == "double" for c in p.close)
+            | {c for p in marks.pairs if p.family == "double" for c in p.close}
+            | {'"'}
+        )
+        self.double_closers = frozenset(
+            c for p in marks.pairs if p.family == "double" for c in p.close
+        )
         elisions = marks.lexicons.get("elisions", [])
-        self.elision_re = regex.compile("(?i)(?:" + lexicon_alternation(elisions) + r")(?![\p{L}\d])") if elisions else None
+        self.elision_re = (
+            regex.compile("(?i)(?:" + lexicon_alternation(elisions) + r")(?![\p{L}\d])")
+            if elisions
+            else None
+        )
 
     # -- paragraphs ----------------------------------------------------------------------------
     def paragraphs(self, text: str) -> list[Span]:
@@ -159,7 +172,7 @@ class Segmenter:
             lead = len(line) - len(line.lstrip())
             start = m.start() + lead
             end = start + len(stripped)
-            if pending and _is_wrapped(text[pending[0]:pending[1]], stripped):
+            if pending and _is_wrapped(text[pending[0] : pending[1]], stripped):
                 pending = (pending[0], end)
                 continue
             if pending:
@@ -204,15 +217,23 @@ class Segmenter:
         return True
 
     # -- quotation marks -----------------------------------------------------------------------
-    def quotes(self, text: str, paragraphs: list[Span], headline_end: int, doc_id: str | None = None,
-               source: str = "") -> tuple[list[QuoteSpan], list[Issue]]:
+    def quotes(
+        self,
+        text: str,
+        paragraphs: list[Span],
+        headline_end: int,
+        doc_id: str | None = None,
+        source: str = "",
+    ) -> tuple[list[QuoteSpan], list[Issue]]:
         """Pair quotation marks in every paragraph; see the module docstring for the method."""
         quotes: list[QuoteSpan] = []
         issues: list[Issue] = []
         carry: int | None = None  # index of a segment left open at the previous paragraph's end
         for para in paragraphs:
-            marks = [(m.start(), '"' if m.group() == "''" else m.group(), m.end())
-                     for m in self.mark_re.finditer(text, para.start, para.end)]
+            marks = [
+                (m.start(), '"' if m.group() == "''" else m.group(), m.end())
+                for m in self.mark_re.finditer(text, para.start, para.end)
+            ]
             if not marks:
                 if carry is not None:
                     carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
@@ -220,8 +241,12 @@ class Segmenter:
             in_headline = para.end <= headline_end
             doubles = [(pos, ch, end) for pos, ch, end in marks if ch in self.double_marks]
             # A paragraph that opens with a mark continues an open quote from the one before.
-            continuing = carry is not None and doubles and doubles[0][0] == para.start \
+            continuing = (
+                carry is not None
+                and doubles
+                and doubles[0][0] == para.start
                 and self._role(text, doubles[0][0], doubles[0][1], doubles[0][2], para) != "close"
+            )
             if carry is not None and not continuing:
                 carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
             segs, open_at_end, strays = self._pair(text, doubles, para, "double")
@@ -231,64 +256,150 @@ class Segmenter:
                 if prev is not None:
                     quotes[prev] = _replace(quotes[prev], continues=True)
                     carry = None
-                quotes.append(QuoteSpan(s, e, para.index, "double", closed, continued_from=prev,
-                                        in_headline=in_headline, index=len(quotes)))
+                quotes.append(
+                    QuoteSpan(
+                        s,
+                        e,
+                        para.index,
+                        "double",
+                        closed,
+                        continued_from=prev,
+                        in_headline=in_headline,
+                        index=len(quotes),
+                    )
+                )
             for pos in strays[:MAX_STRAY_ISSUES]:
-                issues.append(Issue(doc_id=doc_id, source=source, severity="warning", code="stray_quote_mark",
-                                    message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
-                                    start=pos, end=pos + 1))
-            if len(strays) > MAX_STRAY_ISSUES:  # one row for the rest: a page of marks is not 100,000 rows
+                issues.append(
+                    Issue(
+                        doc_id=doc_id,
+                        source=source,
+                        severity="warning",
+                        code="stray_quote_mark",
+                        message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
+                        start=pos,
+                        end=pos + 1,
+                    )
+                )
+            if (
+                len(strays) > MAX_STRAY_ISSUES
+            ):  # one row for the rest: a page of marks is not 100,000 rows
                 rest = strays[MAX_STRAY_ISSUES:]
-                issues.append(Issue(doc_id=doc_id, source=source, severity="warning", code="stray_quote_mark",
-                                    message=f"paragraph {para.index + 1}: {len(rest)} more stray quotation marks "
-                                            f"(offsets {rest[0]} to {rest[-1]})", start=rest[0], end=rest[-1] + 1))
+                issues.append(
+                    Issue(
+                        doc_id=doc_id,
+                        source=source,
+                        severity="warning",
+                        code="stray_quote_mark",
+                        message=f"paragraph {para.index + 1}: {len(rest)} more stray quotation marks "
+                        f"(offsets {rest[0]} to {rest[-1]})",
+                        start=rest[0],
+                        end=rest[-1] + 1,
+                    )
+                )
             if open_at_end is not None:
                 prev = carry if (continuing and open_at_end == para.start) else None
                 if prev is not None:
                     quotes[prev] = _replace(quotes[prev], continues=True)
-                quotes.append(QuoteSpan(open_at_end, para.end, para.index, "double", False, continued_from=prev,
-                                        in_headline=in_headline, index=len(quotes)))
+                quotes.append(
+                    QuoteSpan(
+                        open_at_end,
+                        para.end,
+                        para.index,
+                        "double",
+                        False,
+                        continued_from=prev,
+                        in_headline=in_headline,
+                        index=len(quotes),
+                    )
+                )
                 carry = len(quotes) - 1
             covered = [(q.start, q.end) for q in quotes[first:]]  # this paragraph's double quotes
-            singles = [(pos, ch, end) for pos, ch, end in marks if ch not in self.double_marks
-                       and not any(a <= pos < b for a, b in covered)]
+            singles = [
+                (pos, ch, end)
+                for pos, ch, end in marks
+                if ch not in self.double_marks and not any(a <= pos < b for a, b in covered)
+            ]
             if singles:
                 ssegs, _, _ = self._pair(text, singles, para, "single")
                 for s, e, closed in ssegs:
                     if closed:
-                        quotes.append(QuoteSpan(s, e, para.index, "single", True,
-                                                in_headline=in_headline, index=len(quotes)))
+                        quotes.append(
+                            QuoteSpan(
+                                s,
+                                e,
+                                para.index,
+                                "single",
+                                True,
+                                in_headline=in_headline,
+                                index=len(quotes),
+                            )
+                        )
         if carry is not None:
             self._close_stray(quotes, carry, issues, text, doc_id, source)
         quotes.sort(key=lambda q: q.start)
         if all(q.index == i for i, q in enumerate(quotes)):
             return quotes, issues  # already in text order
         remap = {q.index: i for i, q in enumerate(quotes)}
-        return [_replace(q, index=i, continued_from=remap.get(q.continued_from) if q.continued_from is not None else None)
-                for i, q in enumerate(quotes)], issues
+        return [
+            _replace(
+                q,
+                index=i,
+                continued_from=remap.get(q.continued_from)
+                if q.continued_from is not None
+                else None,
+            )
+            for i, q in enumerate(quotes)
+        ], issues
 
-    def _close_stray(self, quotes: list[QuoteSpan], carry: int, issues: list[Issue], text: str,
-                     doc_id: str | None, source: str) -> None:
+    def _close_stray(
+        self,
+        quotes: list[QuoteSpan],
+        carry: int,
+        issues: list[Issue],
+        text: str,
+        doc_id: str | None,
+        source: str,
+    ) -> None:
         q = quotes[carry]
-        issues.append(Issue(doc_id=doc_id, source=source, severity="warning", code="unclosed_quote",
-                            message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is never closed; "
-                                    "quote taken to the paragraph end",
-                            start=q.start, end=q.start + 1))
+        issues.append(
+            Issue(
+                doc_id=doc_id,
+                source=source,
+                severity="warning",
+                code="unclosed_quote",
+                message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is never closed; "
+                "quote taken to the paragraph end",
+                start=q.start,
+                end=q.start + 1,
+            )
+        )
         return None
 
     def _role(self, text: str, pos: int, ch: str, end: int, para: Span) -> str:
         """'open', 'close', 'apostrophe' or 'either' for the mark ``ch`` at ``[pos, end)``."""
         prev = text[pos - 1] if pos > para.start else " "
         nxt = text[end] if end < para.end else " "
-        left_open = prev.isspace() or prev in "([{\u2014\u2013-/:" or prev in self.open_family or pos == para.start
-        right_close = nxt.isspace() or nxt in ".,;:!?)]}\u2014\u2013-\u2026" or nxt in "\"'\u201d\u2019" \
+        left_open = (
+            prev.isspace()
+            or prev in "([{\u2014\u2013-/:"
+            or prev in self.open_family
+            or pos == para.start
+        )
+        right_close = (
+            nxt.isspace()
+            or nxt in ".,;:!?)]}\u2014\u2013-\u2026"
+            or nxt in "\"'\u201d\u2019"
             or end >= para.end
+        )
         if ch in ("'", "\u2019"):
             if prev.isalnum() and nxt.isalnum():
                 return "apostrophe"  # don't, Fares's
             if ch == "'" or ch == "\u2019":
-                if self.elision_re is not None and (prev.isspace() or pos == para.start) \
-                        and self.elision_re.match(text, pos, para.end):
+                if (
+                    self.elision_re is not None
+                    and (prev.isspace() or pos == para.start)
+                    and self.elision_re.match(text, pos, para.end)
+                ):
                     return "apostrophe"
                 if nxt.isdigit() and (prev.isspace() or pos == para.start):
                     return "apostrophe"  # '90s
@@ -302,12 +413,15 @@ class Segmenter:
             if ch in self.closers.get(ch, ()):  # a mark that both opens and closes
                 return "either"
             # a typographic opener glued to the word before and followed by a space closes
-            return "close" if (right_close and not left_open and ch not in "\u201e\u201a") else "open"
+            return (
+                "close" if (right_close and not left_open and ch not in "\u201e\u201a") else "open"
+            )
         # a typographic closer after a space and before a word opens (a common typing slip)
         return "open" if (left_open and not right_close and ch != "\u2019") else "close"
 
-    def _pair(self, text: str, marks: list[tuple[int, str, int]], para: Span, family: str
-              ) -> tuple[list[tuple[int, int, bool]], int | None, list[int]]:
+    def _pair(
+        self, text: str, marks: list[tuple[int, str, int]], para: Span, family: str
+    ) -> tuple[list[tuple[int, int, bool]], int | None, list[int]]:
         """Pair one family's marks in one paragraph: (segments, offset left open, stray closers)."""
         segs: list[tuple[int, int, bool]] = []
         strays: list[int] = []
@@ -325,8 +439,9 @@ class Segmenter:
                 open_pos, open_ch = pos, ch
                 continue
             # a quote is open: does this mark close it?
-            closes = ch in self.closers.get(open_ch, self.double_closers if family == "double" else frozenset()) \
-                or (ch == open_ch and ch in ('"', "'"))
+            closes = ch in self.closers.get(
+                open_ch, self.double_closers if family == "double" else frozenset()
+            ) or (ch == open_ch and ch in ('"', "'"))
             if ch == '"' and open_ch in self.open_family:
                 closes = True
             if closes and role != "open":
@@ -351,7 +466,9 @@ class Segmenter:
         sentences = self.sentences(text, paragraphs)
         headline_end = paragraphs[0].end if len(paragraphs) > 1 else 0
         quotes, issues = self.quotes(text, paragraphs, headline_end, doc_id, source)
-        seg = Segmentation(text=text, paragraphs=paragraphs, sentences=sentences, quotes=quotes, issues=issues)
+        seg = Segmentation(
+            text=text, paragraphs=paragraphs, sentences=sentences, quotes=quotes, issues=issues
+        )
         seg._sentence_starts = [s.start for s in sentences]
         return seg
 
@@ -367,7 +484,9 @@ def _replace(q: QuoteSpan, **changes: object) -> QuoteSpan:
     return QuoteSpan(**values)  # type: ignore[arg-type]
 
 
-def segment(text: str, ruleset: RuleSet, doc_id: str | None = None, source: str = "") -> Segmentation:
+def segment(
+    text: str, ruleset: RuleSet, doc_id: str | None = None, source: str = ""
+) -> Segmentation:
     """Segment one text with the segmentation rules of ``ruleset`` (convenience wrapper)."""
     return segmenter_for(ruleset).segment(text, doc_id, source)
 

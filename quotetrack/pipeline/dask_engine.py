@@ -17,9 +17,10 @@ Needs the ``dask`` extra: ``pip install 'quotetrack[dask]'``.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -59,16 +60,24 @@ class PartitionResult:
     failed: int
 
 
-def plan_partitions(inputs: Iterable[str | Path], blocksize: int = DEFAULT_BLOCKSIZE) -> list[Partition]:
+def plan_partitions(
+    inputs: Iterable[str | Path], blocksize: int = DEFAULT_BLOCKSIZE
+) -> list[Partition]:
     """Partitions of the JSONL and Parquet inputs (files, or folders of them)."""
     files: list[Path] = []
     for item in inputs:
         path = Path(item)
-        files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet")) if path.is_dir() else [path])
+        files.extend(
+            sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
+            if path.is_dir()
+            else [path]
+        )
     parts: list[Partition] = []
     for path in files:
         if not path.is_file():
-            raise QuotetrackError(f"{path}: no such file", hint="the dask engine reads .jsonl and .parquet files")
+            raise QuotetrackError(
+                f"{path}: no such file", hint="the dask engine reads .jsonl and .parquet files"
+            )
         if path.suffix == ".parquet":
             import pyarrow.parquet as pq
 
@@ -76,8 +85,10 @@ def plan_partitions(inputs: Iterable[str | Path], blocksize: int = DEFAULT_BLOCK
                 parts.append(Partition(len(parts), str(path), "parquet", group, group + 1))
             continue
         if path.suffix != ".jsonl":
-            raise QuotetrackError(f"{path}: the dask engine reads .jsonl and .parquet files",
-                                  hint="use the local engine for .txt, .html and .csv")
+            raise QuotetrackError(
+                f"{path}: the dask engine reads .jsonl and .parquet files",
+                hint="use the local engine for .txt, .html and .csv",
+            )
         size, line, start = path.stat().st_size, 1, 0
         with path.open("rb") as fh:
             while start < size:
@@ -108,8 +119,11 @@ def _records(part: Partition) -> list[dict[str, Any]]:
     return table.to_pylist()
 
 
-def extract_partition(items: Iterable[Article | Issue], rules_dir: str | Path | None = None,
-                      compare_options: CompareOptions | None = None) -> PartitionResult:
+def extract_partition(
+    items: Iterable[Article | Issue],
+    rules_dir: str | Path | None = None,
+    compare_options: CompareOptions | None = None,
+) -> PartitionResult:
     """Extract one partition's articles: every table's rows plus the compact rows for comparison.
 
     This is the function to call from a user's own Dask or Spark job (``mapPartitions``)."""
@@ -135,24 +149,51 @@ def extract_partition(items: Iterable[Article | Issue], rules_dir: str | Path | 
         rows["articles"].append(result.article)
         rows["quotes"].extend(result.quotes)
         rows["claims"].extend(result.claims)
-        compact.append(comparer.compact(item.doc_id, item.outlet, item.text, (q.model_dump() for q in result.quotes),
-                                        (c.model_dump() for c in result.claims)))
-    return PartitionResult({name: to_frame(name, r) for name, r in rows.items()}, compact, documents_in, processed,
-                           failed)
+        compact.append(
+            comparer.compact(
+                item.doc_id,
+                item.outlet,
+                item.text,
+                (q.model_dump() for q in result.quotes),
+                (c.model_dump() for c in result.claims),
+            )
+        )
+    return PartitionResult(
+        {name: to_frame(name, r) for name, r in rows.items()},
+        compact,
+        documents_in,
+        processed,
+        failed,
+    )
 
 
 def _parquet_items(part: Partition, options: IngestOptions) -> Iterable[Article | Issue]:
     for number, record in enumerate(_records(part), start=1):
-        yield from parse_record(record, part.path, number, f"{Path(part.path).stem}-{number}", "parquet", "utf-8", options)
+        yield from parse_record(
+            record,
+            part.path,
+            number,
+            f"{Path(part.path).stem}-{number}",
+            "parquet",
+            "utf-8",
+            options,
+        )
 
 
-def process_partition(part: Partition, out_dir: str, rules_dir: str | None,
-                      compare_options: CompareOptions | None) -> tuple[list[CompactDocument], tuple[int, int, int], dict[str, int]]:
+def process_partition(
+    part: Partition, out_dir: str, rules_dir: str | None, compare_options: CompareOptions | None
+) -> tuple[list[CompactDocument], tuple[int, int, int], dict[str, int]]:
     """One Dask task: read, extract, write this partition's Parquet parts; return compact rows."""
     options = IngestOptions()
     if part.kind == "jsonl":
-        items: Iterable[Article | Issue] = parse_jsonl(_lines(part), part.path, Path(part.path).stem, "utf-8", options,
-                                                       first_line=part.first_line)
+        items: Iterable[Article | Issue] = parse_jsonl(
+            _lines(part),
+            part.path,
+            Path(part.path).stem,
+            "utf-8",
+            options,
+            first_line=part.first_line,
+        )
     else:
         items = _parquet_items(part, options)
     result = extract_partition(items, rules_dir, compare_options)
@@ -160,32 +201,57 @@ def process_partition(part: Partition, out_dir: str, rules_dir: str | None,
         target = Path(out_dir) / name / f"part-{part.index:05d}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
         write_parquet(frame, target, arrow_schema(name))
-    return result.compact, (result.documents_in, result.processed, result.failed), \
-        {name: len(frame) for name, frame in result.tables.items()}
+    return (
+        result.compact,
+        (result.documents_in, result.processed, result.failed),
+        {name: len(frame) for name, frame in result.tables.items()},
+    )
 
 
-def run_dask(inputs: Iterable[str | Path], out_dir: Path, scheduler: str | None = None,
-             rules_dir: str | Path | None = None, compare_options: CompareOptions | None = None,
-             blocksize: int = DEFAULT_BLOCKSIZE, workers: int = 2) -> Result:
+def run_dask(
+    inputs: Iterable[str | Path],
+    out_dir: Path,
+    scheduler: str | None = None,
+    rules_dir: str | Path | None = None,
+    compare_options: CompareOptions | None = None,
+    blocksize: int = DEFAULT_BLOCKSIZE,
+    workers: int = 2,
+) -> Result:
     """Extract every partition on a Dask cluster (``scheduler`` address, or a LocalCluster of
     ``workers`` processes), then compare on the client; write partitioned Parquet to ``out_dir``."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise QuotetrackError("the dask engine needs dask.distributed", hint="pip install 'quotetrack[dask]'") from None
+        raise QuotetrackError(
+            "the dask engine needs dask.distributed", hint="pip install 'quotetrack[dask]'"
+        ) from None
     started = time.perf_counter()
     ruleset = load_ruleset(rules_dir)  # validate the rules before shipping work
     parts = plan_partitions(inputs, blocksize)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    )
     comparer = Comparer(ruleset, compare_options)
     totals = [0, 0, 0]
     rows = {name: 0 for name in STREAMED_TABLES}
     try:
         with Client(scheduler or cluster) as client:
-            futures = [client.submit(process_partition, part, str(out_dir), str(ruleset.directory), compare_options,
-                                     pure=False) for part in parts]
+            futures = [
+                client.submit(
+                    process_partition,
+                    part,
+                    str(out_dir),
+                    str(ruleset.directory),
+                    compare_options,
+                    pure=False,
+                )
+                for part in parts
+            ]
             for future in futures:  # in partition order; each one's rows are let go once taken in
                 compact, counts, sizes = future.result()
                 future.release()
@@ -199,5 +265,11 @@ def run_dask(inputs: Iterable[str | Path], out_dir: Path, scheduler: str | None 
         comparer.close()
         if cluster is not None:
             cluster.close()
-    return Result(tables={}, documents_in=totals[0], processed=totals[1], failed=totals[2],
-                  seconds=time.perf_counter() - started, rows=rows)
+    return Result(
+        tables={},
+        documents_in=totals[0],
+        processed=totals[1],
+        failed=totals[2],
+        seconds=time.perf_counter() - started,
+        rows=rows,
+    )

@@ -18,9 +18,10 @@ import hashlib
 import io
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Iterable, Iterator
+from typing import IO, Any, BinaryIO
 
 import regex
 
@@ -48,7 +49,9 @@ class IngestOptions:
 def _id_key(doc_id: str) -> int:
     """A 64-bit digest of a doc_id: what ``DocIds`` remembers of it (a fraction of the string's
     memory over millions of documents; two ids collide with odds of about n^2 / 3.7e19)."""
-    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+    return int.from_bytes(
+        hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
+    )
 
 
 @dataclass
@@ -71,7 +74,9 @@ class DocIds:
         return unique, True
 
 
-def read_inputs(inputs: Iterable[str | Path], options: IngestOptions | None = None) -> Iterator[Article | Issue]:
+def read_inputs(
+    inputs: Iterable[str | Path], options: IngestOptions | None = None
+) -> Iterator[Article | Issue]:
     """Articles (and issues) from every input path, folders recursively, ``-`` for stdin."""
     options = options or IngestOptions()
     ids = DocIds()
@@ -80,18 +85,28 @@ def read_inputs(inputs: Iterable[str | Path], options: IngestOptions | None = No
             yield from _dedupe(read_stdin(options), ids)
             continue
         path = Path(item)
-        if path.name.endswith(SIDECAR_SUFFIX):  # metadata, read with its article (a glob names both)
+        if path.name.endswith(
+            SIDECAR_SUFFIX
+        ):  # metadata, read with its article (a glob names both)
             stem = path.name[: -len(SIDECAR_SUFFIX)]
-            if not any(path.with_name(stem + suffix).exists() for suffix in TEXT_SUFFIXES | HTML_SUFFIXES):
-                yield Issue(source=str(path), severity="info", code="orphan_sidecar",
-                            message="metadata sidecar without its article (NAME.txt or NAME.html); skipped")
+            if not any(
+                path.with_name(stem + suffix).exists() for suffix in TEXT_SUFFIXES | HTML_SUFFIXES
+            ):
+                yield Issue(
+                    source=str(path),
+                    severity="info",
+                    code="orphan_sidecar",
+                    message="metadata sidecar without its article (NAME.txt or NAME.html); skipped",
+                )
             continue
         if path.is_dir():
             yield from _dedupe(read_folder(path, options), ids)
         elif path.exists() or path.is_symlink():
             yield from _dedupe(read_path(path, options), ids)
         else:
-            yield Issue(source=str(path), code="not_found", message="no such file or directory", fatal=True)
+            yield Issue(
+                source=str(path), code="not_found", message="no such file or directory", fatal=True
+            )
 
 
 def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article | Issue]:
@@ -99,9 +114,14 @@ def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article |
         if isinstance(item, Article):
             doc_id, changed = ids.claim(item.doc_id)
             if changed:
-                yield Issue(doc_id=doc_id, source=item.source, line=item.line, severity="warning",
-                            code="duplicate_doc_id",
-                            message=f"doc_id {item.doc_id!r} already used in this batch; renamed {doc_id!r}")
+                yield Issue(
+                    doc_id=doc_id,
+                    source=item.source,
+                    line=item.line,
+                    severity="warning",
+                    code="duplicate_doc_id",
+                    message=f"doc_id {item.doc_id!r} already used in this batch; renamed {doc_id!r}",
+                )
                 item = item.model_copy(update={"doc_id": doc_id})
         yield item
 
@@ -120,8 +140,12 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
             real = current.resolve()
             entries = sorted(current.iterdir(), key=lambda p: p.name)
         except (OSError, RuntimeError) as exc:
-            yield Issue(source=str(current), code="unreadable", fatal=True,
-                        message=f"cannot read folder: {getattr(exc, 'strerror', None) or exc}")
+            yield Issue(
+                source=str(current),
+                code="unreadable",
+                fatal=True,
+                message=f"cannot read folder: {getattr(exc, 'strerror', None) or exc}",
+            )
             continue
         if real in visited:
             continue
@@ -133,17 +157,28 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
             try:
                 is_dir = entry.is_dir()
             except OSError as exc:
-                yield Issue(source=str(entry), code="unreadable", message=f"cannot read: {exc.strerror or exc}",
-                            fatal=True)
+                yield Issue(
+                    source=str(entry),
+                    code="unreadable",
+                    message=f"cannot read: {exc.strerror or exc}",
+                    fatal=True,
+                )
                 continue
             if is_dir:
                 subdirs.append(entry)
-            elif entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES:
+            elif (
+                entry.suffix.lower()
+                in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+            ):
                 yield from read_path(entry, options)
             elif entry.name.lower() not in {"readme.md", "license"}:
-                yield Issue(source=str(entry), severity="info", code="skipped_file_type",
-                            message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
-                                    "(.txt, .html, .jsonl, .csv)")
+                yield Issue(
+                    source=str(entry),
+                    severity="info",
+                    code="skipped_file_type",
+                    message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
+                    "(.txt, .html, .jsonl, .csv)",
+                )
         stack.extend(reversed(subdirs))
 
 
@@ -159,7 +194,9 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
             with path.open("rb") as binary:
                 stream, encoding, note = open_text(binary)
                 if stream is None:
-                    yield Issue(source=str(path), code="not_text", message=note or "not text", fatal=True)
+                    yield Issue(
+                        source=str(path), code="not_text", message=note or "not text", fatal=True
+                    )
                     return
                 if note:
                     yield Issue(source=str(path), severity="warning", code="decoding", message=note)
@@ -181,7 +218,11 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
 
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
-    reason = "permission denied" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror or exc}"
+    reason = (
+        "permission denied"
+        if isinstance(exc, PermissionError)
+        else f"cannot read: {exc.strerror or exc}"
+    )
     return Issue(source=str(path), code="unreadable", message=reason, fatal=True)
 
 
@@ -198,7 +239,10 @@ def open_text(binary: BinaryIO) -> tuple[IO[str] | None, str, str | None]:
     binary.seek(0)
     if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
-    elif encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be") and sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    elif encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be") and sample[:2] in (
+        b"\xff\xfe",
+        b"\xfe\xff",
+    ):
         encoding = encoding[:6]  # let the codec consume the byte-order mark
     stream = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
     return stream, encoding.replace("-sig", ""), note
@@ -224,8 +268,12 @@ def _read_bytes(path: Path, options: IngestOptions) -> bytes | Issue:
     try:
         size = path.stat().st_size
         if size > options.max_bytes:
-            return Issue(source=str(path), code="too_large", fatal=True,
-                         message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)")
+            return Issue(
+                source=str(path),
+                code="too_large",
+                fatal=True,
+                message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)",
+            )
         return path.read_bytes()
     except OSError as exc:
         return _unreadable(path, exc)
@@ -239,23 +287,39 @@ def read_sidecar(path: Path) -> dict[str, Any] | Issue:
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Issue(source=str(sidecar), severity="warning", code="bad_sidecar",
-                     message=f"metadata sidecar ignored: {exc}")
+        return Issue(
+            source=str(sidecar),
+            severity="warning",
+            code="bad_sidecar",
+            message=f"metadata sidecar ignored: {exc}",
+        )
     if not isinstance(data, dict):
-        return Issue(source=str(sidecar), severity="warning", code="bad_sidecar",
-                     message="metadata sidecar ignored: not a JSON object")
+        return Issue(
+            source=str(sidecar),
+            severity="warning",
+            code="bad_sidecar",
+            message="metadata sidecar ignored: not a JSON object",
+        )
     return data
 
 
 #: File signatures of common non-text formats that get renamed to .txt (first bytes -> name).
 MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"), (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"), (b"\x7fELF", "an executable"),
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
+    (b"\x7fELF", "an executable"),
 )
 BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
 )
 MAX_NUL_SHARE = 0.01
 
@@ -273,14 +337,18 @@ def decode(raw: bytes) -> tuple[str | None, str, str | None]:
     for bom, encoding in BOMS:
         if raw.startswith(bom):
             try:
-                return _clean_text(raw[len(bom):].decode(encoding), encoding, None)
+                return _clean_text(raw[len(bom) :].decode(encoding), encoding, None)
             except UnicodeDecodeError:
                 return None, "", f"undecodable {encoding} text"
     sample = raw[:4096]
     if len(sample) >= 4 and sample.count(0) > len(sample) // 3:
         encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
         try:
-            return _clean_text(raw.decode(encoding), encoding, f"no byte-order mark; decoded as {encoding} (guessed)")
+            return _clean_text(
+                raw.decode(encoding),
+                encoding,
+                f"no byte-order mark; decoded as {encoding} (guessed)",
+            )
         except UnicodeDecodeError:
             return None, "", "binary data (NUL bytes), not text"
     try:
@@ -313,45 +381,85 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def parse_document(raw: bytes, source: str, stem: str, fmt: str, meta: dict[str, Any],
-                   options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_document(
+    raw: bytes, source: str, stem: str, fmt: str, meta: dict[str, Any], options: IngestOptions
+) -> Iterator[Article | Issue]:
     """One .txt or .html document with its sidecar metadata."""
     text, encoding, problem = decode(raw)
     doc_id = str(meta.get("doc_id") or stem)
     if text is None:
-        yield Issue(doc_id=doc_id, source=source, code="not_text", message=problem or "not text", fatal=True)
+        yield Issue(
+            doc_id=doc_id, source=source, code="not_text", message=problem or "not text", fatal=True
+        )
         return
     if problem:
-        yield Issue(doc_id=doc_id, source=source, severity="warning", code="decoding", message=problem)
+        yield Issue(
+            doc_id=doc_id, source=source, severity="warning", code="decoding", message=problem
+        )
     fields = dict(meta)
     if fmt == "html":
         extracted = extract_html(text)
         if extracted is None:
-            yield Issue(doc_id=doc_id, source=source, code="no_article_text", fatal=True,
-                        message="no article text found in the HTML page")
+            yield Issue(
+                doc_id=doc_id,
+                source=source,
+                code="no_article_text",
+                fatal=True,
+                message="no article text found in the HTML page",
+            )
             return
         text, html_meta = extracted
         for key, value in html_meta.items():
             fields.setdefault(key, value)
     if not text.strip():
-        yield Issue(doc_id=doc_id, source=source, code="empty", message="empty document (no text)", fatal=True)
+        yield Issue(
+            doc_id=doc_id,
+            source=source,
+            code="empty",
+            message="empty document (no text)",
+            fatal=True,
+        )
         return
     yield from _article(fields, text, source, None, fmt, encoding, doc_id, options)
 
 
-def _article(fields: dict[str, Any], text: str, source: str, line: int | None, fmt: str, encoding: str,
-             doc_id: str, options: IngestOptions) -> Iterator[Article | Issue]:
+def _article(
+    fields: dict[str, Any],
+    text: str,
+    source: str,
+    line: int | None,
+    fmt: str,
+    encoding: str,
+    doc_id: str,
+    options: IngestOptions,
+) -> Iterator[Article | Issue]:
     known = {k: fields.get(k) for k in KNOWN_FIELDS}
     extra = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     outlet = _clean(known["outlet"]) or options.outlet
     published_raw = _clean(known["published"]) or options.published
     published = parse_date(published_raw) if published_raw else None
     if published_raw and published is None:
-        yield Issue(doc_id=doc_id, source=source, line=line, severity="warning", code="bad_date",
-                    message=f"published date {published_raw!r} is not a date (YYYY-MM-DD); left empty")
-    yield Article.build(doc_id=doc_id, outlet=outlet, url=_clean(known["url"]), published=published,
-                        title=_clean(known["title"]), source=source, line=line, input_format=fmt,
-                        encoding=encoding, text=text, metadata=extra)
+        yield Issue(
+            doc_id=doc_id,
+            source=source,
+            line=line,
+            severity="warning",
+            code="bad_date",
+            message=f"published date {published_raw!r} is not a date (YYYY-MM-DD); left empty",
+        )
+    yield Article.build(
+        doc_id=doc_id,
+        outlet=outlet,
+        url=_clean(known["url"]),
+        published=published,
+        title=_clean(known["title"]),
+        source=source,
+        line=line,
+        input_format=fmt,
+        encoding=encoding,
+        text=text,
+        metadata=extra,
+    )
 
 
 def _clean(value: Any) -> str | None:
@@ -374,8 +482,14 @@ def parse_date(value: str) -> str | None:
         return None
 
 
-def parse_jsonl(lines: Iterable[str], source: str, stem: str, encoding: str,
-                options: IngestOptions, first_line: int = 1) -> Iterator[Article | Issue]:
+def parse_jsonl(
+    lines: Iterable[str],
+    source: str,
+    stem: str,
+    encoding: str,
+    options: IngestOptions,
+    first_line: int = 1,
+) -> Iterator[Article | Issue]:
     """One article per JSON line; a bad line is an issue naming its line number.
 
     ``first_line`` is the number of the first line given (a partition of a larger file)."""
@@ -385,45 +499,92 @@ def parse_jsonl(lines: Iterable[str], source: str, stem: str, encoding: str,
             continue
         any_line = True
         if len(line) > options.max_bytes:
-            yield Issue(source=source, line=number, code="too_large", fatal=True,
-                        message=f"record has {len(line):,} characters, over the {options.max_bytes:,} limit "
-                                "(--max-bytes); line skipped")
+            yield Issue(
+                source=source,
+                line=number,
+                code="too_large",
+                fatal=True,
+                message=f"record has {len(line):,} characters, over the {options.max_bytes:,} limit "
+                "(--max-bytes); line skipped",
+            )
             continue
         if "\ufffd" in line and encoding != "utf-8":
-            yield Issue(source=source, line=number, severity="warning", code="decoding",
-                        message=f"bytes undecodable as {encoding} replaced by U+FFFD")
+            yield Issue(
+                source=source,
+                line=number,
+                severity="warning",
+                code="decoding",
+                message=f"bytes undecodable as {encoding} replaced by U+FFFD",
+            )
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Issue(source=source, line=number, code="bad_json", fatal=True,
-                        message=f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped")
+            yield Issue(
+                source=source,
+                line=number,
+                code="bad_json",
+                fatal=True,
+                message=f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped",
+            )
             continue
-        yield from parse_record(record, source, number, f"{stem}-{number}", "jsonl", encoding, options)
+        yield from parse_record(
+            record, source, number, f"{stem}-{number}", "jsonl", encoding, options
+        )
     if not any_line:
         yield Issue(source=source, code="empty", message="empty file (no JSON lines)", fatal=True)
 
 
-def parse_record(record: Any, source: str, line: int, fallback_id: str, fmt: str, encoding: str,
-                 options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_record(
+    record: Any,
+    source: str,
+    line: int,
+    fallback_id: str,
+    fmt: str,
+    encoding: str,
+    options: IngestOptions,
+) -> Iterator[Article | Issue]:
     """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue."""
     if not isinstance(record, dict):
-        yield Issue(source=source, line=line, code="bad_record", fatal=True,
-                    message="not a JSON object; line skipped")
+        yield Issue(
+            source=source,
+            line=line,
+            code="bad_record",
+            fatal=True,
+            message="not a JSON object; line skipped",
+        )
         return
     record, surrogates = _scrub_surrogates(record)
     doc_id = _clean(record.get("doc_id")) or fallback_id
     if surrogates:
-        yield Issue(doc_id=doc_id, source=source, line=line, severity="warning", code="decoding",
-                    message=f"{surrogates} lone surrogate code points (not text) replaced by U+FFFD")
+        yield Issue(
+            doc_id=doc_id,
+            source=source,
+            line=line,
+            severity="warning",
+            code="decoding",
+            message=f"{surrogates} lone surrogate code points (not text) replaced by U+FFFD",
+        )
     text = record.get("text")
     if not isinstance(text, str):
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        yield Issue(doc_id=doc_id, source=source, line=line, code="bad_text", fatal=True,
-                    message=f"field 'text' is {what}; record skipped")
+        yield Issue(
+            doc_id=doc_id,
+            source=source,
+            line=line,
+            code="bad_text",
+            fatal=True,
+            message=f"field 'text' is {what}; record skipped",
+        )
         return
     if not text.strip():
-        yield Issue(doc_id=doc_id, source=source, line=line, code="empty", fatal=True,
-                    message="field 'text' is empty; record skipped")
+        yield Issue(
+            doc_id=doc_id,
+            source=source,
+            line=line,
+            code="empty",
+            fatal=True,
+            message="field 'text' is empty; record skipped",
+        )
         return
     yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
 
@@ -444,8 +605,9 @@ def _scrub_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return clean, count
 
 
-def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,
-              options: IngestOptions) -> Iterator[Article | Issue]:
+def parse_csv(
+    lines: Iterable[str], source: str, stem: str, encoding: str, options: IngestOptions
+) -> Iterator[Article | Issue]:
     """One article per CSV row (header with at least ``text``); a bad row is an issue."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(lines)
@@ -455,12 +617,23 @@ def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,
         yield Issue(source=source, code="empty", message="empty CSV file", fatal=True)
         return
     except csv.Error as exc:
-        yield Issue(source=source, line=1, code="bad_csv", message=f"unreadable CSV header: {exc}", fatal=True)
+        yield Issue(
+            source=source,
+            line=1,
+            code="bad_csv",
+            message=f"unreadable CSV header: {exc}",
+            fatal=True,
+        )
         return
     header = [h.strip() for h in header]
     if "text" not in header:
-        yield Issue(source=source, line=1, code="bad_csv", fatal=True,
-                    message=f"no 'text' column (columns: {', '.join(header) or 'none'})")
+        yield Issue(
+            source=source,
+            line=1,
+            code="bad_csv",
+            fatal=True,
+            message=f"no 'text' column (columns: {', '.join(header) or 'none'})",
+        )
         return
     row_number = 0
     while True:
@@ -470,16 +643,29 @@ def parse_csv(lines: Iterable[str], source: str, stem: str, encoding: str,
         except StopIteration:
             break
         except csv.Error as exc:
-            yield Issue(source=source, line=line, code="bad_csv", fatal=True, message=f"unreadable row: {exc}")
+            yield Issue(
+                source=source,
+                line=line,
+                code="bad_csv",
+                fatal=True,
+                message=f"unreadable row: {exc}",
+            )
             continue
         row_number += 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield Issue(source=source, line=line, code="ragged_row", fatal=True,
-                        message=f"row has {len(row)} fields, header has {len(header)}; row skipped")
+            yield Issue(
+                source=source,
+                line=line,
+                code="ragged_row",
+                fatal=True,
+                message=f"row has {len(row)} fields, header has {len(header)}; row skipped",
+            )
             continue
-        yield from parse_record(dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options)
+        yield from parse_record(
+            dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options
+        )
 
 
 def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:
@@ -487,8 +673,13 @@ def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=True)
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+        )
     except Exception:  # trafilatura raises many parser-specific errors on hostile HTML
         doc = None
     if doc is None:
@@ -500,6 +691,11 @@ def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:
         return None
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    meta = {"title": title, "url": data.get("url"), "published": data.get("date"),
-            "outlet": data.get("sitename") or data.get("hostname"), "author": data.get("author")}
+    meta = {
+        "title": title,
+        "url": data.get("url"),
+        "published": data.get("date"),
+        "outlet": data.get("sitename") or data.get("hostname"),
+        "author": data.get("author"),
+    }
     return text, {k: v for k, v in meta.items() if v}

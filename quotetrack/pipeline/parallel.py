@@ -13,9 +13,9 @@ import collections
 import itertools
 import multiprocessing as mp
 import os
+from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
@@ -41,13 +41,24 @@ class _Worker:
     failure: BaseException | None = None  # why the initializer could not build the Extractor
 
 
-def _init(rules_dir: str | None, max_chars: int, time_budget_s: float | None, debug: bool, compact: bool,
-          encode: str | None) -> None:
+def _init(
+    rules_dir: str | None,
+    max_chars: int,
+    time_budget_s: float | None,
+    debug: bool,
+    compact: bool,
+    encode: str | None,
+) -> None:
     # An initializer that raises makes the pool start workers again and again (the run hangs):
     # the failure is kept and raised by the worker's first task instead, in the parent.
     try:
-        _Worker.extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s,
-                                      compact=compact, encode=encode).compile()  # type: ignore[arg-type]
+        _Worker.extractor = Extractor(
+            load_ruleset(rules_dir),
+            max_chars=max_chars,
+            time_budget_s=time_budget_s,
+            compact=compact,
+            encode=encode,
+        ).compile()  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - re-raised by _work_chunk
         _Worker.failure = exc
     _Worker.debug = debug
@@ -63,8 +74,13 @@ def _work(item: Article | Issue) -> DocumentResult | Issue:
     return result
 
 
-def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs: int = 1, debug: bool = False,
-                 rules_dir: str | Path | None = None) -> Iterator[DocumentResult | Issue]:
+def iter_results(
+    items: Iterable[Article | Issue],
+    extractor: Extractor,
+    jobs: int = 1,
+    debug: bool = False,
+    rules_dir: str | Path | None = None,
+) -> Iterator[DocumentResult | Issue]:
     """Results of every article (and the input issues), in input order, on ``jobs`` processes."""
     if jobs <= 1:
         for item in items:
@@ -74,12 +90,23 @@ def iter_results(items: Iterable[Article | Issue], extractor: "Extractor", jobs:
     directory = str(rules_dir if rules_dir is not None else extractor.ruleset.directory)
     iterator = iter(items)
     chunks = iter(lambda: list(itertools.islice(iterator, CHUNK)), [])
-    with context.Pool(jobs, initializer=_init,
-                      initargs=(directory, extractor.max_chars, extractor.time_budget_s, debug,
-                                extractor.comparer is not None, extractor.encode)) as pool:
+    with context.Pool(
+        jobs,
+        initializer=_init,
+        initargs=(
+            directory,
+            extractor.max_chars,
+            extractor.time_budget_s,
+            debug,
+            extractor.comparer is not None,
+            extractor.encode,
+        ),
+    ) as pool:
         # a bounded number of chunks in flight, topped up as each one is taken: the workers never
         # wait for the next batch (Pool.imap alone would read the whole input ahead)
-        in_flight: collections.deque[tuple[list[Article | Issue], AsyncResult]] = collections.deque()
+        in_flight: collections.deque[tuple[list[Article | Issue], AsyncResult]] = (
+            collections.deque()
+        )
         for chunk in chunks:
             in_flight.append((chunk, pool.apply_async(_work_chunk, (chunk,))))
             if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_JOB * jobs:
@@ -94,7 +121,9 @@ def _work_chunk(items: list[Article | Issue]) -> list[DocumentResult | Issue]:
     return [_work(item) for item in items]
 
 
-def _in_order(sent: list[Article | Issue], pending: AsyncResult) -> Iterator[DocumentResult | Issue]:
+def _in_order(
+    sent: list[Article | Issue], pending: AsyncResult
+) -> Iterator[DocumentResult | Issue]:
     """The results of one chunk, each with the article the parent sent (workers do not send it back)."""
     for item, result in zip(sent, pending.get()):
         if not isinstance(result, Issue) and result.article is None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -61,14 +62,20 @@ class Result:
 
     def summary(self) -> str:
         """The one-line summary printed at the end of a run."""
-        return (f"{self.documents_in} documents: {self.processed} processed, {self.failed} failed; "
-                f"{self.count('quotes')} quotes, {self.count('claims')} claims, "
-                f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; {self.seconds:.2f} s")
+        return (
+            f"{self.documents_in} documents: {self.processed} processed, {self.failed} failed; "
+            f"{self.count('quotes')} quotes, {self.count('claims')} claims, "
+            f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; {self.seconds:.2f} s"
+        )
 
 
-def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None, debug: bool = False,
-            on_document: Callable[[Article | Issue], None] | None = None, jobs: int = 1
-            ) -> tuple[list[DocumentResult], list[Issue]]:
+def extract(
+    items: Iterable[Article | Issue],
+    extractor: Extractor | None = None,
+    debug: bool = False,
+    on_document: Callable[[Article | Issue], None] | None = None,
+    jobs: int = 1,
+) -> tuple[list[DocumentResult], list[Issue]]:
     """Process every article; return per-document results and the input issues met on the way."""
     extractor = extractor or Extractor()
     results: list[DocumentResult] = []
@@ -83,9 +90,13 @@ def extract(items: Iterable[Article | Issue], extractor: Extractor | None = None
     return results, input_issues
 
 
-def build_tables(results: list[DocumentResult], input_issues: list[Issue], ruleset: RuleSet | None = None,
-                 comparison: Comparison | None = None, compare_options: CompareOptions | None = None
-                 ) -> dict[str, pd.DataFrame]:
+def build_tables(
+    results: list[DocumentResult],
+    input_issues: list[Issue],
+    ruleset: RuleSet | None = None,
+    comparison: Comparison | None = None,
+    compare_options: CompareOptions | None = None,
+) -> dict[str, pd.DataFrame]:
     """The seven tables from extraction results (and a comparison, when one was made)."""
     failed_ids = {i.doc_id for r in results for i in r.issues if i.fatal}
     articles = [r.article for r in results if r.article.doc_id not in failed_ids]
@@ -94,8 +105,9 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue], rules
         "quotes": to_frame("quotes", [q for r in results for q in r.quotes]),
         "claims": to_frame("claims", [c for r in results for c in r.claims]),
     }
-    comparison = comparison or compare(tables["articles"], tables["quotes"], tables["claims"], ruleset,
-                                       compare_options)
+    comparison = comparison or compare(
+        tables["articles"], tables["quotes"], tables["claims"], ruleset, compare_options
+    )
     tables["quote_matches"] = to_frame("quote_matches", comparison.quote_matches)
     tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
@@ -104,24 +116,41 @@ def build_tables(results: list[DocumentResult], input_issues: list[Issue], rules
     return tables
 
 
-def run(inputs: Iterable[str | Path], rules_dir: str | Path | None = None, outlet: str | None = None,
-        published: str | None = None, debug: bool = False,
-        on_document: Callable[[Article | Issue], None] | None = None,
-        compare_options: CompareOptions | None = None, max_bytes: int | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
-        jobs: int = 1) -> Result:
+def run(
+    inputs: Iterable[str | Path],
+    rules_dir: str | Path | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    debug: bool = False,
+    on_document: Callable[[Article | Issue], None] | None = None,
+    compare_options: CompareOptions | None = None,
+    max_bytes: int | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+    jobs: int = 1,
+) -> Result:
     """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
     started = time.perf_counter()
     extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
-    options = IngestOptions(outlet=outlet, published=published,
-                            **({"max_bytes": max_bytes} if max_bytes is not None else {}))
-    results, input_issues = extract(read_inputs(inputs, options), extractor, debug, on_document, jobs)
+    options = IngestOptions(
+        outlet=outlet,
+        published=published,
+        **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+    )
+    results, input_issues = extract(
+        read_inputs(inputs, options), extractor, debug, on_document, jobs
+    )
     tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare_options)
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)
-    return Result(tables=tables, documents_in=len(results) + lost, processed=processed,
-                  failed=lost + len(failed_docs), seconds=time.perf_counter() - started)
+    return Result(
+        tables=tables,
+        documents_in=len(results) + lost,
+        processed=processed,
+        failed=lost + len(failed_docs),
+        seconds=time.perf_counter() - started,
+    )
 
 
 STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
@@ -131,8 +160,9 @@ LISTED_FIELDS = ("quote_ids", "claim_ids")  # what a comparison row lists (count
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
 
 
-def slices(rows: Iterable[Any], max_rows: int = COMPARISON_SLICE, max_items: int = COMPARISON_SLICE_ITEMS
-           ) -> Iterator[list[Any]]:
+def slices(
+    rows: Iterable[Any], max_rows: int = COMPARISON_SLICE, max_items: int = COMPARISON_SLICE_ITEMS
+) -> Iterator[list[Any]]:
     """``rows`` in lists of at most ``max_rows`` rows that together list at most ``max_items``
     quotes or claims (a row that lists every copy of a wire story can be large)."""
     rows = iter(rows)
@@ -172,32 +202,52 @@ def write_comparison(comparer: Comparer, out_dir: Path, fmt: Format) -> dict[str
     return {name: w.rows for name, w in writers.items()}
 
 
-def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = "csv", jobs: int = 1,
-                     rules_dir: str | Path | None = None, outlet: str | None = None, published: str | None = None,
-                     debug: bool = False, on_document: Callable[[Article | Issue], None] | None = None,
-                     compare_options: CompareOptions | None = None, max_bytes: int | None = None,
-                     max_chars: int = DEFAULT_MAX_CHARS, time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
-                     batch_documents: int = 200) -> Result:
+def run_to_directory(
+    inputs: Iterable[str | Path],
+    out_dir: Path,
+    fmt: Format = "csv",
+    jobs: int = 1,
+    rules_dir: str | Path | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    debug: bool = False,
+    on_document: Callable[[Article | Issue], None] | None = None,
+    compare_options: CompareOptions | None = None,
+    max_bytes: int | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+    batch_documents: int = 200,
+) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
     are renamed into place together at the end (a failed run leaves the old tables)."""
     started = time.perf_counter()
-    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s, compact=True,
-                          encode=fmt if fmt in TEXT_ROW_FORMATS else None)
-    options = IngestOptions(outlet=outlet, published=published,
-                            **({"max_bytes": max_bytes} if max_bytes is not None else {}))
+    extractor = Extractor(
+        load_ruleset(rules_dir),
+        max_chars=max_chars,
+        time_budget_s=time_budget_s,
+        compact=True,
+        encode=fmt if fmt in TEXT_ROW_FORMATS else None,
+    )
+    options = IngestOptions(
+        outlet=outlet,
+        published=published,
+        **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+    )
     comparer = Comparer(extractor.ruleset, compare_options)
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
     with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
+
         def flush() -> None:
             for name in STREAMED_TABLES:
                 writers[name].append_rows(batch[name])
                 batch[name].clear()
                 if encoded[name]:
-                    writers[name].append_encoded("".join(text for _, text in encoded[name]),
-                                                 sum(n for n, _ in encoded[name]))
+                    writers[name].append_encoded(
+                        "".join(text for _, text in encoded[name]), sum(n for n, _ in encoded[name])
+                    )
                     encoded[name].clear()
 
         flush()  # headers first, so that even an empty run writes every table
@@ -224,8 +274,13 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
                     if item.compact is not None:
                         comparer.add_compact(item.compact)
                     else:
-                        comparer.add(item.article.doc_id, item.article.outlet, item.article.text,
-                                     (q.model_dump() for q in item.quotes), (c.model_dump() for c in item.claims))
+                        comparer.add(
+                            item.article.doc_id,
+                            item.article.outlet,
+                            item.article.text,
+                            (q.model_dump() for q in item.quotes),
+                            (c.model_dump() for c in item.claims),
+                        )
                 pending += 1
             if on_document is not None:
                 on_document(item)  # type: ignore[arg-type]
@@ -235,5 +290,11 @@ def run_to_directory(inputs: Iterable[str | Path], out_dir: Path, fmt: Format = 
         flush()
         stream_comparison(comparer, {name: writers[name] for name in COMPARISON_TABLES})
     rows = {name: w.rows for name, w in writers.items()}
-    return Result(tables={}, documents_in=counts["documents_in"], processed=counts["processed"],
-                  failed=counts["failed"], seconds=time.perf_counter() - started, rows=rows)
+    return Result(
+        tables={},
+        documents_in=counts["documents_in"],
+        processed=counts["processed"],
+        failed=counts["failed"],
+        seconds=time.perf_counter() - started,
+        rows=rows,
+    )

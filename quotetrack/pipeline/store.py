@@ -20,9 +20,10 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
@@ -35,18 +36,40 @@ from quotetrack.tables.normalise import TABLES, columns, to_frame
 
 SCHEMA_VERSION = 2
 #: the tables that ``compare`` rebuilds after every batch (children before parents).
-DERIVED = ("toll_changes", "quote_match_quotes", "event_group_claims", "disagreement_claims", "disagreements",
-           "event_groups", "quote_matches", "article_pairs")
+DERIVED = (
+    "toll_changes",
+    "quote_match_quotes",
+    "event_group_claims",
+    "disagreement_claims",
+    "disagreements",
+    "event_groups",
+    "quote_matches",
+    "article_pairs",
+)
 #: kinds of disagreement that are changes over time rather than conflicts.
 CHANGE_KINDS = ("update", "revision_down")
 #: store-only primary keys of tables whose rows have no natural id.
 SURROGATE = {"article_pairs": "pair_id", "issues": "issue_id"}
-NATURAL = {"articles": "doc_id", "quotes": "quote_id", "claims": "claim_id", "quote_matches": "match_id",
-           "event_groups": "group_id", "disagreements": "disagreement_id"}
-PARENTS = {"quotes": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
-           "claims": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
-           "disagreements": "group_id REFERENCES event_groups(group_id) ON DELETE CASCADE"}
-SQL_TYPE = {"Int64": "INTEGER", "boolean": "INTEGER", "Float64": "REAL", "string": "TEXT", "object": "TEXT"}
+NATURAL = {
+    "articles": "doc_id",
+    "quotes": "quote_id",
+    "claims": "claim_id",
+    "quote_matches": "match_id",
+    "event_groups": "group_id",
+    "disagreements": "disagreement_id",
+}
+PARENTS = {
+    "quotes": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
+    "claims": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
+    "disagreements": "group_id REFERENCES event_groups(group_id) ON DELETE CASCADE",
+}
+SQL_TYPE = {
+    "Int64": "INTEGER",
+    "boolean": "INTEGER",
+    "Float64": "REAL",
+    "string": "TEXT",
+    "object": "TEXT",
+}
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -126,8 +149,10 @@ def _v2_tracker(con: sqlite3.Connection) -> None:
             con.execute(statement)
     stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     if stored:
-        cur = con.execute("INSERT INTO batches (added_at, new, note) VALUES (?, ?, ?)",
-                          (_now(), stored, "articles stored under schema 1"))
+        cur = con.execute(
+            "INSERT INTO batches (added_at, new, note) VALUES (?, ?, ?)",
+            (_now(), stored, "articles stored under schema 1"),
+        )
         con.execute("UPDATE articles SET batch_id = ?, seq = rowid", (cur.lastrowid,))
         con.execute("UPDATE issues SET batch_id = ?", (cur.lastrowid,))
 
@@ -149,7 +174,7 @@ def _reconcile(con: sqlite3.Connection) -> list[str]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -195,7 +220,9 @@ class Plan:
     replaced: list[Article] = field(default_factory=list)
     unchanged: list[Article] = field(default_factory=list)
     duplicates: list[tuple[Article, str]] = field(default_factory=list)  # (article, stored doc_id)
-    renamed: list[tuple[Article, str]] = field(default_factory=list)  # (article as stored, original doc_id)
+    renamed: list[tuple[Article, str]] = field(
+        default_factory=list
+    )  # (article as stored, original doc_id)
 
     @property
     def to_extract(self) -> list[Article]:
@@ -225,9 +252,17 @@ class BatchReport:
 
     def messages(self) -> list[str]:
         """One line per replaced, duplicate or renamed article."""
-        lines = [f"replaced: {d} (its text changed; old quotes and claims removed)" for d in self.replaced]
-        lines += [f"skipped: {d} has the same text as stored article {s}" for d, s in self.duplicates]
-        lines += [f"renamed: {o} -> {d} (a different article with this doc_id is stored)" for d, o in self.renamed]
+        lines = [
+            f"replaced: {d} (its text changed; old quotes and claims removed)"
+            for d in self.replaced
+        ]
+        lines += [
+            f"skipped: {d} has the same text as stored article {s}" for d, s in self.duplicates
+        ]
+        lines += [
+            f"renamed: {o} -> {d} (a different article with this doc_id is stored)"
+            for d, o in self.renamed
+        ]
         return lines
 
 
@@ -237,7 +272,10 @@ class Store:
     def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
-            raise QuotetrackError(f"{self.path}: no such store", hint="create it with: quotetrack add INPUT... --db FILE")
+            raise QuotetrackError(
+                f"{self.path}: no such store",
+                hint="create it with: quotetrack add INPUT... --db FILE",
+            )
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -246,15 +284,17 @@ class Store:
             self.con.execute("PRAGMA journal_mode = WAL")
             self.migrated = self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise QuotetrackError(f"{self.path}: not a quotetrack store ({exc})",
-                                  hint="give a file made by quotetrack add, or a new file name") from None
+            raise QuotetrackError(
+                f"{self.path}: not a quotetrack store ({exc})",
+                hint="give a file made by quotetrack add, or a new file name",
+            ) from None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self) -> None:
         """Close the connection (the file stays consistent: every batch was one transaction)."""
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -270,11 +310,16 @@ class Store:
         applied = []
         version = self.version
         if version > SCHEMA_VERSION:
-            raise QuotetrackError(f"{self.path}: schema version {version} is newer than this quotetrack "
-                                  f"({SCHEMA_VERSION})", hint="upgrade quotetrack")
+            raise QuotetrackError(
+                f"{self.path}: schema version {version} is newer than this quotetrack "
+                f"({SCHEMA_VERSION})",
+                hint="upgrade quotetrack",
+            )
         if version == 0 and self.con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise QuotetrackError(f"{self.path}: an SQLite file that is not a quotetrack store",
-                                  hint="give a new file name")
+            raise QuotetrackError(
+                f"{self.path}: an SQLite file that is not a quotetrack store",
+                hint="give a new file name",
+            )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
                 MIGRATIONS[target - 1](self.con)
@@ -284,13 +329,16 @@ class Store:
             _reconcile(self.con)
         return applied
 
-    def _transaction(self) -> "_Tx":
+    def _transaction(self) -> _Tx:
         return _Tx(self.con)
 
     # -- planning ------------------------------------------------------------------------------
     def plan(self, articles: Iterable[Article]) -> Plan:
         """Sort incoming articles into new, replaced, unchanged, duplicate (same text, other doc_id)."""
-        stored = {row[0]: (row[1], row[2]) for row in self.con.execute("SELECT doc_id, sha1, source FROM articles")}
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in self.con.execute("SELECT doc_id, sha1, source FROM articles")
+        }
         by_sha = {sha: doc for doc, (sha, _) in stored.items()}
         plan = Plan()
         taken = set(stored)
@@ -318,9 +366,15 @@ class Store:
         return plan
 
     # -- adding --------------------------------------------------------------------------------
-    def add(self, items: Iterable[Article | Issue], extractor: Extractor | None = None,
-            options: CompareOptions | None = None, inputs: Iterable[str] = (), debug: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> BatchReport:
+    def add(
+        self,
+        items: Iterable[Article | Issue],
+        extractor: Extractor | None = None,
+        options: CompareOptions | None = None,
+        inputs: Iterable[str] = (),
+        debug: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> BatchReport:
         """Store one batch of ingested items: plan, extract what is new or changed, recompare, commit.
 
         ``progress(done, total)`` is called after each extracted article.
@@ -338,9 +392,16 @@ class Store:
                 progress(done, len(plan.to_extract))
         return self.commit(results, input_issues, plan, extractor, options, list(inputs), started)
 
-    def commit(self, results: list[DocumentResult], input_issues: list[Issue], plan: Plan | None = None,
-               extractor: Extractor | None = None, options: CompareOptions | None = None,
-               inputs: list[str] | None = None, started: float | None = None) -> BatchReport:
+    def commit(
+        self,
+        results: list[DocumentResult],
+        input_issues: list[Issue],
+        plan: Plan | None = None,
+        extractor: Extractor | None = None,
+        options: CompareOptions | None = None,
+        inputs: list[str] | None = None,
+        started: float | None = None,
+    ) -> BatchReport:
         """Write extraction results as one batch and recompute the comparison (one transaction)."""
         started = time.perf_counter() if started is None else started
         plan = plan or self.plan(r.article for r in results)
@@ -348,11 +409,21 @@ class Store:
         results = [r for r in results if r.article.doc_id in wanted]
         replaced = {a.doc_id for a in plan.replaced}
         failed = {i.doc_id for r in results for i in r.issues if i.fatal}
-        issues = [i for i in input_issues + [i for r in results for i in r.issues] if not self._has_issue(i)]
-        report = BatchReport(None, [a.doc_id for a in plan.new], sorted(replaced),
-                             [a.doc_id for a in plan.unchanged], [(a.doc_id, s) for a, s in plan.duplicates],
-                             [(a.doc_id, o) for a, o in plan.renamed],
-                             len(failed) + sum(1 for i in input_issues if i.fatal), issues)
+        issues = [
+            i
+            for i in input_issues + [i for r in results for i in r.issues]
+            if not self._has_issue(i)
+        ]
+        report = BatchReport(
+            None,
+            [a.doc_id for a in plan.new],
+            sorted(replaced),
+            [a.doc_id for a in plan.unchanged],
+            [(a.doc_id, s) for a, s in plan.duplicates],
+            [(a.doc_id, o) for a, o in plan.renamed],
+            len(failed) + sum(1 for i in input_issues if i.fatal),
+            issues,
+        )
         if not results and not issues:
             report.seconds = time.perf_counter() - started
             return report
@@ -361,8 +432,17 @@ class Store:
             batch_id = self.con.execute(
                 "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, failed, options) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), json.dumps(inputs or []), len(plan.new), len(replaced), len(plan.unchanged),
-                 len(plan.duplicates), report.failed, _options_json(options))).lastrowid
+                (
+                    _now(),
+                    json.dumps(inputs or []),
+                    len(plan.new),
+                    len(replaced),
+                    len(plan.unchanged),
+                    len(plan.duplicates),
+                    report.failed,
+                    _options_json(options),
+                ),
+            ).lastrowid
             previous = self._first_batches()
             self._clear_derived()
             for doc_id in replaced:
@@ -386,10 +466,14 @@ class Store:
             self._store_comparison(comparison, batch_id, previous)
             report.batch_id = batch_id
             report.seconds = time.perf_counter() - started
-            self.con.execute("UPDATE batches SET seconds = ? WHERE batch_id = ?", (report.seconds, batch_id))
+            self.con.execute(
+                "UPDATE batches SET seconds = ? WHERE batch_id = ?", (report.seconds, batch_id)
+            )
         return report
 
-    def recompare(self, extractor: Extractor | None = None, options: CompareOptions | None = None) -> Comparison:
+    def recompare(
+        self, extractor: Extractor | None = None, options: CompareOptions | None = None
+    ) -> Comparison:
         """Recompute the comparison over the whole store (e.g. with other tolerances) and store it."""
         with self._transaction():
             previous = self._first_batches()
@@ -402,12 +486,17 @@ class Store:
     def _has_issue(self, issue: Issue) -> bool:
         values = _row_values("issues", issue)
         where = " AND ".join(f'"{c}" IS ?' for c in columns("issues"))
-        return self.con.execute(f"SELECT 1 FROM issues WHERE {where} LIMIT 1", values).fetchone() is not None
+        return (
+            self.con.execute(f"SELECT 1 FROM issues WHERE {where} LIMIT 1", values).fetchone()
+            is not None
+        )
 
     def _insert(self, table: str, rows: Iterable[BaseModel], **extra: Any) -> None:
         cols = list(columns(table)) + list(extra)
-        sql = (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})")
+        sql = (
+            f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})"
+        )
         self.con.executemany(sql, [_row_values(table, r) + list(extra.values()) for r in rows])
 
     def _clear_derived(self) -> None:
@@ -416,52 +505,97 @@ class Store:
 
     def _first_batches(self) -> dict[tuple[str, str], int]:
         """(from_claim_id, to_claim_id) -> the batch that first recorded that change."""
-        return {(a, b): batch for a, b, batch in
-                self.con.execute("SELECT from_claim_id, to_claim_id, first_batch_id FROM toll_changes")}
+        return {
+            (a, b): batch
+            for a, b, batch in self.con.execute(
+                "SELECT from_claim_id, to_claim_id, first_batch_id FROM toll_changes"
+            )
+        }
 
     def _recompare(self, extractor: Extractor, options: CompareOptions | None) -> Comparison:
         t = self.tables(("articles", "quotes", "claims"))
         return compare(t["articles"], t["quotes"], t["claims"], extractor.ruleset, options)
 
-    def _store_comparison(self, comparison: Comparison, batch_id: int | None,
-                          previous: dict[tuple[str, str], int]) -> None:
+    def _store_comparison(
+        self, comparison: Comparison, batch_id: int | None, previous: dict[tuple[str, str], int]
+    ) -> None:
         self._insert("event_groups", comparison.event_groups)
         self._insert("disagreements", comparison.disagreements)
         self._insert("quote_matches", comparison.quote_matches)
         self._insert("article_pairs", comparison.article_pairs)
-        self.con.executemany("INSERT OR IGNORE INTO event_group_claims VALUES (?, ?)",
-                             [(g.group_id, c) for g in comparison.event_groups for c in g.claim_ids])
-        self.con.executemany("INSERT INTO disagreement_claims VALUES (?, ?, ?)",
-                             [(d.disagreement_id, c, n) for d in comparison.disagreements
-                              for n, c in enumerate(d.claim_ids)])
-        self.con.executemany("INSERT OR IGNORE INTO quote_match_quotes VALUES (?, ?)",
-                             [(m.match_id, q) for m in comparison.quote_matches for q in m.quote_ids])
+        self.con.executemany(
+            "INSERT OR IGNORE INTO event_group_claims VALUES (?, ?)",
+            [(g.group_id, c) for g in comparison.event_groups for c in g.claim_ids],
+        )
+        self.con.executemany(
+            "INSERT INTO disagreement_claims VALUES (?, ?, ?)",
+            [
+                (d.disagreement_id, c, n)
+                for d in comparison.disagreements
+                for n, c in enumerate(d.claim_ids)
+            ],
+        )
+        self.con.executemany(
+            "INSERT OR IGNORE INTO quote_match_quotes VALUES (?, ?)",
+            [(m.match_id, q) for m in comparison.quote_matches for q in m.quote_ids],
+        )
         self._store_changes(comparison, batch_id, previous)
 
-    def _store_changes(self, comparison: Comparison, batch_id: int | None,
-                       previous: dict[tuple[str, str], int]) -> None:
+    def _store_changes(
+        self, comparison: Comparison, batch_id: int | None, previous: dict[tuple[str, str], int]
+    ) -> None:
         """One ``toll_changes`` row per update / revision_down, with both claims' dates and figures."""
-        claims = {c: (doc, best, date) for c, doc, best, date in self.con.execute(
-            "SELECT c.claim_id, c.doc_id, c.best, coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
-            "FROM claims c JOIN articles a USING (doc_id) LEFT JOIN batches b ON a.batch_id = b.batch_id")}
+        claims = {
+            c: (doc, best, date)
+            for c, doc, best, date in self.con.execute(
+                "SELECT c.claim_id, c.doc_id, c.best, coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
+                "FROM claims c JOIN articles a USING (doc_id) LEFT JOIN batches b ON a.batch_id = b.batch_id"
+            )
+        }
         rows = []
         for d in comparison.disagreements:
             if d.kind not in CHANGE_KINDS or len(d.claim_ids) != 2:
                 continue
             (a, b), (ia, ib) = d.claim_ids, d.intervals
             ca, cb = claims.get(a, (None, None, None)), claims.get(b, (None, None, None))
-            group = self.con.execute("SELECT category FROM event_groups WHERE group_id = ?", (d.group_id,)).fetchone()
-            rows.append((d.kind, d.group_id, d.disagreement_id, group[0] if group else None,
-                         d.claimants[1] or d.claimants[0], a, b, ia, ib, ca[1], cb[1], ca[2], cb[2], ca[0], cb[0],
-                         d.outlets[0], d.outlets[1], previous.get((a, b), batch_id), d.explanation))
+            group = self.con.execute(
+                "SELECT category FROM event_groups WHERE group_id = ?", (d.group_id,)
+            ).fetchone()
+            rows.append(
+                (
+                    d.kind,
+                    d.group_id,
+                    d.disagreement_id,
+                    group[0] if group else None,
+                    d.claimants[1] or d.claimants[0],
+                    a,
+                    b,
+                    ia,
+                    ib,
+                    ca[1],
+                    cb[1],
+                    ca[2],
+                    cb[2],
+                    ca[0],
+                    cb[0],
+                    d.outlets[0],
+                    d.outlets[1],
+                    previous.get((a, b), batch_id),
+                    d.explanation,
+                )
+            )
         self.con.executemany(
             "INSERT INTO toll_changes (kind, group_id, disagreement_id, category, claimant, from_claim_id, "
             "to_claim_id, from_interval, to_interval, from_best, to_best, from_date, to_date, from_doc_id, "
             "to_doc_id, from_outlet, to_outlet, first_batch_id, explanation) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     # -- reading -------------------------------------------------------------------------------
-    def rows(self, table: str, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    def rows(
+        self, table: str, where: str = "", params: tuple[Any, ...] = ()
+    ) -> list[dict[str, Any]]:
         """Rows of a model table as plain dicts (model columns only, JSON decoded), in stored order."""
         spec = columns(table)
         cols = ", ".join(f't."{c}"' for c in spec)
@@ -473,7 +607,9 @@ class Store:
             sql = f"SELECT {cols} FROM {table} t {where} ORDER BY t.rowid"
         out = []
         for row in self.con.execute(sql, params):
-            out.append({name: _from_sql(value, dtype) for (name, dtype), value in zip(spec.items(), row)})
+            out.append(
+                {name: _from_sql(value, dtype) for (name, dtype), value in zip(spec.items(), row)}
+            )
         return out
 
     def tables(self, names: Iterable[str] = tuple(TABLES)) -> dict[str, pd.DataFrame]:
@@ -484,51 +620,95 @@ class Store:
         """Counts for ``quotetrack status``: articles, outlets, quotes, claims, disagreements, newest article."""
         one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
         kinds = ", ".join(f"'{k}'" for k in CHANGE_KINDS)
-        newest = self.con.execute("SELECT doc_id, published, title FROM articles WHERE published IS NOT NULL "
-                                  "ORDER BY published DESC, seq DESC LIMIT 1").fetchone()
-        last = self.con.execute("SELECT batch_id, added_at FROM batches ORDER BY batch_id DESC LIMIT 1").fetchone()
+        newest = self.con.execute(
+            "SELECT doc_id, published, title FROM articles WHERE published IS NOT NULL "
+            "ORDER BY published DESC, seq DESC LIMIT 1"
+        ).fetchone()
+        last = self.con.execute(
+            "SELECT batch_id, added_at FROM batches ORDER BY batch_id DESC LIMIT 1"
+        ).fetchone()
         return {
-            "path": str(self.path), "schema_version": self.version,
+            "path": str(self.path),
+            "schema_version": self.version,
             "articles": one("SELECT count(*) FROM articles"),
             "outlets": one("SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL"),
-            "quotes": one("SELECT count(*) FROM quotes"), "claims": one("SELECT count(*) FROM claims"),
+            "quotes": one("SELECT count(*) FROM quotes"),
+            "claims": one("SELECT count(*) FROM claims"),
             "event_groups": one("SELECT count(*) FROM event_groups"),
-            "open_disagreements": one(f"SELECT count(*) FROM disagreements WHERE kind NOT IN ({kinds})"),
+            "open_disagreements": one(
+                f"SELECT count(*) FROM disagreements WHERE kind NOT IN ({kinds})"
+            ),
             "toll_changes": one("SELECT count(*) FROM toll_changes"),
-            "issues": one("SELECT count(*) FROM issues"), "batches": one("SELECT count(*) FROM batches"),
-            "newest_article": None if newest is None else {"doc_id": newest[0], "published": newest[1],
-                                                           "title": newest[2]},
+            "issues": one("SELECT count(*) FROM issues"),
+            "batches": one("SELECT count(*) FROM batches"),
+            "newest_article": None
+            if newest is None
+            else {"doc_id": newest[0], "published": newest[1], "title": newest[2]},
             "last_batch": None if last is None else {"batch_id": last[0], "added_at": last[1]},
         }
 
     def timeline(self, group_id: str | None = None) -> list[dict[str, Any]]:
         """Each claimant's figures per event group in date order, with the change each one records."""
         where, params = ("WHERE g.group_id = ?", (group_id,)) if group_id else ("", ())
-        changes = {(row[0], row[1]): row[2] for row in self.con.execute(
-            "SELECT from_claim_id, to_claim_id, kind FROM toll_changes")}
+        changes = {
+            (row[0], row[1]): row[2]
+            for row in self.con.execute("SELECT from_claim_id, to_claim_id, kind FROM toll_changes")
+        }
         linked = {c for pair in changes for c in pair}
         rows = self.con.execute(
             "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, c.low, c.high, c.best, "
             "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, c.doc_id, a.seq "
             "FROM event_group_claims gc JOIN event_groups g USING (group_id) JOIN claims c USING (claim_id) "
             "JOIN articles a ON a.doc_id = c.doc_id LEFT JOIN batches b ON b.batch_id = a.batch_id "
-            f"{where} ORDER BY g.rowid, c.claimant, day, a.seq, c.rowid", params).fetchall()
+            f"{where} ORDER BY g.rowid, c.claimant, day, a.seq, c.rowid",
+            params,
+        ).fetchall()
         out: list[dict[str, Any]] = []
         last: dict[tuple[str, str | None], str] = {}
-        for gid, category, location, cid, claimant, count_text, low, high, best, day, outlet, doc, _ in rows:
+        for (
+            gid,
+            category,
+            location,
+            cid,
+            claimant,
+            count_text,
+            low,
+            high,
+            best,
+            day,
+            outlet,
+            doc,
+            _,
+        ) in rows:
             key = (gid, claimant)
             kind = changes.get((last[key], cid)) if key in last else None
-            out.append({"group_id": gid, "category": category, "location": location, "claimant": claimant,
-                        "claim_id": cid, "count_text": count_text, "low": low, "high": high, "best": best,
-                        "date": day, "outlet": outlet, "doc_id": doc, "change": kind,
-                        "tracked": cid in linked})
+            out.append(
+                {
+                    "group_id": gid,
+                    "category": category,
+                    "location": location,
+                    "claimant": claimant,
+                    "claim_id": cid,
+                    "count_text": count_text,
+                    "low": low,
+                    "high": high,
+                    "best": best,
+                    "date": day,
+                    "outlet": outlet,
+                    "doc_id": doc,
+                    "change": kind,
+                    "tracked": cid in linked,
+                }
+            )
             last[key] = cid
         return out
 
     def checks(self) -> tuple[str, list[tuple[Any, ...]]]:
         """``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` results."""
-        return (self.con.execute("PRAGMA integrity_check").fetchone()[0],
-                self.con.execute("PRAGMA foreign_key_check").fetchall())
+        return (
+            self.con.execute("PRAGMA integrity_check").fetchone()[0],
+            self.con.execute("PRAGMA foreign_key_check").fetchall(),
+        )
 
 
 class _Tx:

@@ -11,14 +11,28 @@ named lists and compiled patterns are cached on disk (same matches; see ``quotet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
-from quotetrack.rulebook.keywords import Literals, NamedListRuleFile, lexicon_literals, pattern_literals, read_literals
-from quotetrack.rulebook.ruleset import REFERENCE, PatternRule, RuleFile, StrictModel, default_rules_dir, load_rule_file
+from quotetrack.rulebook.keywords import (
+    Literals,
+    NamedListRuleFile,
+    lexicon_literals,
+    pattern_literals,
+    read_literals,
+)
+from quotetrack.rulebook.ruleset import (
+    REFERENCE,
+    PatternRule,
+    RuleFile,
+    StrictModel,
+    default_rules_dir,
+    load_rule_file,
+)
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
 
@@ -98,8 +112,11 @@ class CasualtyRules(LinkedRuleFile):
 
     def extra_checks(self) -> list[str]:
         """Every pattern holds ``{COUNT}`` exactly once (the count it is about)."""
-        return [f"{self._origin}: patterns (id={r.id}): needs {{COUNT}} exactly once"
-                for r in self.patterns if r.pattern.count("{COUNT}") != 1]
+        return [
+            f"{self._origin}: patterns (id={r.id}): needs {{COUNT}} exactly once"
+            for r in self.patterns
+            if r.pattern.count("{COUNT}") != 1
+        ]
 
 
 class VictimClass(StrictModel):
@@ -119,14 +136,22 @@ class VictimRules(NamedListRuleFile):
     def _nouns_lexicon(cls, data: Any) -> Any:
         """Offer all class nouns as the lexicon ``victim_nouns``."""
         if isinstance(data, dict) and isinstance(data.get("classes"), dict):
-            nouns = [n for c in data["classes"].values() if isinstance(c, dict) for n in c.get("nouns", [])]
+            nouns = [
+                n
+                for c in data["classes"].values()
+                if isinstance(c, dict)
+                for n in c.get("nouns", [])
+            ]
             data = {**data, "lexicons": {**data.get("lexicons", {}), "victim_nouns": nouns}}
         return data
 
     def extra_checks(self) -> list[str]:
         """Every parent is a class of the file."""
-        return [f"{self._origin}: classes.{name}.parent: unknown class {c.parent!r}"
-                for name, c in self.classes.items() if c.parent and c.parent not in self.classes]
+        return [
+            f"{self._origin}: classes.{name}.parent: unknown class {c.parent!r}"
+            for name, c in self.classes.items()
+            if c.parent and c.parent not in self.classes
+        ]
 
 
 class ClaimantType(StrictModel):

@@ -26,8 +26,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import ahocorasick
 import regex
@@ -46,9 +46,14 @@ class KeywordScanner:
             self.automaton.add_word(word, len(word))
         if self.words:
             self.automaton.make_automaton()
-        alternation = "|".join(regex.escape(w).replace(r"\ ", " ") for w in sorted(self.words, key=len, reverse=True))
-        self.fallback = regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + alternation + r")(?![\p{L}\p{N}])") \
-            if self.words else None
+        alternation = "|".join(
+            regex.escape(w).replace(r"\ ", " ") for w in sorted(self.words, key=len, reverse=True)
+        )
+        self.fallback = (
+            regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + alternation + r")(?![\p{L}\p{N}])")
+            if self.words
+            else None
+        )
 
     def find(self, text: str, low: str | None = None) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, in text order (``low``: ``text.lower()``,
@@ -62,7 +67,9 @@ class KeywordScanner:
         size = len(low)
         for end, length in self.automaton.iter(low):
             start = end - length + 1
-            if (start == 0 or not low[start - 1].isalnum()) and (end + 1 == size or not low[end + 1].isalnum()):
+            if (start == 0 or not low[start - 1].isalnum()) and (
+                end + 1 == size or not low[end + 1].isalnum()
+            ):
                 out.append((start, end + 1))
         out.sort()
         return out
@@ -71,7 +78,9 @@ class KeywordScanner:
 NAMED_LIST = regex.compile(r"\\L<(\w+)>")
 #: named list name -> its words (names are content hashes, so files never clash)
 _NAMED_LISTS: dict[str, frozenset[str]] = {}
-_LEXICON_PATTERNS: dict[frozenset[str], str] = {}  # entries -> their pattern (expansion repeats lexicons)
+_LEXICON_PATTERNS: dict[
+    frozenset[str], str
+] = {}  # entries -> their pattern (expansion repeats lexicons)
 
 
 def lexicon_pattern(entries: Iterable[str]) -> str:
@@ -87,7 +96,9 @@ def lexicon_pattern(entries: Iterable[str]) -> str:
 def _lexicon_pattern(unique: frozenset[str]) -> str:
     words = sorted(e for e in unique if e.strip() and len(e.split()) == 1)
     if not words or any(w != w.strip() for w in words):
-        return lexicon_alternation(unique)  # padded entries sort by their padded length: keep the alternation
+        return lexicon_alternation(
+            unique
+        )  # padded entries sort by their padded length: keep the alternation
     name = "L" + hashlib.sha1("\x00".join(words).encode("utf-8")).hexdigest()[:16]
     _NAMED_LISTS.setdefault(name, frozenset(words))
     phrases = lexicon_alternation(e for e in unique if len(e.split()) > 1)
@@ -97,7 +108,11 @@ def _lexicon_pattern(unique: frozenset[str]) -> str:
 def compile_with_lists(pattern: str, flags: int) -> regex.Pattern[str]:
     """Compile an expanded pattern, passing the named lists it refers to (through the cache of
     compiled patterns, see the module docstring)."""
-    lists = {name: _NAMED_LISTS[name] for name in set(NAMED_LIST.findall(pattern)) if name in _NAMED_LISTS}
+    lists = {
+        name: _NAMED_LISTS[name]
+        for name in set(NAMED_LIST.findall(pattern))
+        if name in _NAMED_LISTS
+    }
     return compile_cached(pattern, flags, lists)
 
 
@@ -120,11 +135,15 @@ class NamedListRuleFile(RuleFile):
 CASE_FOLD_EXTRAS = "\u0130\u017f"
 MAX_LITERALS = 400  # a larger set of alternatives is not kept
 _ZERO_WIDTH_ESCAPES = frozenset("bBAZzGKmM")
-_BLANK_ESCAPES = frozenset(" \t\n\r\f\vsntrfv")  # escapes that match blanks only (\s, \n, an escaped space)
+_BLANK_ESCAPES = frozenset(
+    " \t\n\r\f\vsntrfv"
+)  # escapes that match blanks only (\s, \n, an escaped space)
 _KNOWN_FLAGS = frozenset("imsrawu-")  # inline flags under which letters match as lower() says
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 _GROUP_PREFIX = regex.compile(r"\?(?::|P<\w+>|<\w+>|=|!|<=|<!|>|[a-zA-Z\-]+:|[a-zA-Z\-]+\))")
-_HEX_ESCAPE = regex.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x\{[0-9A-Fa-f]+\})")
+_HEX_ESCAPE = regex.compile(
+    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x\{[0-9A-Fa-f]+\})"
+)
 _REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ASCII_LETTERS = regex.compile(r"[A-Za-z]+")
 
@@ -145,7 +164,9 @@ class Literals:
 
 
 UNKNOWN = Literals(None, None, None, True)  # a class, a dot, a non-ASCII character ...
-EMPTY = Literals(None, frozenset(), frozenset(), True)  # an assertion, or blanks only (\s, \b, (?=...))
+EMPTY = Literals(
+    None, frozenset(), frozenset(), True
+)  # an assertion, or blanks only (\s, \b, (?=...))
 
 
 class _Unsupported(Exception):
@@ -161,8 +182,12 @@ def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 def _either(branches: list[Literals]) -> Literals:
     """The literals of an alternation (what every branch holds)."""
-    return Literals(_union([b.inside for b in branches]), _union([b.lead for b in branches]),
-                    _union([b.trail for b in branches]), any(b.blank for b in branches))
+    return Literals(
+        _union([b.inside for b in branches]),
+        _union([b.lead for b in branches]),
+        _union([b.trail for b in branches]),
+        any(b.blank for b in branches),
+    )
 
 
 def _edge(items: list[Literals], side: str) -> frozenset[str] | None:
@@ -179,8 +204,12 @@ def _edge(items: list[Literals], side: str) -> frozenset[str] | None:
 def _sequence(items: list[Literals]) -> Literals:
     """The literals of a sequence: the best ``inside`` of its items, the lead of its first ones."""
     insides = [i.inside for i in items if i.inside is not None]
-    return Literals(min(insides, key=_selectivity) if insides else None, _edge(items, "lead"),
-                    _edge(items[::-1], "trail"), all(i.blank for i in items))
+    return Literals(
+        min(insides, key=_selectivity) if insides else None,
+        _edge(items, "lead"),
+        _edge(items[::-1], "trail"),
+        all(i.blank for i in items),
+    )
 
 
 def _run(chars: str) -> Literals:
@@ -188,7 +217,9 @@ def _run(chars: str) -> Literals:
     letters = _ASCII_LETTERS.findall(chars)
     best = max(letters, key=len).lower() if letters else ""
     low = chars.lower()
-    return Literals(frozenset({best}) if len(best) >= 2 else None, frozenset({low}), frozenset({low}), False)
+    return Literals(
+        frozenset({best}) if len(best) >= 2 else None, frozenset({low}), frozenset({low}), False
+    )
 
 
 def lexicon_literals(entries: Iterable[str]) -> Literals:
@@ -249,7 +280,9 @@ class _LiteralReader:
             if char is not None:
                 info = _run(char)
             if low is not None:
-                info = Literals(info.inside if low else None, info.lead, info.trail, info.blank or low == 0)
+                info = Literals(
+                    info.inside if low else None, info.lead, info.trail, info.blank or low == 0
+                )
             items.append(info)
         if run:
             items.append(_run("".join(run)))
@@ -309,10 +342,14 @@ class _LiteralReader:
         if p.startswith("?", self.i):
             m = _GROUP_PREFIX.match(p, self.i)
             if m is None:
-                raise _Unsupported(p[self.i:self.i + 4])
+                raise _Unsupported(p[self.i : self.i + 4])
             self.i = m.end()
             kind = m.group()
-            if kind[-1] in ":)" and kind[1] not in "P<=!>:" and not _KNOWN_FLAGS.issuperset(kind[1:-1]):
+            if (
+                kind[-1] in ":)"
+                and kind[1] not in "P<=!>:"
+                and not _KNOWN_FLAGS.issuperset(kind[1:-1])
+            ):
                 raise _Unsupported("flags " + kind)  # verbose, full case folding, fuzzy, V1 ...
             if kind.endswith(")"):  # inline flags "(?i)", "(?r)": no text of their own
                 return EMPTY
@@ -389,8 +426,9 @@ def _smallest_cover(literals: frozenset[str] | None) -> frozenset[str] | None:
     return frozenset(kept)
 
 
-def pattern_literals(pattern: str, flags: int = 0,
-                     resolve: Callable[[str], Literals | None] | None = None) -> Literals:
+def pattern_literals(
+    pattern: str, flags: int = 0, resolve: Callable[[str], Literals | None] | None = None
+) -> Literals:
     """What every match of ``pattern`` holds (see ``Literals``), read from the pattern: runs of
     literal characters, lexicons (``\\L<...>`` named lists, or ``{name}`` when ``resolve`` reads
     references), alternations (what every branch holds), quantifiers (the literals of an element
@@ -401,10 +439,14 @@ def pattern_literals(pattern: str, flags: int = 0,
     return Literals(_smallest_cover(found.inside), found.lead, found.trail, found.blank)
 
 
-def read_literals(pattern: str, flags: int = 0,
-                  resolve: Callable[[str], Literals | None] | None = None) -> Literals:
+def read_literals(
+    pattern: str, flags: int = 0, resolve: Callable[[str], Literals | None] | None = None
+) -> Literals:
     """``pattern_literals`` without the cover step (what a resolver returns for a part)."""
-    if flags & (regex.VERBOSE | regex.FULLCASE | regex.BESTMATCH | regex.ENHANCEMATCH) or flags & regex.VERSION1:
+    if (
+        flags & (regex.VERBOSE | regex.FULLCASE | regex.BESTMATCH | regex.ENHANCEMATCH)
+        or flags & regex.VERSION1
+    ):
         return UNKNOWN
     reader = _LiteralReader(pattern, resolve or (lambda name: None))
     try:
@@ -432,7 +474,7 @@ class LiteralIndex:
             self.automaton.make_automaton()
         self.empty = not members
 
-    def scan(self, text: str, start: int = 0, end: int | None = None) -> "LiteralHits | None":
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> LiteralHits | None:
         """The occurrences in ``text[start:end]`` (offsets into ``text``); None when that part cannot
         be pre-filtered (it holds a character of ``CASE_FOLD_EXTRAS``, or one whose lower case is
         longer)."""
@@ -441,7 +483,7 @@ class LiteralIndex:
             return None
         return self.scan_lowered(low, 0, len(low), start)
 
-    def scan_lowered(self, low: str, start: int, end: int, offset: int = 0) -> "LiteralHits":
+    def scan_lowered(self, low: str, start: int, end: int, offset: int = 0) -> LiteralHits:
         """``scan`` of ``low[start:end]``, a text lower-cased that ``prefilterable`` accepts (offsets
         into ``low`` plus ``offset``): a document lower-cased once serves all its parts."""
         starts: dict[int, list[int]] = {}
@@ -471,10 +513,14 @@ class LiteralHits:
 
     __slots__ = ("low", "offset", "starts", "ends")
 
-    def __init__(self, low: str, offset: int, starts: dict[int, list[int]], ends: dict[int, list[int]]) -> None:
+    def __init__(
+        self, low: str, offset: int, starts: dict[int, list[int]], ends: dict[int, list[int]]
+    ) -> None:
         self.low = low  # the part (or the whole text), lower-cased (offsets into the text minus ``offset``)
         self.offset = offset
-        self.ends = ends  # occurrences of each set's literals, in order of their end (sets found only)
+        self.ends = (
+            ends  # occurrences of each set's literals, in order of their end (sets found only)
+        )
         self.starts = starts
 
     def holds(self, k: int, lo: int, hi: int) -> bool:
@@ -496,7 +542,7 @@ class LiteralHits:
         starts once its leading blanks are removed (for ``ends_at`` and ``starts_at``: windows
         around one place read once for many tests)."""
         off = self.offset
-        trimmed = len(self.low[lo - off:at - off].rstrip())
+        trimmed = len(self.low[lo - off : at - off].rstrip())
         return lo + trimmed, _BLANKS.match(self.low, after - off, hi - off).end() + off  # type: ignore[union-attr]
 
     def ends_at(self, lo: int, trimmed_end: int, suffixes: tuple[str, ...]) -> bool:
@@ -514,7 +560,7 @@ class LiteralHits:
 
     def ends_with(self, lo: int, hi: int, suffixes: tuple[str, ...]) -> bool:
         """Whether ``text[lo:hi]``, trailing blanks removed, ends with one of ``suffixes``."""
-        return self.low[lo - self.offset:hi - self.offset].rstrip().endswith(suffixes)
+        return self.low[lo - self.offset : hi - self.offset].rstrip().endswith(suffixes)
 
 
 _BLANKS = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace (and holds every \s of regex)

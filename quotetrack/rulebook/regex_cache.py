@@ -25,7 +25,9 @@ from typing import Any
 import regex
 
 
-def compile_cached(pattern: str, flags: int, lists: dict[str, frozenset[str]] | None = None) -> regex.Pattern[str]:
+def compile_cached(
+    pattern: str, flags: int, lists: dict[str, frozenset[str]] | None = None
+) -> regex.Pattern[str]:
     """``regex.compile(pattern, flags, **lists)``, through the cache (see the module docstring)."""
     lists = lists or {}
     folder = regex_cache_dir()
@@ -55,8 +57,17 @@ def regex_cache_dir() -> Path | None:
 
 
 def _cache_key(pattern: str, flags: int, lists: dict[str, frozenset[str]]) -> str:
-    described = json.dumps([CACHE_FORMAT, regex.__version__, sys.version, pattern, int(flags),
-                            sorted((name, sorted(words)) for name, words in lists.items())], ensure_ascii=True)
+    described = json.dumps(
+        [
+            CACHE_FORMAT,
+            regex.__version__,
+            sys.version,
+            pattern,
+            int(flags),
+            sorted((name, sorted(words)) for name, words in lists.items()),
+        ],
+        ensure_ascii=True,
+    )
     return hashlib.sha256(described.encode("ascii")).hexdigest()
 
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import importlib
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -99,13 +100,17 @@ class RuleFile(StrictModel):
         def replace(match: regex.Match[str]) -> str:
             name = match.group(1)
             if name in _stack:
-                raise RulesError(f"{self._origin}: parts.{name}: refers to itself ({' -> '.join(_stack + (name,))})")
+                raise RulesError(
+                    f"{self._origin}: parts.{name}: refers to itself ({' -> '.join(_stack + (name,))})"
+                )
             if name in self.parts:
                 return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
             if name in self.lexicons:
                 return "(?:" + self.lexicon_regex(self.lexicons[name]) + ")"
-            raise RulesError(f"{self._origin}: {{{name}}}: no part or lexicon of that name",
-                             hint="define it under [parts] or [lexicons] in the same file")
+            raise RulesError(
+                f"{self._origin}: {{{name}}}: no part or lexicon of that name",
+                hint="define it under [parts] or [lexicons] in the same file",
+            )
 
         return REFERENCE.sub(replace, template)
 
@@ -117,7 +122,9 @@ class RuleFile(StrictModel):
         """Compile an expanded pattern (through the compiled-pattern cache)."""
         return compile_cached(pattern, flags)
 
-    def compile(self, template: str, ignore_case: bool = False, key: str | None = None) -> regex.Pattern[str]:
+    def compile(
+        self, template: str, ignore_case: bool = False, key: str | None = None
+    ) -> regex.Pattern[str]:
         """Compile ``template`` (after expansion) once and cache it under ``key``."""
         cache_key = key if key is not None else f"{ignore_case}:{template}"
         compiled = self._compiled.get(cache_key)
@@ -126,7 +133,9 @@ class RuleFile(StrictModel):
             try:
                 compiled = self.compile_expanded(self.expand(template), flags)
             except regex.error as exc:
-                raise RulesError(f"{self._origin}: {key or template[:40]}: bad regex: {exc}") from None
+                raise RulesError(
+                    f"{self._origin}: {key or template[:40]}: bad regex: {exc}"
+                ) from None
             self._compiled[cache_key] = compiled
         return compiled
 
@@ -175,15 +184,23 @@ class RuleFile(StrictModel):
         return []
 
 
-def check_examples(where: str, compiled: regex.Pattern[str], examples: Iterable[str],
-                   counter_examples: Iterable[str]) -> list[str]:
+def check_examples(
+    where: str,
+    compiled: regex.Pattern[str],
+    examples: Iterable[str],
+    counter_examples: Iterable[str],
+) -> list[str]:
     """Problems with a compiled pattern's examples (must match) and counter-examples (must not)."""
     problems: list[str] = []
-    for text, should_match in [(e, True) for e in examples] + [(c, False) for c in counter_examples]:
+    for text, should_match in [(e, True) for e in examples] + [
+        (c, False) for c in counter_examples
+    ]:
         try:
             found = compiled.search(text, timeout=CHECK_TIMEOUT_S) is not None
         except TimeoutError:
-            problems.append(f"{where}: took over {CHECK_TIMEOUT_S}s on {text!r} (catastrophic backtracking?)")
+            problems.append(
+                f"{where}: took over {CHECK_TIMEOUT_S}s on {text!r} (catastrophic backtracking?)"
+            )
             continue
         if found != should_match:
             kind = "example does not match" if should_match else "counter-example matches"
@@ -194,7 +211,11 @@ def check_examples(where: str, compiled: regex.Pattern[str], examples: Iterable[
 def lexicon_alternation(entries: Iterable[str]) -> str:
     """Regex alternation of literal entries, longest first; spaces match any whitespace run."""
     unique = sorted(set(entries), key=lambda e: (-len(e), e))
-    return "|".join(r"\s+".join(regex.escape(part) for part in entry.split()) for entry in unique if entry.strip())
+    return "|".join(
+        r"\s+".join(regex.escape(part) for part in entry.split())
+        for entry in unique
+        if entry.strip()
+    )
 
 
 def default_rules_dir() -> Path:
@@ -208,8 +229,9 @@ def schema_for(file_name: str) -> type[RuleFile]:
     """The pydantic schema class that validates ``file_name``."""
     target = SCHEMAS.get(file_name)
     if target is None:
-        raise RulesError(f"{file_name}: unknown rules file",
-                         hint=f"known files: {', '.join(sorted(SCHEMAS))}")
+        raise RulesError(
+            f"{file_name}: unknown rules file", hint=f"known files: {', '.join(sorted(SCHEMAS))}"
+        )
     module_name, _, class_name = target.partition(":")
     return getattr(importlib.import_module(module_name), class_name)
 
@@ -218,7 +240,9 @@ def format_validation_error(origin: str, exc: ValidationError) -> str:
     """One line per problem: ``file: key.path: message``."""
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+        loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(
+            ".[", "["
+        )
         lines.append(f"{origin}: {loc or '(top level)'}: {err['msg']}")
     return "\n".join(lines)
 
@@ -238,8 +262,10 @@ def load_rule_file(path: Path, schema: type[RuleFile] | None = None) -> RuleFile
     try:
         rule_file = model.model_validate(raw)
     except ValidationError as exc:
-        raise RulesError(format_validation_error(origin, exc),
-                         hint="see rules/README.md for the keys each file takes") from None
+        raise RulesError(
+            format_validation_error(origin, exc),
+            hint="see rules/README.md for the keys each file takes",
+        ) from None
     rule_file._origin = origin
     return rule_file
 
@@ -256,8 +282,10 @@ class RuleSet:
         try:
             return self.files[file_name]
         except KeyError:
-            raise RulesError(f"{self.directory / file_name}: missing rules file",
-                             hint="copy it from the packaged rules (quotetrack/rulebook/ruleset) or drop --rules") from None
+            raise RulesError(
+                f"{self.directory / file_name}: missing rules file",
+                hint="copy it from the packaged rules (quotetrack/rulebook/ruleset) or drop --rules",
+            ) from None
 
     def check(self) -> list[str]:
         """Every problem of every file (empty when all patterns and examples pass)."""
@@ -268,7 +296,9 @@ class RuleSet:
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.toml")))
+    return tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.toml"))
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -276,8 +306,10 @@ def _load_cached(directory: Path, signature: tuple[tuple[str, int, int], ...]) -
     files = {name: load_rule_file(directory / name) for name, _, _ in signature}
     missing = sorted(set(SCHEMAS) - set(files))
     if missing:
-        raise RulesError(f"{directory}: missing rules file(s): {', '.join(missing)}",
-                         hint="a --rules directory must hold every rules file (copy the packaged ones and edit)")
+        raise RulesError(
+            f"{directory}: missing rules file(s): {', '.join(missing)}",
+            hint="a --rules directory must hold every rules file (copy the packaged ones and edit)",
+        )
     return RuleSet(directory, files)
 
 
@@ -285,5 +317,7 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
     """Load (once per directory state) and validate every ``*.toml`` rules file."""
     path = Path(directory) if directory is not None else default_rules_dir()
     if not path.is_dir():
-        raise RulesError(f"{path}: rules directory not found", hint="pass --rules DIR with the rules files")
+        raise RulesError(
+            f"{path}: rules directory not found", hint="pass --rules DIR with the rules files"
+        )
     return _load_cached(path.resolve(), _signature(path))

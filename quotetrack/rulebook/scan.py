@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from re import _constants as sre_constants  # the stdlib's own parser: reads the body as the engine will
+from re import (
+    _constants as sre_constants,
+)  # the stdlib's own parser: reads the body as the engine will
 from re import _parser as sre_parse
 
 import regex
@@ -36,7 +38,9 @@ import regex
 # A pattern body the two engines read the same way: literals, escaped punctuation, \s (which the
 # stdlib reads as a superset), groups without inline flags or look-arounds ("(?" only as "(?:"),
 # alternation, quantifiers, classes of literals.
-_BODY_TOKEN = re.compile(r"\\[^A-Za-z0-9]|\\s|\(\?:|\((?!\?)|[)|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]")
+_BODY_TOKEN = re.compile(
+    r"\\[^A-Za-z0-9]|\\s|\(\?:|\((?!\?)|[)|?*+]|\{\d+(?:,\d*)?\}|\[[^\]\\\[^]+\]|[^\\.^$*+?{}\[\]|()]"
+)
 _LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
 _LOOKAHEAD = re.compile(r"\(\?!\[((?:\\p\{L[ul]?\}|\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)$")
 _ASCII_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\[^A-Za-z0-9]|[^\\\]\[^])+)\]\)")
@@ -66,12 +70,20 @@ def literal_prefilters(source: str) -> list[str] | None:
         strings = _strings(sre_parse.parse(body).data)
     except (re.error, ValueError, TypeError):
         return None
-    if strings is None or not 0 < len(strings) <= _MAX_LITERALS or any(len(w) < 2 or _BLANKS in w for w in strings):
+    if (
+        strings is None
+        or not 0 < len(strings) <= _MAX_LITERALS
+        or any(len(w) < 2 or _BLANKS in w for w in strings)
+    ):
         return None
     out = []
     for word in sorted("".join(w) for w in strings):
         literal = re.escape(word)
-        out.append(literal + (f"(?<![{before}]{literal})" if before else "") + (f"(?![{after}])" if after else ""))
+        out.append(
+            literal
+            + (f"(?<![{before}]{literal})" if before else "")
+            + (f"(?![{after}])" if after else "")
+        )
     return out
 
 
@@ -81,10 +93,14 @@ def _prefilter_parts(source: str) -> tuple[str, str, str] | None:
     lookbehind = _LOOKBEHIND.match(source)
     body_start = lookbehind.end() if lookbehind else 0
     lookahead = _LOOKAHEAD.search(source, body_start)
-    body = source[body_start:lookahead.start() if lookahead else len(source)]
+    body = source[body_start : lookahead.start() if lookahead else len(source)]
     if not body or "".join(_BODY_TOKEN.findall(body)) != body:
         return None
-    return (_ascii(lookbehind.group(1)) if lookbehind else "", body, _ascii(lookahead.group(1)) if lookahead else "")
+    return (
+        _ascii(lookbehind.group(1)) if lookbehind else "",
+        body,
+        _ascii(lookahead.group(1)) if lookahead else "",
+    )
 
 
 _BLANKS = "\x00"  # the atom standing for \s+ in a string of the body's language
@@ -122,7 +138,10 @@ def _emit(node: dict[str, dict], blank: str, reverse: bool) -> str:
     branches = []
     for atom, child in sorted(node.items()):
         if atom:
-            escaped, rest = (r"\s+" if atom == blank else re.escape(atom)), _emit(child, blank, reverse)
+            escaped, rest = (
+                (r"\s+" if atom == blank else re.escape(atom)),
+                _emit(child, blank, reverse),
+            )
             branches.append(rest + escaped if reverse else escaped + rest)
     if not branches:
         return ""
@@ -139,7 +158,9 @@ def _strings(items: list) -> set[tuple[str, ...]] | None:  # type: ignore[type-a
             options = {(chr(av),)}
         elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in av):
             options = {(chr(code),) for _, code in av}
-        elif op is sre_constants.IN and av == [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
+        elif op is sre_constants.IN and av == [
+            (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)
+        ]:
             return None  # a lone \s (only \s+ is read)
         elif op is sre_constants.SUBPATTERN and av[1] == 0 and av[2] == 0:
             options = _strings(av[3].data)
@@ -150,8 +171,13 @@ def _strings(items: list) -> set[tuple[str, ...]] | None:  # type: ignore[type-a
                 if found is None:
                     return None
                 options |= found
-        elif op is sre_constants.MAX_REPEAT and av[0] == 1 and av[1] == sre_constants.MAXREPEAT and \
-                av[2].data == [(sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)])]:
+        elif (
+            op is sre_constants.MAX_REPEAT
+            and av[0] == 1
+            and av[1] == sre_constants.MAXREPEAT
+            and av[2].data
+            == [(sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)])]
+        ):
             options = {(_BLANKS,)}
         elif op is sre_constants.MAX_REPEAT and av[0] == 0 and av[1] == 1:
             inner = _strings(av[2].data)
@@ -179,16 +205,22 @@ class Scanner:
         self.candidates: re.Pattern[str] | None = None
         self.after_other: re.Pattern[str] | None = None  # consumes the character before a candidate
         self.literals: list[re.Pattern[str]] | None = None  # one per word of a body of a few words
-        plain = pattern.flags & ~(regex.VERSION0 | regex.UNICODE) == 0  # no case folding, verbose mode, ...
+        plain = (
+            pattern.flags & ~(regex.VERSION0 | regex.UNICODE) == 0
+        )  # no case folding, verbose mode, ...
         source = prefilter_source(pattern.pattern) if plain else None
         if source is not None:
             try:
                 literals = literal_prefilters(pattern.pattern)
-                self.literals = [re.compile(word) for word in literals] if literals is not None else None
+                self.literals = (
+                    [re.compile(word) for word in literals] if literals is not None else None
+                )
                 self.candidates = re.compile(source)
                 lookbehind = _ASCII_LOOKBEHIND.match(source)
                 if lookbehind is not None:
-                    self.after_other = re.compile(f"[^{lookbehind.group(1)}]" + source[lookbehind.end():])
+                    self.after_other = re.compile(
+                        f"[^{lookbehind.group(1)}]" + source[lookbehind.end() :]
+                    )
             except re.error:
                 self.candidates = self.after_other = self.literals = None  # scanned as it is
 
@@ -212,7 +244,9 @@ class Scanner:
         assert self.candidates is not None
         if self.literals is not None:
             starts: set[int] = set()
-            for word in self.literals:  # searched again one past each hit: a word may overlap itself
+            for (
+                word
+            ) in self.literals:  # searched again one past each hit: a word may overlap itself
                 m = word.search(text, pos)
                 while m is not None:
                     starts.add(m.start())

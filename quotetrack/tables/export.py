@@ -15,9 +15,9 @@ import operator
 import os
 import sys
 import tempfile
-from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 from typing import IO, Any, Literal
 
 import pandas as pd
@@ -29,7 +29,9 @@ from quotetrack.tables.normalise import TABLES, arrow_schema, columns, records, 
 Format = Literal["csv", "jsonl", "json", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
 LIST_SEPARATOR = " | "
-JSON_LINE = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) makes, built once
+JSON_LINE = json.JSONEncoder(
+    ensure_ascii=False
+)  # what json.dumps(..., ensure_ascii=False) makes, built once
 
 
 def _file_mode() -> int:
@@ -67,7 +69,9 @@ def _as_float(value: Any) -> Any:
     return None if value is None else float(value)
 
 
-def _converted(values: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+def _converted(
+    values: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]
+) -> list[Any]:
     """``values`` with the cells at the converters' positions converted."""
     out = list(values)
     for i, convert in converters:
@@ -75,17 +79,22 @@ def _converted(values: Sequence[Any], converters: list[tuple[int, Callable[[Any]
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     """(column, conversion) of ``table`` for rows written without a frame: what ``to_frame``'s
     dtypes and the CSV cell rule would make of each value (floats stay floats; lists and dicts
     become text in CSV, stay lists and objects in JSONL)."""
     objects = _cell_for_csv if fmt == "csv" else _same
-    return tuple((name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
-                 for name, dtype in columns(table).items())
+    return tuple(
+        (name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
+        for name, dtype in columns(table).items()
+    )
 
 
-TEXT_ROW_FORMATS = ("csv", "jsonl")  # formats whose rows can be encoded one by one (``encode_rows``)
+TEXT_ROW_FORMATS = (
+    "csv",
+    "jsonl",
+)  # formats whose rows can be encoded one by one (``encode_rows``)
 
 
 def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: Format) -> str:
@@ -94,7 +103,9 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     cells = _cell_writers(table, fmt)
     names = [name for name, _ in cells]
     model, getter = TABLES[table], operator.attrgetter(*names)
-    values: list[Sequence[Any]] = [getter(row) if type(row) is model else _row_values(row, names) for row in rows]
+    values: list[Sequence[Any]] = [
+        getter(row) if type(row) is model else _row_values(row, names) for row in rows
+    ]
     converters = [(i, convert) for i, (_, convert) in enumerate(cells) if convert is not _same]
     if converters:  # only the cells that change (most tables have none)
         values = [_converted(v, converters) for v in values]
@@ -120,7 +131,9 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
         json.dump(records(frame), stream, ensure_ascii=False, indent=1)
         stream.write("\n")
     else:
-        raise QuotetrackError(f"format {fmt!r} cannot be written to a text stream", hint="use -o FILE for parquet")
+        raise QuotetrackError(
+            f"format {fmt!r} cannot be written to a text stream", hint="use -o FILE for parquet"
+        )
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
@@ -153,16 +166,23 @@ def _arrow_table(frame: pd.DataFrame, schema: Any) -> Any:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object:
-            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
-    return pa.Table.from_pandas(out, schema=schema, preserve_index=False) if schema is not None \
+            out[col] = out[col].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v
+            )
+    return (
+        pa.Table.from_pandas(out, schema=schema, preserve_index=False)
+        if schema is not None
         else pa.Table.from_pandas(out, preserve_index=False)
+    )
 
 
 def _require_pyarrow() -> None:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
-        raise QuotetrackError("Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'") from None
+        raise QuotetrackError(
+            "Parquet output needs pyarrow", hint="pip install 'quotetrack[parquet]'"
+        ) from None
 
 
 def write_parquet(frame: pd.DataFrame, path: Path, schema: Any = None) -> None:
@@ -215,14 +235,18 @@ class TableWriter:
                 for col in out.columns:
                     if out[col].dtype == object:
                         out[col] = out[col].map(_cell_for_csv)
-                out.to_csv(self._stream, index=False, header=not self._header_done, lineterminator="\n")
+                out.to_csv(
+                    self._stream, index=False, header=not self._header_done, lineterminator="\n"
+                )
                 self._header_done = True
         elif self.fmt == "jsonl":
             for rec in records(frame):
                 self._stream.write(json.dumps(rec, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
         else:
             for rec in records(frame):
-                self._stream.write(("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False))  # type: ignore[union-attr]
+                self._stream.write(
+                    ("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False)
+                )  # type: ignore[union-attr]
                 self.rows += 1
             return
         self.rows += len(frame)
@@ -272,8 +296,10 @@ def _format_from_suffix(path: Path) -> Format:
     suffix = path.suffix.lower().lstrip(".")
     if suffix in FORMATS:
         return suffix  # type: ignore[return-value]
-    raise QuotetrackError(f"{path}: cannot tell the output format from the extension",
-                          hint="use .csv, .jsonl, .json or .parquet, or pass --format")
+    raise QuotetrackError(
+        f"{path}: cannot tell the output format from the extension",
+        hint="use .csv, .jsonl, .json or .parquet, or pass --format",
+    )
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
@@ -314,4 +340,3 @@ def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict
         raise
     for writer in writers.values():
         writer.commit()
-

@@ -13,12 +13,22 @@ import math
 import operator
 import types
 import typing
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
 
-from quotetrack.models import Article, ArticlePair, Claim, Disagreement, EventGroup, Issue, Quote, QuoteMatch
+from quotetrack.models import (
+    Article,
+    ArticlePair,
+    Claim,
+    Disagreement,
+    EventGroup,
+    Issue,
+    Quote,
+    QuoteMatch,
+)
 
 #: table name -> row model; the order is the order ``quotetrack run`` writes them in.
 TABLES: dict[str, type[BaseModel]] = {
@@ -31,6 +41,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "article_pairs": ArticlePair,
     "issues": Issue,
 }
+
 
 def _dtype(annotation: Any) -> str:
     """Nullable pandas dtype for a field annotation."""
@@ -56,7 +67,7 @@ def columns(table: str) -> dict[str, str]:
     return dict(_columns(table))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _columns(table: str) -> tuple[tuple[str, str], ...]:
     model = TABLES[table]
     return tuple((name, _dtype(info.annotation)) for name, info in model.model_fields.items())
@@ -71,7 +82,12 @@ def _arrow_type(annotation: Any) -> Any:
         return _arrow_type(args[0])
     if origin is list:
         return pa.list_(_arrow_type(args[0]) if args else pa.string())
-    simple = {"boolean": pa.bool_(), "Int64": pa.int64(), "Float64": pa.float64(), "string": pa.string()}
+    simple = {
+        "boolean": pa.bool_(),
+        "Int64": pa.int64(),
+        "Float64": pa.float64(),
+        "string": pa.string(),
+    }
     return simple.get(_dtype(annotation), pa.string())  # dicts are stored as JSON text
 
 
@@ -80,7 +96,9 @@ def arrow_schema(table: str) -> Any:
     import pyarrow as pa
 
     model = TABLES[table]
-    return pa.schema([(name, _arrow_type(info.annotation)) for name, info in model.model_fields.items()])
+    return pa.schema(
+        [(name, _arrow_type(info.annotation)) for name, info in model.model_fields.items()]
+    )
 
 
 def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataFrame:
@@ -120,7 +138,10 @@ def _plain(value: Any) -> Any:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` as plain dicts (missing values as None), in column order."""
     cols = list(frame.columns)
-    return [{c: _plain(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+    return [
+        {c: _plain(v) for c, v in zip(cols, row)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 def empty_frame(table: str) -> pd.DataFrame:
