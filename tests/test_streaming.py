@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import SEEDS, SHARED
 
-from quotetrack.errors import RulesError
-from quotetrack.models import Issue
+from quotetrack.errors import QuotetrackError, RulesError
+from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import STAGES, Extractor
 from quotetrack.pipeline.ingest import IngestOptions, read_inputs
 from quotetrack.pipeline.parallel import iter_results
@@ -67,6 +69,24 @@ def test_a_worker_that_cannot_start_fails_the_run_instead_of_hanging(tmp_path: P
             )
         )
     assert raised.value.hint  # the hint crosses the process boundary with the message
+
+
+def test_a_worker_killed_mid_run_fails_the_run_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = small_corpus(tmp_path, 12)
+    victim = json.loads(ECB_DOCS.read_text(encoding="utf-8").splitlines()[9])["doc_id"]
+    process_safely = Extractor.process_safely
+
+    def killed_on_victim(self: Extractor, article: Article, debug: bool = False) -> object:
+        if article.doc_id == victim:  # as the OOM killer would: SIGKILL, no clean-up
+            os.kill(os.getpid(), signal.SIGKILL)
+        return process_safely(self, article, debug)
+
+    monkeypatch.setattr(Extractor, "process_safely", killed_on_victim)  # forked workers inherit it
+    with pytest.raises(QuotetrackError, match="worker process died") as raised:
+        list(iter_results(read_inputs([corpus], IngestOptions()), Extractor(), jobs=2))
+    assert "--jobs 1" in (raised.value.hint or "")
 
 
 def test_streamed_tables_equal_the_in_memory_run(tmp_path: Path) -> None:

@@ -14,9 +14,11 @@ import itertools
 import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
 from quotetrack.rulebook.ruleset import load_ruleset
@@ -90,8 +92,12 @@ def iter_results(
     directory = str(rules_dir if rules_dir is not None else extractor.ruleset.directory)
     iterator = iter(items)
     chunks = iter(lambda: list(itertools.islice(iterator, CHUNK)), [])
-    with context.Pool(
+    # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies (the OOM killer, a crash
+    # in C code) breaks the executor and every pending result raises, where a Pool would replace
+    # the worker, lose its chunk and wait for it forever
+    with ProcessPoolExecutor(
         jobs,
+        mp_context=context,
         initializer=_init,
         initargs=(
             directory,
@@ -103,12 +109,10 @@ def iter_results(
         ),
     ) as pool:
         # a bounded number of chunks in flight, topped up as each one is taken: the workers never
-        # wait for the next batch (Pool.imap alone would read the whole input ahead)
-        in_flight: collections.deque[tuple[list[Article | Issue], AsyncResult]] = (
-            collections.deque()
-        )
+        # wait for the next batch (Executor.map alone would read the whole input ahead)
+        in_flight: collections.deque[tuple[list[Article | Issue], Future]] = collections.deque()
         for chunk in chunks:
-            in_flight.append((chunk, pool.apply_async(_work_chunk, (chunk,))))
+            in_flight.append((chunk, pool.submit(_work_chunk, chunk)))
             if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_JOB * jobs:
                 yield from _in_order(*in_flight.popleft())
         while in_flight:
@@ -121,11 +125,27 @@ def _work_chunk(items: list[Article | Issue]) -> list[DocumentResult | Issue]:
     return [_work(item) for item in items]
 
 
-def _in_order(
-    sent: list[Article | Issue], pending: AsyncResult
-) -> Iterator[DocumentResult | Issue]:
-    """The results of one chunk, each with the article the parent sent (workers do not send it back)."""
-    for item, result in zip(sent, pending.get()):
+def _in_order(sent: list[Article | Issue], pending: Future) -> Iterator[DocumentResult | Issue]:
+    """The results of one chunk, each with the article the parent sent (workers do not send it
+    back); a worker that died while holding the chunk fails the run, naming its documents."""
+    try:
+        results = pending.result()
+    except BrokenProcessPool:
+        raise QuotetrackError(
+            f"a worker process died while extracting {_documents(sent)}",
+            hint="it was killed (out of memory?) or crashed: rerun with --jobs 1, "
+            "or give the machine more memory",
+        ) from None
+    for item, result in zip(sent, results, strict=True):
         if not isinstance(result, Issue) and result.article is None:
             result.article = item  # type: ignore[assignment]
         yield result
+
+
+def _documents(items: list[Article | Issue]) -> str:
+    """A short name for the documents of a chunk (the first, and how many more)."""
+    names = [item.doc_id for item in items if isinstance(item, Article)]
+    if not names:
+        return "a batch of input issues"
+    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+    return f"document {names[0]!r}{more}"
