@@ -31,6 +31,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from quotetrack.errors import RulesError
+from quotetrack.rulebook import contract
 from quotetrack.rulebook.regex_cache import compile_cached
 
 #: File name -> "module:Class" of the pydantic schema that validates it (imported lazily, so
@@ -310,7 +311,24 @@ def _load_cached(directory: Path, signature: tuple[tuple[str, int, int], ...]) -
             f"{directory}: missing rules file(s): {', '.join(missing)}",
             hint="a --rules directory must hold every rules file (copy the packaged ones and edit)",
         )
+    broken = contract_problems(files)
+    if broken:
+        raise RulesError(
+            "\n".join(broken),
+            hint="the code looks these up by name (quotetrack/rulebook/contract.py): "
+            "restore the name, or change the code and the contract together",
+        )
     return RuleSet(directory, files)
+
+
+def contract_problems(files: dict[str, RuleFile]) -> list[str]:
+    """What the code needs (``contract.CONTRACT``) and the loaded ``files`` lack, one line each."""
+    problems: list[str] = []
+    for name, rule_file in files.items():
+        links = [*getattr(rule_file, "uses", []), *getattr(rule_file, "imports", [])]
+        linked = [files[link] for link in links if link in files]
+        problems += contract.missing(name, rule_file._origin, rule_file, linked)
+    return problems
 
 
 def load_ruleset(directory: Path | str | None = None) -> RuleSet:
