@@ -31,7 +31,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from quotetrack.errors import RulesError
-from quotetrack.rulebook import contract
+from quotetrack.rulebook import contract, shortcuts
 from quotetrack.rulebook.regex_cache import compile_cached
 
 #: File name -> "module:Class" of the pydantic schema that validates it (imported lazily, so
@@ -101,9 +101,8 @@ class RuleFile(StrictModel):
         def replace(match: regex.Match[str]) -> str:
             name = match.group(1)
             if name in _stack:
-                raise RulesError(
-                    f"{self._origin}: parts.{name}: refers to itself ({' -> '.join(_stack + (name,))})"
-                )
+                chain = " -> ".join(_stack + (name,))
+                raise RulesError(f"{self._origin}: parts.{name}: refers to itself ({chain})")
             if name in self.parts:
                 return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
             if name in self.lexicons:
@@ -285,7 +284,8 @@ class RuleSet:
         except KeyError:
             raise RulesError(
                 f"{self.directory / file_name}: missing rules file",
-                hint="copy it from the packaged rules (quotetrack/rulebook/ruleset) or drop --rules",
+                hint="copy it from the packaged rules (see `quotetrack rules check`) "
+                "or drop --rules",
             ) from None
 
     def check(self) -> list[str]:
@@ -294,6 +294,11 @@ class RuleSet:
         for rule_file in self.files.values():
             problems.extend(rule_file.check())
         return problems
+
+    def warnings(self) -> list[str]:
+        """One line per speed shortcut these rules turn off (``shortcuts``): slower, same
+        results."""
+        return shortcuts.warnings(self.files)
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
