@@ -196,17 +196,22 @@ def code_lookups() -> tuple[set[tuple[str, str]], list[str]]:
     return found, unresolved
 
 
-def declared() -> set[tuple[str, str]]:
-    return {
-        (kind, name)
-        for needs in CONTRACT.values()
+def _declarations() -> list[tuple[str, str, str]]:
+    return [
+        (file_name, kind, name)
+        for file_name, needs in CONTRACT.items()
         for kind, names in (
             ("pattern", needs.patterns),
             ("lexicon", needs.lexicons),
             ("reference", needs.references),
         )
         for name in names
-    }
+    ]
+
+
+def declared() -> set[tuple[str, str]]:
+    """(kind, name) of every declaration, whatever the file."""
+    return {(kind, name) for _, kind, name in _declarations()}
 
 
 def test_every_lookup_by_name_in_the_code_is_declared() -> None:
@@ -260,19 +265,6 @@ def test_the_reader_follows_helpers_loops_and_locals(tmp_path: Path) -> None:
 
 
 # -- a rules file without a declared name -------------------------------------------------------
-def _declarations() -> list[tuple[str, str, str]]:
-    return [
-        (file_name, kind, name)
-        for file_name, needs in CONTRACT.items()
-        for kind, names in (
-            ("pattern", needs.patterns),
-            ("lexicon", needs.lexicons),
-            ("reference", needs.references),
-        )
-        for name in names
-    ]
-
-
 def _rename(path: Path, kind: str, name: str) -> bool:
     """Rename pattern id / lexicon / part ``name`` in the TOML text of ``path``; False when the
     file does not define it itself (a lexicon its schema derives from a table, or a reference to

@@ -20,6 +20,7 @@ from pathlib import Path
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
 from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.tables.export import Format
 
 CHUNK = 8  # documents sent to a worker at a time
 CHUNKS_IN_FLIGHT_PER_JOB = 8  # chunks queued or being worked on, per worker (bounds memory)
@@ -47,7 +48,7 @@ def _init(
     time_budget_s: float | None,
     debug: bool,
     compact: bool,
-    encode: str | None,
+    encode: Format | None,
 ) -> None:
     # An initializer that raises makes the pool start workers again and again (the run hangs):
     # the failure is kept and raised by the worker's first task instead, in the parent.
@@ -58,7 +59,7 @@ def _init(
             time_budget_s=time_budget_s,
             compact=compact,
             encode=encode,
-        ).compile()  # type: ignore[arg-type]
+        ).compile()
     except Exception as exc:  # noqa: BLE001 - re-raised by _work_chunk
         _Worker.failure = exc
     _Worker.debug = debug
@@ -124,8 +125,9 @@ def _work_chunk(items: list[Article | Issue]) -> list[DocumentResult | Issue]:
 def _in_order(
     sent: list[Article | Issue], pending: AsyncResult
 ) -> Iterator[DocumentResult | Issue]:
-    """The results of one chunk, each with the article the parent sent (workers do not send it back)."""
-    for item, result in zip(sent, pending.get()):
+    """The results of one chunk, each with the article the parent sent (workers do not send it
+    back)."""
+    for item, result in zip(sent, pending.get(), strict=False):
         if not isinstance(result, Issue) and result.article is None:
             result.article = item  # type: ignore[assignment]
         yield result
