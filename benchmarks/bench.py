@@ -3,9 +3,10 @@
     python benchmarks/bench.py                 # the eval texts once (~0.65 MB)
     python benchmarks/bench.py --mb 50         # repeated to at least 50 MB
     python benchmarks/bench.py --profile out.prof
-    python benchmarks/bench.py --jobs 2 --mb 50  # extraction, then the whole run (read, extract, compare,
-                                                 # write), each on 1 and 2 cores
-    python benchmarks/bench.py --cpu           # process time instead of wall time (steadier on a busy machine)
+    python benchmarks/bench.py --jobs 2 --mb 50  # extraction, then the whole run (read,
+                                                 # extract, compare, write), on 1 and 2 cores
+    python benchmarks/bench.py --cpu           # process time instead of wall time
+                                               # (steadier on a busy machine)
 
 Prints MB/s (UTF-8 bytes of article text per second), documents/s, peak RSS and the share of
 each stage. The corpus is the PolNeAR dev and ECB+ dev texts in ../shared/eval (read by path,
@@ -60,7 +61,8 @@ def run(
     clock: Callable[[], float] = time.perf_counter,
     extractor: Extractor | None = None,
 ) -> dict[str, float]:
-    """Extract every article ``repeat`` times; return seconds per stage (measured with ``clock``)."""
+    """Extract every article ``repeat`` times; return seconds per stage (measured with
+    ``clock``)."""
     extractor = extractor or Extractor().compile()
     stages: Counter[str] = Counter()
     quotes, claims = [], []
@@ -112,9 +114,9 @@ def extraction_on_cores(mb: float, jobs: int) -> None:
         to_frame("claims", claims)
         seconds[n] = time.perf_counter() - started
         print(
-            f"extraction, {size * repeat / 1e6:.1f} MB, {len(articles) * repeat} documents, jobs {n}: "
-            f"{seconds[n]:.1f} s -> {size * repeat / 1e6 / seconds[n]:.2f} MB/s ({len(quotes)} quotes, "
-            f"{len(claims)} claims)"
+            f"extraction, {size * repeat / 1e6:.1f} MB, {len(articles) * repeat} documents, "
+            f"jobs {n}: {seconds[n]:.1f} s -> {size * repeat / 1e6 / seconds[n]:.2f} MB/s "
+            f"({len(quotes)} quotes, {len(claims)} claims)"
         )
     print(f"extraction on {jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
 
@@ -135,8 +137,8 @@ def end_to_end(mb: float, jobs: int) -> None:
             result = run_to_directory([path], Path(tmp) / f"out{n}", jobs=n)
             seconds[n] = time.perf_counter() - started
             print(
-                f"quotetrack run, {written / 1e6:.1f} MB, {result.documents_in} documents, jobs {n}: "
-                f"{seconds[n]:.1f} s -> {written / 1e6 / seconds[n]:.2f} MB/s"
+                f"quotetrack run, {written / 1e6:.1f} MB, {result.documents_in} documents, "
+                f"jobs {n}: {seconds[n]:.1f} s -> {written / 1e6 / seconds[n]:.2f} MB/s"
             )
         print(f"{jobs} jobs: {seconds[1] / seconds[jobs]:.2f}x one job")
 
@@ -158,8 +160,8 @@ def main() -> None:
         "--jobs",
         type=int,
         default=0,
-        help="time the extraction, then the whole `quotetrack run` (read, extract, compare, write CSV), "
-        "with 1 and N jobs",
+        help="time the extraction, then the whole `quotetrack run` (read, extract, compare, "
+        "write CSV), with 1 and N jobs",
     )
     args = ap.parse_args()
     if args.jobs:
@@ -185,7 +187,8 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {len(articles)} documents, {size / 1e6:.2f} MB, x{repeat} = {mb:.1f} MB")
     print(
-        f"time: {seconds:.2f} s  ->  {mb / seconds:.2f} MB/s, {len(articles) * repeat / seconds:.0f} documents/s "
+        f"time: {seconds:.2f} s  ->  {mb / seconds:.2f} MB/s, "
+        f"{len(articles) * repeat / seconds:.0f} documents/s "
         f"(one core, {'process' if args.cpu else 'wall'} time)"
     )
     print(f"rules compiled in {compile_seconds:.2f} s ({'process' if args.cpu else 'wall'} time)")

@@ -125,7 +125,8 @@ def main() -> None:
     n = sum(len(r) for _, _, r in docs)
     print(
         f"{n} claims in {len(docs)} articles: add {t1 - t0:.2f} s, compare {t2 - t1:.2f} s; "
-        f"{len(result.event_groups)} groups, {len(result.disagreements)} flags; peak RSS {peak:.0f} MB"
+        f"{len(result.event_groups)} groups, {len(result.disagreements)} flags; peak RSS "
+        f"{peak:.0f} MB"
     )
 
 

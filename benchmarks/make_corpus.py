@@ -68,7 +68,8 @@ def pseudo_word(word: str, copy: int) -> str:
 
 
 def distinct_copy(row: dict, copy: int, keep: frozenset[str]) -> dict:
-    """``row`` as a different article: new words where the rules do not look, date moved ``copy`` days."""
+    """``row`` as a different article: new words where the rules do not look, date moved ``copy``
+    days."""
 
     def outside(match: regex.Match[str]) -> str:
         return match[0] if match[0].lower() in keep else pseudo_word(match[0], copy)

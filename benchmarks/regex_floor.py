@@ -1,4 +1,5 @@
-"""How fast can the extraction be while its rules stay regular expressions run by the `regex` engine?
+"""How fast can the extraction be while its rules stay regular expressions run by the `regex`
+engine?
 
     python benchmarks/regex_floor.py
 
@@ -114,8 +115,8 @@ def main() -> None:
     print(f"corpus: {len(articles)} documents, {size_mb:.2f} MB")
     print(f"extraction (calls recorded): {whole:.2f} s; {len(calls)} regex calls")
     print(
-        f"the regex calls alone: {seconds:.3f} s -> {size_mb / seconds:.2f} MB/s at most with these rules "
-        f"in the regex engine ({seconds / whole:.0%} of the recorded pass)"
+        f"the regex calls alone: {seconds:.3f} s -> {size_mb / seconds:.2f} MB/s at most with "
+        f"these rules in the regex engine ({seconds / whole:.0%} of the recorded pass)"
     )
     total = sum(per_pattern.values()) or 1.0
     for name, spent in per_pattern.most_common(12):

@@ -23,8 +23,8 @@ from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.pipeline.runner import run
 
 NEWS = (
-    "Syria's Foreign Ministry said Thursday that Fares should be punished. \u201cThere is no way,\u201d "
-    "he said. Activists say more than 17,000 people have been killed."
+    "Syria's Foreign Ministry said Thursday that Fares should be punished. "
+    "\u201cThere is no way,\u201d he said. Activists say more than 17,000 people have been killed."
 )
 
 
@@ -33,7 +33,8 @@ def w(path: Path, data: bytes | str) -> None:
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-# name -> (writer, expected processed documents, expected documents in, issue codes that must appear)
+# name -> (writer, expected processed documents, expected documents in, issue codes that must
+# appear)
 Case = tuple[Callable[[Path], None], int, int, set[str]]
 CASES: dict[str, Case] = {
     "binary_png": (
@@ -139,7 +140,9 @@ CASES: dict[str, Case] = {
     "rtl_and_combining": (
         lambda d: w(
             d / "rtl.txt",
-            "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u00ab\u0644\u0646 \u0646\u063a\u0627\u062f\u0631\u00bb. e\u0301te\u0301 \u202eevil\u202c.",
+            "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 "
+            "\u00ab\u0644\u0646 \u0646\u063a\u0627\u062f\u0631\u00bb. "
+            "e\u0301te\u0301 \u202eevil\u202c.",
         ),
         1,
         1,
@@ -221,7 +224,8 @@ CASES: dict[str, Case] = {
     "jsonl_lone_surrogate": (
         lambda d: w(
             d / "sur.jsonl",
-            '{"doc_id": "s", "title": "T\\udc00", "text": "He said \\"bad \\ud800 text\\" today."}\n',
+            '{"doc_id": "s", "title": "T\\udc00", "text": "He said \\"bad \\ud800 text\\" '
+            'today."}\n',
         ),
         1,
         1,
@@ -349,6 +353,7 @@ def test_too_large_file_and_document_limits(tmp_path: Path) -> None:
         zip(
             result.tables["issues"]["source"].map(lambda s: Path(s).name),
             result.tables["issues"]["code"],
+            strict=False,
         )
     )
     assert codes == {"big.txt": "too_large"} and result.processed == 1

@@ -1,4 +1,5 @@
-"""Writers: formats round-trip, nullable dtypes survive, and a failed write leaves the old tables."""
+"""Writers: formats round-trip, nullable dtypes survive, and a failed write leaves the old
+tables."""
 
 from __future__ import annotations
 

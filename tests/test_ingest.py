@@ -111,7 +111,8 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
     html = f"""<html><head><title>Talks go on</title>
     <meta property="og:site_name" content="Example News"><meta name="date" content="2012-07-12">
     <script>alert('x')</script></head><body><nav>Home | World</nav>
-    <article><h1>Talks go on</h1><p>{body}</p><p>{body}</p></article><footer>(c) 2012</footer></body></html>"""
+    <article><h1>Talks go on</h1><p>{body}</p><p>{body}</p></article>
+    <footer>(c) 2012</footer></body></html>"""
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     (art,), issues = split(read_inputs([tmp_path / "page.html"]))
     assert "The ministry said on Thursday" in art.text

@@ -123,8 +123,9 @@ def _patterns(draw) -> str:
 
 
 def _check_literals(pattern: str, texts: list[str]) -> None:
-    """inside: a literal occurs in the match; lead/trail: the match, blanks stripped, starts/ends with
-    one (unless it is blank); blank false: never blank -- for every match at every start and end."""
+    """inside: a literal occurs in the match; lead/trail: the match, blanks stripped, starts/ends
+    with one (unless it is blank); blank false: never blank -- for every match at every start and
+    end."""
     import regex
 
     from quotetrack.rulebook.keywords import (
@@ -175,7 +176,8 @@ _TEXTS = [
 
 
 def test_pattern_literals_hold_for_pairs_of_pieces() -> None:
-    """Every sequence of one or two pieces (and each as a branch of an alternation), on fixed texts."""
+    """Every sequence of one or two pieces (and each as a branch of an alternation), on fixed
+    texts."""
     for a in _PIECES:
         for b in _PIECES:
             for pattern in (a + b, a + "|" + b, "(?i)" + a + b, "(?r)" + a + b):

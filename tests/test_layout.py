@@ -1,5 +1,6 @@
 """The package's shape: packages by role, each importing only the layers below it, no import cycles,
-and nothing importing the CLI. The layers are read off the package folders, not a list of modules."""
+and nothing importing the CLI. The layers are read off the package folders, not a list of
+modules."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path, module_level_only: bool) -> set[str]:
-    """The quotetrack modules ``path`` imports (``from quotetrack.x import y`` counts ``quotetrack.x``
-    and, when ``y`` is a module, ``quotetrack.x.y``)."""
+    """The quotetrack modules ``path`` imports (``from quotetrack.x import y`` counts
+    ``quotetrack.x`` and, when ``y`` is a module, ``quotetrack.x.y``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     nodes = tree.body if module_level_only else list(ast.walk(tree))
     found = set()
@@ -95,7 +96,8 @@ def test_no_import_cycles() -> None:
             if nxt in stack:
                 cycle = stack[stack.index(nxt) :] + [nxt]
                 if not all(
-                    a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])
+                    a.startswith(b + ".") or b.startswith(a + ".")
+                    for a, b in zip(cycle, cycle[1:], strict=False)
                 ):
                     cycles.append(" -> ".join(cycle))
             elif nxt not in done:

@@ -1,4 +1,5 @@
-"""kill -9 during `quotetrack add` leaves the store consistent; a re-run completes, nothing lost or doubled."""
+"""kill -9 during `quotetrack add` leaves the store consistent; a re-run completes, nothing lost or
+doubled."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Streaming runs: rows written batch by batch, --jobs N identical to --jobs 1, old tables kept on failure."""
+"""Streaming runs: rows written batch by batch, --jobs N identical to --jobs 1, old tables kept on
+failure."""
 
 from __future__ import annotations
 

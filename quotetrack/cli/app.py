@@ -33,7 +33,8 @@ from quotetrack.pipeline.runner import run as run_pipeline
 from quotetrack.tables.export import FORMATS
 
 app = typer.Typer(
-    help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
+    help="Who said what, and which casualty figures disagree: quotes, speakers and claims from "
+    "news.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -106,7 +107,8 @@ SMALL_INPUT_BYTES = 2_000_000
 
 
 def auto_jobs(inputs: list[str]) -> int:
-    """One process per core, but one alone for small inputs (starting workers costs more than it saves)."""
+    """One process per core, but one alone for small inputs (starting workers costs more than it
+    saves)."""
     total = 0
     for item in inputs:
         path = Path(item)
@@ -179,7 +181,7 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
     prints each document's issues as they arrive and advances the display."""
     printer: Callable[[str], None] = say
     display: Any = contextlib.nullcontext()
-    advance: Callable[[], None] = lambda: None
+    advance: Callable[[], None] = lambda: None  # noqa: E731
     if not quiet and sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

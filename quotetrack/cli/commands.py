@@ -107,7 +107,7 @@ def run(
         result = run_to_directory(
             inputs,
             out,
-            fmt,
+            fmt,  # type: ignore[arg-type]  # checked by check_format above
             jobs=jobs or auto_jobs(inputs),
             rules_dir=rules,
             outlet=outlet,  # type: ignore[arg-type]
@@ -242,8 +242,8 @@ def rules_check(rules: Path | None = RULES) -> None:
     """
     ruleset = load_ruleset(rules)
     problems = ruleset.check()
-    for problem in problems:
-        say(problem)
+    for line in problems + ruleset.warnings():
+        say(line)
     n_patterns = sum(len(f.patterns) for f in ruleset.files.values())
     n_examples = sum(
         len(p.examples) + len(p.counter_examples)

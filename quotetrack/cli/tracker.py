@@ -1,6 +1,7 @@
 """The tracker commands (``add``, ``export``, ``status``, ``timeline``, ``report``) on the main app.
 
-A thin shell over ``quotetrack.pipeline.store`` and ``quotetrack.report.html``; imported by ``quotetrack.cli.commands``,
+A thin shell over ``quotetrack.pipeline.store`` and ``quotetrack.report.html``; imported by
+``quotetrack.cli.commands``,
 which registers these commands on its ``app``. Data goes to stdout or the named file, messages
 (issues, what a batch changed, the one-line summary) to stderr.
 """
@@ -54,7 +55,8 @@ STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
 def progress_bar(
     quiet: bool, label: str = "extracting"
 ) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr, only on a terminal and without --quiet; yields ``update(done, total)``."""
+    """A rich progress bar on stderr, only on a terminal and without --quiet; yields ``update(done,
+    total)``."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
@@ -116,9 +118,9 @@ def store_summary(store: Store, seconds: float) -> str:
     """The one-line summary of a store: articles, quotes, claims, disagreements, issues, seconds."""
     s = store.status()
     return (
-        f"store {store.path}: {s['articles']} articles, {s['quotes']} quotes, {s['claims']} claims, "
-        f"{s['open_disagreements']} disagreements, {s['toll_changes']} toll changes, {s['issues']} issues; "
-        f"{seconds:.2f} s"
+        f"store {store.path}: {s['articles']} articles, {s['quotes']} quotes, "
+        f"{s['claims']} claims, {s['open_disagreements']} disagreements, "
+        f"{s['toll_changes']} toll changes, {s['issues']} issues; {seconds:.2f} s"
     )
 
 
@@ -142,7 +144,8 @@ def add(
     max_chars: int = MAX_CHARS,
     time_budget: float = TIME_BUDGET,
 ) -> None:
-    """Add articles to the store and recompare everything stored (new, changed or unchanged: said per article).
+    """Add articles to the store and recompare everything stored (new, changed or unchanged: said
+    per article).
 
     Example: quotetrack add seeds/ --db track.sqlite
     """
@@ -179,7 +182,8 @@ def add(
             )
         verdict = "nothing new" if not report.changed else f"batch {report.batch_id}"
         say(
-            f"{verdict}: {len(report.new)} new, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
+            f"{verdict}: {len(report.new)} new, {len(report.replaced)} replaced, "
+            f"{len(report.unchanged)} unchanged, "
             f"{len(report.duplicates)} duplicates, {report.failed} failed"
         )
         say(store_summary(store, time.perf_counter() - started))
@@ -212,7 +216,8 @@ def recompare(
     syndication: float = SYNDICATION,
     quote_similarity: float = QUOTE_SIMILARITY,
 ) -> None:
-    """Recompute quote matches, event groups and disagreements over the whole store with new options.
+    """Recompute quote matches, event groups and disagreements over the whole store with new
+    options.
 
     Example: quotetrack recompare --db track.sqlite --tolerance 2
     """
@@ -226,7 +231,8 @@ def recompare(
             compare_options(window_days, tolerance, syndication, quote_similarity),
         )
         say(
-            f"recompared: {len(comparison.quote_matches)} quote matches, {len(comparison.event_groups)} event groups, "
+            f"recompared: {len(comparison.quote_matches)} quote matches, "
+            f"{len(comparison.event_groups)} event groups, "
             f"{len(comparison.disagreements)} disagreements"
         )
 
@@ -277,7 +283,8 @@ def timeline(
     event: str | None = typer.Option(None, "--event", help="Only this event group id."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON lines."),
 ) -> None:
-    """Print each claimant's figures per event group in date order, marking updates and revisions down.
+    """Print each claimant's figures per event group in date order, marking updates and revisions
+    down.
 
     Example: quotetrack timeline --db track.sqlite --event g3
     """
@@ -302,7 +309,8 @@ def timeline(
             row["change"] or "", ""
         )
         typer.echo(
-            f"  {row['date'] or '????-??-??'}  {(row['claimant'] or '(own voice)'):<40} {_figure(row):<28} "
+            f"  {row['date'] or '????-??-??'}  {(row['claimant'] or '(own voice)'):<40} "
+            f"{_figure(row):<28} "
             f"{row['outlet'] or row['doc_id']}{change}"
         )
 
@@ -322,7 +330,8 @@ def report(
     debug: bool = DEBUG,
     quiet: bool = QUIET,
 ) -> None:
-    """Write one self-contained HTML report: number lines per event, disagreements, quotes, highlighted articles.
+    """Write one self-contained HTML report: number lines per event, disagreements, quotes,
+    highlighted articles.
 
     Example: quotetrack report seeds/ -o report.html
     """

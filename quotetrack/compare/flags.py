@@ -139,7 +139,7 @@ class Flagger:
 
     # -- helpers -------------------------------------------------------------------------------
     def _victim_ancestors(self, cls: str) -> list[str]:
-        out = []
+        out: list[str] = []
         while cls in self.victim_parent and len(out) < 10:
             cls = self.victim_parent[cls]
             out.append(cls)

@@ -142,7 +142,7 @@ class SpillStore:
             self.db.executescript(INDEXES)
             self.indexed = True
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         for table in INSERTS:
             if self.pending[table]:
                 self._write(table)
@@ -314,7 +314,7 @@ class SpillStore:
     def article_pairs(self) -> Iterator[ArticlePair]:
         """The kept article pairs, in the order they were found, read a chunk at a time."""
         for *found, syndicated in self._rows("SELECT * FROM article_pairs ORDER BY rowid"):
-            yield FoundPair(*found, bool(syndicated)).row()
+            yield FoundPair._make((*found, bool(syndicated))).row()
 
     # -- anchors -------------------------------------------------------------------------------
     def add_anchors(self, doc_id: str, names: tuple[str, ...]) -> None:

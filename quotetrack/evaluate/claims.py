@@ -93,7 +93,7 @@ def score(
                 m = min(len(g_list), len(p_list))
                 tp += m
                 per_cat[key[0]][0] += m
-                for g, p in zip(g_list[:m], p_list[:m]):
+                for g, p in zip(g_list[:m], p_list[:m], strict=False):
                     n_pairs += 1
                     ok += claimant_ok(g.get("claimant"), p.get("claimant"))
         precision = tp / n_pred if n_pred else 0.0
@@ -158,7 +158,8 @@ def report(result: dict[str, Any]) -> str:
         v = result[mode]
         lines.append(
             f"{mode:8s} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} "
-            f"(tp {v['tp']}, gold {v['n_gold']}, pred {v['n_pred']}) claimant acc {v['claimant_accuracy']}"
+            f"(tp {v['tp']}, gold {v['n_gold']}, pred {v['n_pred']}) claimant acc "
+            f"{v['claimant_accuracy']}"
         )
     lines.append("per category (strict): tp / gold / pred")
     for cat, c in result["strict"]["per_category"].items():

@@ -192,7 +192,7 @@ class Segmenter:
                 if not self._ends_sentence(text, m.start(), m.end(), para.end):
                     continue
                 out.append(Span(start, m.end(), len(out), para.index))
-                start = SPACES_RE.match(text, m.end(), para.end).end()
+                start = SPACES_RE.match(text, m.end(), para.end).end()  # type: ignore[union-attr]
             if start < para.end:
                 out.append(Span(start, para.end, len(out), para.index))
         return out
@@ -236,7 +236,8 @@ class Segmenter:
             ]
             if not marks:
                 if carry is not None:
-                    carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
+                    self._close_stray(quotes, carry, issues, text, doc_id, source)
+                    carry = None
                 continue
             in_headline = para.end <= headline_end
             doubles = [(pos, ch, end) for pos, ch, end in marks if ch in self.double_marks]
@@ -248,7 +249,8 @@ class Segmenter:
                 and self._role(text, doubles[0][0], doubles[0][1], doubles[0][2], para) != "close"
             )
             if carry is not None and not continuing:
-                carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
+                self._close_stray(quotes, carry, issues, text, doc_id, source)
+                carry = None
             segs, open_at_end, strays = self._pair(text, doubles, para, "double")
             first = len(quotes)
             for s, e, closed in segs:

@@ -39,7 +39,8 @@ DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Partition:
-    """One task's share of the input: a byte range of a JSONL file or a row group of a Parquet file."""
+    """One task's share of the input: a byte range of a JSONL file or a row group of a Parquet
+    file."""
 
     index: int
     path: str
@@ -257,7 +258,7 @@ def run_dask(
                 future.release()
                 for doc in compact:
                     comparer.add_compact(doc)
-                totals = [a + b for a, b in zip(totals, counts)]
+                totals = [a + b for a, b in zip(totals, counts, strict=False)]
                 for name, n in sizes.items():
                     rows[name] += n
         rows.update(write_comparison(comparer, out_dir, "parquet"))

@@ -69,7 +69,8 @@ class DocumentTimeout(Exception):
 
 @contextlib.contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise DocumentTimeout in the block after ``seconds`` (main thread on POSIX; else no limit)."""
+    """Raise DocumentTimeout in the block after ``seconds`` (main thread on POSIX; else no
+    limit)."""
     usable = (
         bool(seconds)
         and hasattr(signal, "setitimer")

@@ -120,7 +120,8 @@ def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article |
                     line=item.line,
                     severity="warning",
                     code="duplicate_doc_id",
-                    message=f"doc_id {item.doc_id!r} already used in this batch; renamed {doc_id!r}",
+                    message=f"doc_id {item.doc_id!r} already used in this batch; renamed "
+                    f"{doc_id!r}",
                 )
                 item = item.model_copy(update={"doc_id": doc_id})
         yield item
@@ -272,7 +273,8 @@ def _read_bytes(path: Path, options: IngestOptions) -> bytes | Issue:
                 source=str(path),
                 code="too_large",
                 fatal=True,
-                message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)",
+                message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit "
+                "(--max-bytes)",
             )
         return path.read_bytes()
     except OSError as exc:
@@ -504,7 +506,8 @@ def parse_jsonl(
                 line=number,
                 code="too_large",
                 fatal=True,
-                message=f"record has {len(line):,} characters, over the {options.max_bytes:,} limit "
+                message=f"record has {len(line):,} characters, over the {options.max_bytes:,} "
+                "limit "
                 "(--max-bytes); line skipped",
             )
             continue
@@ -664,7 +667,13 @@ def parse_csv(
             )
             continue
         yield from parse_record(
-            dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options
+            dict(zip(header, row, strict=False)),
+            source,
+            line,
+            f"{stem}-{row_number}",
+            "csv",
+            encoding,
+            options,
         )
 
 

@@ -22,6 +22,7 @@ from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
 from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.tables.export import Format
 
 CHUNK = 8  # documents sent to a worker at a time
 CHUNKS_IN_FLIGHT_PER_JOB = 8  # chunks queued or being worked on, per worker (bounds memory)
@@ -49,7 +50,7 @@ def _init(
     time_budget_s: float | None,
     debug: bool,
     compact: bool,
-    encode: str | None,
+    encode: Format | None,
 ) -> None:
     # An initializer that raises makes the pool start workers again and again (the run hangs):
     # the failure is kept and raised by the worker's first task instead, in the parent.
@@ -60,7 +61,7 @@ def _init(
             time_budget_s=time_budget_s,
             compact=compact,
             encode=encode,
-        ).compile()  # type: ignore[arg-type]
+        ).compile()
     except Exception as exc:  # noqa: BLE001 - re-raised by _work_chunk
         _Worker.failure = exc
     _Worker.debug = debug

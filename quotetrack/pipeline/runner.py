@@ -33,7 +33,7 @@ from quotetrack.pipeline.extractor import (
     DocumentResult,
     Extractor,
 )
-from quotetrack.pipeline.ingest import IngestOptions, read_inputs
+from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_inputs
 from quotetrack.pipeline.parallel import iter_results
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.export import (
@@ -65,7 +65,8 @@ class Result:
         return (
             f"{self.documents_in} documents: {self.processed} processed, {self.failed} failed; "
             f"{self.count('quotes')} quotes, {self.count('claims')} claims, "
-            f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; {self.seconds:.2f} s"
+            f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; "
+            f"{self.seconds:.2f} s"
         )
 
 
@@ -135,7 +136,7 @@ def run(
     options = IngestOptions(
         outlet=outlet,
         published=published,
-        **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
     )
     results, input_issues = extract(
         read_inputs(inputs, options), extractor, debug, on_document, jobs
@@ -232,7 +233,7 @@ def run_to_directory(
     options = IngestOptions(
         outlet=outlet,
         published=published,
-        **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
     )
     comparer = Comparer(extractor.ruleset, compare_options)
     counts = {"documents_in": 0, "processed": 0, "failed": 0}

@@ -13,7 +13,8 @@ shorter ones); a several-word entry that matches where a one-word entry does is 
 one. The patterns get 2-3x shorter (smaller cache files below); on the eval texts the matching
 speed is the same as with the alternations, within measurement noise.
 
-Compiling goes through the disk cache of ``quotetrack.rulebook.regex_cache`` (``compile_with_lists``).
+Compiling goes through the disk cache of ``quotetrack.rulebook.regex_cache``
+(``compile_with_lists``).
 
 Literal pre-filters (``pattern_literals``, ``LiteralIndex``): a pattern (or a template whose
 ``{NAME}`` references a resolver reads) is read once for what every match must hold: a literal it
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 
+from quotetrack.rulebook import source
 from quotetrack.rulebook.regex_cache import compile_cached
 from quotetrack.rulebook.ruleset import RuleFile, lexicon_alternation
 
@@ -75,7 +77,7 @@ class KeywordScanner:
         return out
 
 
-NAMED_LIST = regex.compile(r"\\L<(\w+)>")
+NAMED_LIST = source.NAMED_LIST
 #: named list name -> its words (names are content hashes, so files never clash)
 _NAMED_LISTS: dict[str, frozenset[str]] = {}
 _LEXICON_PATTERNS: dict[
@@ -139,12 +141,6 @@ _BLANK_ESCAPES = frozenset(
     " \t\n\r\f\vsntrfv"
 )  # escapes that match blanks only (\s, \n, an escaped space)
 _KNOWN_FLAGS = frozenset("imsrawu-")  # inline flags under which letters match as lower() says
-_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
-_GROUP_PREFIX = regex.compile(r"\?(?::|P<\w+>|<\w+>|=|!|<=|<!|>|[a-zA-Z\-]+:|[a-zA-Z\-]+\))")
-_HEX_ESCAPE = regex.compile(
-    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x\{[0-9A-Fa-f]+\})"
-)
-_REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ASCII_LETTERS = regex.compile(r"[A-Za-z]+")
 
 
@@ -169,10 +165,6 @@ EMPTY = Literals(
 )  # an assertion, or blanks only (\s, \b, (?=...))
 
 
-class _Unsupported(Exception):
-    """A construct the literal analysis does not read (the pattern gets no pre-filter)."""
-
-
 def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
     if any(s is None for s in sets):
         return None
@@ -191,7 +183,8 @@ def _either(branches: list[Literals]) -> Literals:
 
 
 def _edge(items: list[Literals], side: str) -> frozenset[str] | None:
-    """The lead (or trail) of a sequence: the items' own up to the first one that cannot be blank."""
+    """The lead (or trail) of a sequence: the items' own up to the first one that cannot be
+    blank."""
     found: list[frozenset[str] | None] = []
     for item in items:
         edge = getattr(item, side)
@@ -251,26 +244,21 @@ def _capped(literals: set[str]) -> frozenset[str] | None:
 
 
 class _LiteralReader:
-    """Reads a pattern (expanded, or a template whose ``{NAME}`` references ``resolve`` reads)."""
+    """Reads the literals of a parsed pattern (``source.parse``; ``{NAME}`` references through
+    ``resolve``)."""
 
-    def __init__(self, pattern: str, resolve: Callable[[str], Literals | None]) -> None:
-        self.p = pattern
-        self.i = 0
+    def __init__(self, resolve: Callable[[str], Literals | None]) -> None:
         self.resolve = resolve
 
-    def alternation(self) -> Literals:
-        branches = [self.sequence()]
-        while self.i < len(self.p) and self.p[self.i] == "|":
-            self.i += 1
-            branches.append(self.sequence())
-        return _either(branches)
+    def alternation(self, tree: source.Alternation) -> Literals:
+        return _either([self.sequence(branch) for branch in tree.branches])
 
-    def sequence(self) -> Literals:
+    def sequence(self, nodes: tuple[source.Node, ...]) -> Literals:
         items: list[Literals] = []
         run: list[str] = []
-        while self.i < len(self.p) and self.p[self.i] not in "|)":
-            info, char = self.atom()
-            low = self.quantifier()
+        for node in nodes:
+            low = node.low if isinstance(node, source.Repeat) else None
+            info, char = self.atom(node.item if isinstance(node, source.Repeat) else node)
             if char is not None and low is None:
                 run.append(char)
                 continue
@@ -288,119 +276,47 @@ class _LiteralReader:
             items.append(_run("".join(run)))
         return _sequence(items) if items else EMPTY
 
-    def quantifier(self) -> int | None:
-        """The minimum count of a quantifier at the cursor (None when there is none)."""
-        p, i = self.p, self.i
-        if i >= len(p):
-            return None
-        if p[i] in "*+?":
-            low = 1 if p[i] == "+" else 0
-            self.i += 1
-        elif p[i] == "{":
-            m = _QUANTIFIER.match(p, i)
-            if m is None:
-                return None
-            low = int(m.group(1) or 0)
-            self.i = m.end()
-        else:
-            return None
-        if self.i < len(p) and p[self.i] in "?+":
-            self.i += 1  # lazy or possessive
-        return low
-
-    def atom(self) -> tuple[Literals, str | None]:
+    def atom(self, node: source.Node) -> tuple[Literals, str | None]:
         """(literals, char): ``char`` is a literal ASCII non-blank character, else None."""
-        p = self.p
-        ch = p[self.i]
-        if ch == "(":
-            return self.group(), None
-        if ch == "[":
-            self.char_class()
-            return UNKNOWN, None
-        if ch == "\\":
-            return self.escape()
-        if ch == "{":
-            m = _REFERENCE.match(p, self.i)
-            found = self.resolve(m.group(1)) if m else None
+        if isinstance(node, source.Group):
+            return self.group(node), None
+        if isinstance(node, source.Escape):
+            return self.escape(node.char)
+        if isinstance(node, source.NamedList):
+            if node.name not in _NAMED_LISTS:
+                raise source.Unsupported("named list")
+            return lexicon_literals(_NAMED_LISTS[node.name]), None
+        if isinstance(node, source.Reference):
+            found = self.resolve(node.name)
             if found is None:
-                raise _Unsupported("a brace that is no reference (a fuzzy constraint?)")
-            self.i = m.end()  # type: ignore[union-attr]
+                raise source.Unsupported("a reference the resolver does not read")
             return found, None
-        self.i += 1
-        if ch in "^$":
-            return EMPTY, None
-        if ch == "}" or ch == ".":
-            return UNKNOWN, None
-        if ch.isspace():
-            return EMPTY, None
-        return (UNKNOWN, None) if not ch.isascii() else (UNKNOWN, ch)
+        if isinstance(node, source.Char):
+            ch = node.char
+            if ch in "^$" or ch.isspace():
+                return EMPTY, None
+            if ch in "}." or not ch.isascii():
+                return UNKNOWN, None
+            return UNKNOWN, ch
+        if isinstance(node, source.Repeat):  # a quantifier on a quantified item
+            return self.atom(node.item)[0], None
+        return UNKNOWN, None  # a class, \p{...}, \x41
 
-    def group(self) -> Literals:
-        p = self.p
-        self.i += 1
-        zero_width = False
-        if p.startswith("?", self.i):
-            m = _GROUP_PREFIX.match(p, self.i)
-            if m is None:
-                raise _Unsupported(p[self.i : self.i + 4])
-            self.i = m.end()
-            kind = m.group()
-            if (
-                kind[-1] in ":)"
-                and kind[1] not in "P<=!>:"
-                and not _KNOWN_FLAGS.issuperset(kind[1:-1])
-            ):
-                raise _Unsupported("flags " + kind)  # verbose, full case folding, fuzzy, V1 ...
-            if kind.endswith(")"):  # inline flags "(?i)", "(?r)": no text of their own
-                return EMPTY
-            zero_width = kind in ("?=", "?!", "?<=", "?<!")
-        inner = self.alternation()
-        if self.i >= len(p) or p[self.i] != ")":
-            raise _Unsupported("unbalanced")
-        self.i += 1
-        return EMPTY if zero_width else inner
+    def group(self, node: source.Group) -> Literals:
+        kind = node.kind
+        if (
+            kind
+            and kind[-1] in ":)"
+            and kind[1] not in "P<=!>:"
+            and not _KNOWN_FLAGS.issuperset(kind[1:-1])
+        ):
+            raise source.Unsupported("flags " + kind)  # verbose, full case folding, fuzzy, V1 ...
+        if node.body is None:  # inline flags "(?i)", "(?r)": no text of their own
+            return EMPTY
+        inner = self.alternation(node.body)
+        return EMPTY if kind in ("?=", "?!", "?<=", "?<!") else inner
 
-    def char_class(self) -> None:
-        p, i = self.p, self.i + 1
-        if i < len(p) and p[i] == "^":
-            i += 1
-        if i < len(p) and p[i] == "]":
-            i += 1
-        while i < len(p) and p[i] != "]":
-            if p[i] == "\\":
-                i += 2
-            elif p[i] == "[":
-                raise _Unsupported("nested set")
-            else:
-                i += 1
-        if i >= len(p):
-            raise _Unsupported("unclosed set")
-        self.i = i + 1
-
-    def escape(self) -> tuple[Literals, str | None]:
-        p = self.p
-        nxt = p[self.i + 1] if self.i + 1 < len(p) else ""
-        if nxt == "L":
-            m = NAMED_LIST.match(p, self.i)
-            if m is None or m.group(1) not in _NAMED_LISTS:
-                raise _Unsupported("named list")
-            self.i = m.end()
-            return lexicon_literals(_NAMED_LISTS[m.group(1)]), None
-        if nxt in "pPN":
-            end = p.find("}", self.i)
-            if end < 0:
-                raise _Unsupported("property")
-            self.i = end + 1
-            return UNKNOWN, None
-        if nxt in "xuU":
-            m = _HEX_ESCAPE.match(p, self.i)
-            if m is None:
-                raise _Unsupported("hex escape")
-            self.i = m.end()
-            return UNKNOWN, None
-        if nxt.isdigit() or not nxt:
-            raise _Unsupported("back reference, octal or a final backslash")
-        self.i += 2
+    def escape(self, nxt: str) -> tuple[Literals, str | None]:
         if nxt in _BLANK_ESCAPES or nxt in _ZERO_WIDTH_ESCAPES:
             return EMPTY, None
         if nxt.isalpha() or not nxt.isascii():
@@ -448,14 +364,11 @@ def read_literals(
         or flags & regex.VERSION1
     ):
         return UNKNOWN
-    reader = _LiteralReader(pattern, resolve or (lambda name: None))
+    reader = _LiteralReader(resolve or (lambda name: None))
     try:
-        found = reader.alternation()
-    except (_Unsupported, IndexError):
+        return reader.alternation(source.parse(pattern))
+    except source.Unsupported:
         return UNKNOWN
-    if reader.i != len(pattern):
-        return UNKNOWN  # an unbalanced ")"
-    return found
 
 
 class LiteralIndex:
@@ -475,21 +388,23 @@ class LiteralIndex:
         self.empty = not members
 
     def scan(self, text: str, start: int = 0, end: int | None = None) -> LiteralHits | None:
-        """The occurrences in ``text[start:end]`` (offsets into ``text``); None when that part cannot
-        be pre-filtered (it holds a character of ``CASE_FOLD_EXTRAS``, or one whose lower case is
-        longer)."""
+        """The occurrences in ``text[start:end]`` (offsets into ``text``); None when that part
+        cannot be pre-filtered (it holds a character of ``CASE_FOLD_EXTRAS``, or one whose lower
+        case is longer)."""
         part = text[start:end]
         if not prefilterable(part, low := part.lower()):
             return None
         return self.scan_lowered(low, 0, len(low), start)
 
     def scan_lowered(self, low: str, start: int, end: int, offset: int = 0) -> LiteralHits:
-        """``scan`` of ``low[start:end]``, a text lower-cased that ``prefilterable`` accepts (offsets
-        into ``low`` plus ``offset``): a document lower-cased once serves all its parts."""
+        """``scan`` of ``low[start:end]``, a text lower-cased that ``prefilterable`` accepts
+        (offsets into ``low`` plus ``offset``): a document lower-cased once serves all its
+        parts."""
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         if not self.empty:
-            # a slice: the automaton copies the string it reads (a whole document per sentence, else)
+            # a slice: the automaton copies the string it reads (else a whole document per
+            # sentence)
             base = offset + start + 1
             for last, (length, ks) in self.automaton.iter(low[start:end]):
                 for k in ks:
@@ -516,7 +431,8 @@ class LiteralHits:
     def __init__(
         self, low: str, offset: int, starts: dict[int, list[int]], ends: dict[int, list[int]]
     ) -> None:
-        self.low = low  # the part (or the whole text), lower-cased (offsets into the text minus ``offset``)
+        # the part (or the whole text), lower-cased (offsets into the text minus ``offset``)
+        self.low = low
         self.offset = offset
         self.ends = (
             ends  # occurrences of each set's literals, in order of their end (sets found only)
@@ -538,9 +454,9 @@ class LiteralHits:
         return False
 
     def edges(self, lo: int, at: int, after: int, hi: int) -> tuple[int, int]:
-        """Where ``text[lo:at]`` ends once its trailing blanks are removed, and where ``text[after:hi]``
-        starts once its leading blanks are removed (for ``ends_at`` and ``starts_at``: windows
-        around one place read once for many tests)."""
+        """Where ``text[lo:at]`` ends once its trailing blanks are removed, and where
+        ``text[after:hi]`` starts once its leading blanks are removed (for ``ends_at`` and
+        ``starts_at``: windows around one place read once for many tests)."""
         off = self.offset
         trimmed = len(self.low[lo - off : at - off].rstrip())
         return lo + trimmed, _BLANKS.match(self.low, after - off, hi - off).end() + off  # type: ignore[union-attr]

@@ -5,10 +5,11 @@ patterns (``{COUNT}`` is nested many times), 0.6 s for attribution's. ``compile_
 compiled program (``Pattern._pickled_data``, what ``regex`` itself pickles) in a cache directory,
 one file per pattern, keyed by the pattern, its flags and named lists and the ``regex`` and Python
 versions, with a checksum; the next process rebuilds the pattern from it in well under a
-millisecond (``_regex.compile``, as unpickling does). The directory is ``$QUOTETRACK_REGEX_CACHE``,
-else ``$XDG_CACHE_HOME/quotetrack/regex`` (``~/.cache/quotetrack/regex``); ``QUOTETRACK_REGEX_CACHE=off``
-turns it off. A file that is missing, damaged or unwritable just means compiling as before. Entries
-of edited rules are not pruned: deleting the directory is always safe.
+millisecond (``_regex.compile``, as unpickling does). The directory is
+``$QUOTETRACK_REGEX_CACHE``, else ``$XDG_CACHE_HOME/quotetrack/regex``
+(``~/.cache/quotetrack/regex``); ``QUOTETRACK_REGEX_CACHE=off`` turns it off. A file that is
+missing, damaged or unwritable just means compiling as before. Entries of edited rules are not
+pruned: deleting the directory is always safe.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def _cache_key(pattern: str, flags: int, lists: dict[str, frozenset[str]]) -> st
 
 
 def _load_compiled(path: Path, pattern: str) -> regex.Pattern[str] | None:
-    """The pattern rebuilt from its cache file, or None (no file, damaged, or for another pattern)."""
+    """The pattern rebuilt from its cache file, or None (no file, damaged, or for another
+    pattern)."""
     try:
         blob = path.read_bytes()
         digest, payload = blob[:32], blob[32:]
@@ -88,7 +90,8 @@ def _load_compiled(path: Path, pattern: str) -> regex.Pattern[str] | None:
 
 
 def _store_compiled(path: Path, compiled: regex.Pattern[str]) -> None:
-    """Write the compiled program of ``compiled`` to ``path`` atomically (silently skipped on failure)."""
+    """Write the compiled program of ``compiled`` to ``path`` atomically (silently skipped on
+    failure)."""
     try:
         payload = marshal.dumps(compiled._pickled_data)  # type: ignore[attr-defined]
         path.parent.mkdir(parents=True, exist_ok=True)

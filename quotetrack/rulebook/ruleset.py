@@ -31,6 +31,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from quotetrack.errors import RulesError
+from quotetrack.rulebook import contract, shortcuts
 from quotetrack.rulebook.regex_cache import compile_cached
 
 #: File name -> "module:Class" of the pydantic schema that validates it (imported lazily, so
@@ -100,9 +101,8 @@ class RuleFile(StrictModel):
         def replace(match: regex.Match[str]) -> str:
             name = match.group(1)
             if name in _stack:
-                raise RulesError(
-                    f"{self._origin}: parts.{name}: refers to itself ({' -> '.join(_stack + (name,))})"
-                )
+                chain = " -> ".join(_stack + (name,))
+                raise RulesError(f"{self._origin}: parts.{name}: refers to itself ({chain})")
             if name in self.parts:
                 return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
             if name in self.lexicons:
@@ -284,7 +284,8 @@ class RuleSet:
         except KeyError:
             raise RulesError(
                 f"{self.directory / file_name}: missing rules file",
-                hint="copy it from the packaged rules (quotetrack/rulebook/ruleset) or drop --rules",
+                hint="copy it from the packaged rules (see `quotetrack rules check`) "
+                "or drop --rules",
             ) from None
 
     def check(self) -> list[str]:
@@ -293,6 +294,11 @@ class RuleSet:
         for rule_file in self.files.values():
             problems.extend(rule_file.check())
         return problems
+
+    def warnings(self) -> list[str]:
+        """One line per speed shortcut these rules turn off (``shortcuts``): slower, same
+        results."""
+        return shortcuts.warnings(self.files)
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -310,7 +316,24 @@ def _load_cached(directory: Path, signature: tuple[tuple[str, int, int], ...]) -
             f"{directory}: missing rules file(s): {', '.join(missing)}",
             hint="a --rules directory must hold every rules file (copy the packaged ones and edit)",
         )
+    broken = contract_problems(files)
+    if broken:
+        raise RulesError(
+            "\n".join(broken),
+            hint="the code looks these up by name (quotetrack/rulebook/contract.py): "
+            "restore the name, or change the code and the contract together",
+        )
     return RuleSet(directory, files)
+
+
+def contract_problems(files: dict[str, RuleFile]) -> list[str]:
+    """What the code needs (``contract.CONTRACT``) and the loaded ``files`` lack, one line each."""
+    problems: list[str] = []
+    for name, rule_file in files.items():
+        links = [*getattr(rule_file, "uses", []), *getattr(rule_file, "imports", [])]
+        linked = [files[link] for link in links if link in files]
+        problems += contract.missing(name, rule_file._origin, rule_file, linked)
+    return problems
 
 
 def load_ruleset(directory: Path | str | None = None) -> RuleSet:

@@ -28,12 +28,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from re import (
-    _constants as sre_constants,
-)  # the stdlib's own parser: reads the body as the engine will
-from re import _parser as sre_parse
 
 import regex
+
+from quotetrack.rulebook.source import BLANK, finite_strings
 
 # A pattern body the two engines read the same way: literals, escaped punctuation, \s (which the
 # stdlib reads as a superset), groups without inline flags or look-arounds ("(?" only as "(?:"),
@@ -48,7 +46,8 @@ _ASCII = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
 
 
 def prefilter_source(source: str) -> str | None:
-    """The stdlib pre-filter for the ``regex`` pattern ``source`` (see the module docstring), or None."""
+    """The stdlib pre-filter for the ``regex`` pattern ``source`` (see the module docstring), or
+    None."""
     parts = _prefilter_parts(source)
     if parts is None:
         return None
@@ -66,14 +65,11 @@ def literal_prefilters(source: str) -> list[str] | None:
     if parts is None:
         return None
     before, body, after = parts
-    try:
-        strings = _strings(sre_parse.parse(body).data)
-    except (re.error, ValueError, TypeError):
-        return None
+    strings = finite_strings(body)
     if (
         strings is None
         or not 0 < len(strings) <= _MAX_LITERALS
-        or any(len(w) < 2 or _BLANKS in w for w in strings)
+        or any(len(w) < 2 or BLANK in w for w in strings)
     ):
         return None
     out = []
@@ -103,21 +99,16 @@ def _prefilter_parts(source: str) -> tuple[str, str, str] | None:
     )
 
 
-_BLANKS = "\x00"  # the atom standing for \s+ in a string of the body's language
-_MAX_STRINGS = 20000
 _MAX_LITERALS = 8  # more words than this: one pass over the text is cheaper than one per word
 
 
 def _as_one_trie(body: str) -> str:
     """``body`` as one trie over the strings it matches (the same language), or as it is when it is
     not a finite set of literals and ``\\s+`` runs."""
-    try:
-        strings = _strings(sre_parse.parse(body).data)
-    except (re.error, ValueError, TypeError):
-        return body
+    strings = finite_strings(body)
     if strings is None or not strings:
         return body
-    return trie_regex(strings, _BLANKS)
+    return trie_regex(strings, BLANK)
 
 
 def trie_regex(strings: Iterable[Sequence[str]], blank: str, reverse: bool = False) -> str:
@@ -149,51 +140,9 @@ def _emit(node: dict[str, dict], blank: str, reverse: bool) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def _strings(items: list) -> set[tuple[str, ...]] | None:  # type: ignore[type-arg]
-    """Every string (as a tuple of characters and ``_BLANKS``) that a parsed sequence matches, or None."""
-    out: set[tuple[str, ...]] = {()}
-    for op, av in items:
-        options: set[tuple[str, ...]] | None
-        if op is sre_constants.LITERAL:
-            options = {(chr(av),)}
-        elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in av):
-            options = {(chr(code),) for _, code in av}
-        elif op is sre_constants.IN and av == [
-            (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)
-        ]:
-            return None  # a lone \s (only \s+ is read)
-        elif op is sre_constants.SUBPATTERN and av[1] == 0 and av[2] == 0:
-            options = _strings(av[3].data)
-        elif op is sre_constants.BRANCH:
-            options = set()
-            for alternative in av[1]:
-                found = _strings(alternative.data)
-                if found is None:
-                    return None
-                options |= found
-        elif (
-            op is sre_constants.MAX_REPEAT
-            and av[0] == 1
-            and av[1] == sre_constants.MAXREPEAT
-            and av[2].data
-            == [(sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)])]
-        ):
-            options = {(_BLANKS,)}
-        elif op is sre_constants.MAX_REPEAT and av[0] == 0 and av[1] == 1:
-            inner = _strings(av[2].data)
-            options = None if inner is None else inner | {()}
-        else:
-            return None
-        if options is None:
-            return None
-        out = {a + b for a in out for b in options}
-        if len(out) > _MAX_STRINGS:
-            return None
-    return out
-
-
 def _ascii(members: str) -> str:
-    """Class members with Unicode letter properties narrowed to ASCII letters (a weaker negative test)."""
+    """Class members with Unicode letter properties narrowed to ASCII letters (a weaker negative
+    test)."""
     return re.sub(r"\\p\{L[ul]?\}", lambda m: _ASCII[m.group()], members)
 
 
@@ -225,7 +174,8 @@ class Scanner:
                 self.candidates = self.after_other = self.literals = None  # scanned as it is
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[regex.Match[str]]:
-        """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer`` gives them."""
+        """The matches of the pattern in ``text[pos:]``, left to right, as ``pattern.finditer``
+        gives them."""
         if self.candidates is None:
             yield from self.pattern.finditer(text, pos)
             return

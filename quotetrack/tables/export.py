@@ -113,7 +113,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(values)
         return out.getvalue()
-    return "".join([JSON_LINE.encode(dict(zip(names, v))) + "\n" for v in values])
+    return "".join([JSON_LINE.encode(dict(zip(names, v, strict=False))) + "\n" for v in values])
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
@@ -137,7 +137,8 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
-    """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
+    """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the
+    suffix."""
     tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path))
     _finish(tmp, path)
     return path
@@ -244,9 +245,9 @@ class TableWriter:
                 self._stream.write(json.dumps(rec, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
         else:
             for rec in records(frame):
-                self._stream.write(
+                self._stream.write(  # type: ignore[union-attr]
                     ("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False)
-                )  # type: ignore[union-attr]
+                )
                 self.rows += 1
             return
         self.rows += len(frame)

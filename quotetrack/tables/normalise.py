@@ -105,15 +105,16 @@ def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataF
     """The DataFrame of ``table`` from its row models (headers kept when there are no rows).
 
     Rows of the table's own model are read by attribute (their fields are flat values, so this is
-    what ``model_dump`` gives, without its per-row cost); each column is built once with its dtype."""
+    what ``model_dump`` gives, without its per-row cost); each column is built once with its
+    dtype."""
     spec = columns(table)
     names = list(spec)
     model = TABLES[table]
     getter = operator.attrgetter(*names) if len(names) > 1 else (lambda r: (getattr(r, names[0]),))
     records = [getter(r) if type(r) is model else _values(r, names) for r in rows]
-    cells: list[Sequence[Any]] = list(zip(*records)) if records else [()] * len(names)
+    cells: list[Sequence[Any]] = list(zip(*records, strict=False)) if records else [()] * len(names)
     data: dict[str, Any] = {}
-    for (name, dtype), column in zip(spec.items(), cells):
+    for (name, dtype), column in zip(spec.items(), cells, strict=False):
         data[name] = pd.array(list(column), dtype=dtype) if dtype != "object" else list(column)
     return pd.DataFrame(data, columns=names)
 
@@ -139,7 +140,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` as plain dicts (missing values as None), in column order."""
     cols = list(frame.columns)
     return [
-        {c: _plain(v) for c, v in zip(cols, row)}
+        {c: _plain(v) for c, v in zip(cols, row, strict=False)}
         for row in frame.itertuples(index=False, name=None)
     ]
 

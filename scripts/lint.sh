@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Style and type gate: ruff (lint and format) and mypy, as configured in pyproject.toml.
+# Not yet part of scripts/test.sh or .ci/run (switched on once every branch is merged).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ -z "${VIRTUAL_ENV:-}" ] && [ -f .venv/bin/activate ]; then
+  . .venv/bin/activate
+fi
+ruff check .
+ruff format --check .
+mypy

@@ -1,0 +1,65 @@
+"""Speed shortcuts derived from the rules: the one reader of regex source (``rulebook.source``),
+and the warning ``rules check`` prints when an edit turns a shortcut off."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import regex
+from conftest import REPO
+
+from quotetrack.rulebook.ruleset import default_rules_dir, load_ruleset
+from quotetrack.rulebook.source import BLANK, finite_strings
+
+
+def test_shipped_rules_keep_every_shortcut(ruleset) -> None:
+    assert ruleset.warnings() == []
+
+
+def test_an_edit_that_turns_a_shortcut_off_is_named_with_its_cost(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    attribution = rules / "attribution.toml"
+    text = attribution.read_text(encoding="utf-8")
+    assert text.count("|Wrote)") == 1
+    attribution.write_text(text.replace("|Wrote)", "|Wrote|Tweet\\\\w*)"), encoding="utf-8")
+    with (rules / "casualties.toml").open("a", encoding="utf-8") as out:
+        out.write("\n[[patterns]]\nid = \"claim.demo\"\npattern = '{COUNT}\\s+\\p{L}+'\n")
+    loaded = load_ruleset(rules)
+    assert loaded.check() == []  # slower, not wrong: no problem, only warnings
+    warnings = loaded.warnings()
+    assert len(warnings) == 2
+    assert warnings[0].startswith(f"warning: {attribution.resolve()}: pattern 'cue' ")
+    assert "reporting-cue pre-filter is off" in warnings[0] and "slower" in warnings[0]
+    assert "pattern 'claim.demo' holds no literal" in warnings[1] and "slower" in warnings[1]
+
+
+def test_finite_strings_reads_literals_groups_options_and_blank_runs() -> None:
+    assert finite_strings(r"(?:said|told)\s+us\.?") == {
+        tuple("said") + (BLANK,) + tuple("us"),
+        tuple("said") + (BLANK,) + tuple("us."),
+        tuple("told") + (BLANK,) + tuple("us"),
+        tuple("told") + (BLANK,) + tuple("us."),
+    }
+    assert finite_strings("[Hh]e") == {("H", "e"), ("h", "e")}
+    assert finite_strings("(?:\\s)+x") == {(BLANK, "x")}
+    for infinite_or_unknown in ("a*", r"\s", "[a-c]", "a??", "a?+", r"\w", "(?i:a)", "a{2}", "."):
+        assert finite_strings(infinite_or_unknown) is None, infinite_or_unknown
+
+
+def test_finite_strings_match_what_the_engine_matches() -> None:
+    body = r"(?:was|were)\s+(?:told|asked)(?:\s+again)?|re-?stated"
+    strings = finite_strings(body)
+    assert strings is not None and len(strings) == 10
+    for string in strings:
+        text = "".join(" " if c == BLANK else c for c in string)
+        assert regex.fullmatch(body, text), text
+    assert not regex.fullmatch(body, "was  asked  ag")
+
+
+def test_no_private_stdlib_module_is_used() -> None:
+    for path in (REPO / "quotetrack").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bre\._|from re import _|\bsre_", source), path
