@@ -84,8 +84,8 @@ POSITIVE = {
         ("arrested", "more_than", 200, None),
         ("injured", "vague", 24, None),
     ],
-    "As many as 2,000 people in rural regions needed accommodation.": [
-        ("displaced", "at_most", 2000, None)
+    "As many as 3,000 people in coastal towns needed emergency shelter.": [
+        ("displaced", "at_most", 3000, None)
     ],
     "Two of the three victims died in hospital.": [("killed", "exact", 2, None)],
     "Three bank workers - two women and a man - were killed.": [("killed", "exact", 3, None)],

@@ -48,6 +48,7 @@ from quotetrack.extract.numbers import SPACES, Count, number_parser_for
 from quotetrack.extract.segment import Segmentation, Span
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.rulebook.claim_rules import (
+    CAPTURE,
     CATEGORIES,
     CasualtyRules,
     ClaimantRules,
@@ -141,7 +142,7 @@ def _group_names(pattern: regex.Pattern[str]) -> tuple[frozenset[str], tuple[str
     """A compiled pattern's group names, and its category groups in ``CATEGORIES`` order (read once:
     ``groupindex`` builds a new dict at every access)."""
     names = frozenset(pattern.groupindex)
-    return names, tuple(cat for cat in CATEGORIES if cat in names)
+    return names, tuple(cat for cat in (*CATEGORIES, CAPTURE) if cat in names)
 
 
 def _group_category(*matches: regex.Match[str] | None) -> str | None:
@@ -194,12 +195,25 @@ class ClaimExtractor:
             for entry in entries
             if entry.split()
         )
+        # a bare year is no toll, a bare "one" after "when"/"if" is the generic pronoun, and a
+        # zero claim denies the categories coordinated with its own ("nobody was killed or hurt")
+        self.year_re = c.compile(r"{YEAR}", key="runtime:year")
+        self.generic_one = c.compile(
+            r"(?r)\b(?:{generic_one_before})\s+\Z", ignore_case=True, key="runtime:generic_one"
+        )
+        self.ellipsis_tail = c.compile(r"{ELLIPSIS_TAIL}\s*", key="runtime:ellipsis_tail")
+        self.zero_also = c.compile(r"{ZERO_ALSO}", ignore_case=True, key="runtime:zero_also")
+        self.captors = c.compile(
+            r"\b(?:(?P<kidnapped>{captors_criminal})|(?P<arrested>{captors_security}))\b",
+            ignore_case=True,
+            key="runtime:captors",
+        )
         self.word_re = regex.compile(r"\p{L}+")
         self.trigger_scanner = KeywordScanner(
             t for t in self.triggers if regex.fullmatch(r"\p{L}+", t)
         )
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
-        self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
+        self.claimants = ClaimantFinder(ruleset.get("claimants.toml"), self.triggers)
         self.context = ContextReader(ruleset.get("claim_context.toml"))
         # the sentences of claims are searched by many patterns: each only where its literal set is
         self.claim_filter = PatternFilter(self.context.patterns() + self.claimants.patterns())
@@ -266,11 +280,63 @@ class ClaimExtractor:
             )
             if self._vetoed(text, sentence, count, literals, edges):
                 continue
-            hit = self._match(text, sentence, count, literals, edges)
-            if hit is not None:
-                out.append(hit)
-                inner.extend(hit.inner)
+            hit = self._match(text, sentence, count, literals, edges, out[-1] if out else None)
+            if hit is None or self._not_a_count(text, sentence, hit):
+                continue
+            out.append(hit)
+            inner.extend(hit.inner)
+            if count.kind == "zero":
+                also = self._zero_also(text, sentence, hit)
+                if also is not None:
+                    out.append(also)
         return out
+
+    def _not_a_count(self, text: str, sentence: Span, hit: Hit) -> bool:
+        """A year with no people noun ("the 1967 murders"), or the generic pronoun "one"
+        ("when one is killed, all of us lose")."""
+        if hit.victims is not None:
+            return False
+        count = hit.count
+        if self.year_re.fullmatch(count.text):
+            return True
+        lo = max(sentence.start, count.start - 12)
+        return (
+            count.text.lower() == "one"
+            and self.generic_one.search(text, lo, count.start) is not None
+        )
+
+    def _zero_also(self, text: str, sentence: Span, hit: Hit) -> Hit | None:
+        """The second category a zero claim denies ("nobody was killed or hurt"), if any."""
+        m = self.zero_also.match(text, hit.end, sentence.end)
+        category = _group_category(m)
+        if m is None or category is None or category in (hit.category, CAPTURE):
+            return None
+        return Hit(hit.count, hit.rule, category, hit.start, m.end(), hit.victims, ())
+
+    def _borrowed(self, text: str, previous: Hit | None, start: int) -> str | None:
+        """The category of the claim that ends just before ``start`` (blanks, an adverb or a
+        place between: "displaced 3,000 people on the coast and hundreds more inland"), unless
+        it is a zero claim (its negation does not carry over: "no one was hurt, 3 in hospital")."""
+        if previous is None or previous.count.kind == "zero" or start < previous.end:
+            return None
+        if self.ellipsis_tail.fullmatch(text, previous.end, start) is None:
+            return None
+        return previous.category
+
+    def _captured(
+        self, text: str, sentence: Span, start: int, end: int, victims: str | None
+    ) -> str:
+        """The category of a capture: arrested when the captives are offenders ("captured 23
+        pirates"), else by the first captor the sentence names outside the claim (a security force:
+        arrested; a criminal or armed group: kidnapped), else kidnapped for civilians, else arrested."""
+        if victims and self.victims.classify(victims) == "offenders":
+            return "arrested"
+        for lo, hi in ((sentence.start, start), (end, sentence.end)):
+            m = self.captors.search(text, lo, hi)
+            if m is not None:
+                return "kidnapped" if m.group("kidnapped") else "arrested"
+        kind = self.victims.classify(victims)
+        return "kidnapped" if kind in ("civilians", "children", "women") else "arrested"
 
     def _vetoed(
         self,
@@ -320,7 +386,10 @@ class ClaimExtractor:
         count: Count,
         literals: LiteralHits | None = None,
         edges: tuple[int, int] | None = None,
+        previous: Hit | None = None,
     ) -> Hit | None:
+        """The first rule that ties ``count`` to a casualty predicate (``previous``: the claim
+        before it in the sentence, whose category a ``borrows`` rule takes)."""
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
         if literals is not None and edges is None:
             edges = literals.edges(lo, count.start, count.end, sentence.end)
@@ -336,16 +405,21 @@ class ClaimExtractor:
             a = compiled.after.match(text, count.end, sentence.end) if compiled.after else None
             if compiled.after and a is None:
                 continue
-            category = _group_category(a, b)
+            start = b.start() if b else count.start
+            if compiled.rule.borrows:
+                category = self._borrowed(text, previous, start)
+            else:
+                category = _group_category(a, b)
             if category is None:
                 continue
             victims = next(
                 (_victims_head(text[s:e]) for s, e in _group_spans("victims", a, b)), None
             )
-            start = b.start() if b else count.start
             end = a.end() if a else count.end
             while end > start and text[end - 1].isspace():
                 end -= 1
+            if category == CAPTURE:
+                category = self._captured(text, sentence, start, end, victims)
             return Hit(
                 count, compiled, category, start, end, victims, tuple(_group_spans("inner", a))
             )
@@ -456,10 +530,15 @@ class ClaimExtractor:
             claimant, source_type = quote.speaker, quote.speaker_type
         else:
             source = ctx.source_of(hit.start, hit.end)
-            if source is not None and self.claimants.accepts(source, taken):
+            if (
+                source is not None
+                and self.claimants.accepts(source, taken)
+                and self.claimants.plausible(source.name, text)
+            ):
                 claimant, source_type = source.name, source.source_type
             else:
                 claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken, find)
+                claimant = claimant if self.claimants.plausible(claimant, text) else None
         fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, find)
         return Claim(
             doc_id=article.doc_id,
@@ -538,10 +617,17 @@ class VictimClassifier:
 class ClaimantFinder:
     """Claimant name type, and the minimal claim-specific fallback for who gives a figure."""
 
-    def __init__(self, rules: ClaimantRules) -> None:
+    def __init__(self, rules: ClaimantRules, common_words: Iterable[str] = ()) -> None:
         self.types = [(t.name, _word_regex(t.words)) for t in rules.types]
         self.named: dict[str, str | None] = {}  # name -> the type its words give (speakers recur)
         self.anaphors = rules.lexicon_set("anaphors")
+        self.relative_lead = rules.compile(
+            r"(?i)^\s*(?:{relative_pronouns})\b", key="runtime:relative_lead"
+        )
+        self.common = frozenset(w.lower() for w in common_words)
+        self.place_before = rules.compile(
+            r"(?r)(?i)\b(?:{place_prepositions})\s+(?:the\s+)?\Z", key="runtime:place_before"
+        )
         self.after = [
             rules.pattern("claimant.comma_source_verb"),
             rules.pattern("claimant.comma_verb_source"),
@@ -584,6 +670,29 @@ class ClaimantFinder:
             return False  # "a man accused of murdering two women": an accusation, not a report
         return bool(source.name and source.name.strip())
 
+    def plausible(self, name: str | None, text: str) -> bool:
+        """Whether ``name`` can be who gives a figure: not a relative clause ("which the navy
+        had"), not an all-capital headline phrase ("CHARGED WITH MURDER"), not a capitalised
+        common word of the claim vocabulary ("Injured"), not a place the text names as one
+        ("in Takengon"), unless its words give a claimant type ("Takengon police")."""
+        if not name or not name.strip():
+            return False
+        if self.relative_lead.match(name):
+            return False
+        if self.claimant_type(name) is not None:
+            return True
+        words = name.split()
+        if len(words) > 1 and name.isupper():
+            return False
+        if len(words) == 1 and (name.isupper() and len(name) > 5 or name.lower() in self.common):
+            return False
+        at = text.find(name) if name[0].isupper() else -1
+        while at >= 0:
+            if self.place_before.search(text, max(0, at - 16), at) is not None:
+                return False
+            at = text.find(name, at + 1)
+        return True
+
     def patterns(self) -> list[regex.Pattern[str]]:
         """The patterns ``frame_source`` searches a sentence with (for a ``PatternFilter``)."""
         return [*self.after, self.anywhere, self.before, *self.labels]
@@ -617,7 +726,7 @@ class ClaimantFinder:
             found.start("source") < e and s < found.end("source") for s, e in taken
         ):
             return None
-        source = self.lead_in.sub("", found.group("source").strip())
+        source = self.lead_in.sub("", _source_head(found.group("source")))
         source = self.trailing_aux.sub("", source)
         return source or None
 
@@ -944,6 +1053,23 @@ def _word_regex(words: list[str]) -> regex.Pattern[str]:
     if acronyms:
         alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
     return compile_with_lists(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", 0)
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _source_head(source: str) -> str:
+    """The head of a source phrase cut at its commas: the name of an apposition ("the fire
+    chief, Ann Lee" -> "Ann Lee"; "Ann Lee, the fire chief" -> "Ann Lee"), else the last part,
+    the subject nearest the speech verb ("the crew boarded the boat, the navy" -> "the navy")."""
+    parts = [p.strip() for p in source.split(",") if p.strip()]
+    if len(parts) < 2:
+        return source.strip()
+    if _is_name(parts[-1]):
+        return parts[-1]
+    return parts[0] if _is_name(parts[0]) else parts[-1]
 
 
 def _literal_set(sets: list[frozenset[str]], literals: Literals | None) -> int:

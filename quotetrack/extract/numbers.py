@@ -64,6 +64,7 @@ _ASCII_WORD_CHARS = frozenset(
 )  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
+HYPHENS_OR_SPACES = regex.compile(r"[\s-]+")
 MAX_PARSED = 20_000  # phrases read by NumberParser.parse kept (the memo is emptied when full)
 
 
@@ -175,7 +176,8 @@ class NumberParser:
             w.lower()
             for name in ANCHOR_LEXICONS
             for e in rules.lexicons.get(name, [])
-            for w in e.split()
+            for w in HYPHENS_OR_SPACES.split(e)  # "no-one": its words "no" and "one"
+            if w
         }
         words = sorted(anchors - NOT_ANCHORS)
         self.anchor_re = compile_with_lists(
