@@ -133,6 +133,73 @@ POSITIVE = {
     "Seventeen migrants drowned.": [("killed", "exact", 17, None)],
     "Security forces shot dead three demonstrators.": [("killed", "exact", 3, None)],
     "Fourteen people were hospitalised.": [("injured", "exact", 14, None)],
+    # issue 17 classes, invented sentences in the style of unseen news
+    # 1. displacement
+    "Some 3,000 villagers took shelter in churches and schools.": [
+        ("displaced", "approx", 3000, None)
+    ],
+    "The floods forced 2,000 residents to seek refuge on the hills.": [
+        ("displaced", "exact", 2000, None)
+    ],
+    "About 500 families flooded into camps near the border.": [("displaced", "approx", 500, None)],
+    "Around 700 people are housed temporarily in tents.": [("displaced", "approx", 700, None)],
+    # 2. figures that borrow the verb of the claim before them
+    "The gunmen killed 12 and wounded 40, 9 critically.": [
+        ("killed", "exact", 12, None),
+        ("injured", "exact", 40, None),
+        ("injured", "exact", 9, None),
+    ],
+    "The storm displaced 3,000 people on the coast and hundreds more inland.": [
+        ("displaced", "exact", 3000, None),
+        ("displaced", "vague", 200, None),
+    ],
+    "Six firefighters were hurt, two badly.": [
+        ("injured", "exact", 6, None),
+        ("injured", "exact", 2, None),
+    ],
+    "The ferry carried 40 passengers, 12 of whom were injured.": [("injured", "exact", 12, None)],
+    # 3. injury phrasings
+    "Medics were treating some 40 people with injuries.": [("injured", "approx", 40, None)],
+    "Another 120 others got light injuries.": [("injured", "exact", 120, None)],
+    "Paramedics treated 15 fans for crush injuries.": [("injured", "exact", 15, None)],
+    # 4. death verbs and nouns
+    "Three climbers were pronounced dead at the scene.": [("killed", "exact", 3, None)],
+    "Two workers fell to their deaths from the scaffold.": [("killed", "exact", 2, None)],
+    "The army has so far lost nine soldiers.": [("killed", "exact", 9, None)],
+    "The fever claimed hundreds of lives.": [("killed", "vague", 200, None)],
+    "The dead included a pilot, four soldiers and two nurses.": [
+        ("killed", "exact", 4, None),
+        ("killed", "exact", 2, None),
+    ],
+    # 5. tolls
+    "Rescuers found two more bodies, bringing the toll from the landslide to 27.": [
+        ("killed", "exact", 2, None),
+        ("killed", "exact", 27, None),
+    ],
+    "Officials put the death toll at 13.": [("killed", "exact", 13, None)],
+    "The ambush brought to 12 the number of soldiers killed this month.": [
+        ("killed", "exact", 12, None)
+    ],
+    # 6. zero claims, every category they deny
+    "Nobody was killed or hurt.": [("killed", "exact", 0, None), ("injured", "exact", 0, None)],
+    "No passengers or crew were hurt.": [("injured", "exact", 0, None)],
+    "No-one was hurt in the blaze.": [("injured", "exact", 0, None)],
+    "No arrests were made.": [("arrested", "exact", 0, None)],
+    "He was convicted of a double murder back in 1967.": [("killed", "exact", 2, None)],
+    "There were no reports of damage or injuries.": [("injured", "exact", 0, None)],
+    # 7. arrests and kidnappings
+    "The coastguard captured 14 smugglers.": [("arrested", "exact", 14, None)],
+    "Police seized 9 men at the port.": [("arrested", "exact", 9, None)],
+    "Detectives nabbed 3 suspects.": [("arrested", "exact", 3, None)],
+    "Officers took 8 people into custody.": [("arrested", "exact", 8, None)],
+    "Two suspects surrendered to police.": [("arrested", "exact", 2, None)],
+    "Pirates seized the tanker and 20 sailors.": [("kidnapped", "exact", 20, None)],
+    "Bandits took five aid workers hostage.": [("kidnapped", "exact", 5, None)],
+    "Rebels are holding 30 villagers captive.": [("kidnapped", "exact", 30, None)],
+    "Troops seized 12 Libyan and 4 Chadian smugglers.": [
+        ("arrested", "exact", 12, None),
+        ("arrested", "exact", 4, None),
+    ],
 }
 
 
@@ -170,6 +237,22 @@ NEGATIVE = [
     "The toll bridge reopened at 5.",
     "He was the one death row inmate whose sentence was commuted.",  # 'death' modifies 'row'
     "The Feb. 13 death of the justice left the court split.",  # a date
+    # 8. precision filters (issue 17), invented sentences
+    "Police reopened the file on the 1967 killings.",  # a year is no toll
+    "The mother of two died in the crash.",  # family size
+    "The father to three boys was killed on Sunday.",
+    "Nobody could say how many were injured.",  # a question
+    "He is charged with conspiracy to commit four murders.",  # charges
+    "There might have been two people killed, he said.",  # hypothetical
+    "He plotted to kill four of his neighbours.",  # plan
+    "When one is killed, all of us suffer.",  # generic pronoun
+    "He fired just one shot.",  # a shot fired is no one shot
+    "She grieved the death of her 8-month-old son.",  # compound age
+    "Several members of the slain officer's family wept.",  # attributive participle
+    "The boats had 26 crew on board when they were seized.",  # people aboard a seized boat
+    "Two recordings exist, one captured by a dash camera.",  # things are captured too
+    "The result caught many pundits by surprise.",  # idiom
+    "Everyone got out safely.",  # no negation of harm
 ]
 
 

@@ -178,7 +178,8 @@ class ClaimExtractor:
         self.by_kind: dict[
             str, list[CompiledRule]
         ] = {}  # the rules tried for a count kind, in order
-        veto_before, veto_after = r"(?r)\b(?:{veto_before})\s*\Z", r"\s*(?:{veto_after})(?!\p{L})"
+        veto_before = r"(?r)\b(?:{veto_before})\s*\Z"
+        veto_after = r"(?:\s*(?:{veto_after})(?!\p{L})|-\p{L})"
         self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
         self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
         # what a veto match must end (before the count) / start (after it) with: most counts skip both regexes
@@ -200,6 +201,12 @@ class ClaimExtractor:
         self.year_re = c.compile(r"{YEAR}", key="runtime:year")
         self.generic_one = c.compile(
             r"(?r)\b(?:{generic_one_before})\s+\Z", ignore_case=True, key="runtime:generic_one"
+        )
+        self.family_before = c.compile(
+            r"(?r)\b(?:{family_heads})\s*\Z", ignore_case=True, key="runtime:family"
+        )
+        self.question_before = c.compile(
+            r"(?r)\b(?:{question_words})\s+\Z", ignore_case=True, key="runtime:question"
         )
         self.ellipsis_tail = c.compile(r"{ELLIPSIS_TAIL}\s*", key="runtime:ellipsis_tail")
         self.zero_also = c.compile(r"{ZERO_ALSO}", ignore_case=True, key="runtime:zero_also")
@@ -278,8 +285,10 @@ class ClaimExtractor:
                 if literals is not None
                 else None
             )
-            if self._vetoed(text, sentence, count, literals, edges):
-                continue
+            if count.kind != "multiplicative" and self._vetoed(
+                text, sentence, count, literals, edges
+            ):
+                continue  # "double-murder" is a count; "8-month-old" is not
             hit = self._match(text, sentence, count, literals, edges, out[-1] if out else None)
             if hit is None or self._not_a_count(text, sentence, hit):
                 continue
@@ -292,14 +301,21 @@ class ClaimExtractor:
         return out
 
     def _not_a_count(self, text: str, sentence: Span, hit: Hit) -> bool:
-        """A year with no people noun ("the 1967 murders"), or the generic pronoun "one"
-        ("when one is killed, all of us lose")."""
+        """A family size ("the mother of two died", "father to three boys"), a question ("how
+        many were hurt"), a year with no people noun ("the 1967 murders"), or the generic pronoun
+        "one" ("when one is killed, all of us lose")."""
+        count = hit.count
+        lo = max(sentence.start, count.start - 24)
+        if self.family_before.search(text, lo, count.start) is not None and (
+            hit.victims is None or self.victims.classify(hit.victims) == "children"
+        ):
+            return True
+        if count.kind == "vague" and self.question_before.search(text, lo, count.start):
+            return True
         if hit.victims is not None:
             return False
-        count = hit.count
         if self.year_re.fullmatch(count.text):
             return True
-        lo = max(sentence.start, count.start - 12)
         return (
             count.text.lower() == "one"
             and self.generic_one.search(text, lo, count.start) is not None
@@ -346,8 +362,9 @@ class ClaimExtractor:
         literals: LiteralHits | None,
         edges: tuple[int, int] | None,
     ) -> bool:
-        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26"); each
-        regex is run only where the literals a match needs are there (same answers)."""
+        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26", not
+        before a zero); each regex is run only where the literals a match needs are there (same
+        answers)."""
         if (
             edges is None
             or self.veto_lead is None
@@ -355,6 +372,8 @@ class ClaimExtractor:
         ):
             if self.veto_after.match(text, count.end, sentence.end):
                 return True
+        if count.kind == "zero":
+            return False  # "since no one was hurt": the date words before a number do not apply
         lo = max(sentence.start, count.start - 30)
         if (
             edges is None
@@ -419,6 +438,8 @@ class ClaimExtractor:
             while end > start and text[end - 1].isspace():
                 end -= 1
             if category == CAPTURE:
+                if victims is None and count.kind != "counting" and _group_category(a) == CAPTURE:
+                    continue  # "one captured by a camera": things are captured and seized too
                 category = self._captured(text, sentence, start, end, victims)
             return Hit(
                 count, compiled, category, start, end, victims, tuple(_group_spans("inner", a))
@@ -631,6 +652,7 @@ class ClaimantFinder:
         self.after = [
             rules.pattern("claimant.comma_source_verb"),
             rules.pattern("claimant.comma_verb_source"),
+            rules.pattern("claimant.passive_by"),
         ]
         self.anywhere = rules.pattern("claimant.according_to")
         self.before = rules.pattern("claimant.subject_verb")
