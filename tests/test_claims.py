@@ -262,7 +262,10 @@ def test_negative_corpus_gives_no_claim(claims_of, sentence: str) -> None:
 
 
 def test_row_fields_and_offsets(claims_of) -> None:
-    text = "Anti-regime activists reported clashes that killed at least 13 people throughout Syria Thursday."
+    text = (
+        "Anti-regime activists reported clashes that killed at least 13 people throughout "
+        "Syria Thursday."
+    )
     (c,) = claims_of(text, published="2012-07-12")
     assert text[c.start : c.end] == c.evidence == "killed at least 13 people"
     assert text[c.count_start : c.count_end] == c.count_text == "at least 13"
@@ -306,7 +309,8 @@ def test_victim_classes(claims_of) -> None:
     got = [
         c.victim_class
         for c in claims_of(
-            "Shelling killed 12 civilians. Rebels killed 4 soldiers and 3 policemen. Five children and two women died."
+            "Shelling killed 12 civilians. Rebels killed 4 soldiers and 3 policemen. "
+            "Five children and two women died."
         )
     ]
     assert got == ["civilians", "soldiers", "police", "children", "women"]
@@ -314,7 +318,8 @@ def test_victim_classes(claims_of) -> None:
 
 def test_claimant_fallback_frames(claims_of) -> None:
     text = (
-        "The Britain-based Syrian Observatory for Human Rights said at least seven people were killed. "
+        "The Britain-based Syrian Observatory for Human Rights said at least seven people "
+        "were killed. "
         "The activist group also said government shelling killed six people. "
         "At least 10 people died, according to state media. "
         "Three people were injured, police said."
@@ -326,6 +331,30 @@ def test_claimant_fallback_frames(claims_of) -> None:
         (10, "state media", "media"),
         (3, "police", "military/police"),
     ]
+
+
+def test_claimant_filter_rejects_headlines_common_words_places_and_relatives(extractor) -> None:
+    finder = extractor.claimants
+    text = "Three died in Kalu on Monday. Kalu police said the road was closed."
+    assert not finder.plausible("CHARGED WITH MURDER", text)  # an all-capital headline phrase
+    assert not finder.plausible("Injured", text)  # a capitalised word of the claim vocabulary
+    assert not finder.plausible("Kalu", text)  # the text uses it as a place
+    assert not finder.plausible("which the navy had", text)  # a relative clause
+    assert finder.plausible("Kalu police", text)  # a claimant type word makes it a source
+    assert finder.plausible("AP", text) and finder.plausible("Ann Lee", text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("Nobody was hurt, said the county fire chief, Ann Lee.", "Ann Lee"),
+        ('"Two suspects surrendered," the army said.', "the army"),
+        ("No injuries were reported by the fire brigade.", "the fire brigade"),
+        ("Two men died in the crash, which the police had announced by saying so.", None),
+    ],
+)
+def test_claimant_frames(claims_of, sentence: str, claimant: str | None) -> None:
+    assert [c.claimant for c in claims_of(sentence)] == [claimant]
 
 
 def test_outlet_voice_has_no_claimant(claims_of) -> None:
@@ -410,12 +439,14 @@ def test_every_claim_pattern_example_passes_the_prefilter(ruleset, extractor) ->
     "text, expected",
     [
         (
-            "A quake hit Qeshm on Sunday, killing 10 people. In February, a quake hit the town of Zarand. "
+            "A quake hit Qeshm on Sunday, killing 10 people. "
+            "In February, a quake hit the town of Zarand. "
             "It killed 612 people.",
             [True, False],
         ),
         (
-            "The island was hit almost two years after Bam was destroyed in a quake that killed 26,000 people.",
+            "The island was hit almost two years after Bam was destroyed in a quake that "
+            "killed 26,000 people.",
             [False],
         ),
         ("In September a temblor killed at least six people.", [False]),
@@ -479,7 +510,8 @@ def test_named_list_lexicon_matches_like_the_alternation(entries, context, flags
 
 
 def test_compiled_pattern_cache_rebuilds_the_same_pattern(tmp_path, monkeypatch) -> None:
-    """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns it off."""
+    """A cached pattern matches like a fresh one; a damaged cache file is ignored; 'off' turns
+    it off."""
     import regex
 
     from quotetrack.rulebook import keywords as claim_rules

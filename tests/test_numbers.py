@@ -199,7 +199,8 @@ def test_property_never_raises_offsets_hold_interval_ordered(
     ).map("".join)
 )
 def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str) -> None:
-    """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every position."""
+    """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every
+    position."""
     full = [
         (m.start(), m.group())
         for m in parser.count_re.finditer(text)

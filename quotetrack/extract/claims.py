@@ -38,7 +38,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -126,7 +126,8 @@ def _victims_head(phrase: str) -> str | None:
 
 
 def _share_victims(hits: list[Hit]) -> list[Hit]:
-    """A bare count coordinated with a named one takes its noun ("killing 612 people and wounding 1,400")."""
+    """A bare count coordinated with a named one takes its noun ("killing 612 people and
+    wounding 1,400")."""
     out: list[Hit] = []
     named: str | None = None
     for hit in hits:
@@ -182,7 +183,8 @@ class ClaimExtractor:
         veto_after = r"(?:\s*(?:{veto_after})(?!\p{L})|-\p{L})"
         self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
         self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
-        # what a veto match must end (before the count) / start (after it) with: most counts skip both regexes
+        # what a veto match must end (before the count) / start (after it) with: most counts
+        # skip both regexes
         self.veto_trail = _edge(c.literals(veto_before), "trail")
         self.veto_lead = _edge(c.literals(veto_after), "lead")
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
@@ -344,7 +346,8 @@ class ClaimExtractor:
     ) -> str:
         """The category of a capture: arrested when the captives are offenders ("captured 23
         pirates"), else by the first captor the sentence names outside the claim (a security force:
-        arrested; a criminal or armed group: kidnapped), else kidnapped for civilians, else arrested."""
+        arrested; a criminal or armed group: kidnapped), else kidnapped for civilians, else
+        arrested."""
         if victims and self.victims.classify(victims) == "offenders":
             return "arrested"
         for lo, hi in ((sentence.start, start), (end, sentence.end)):
@@ -367,6 +370,7 @@ class ClaimExtractor:
         answers)."""
         if (
             edges is None
+            or literals is None
             or self.veto_lead is None
             or literals.starts_at(edges[1], sentence.end, self.veto_lead)
         ):
@@ -377,6 +381,7 @@ class ClaimExtractor:
         lo = max(sentence.start, count.start - 30)
         if (
             edges is None
+            or literals is None
             or self.veto_trail is None
             or literals.ends_with(lo, count.start, self.veto_trail)
         ):
@@ -384,7 +389,8 @@ class ClaimExtractor:
         return False
 
     def _rules_for(self, kind: str) -> list[CompiledRule]:
-        """The rules that may read a count of this kind, in order (``count_kinds``, ``ONLY_WHEN_ASKED``)."""
+        """The rules that may read a count of this kind, in order (``count_kinds``,
+        ``ONLY_WHEN_ASKED``)."""
         rules = self.by_kind.get(kind)
         if rules is None:
             rules = self.by_kind[kind] = [
@@ -413,11 +419,14 @@ class ClaimExtractor:
         if literals is not None and edges is None:
             edges = literals.edges(lo, count.start, count.end, sentence.end)
         for compiled in self._rules_for(count.kind):
-            if edges is not None and not self._may_match(
-                compiled, literals, edges, lo, count, sentence.end
+            if (
+                edges is not None
+                and literals is not None
+                and not self._may_match(compiled, literals, edges, lo, count, sentence.end)
             ):
                 continue
-            # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
+            # a reverse pattern ending in \Z: match() anchors it at the count, as search() would
+            # find it
             b = compiled.before.match(text, lo, count.start) if compiled.before else None
             if compiled.before and b is None:
                 continue
@@ -672,7 +681,8 @@ class ClaimantFinder:
         )
 
     def claimant_type(self, name: str | None, source_type: str | None = None) -> str | None:
-        """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous sources."""
+        """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous
+        sources."""
         if not name:
             return None
         if name not in self.named:
@@ -685,7 +695,8 @@ class ClaimantFinder:
         return found if found is not None else "anonymous" if source_type == "anonymous" else None
 
     def accepts(self, source: Source, taken: list[tuple[int, int]]) -> bool:
-        """Whether an attribution source can be a figure's claimant: a reporting cue, not a casualty phrase."""
+        """Whether an attribution source can be a figure's claimant: a reporting cue, not a
+        casualty phrase."""
         if any(source.start < e and s < source.end for s, e in taken):
             return False  # "and no injuries were [reported]": the 'source' is itself a figure
         if source.cue and not self.cue_re.search(source.cue):
@@ -725,7 +736,7 @@ class ClaimantFinder:
         sentence: Span,
         count_start: int,
         count_end: int,
-        taken: list[tuple[int, int]] = (),
+        taken: Sequence[tuple[int, int]] = (),
         find: Finder | None = None,
     ) -> str | None:
         """The source a sentence names for a figure at ``[count_start, count_end)``, as written
@@ -759,10 +770,11 @@ class ClaimantFinder:
         index: int,
         count_start: int,
         count_end: int,
-        taken: list[tuple[int, int]] = (),
+        taken: Sequence[tuple[int, int]] = (),
         find: Finder | None = None,
     ) -> str | None:
-        """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
+        """The claimant of a figure by the sentence frame, anaphors resolved to a named source
+        before."""
         sentence = seg.sentences[index]
         source = self.frame_source(text, sentence, count_start, count_end, taken, find)
         if source is None or not self._is_anaphor(source):
@@ -849,7 +861,8 @@ class ContextReader:
         clause: tuple[int, int] | None = None,
         find: Finder | None = None,
     ) -> ContextFields:
-        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
+        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within
+        ``clause``;
         ``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         s = seg.sentences[index]
         find = find or Finder(text)
@@ -891,7 +904,8 @@ class ContextReader:
         has_weekday: bool,
         depth: int = 0,
     ) -> bool:
-        """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
+        """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background
+        event."""
         s = seg.sentences[index]
         after = find.search(self.background_after_re, s)
         if after and after.end() <= start:
@@ -918,7 +932,8 @@ class ContextReader:
     def _before_published_month(
         self, m: regex.Match[str] | None, published: dt.date | None
     ) -> bool:
-        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the sentence's
+        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the
+        sentence's
         event, and (when the published date is known) it is not the published month: the event is
         older than a week, so background."""
         if not m:
@@ -999,7 +1014,8 @@ class PatternFilter:
         self.literal_index = LiteralIndex(self.literal_sets)
 
     def finder(self, text: str, low: str | None = None) -> Finder:
-        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has it)."""
+        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has
+        it)."""
         return Finder(text, SentenceScans(self.literal_index, text, low), self.needs)
 
 
@@ -1068,7 +1084,8 @@ class QuoteFinder:
 
 
 def _word_regex(words: list[str]) -> regex.Pattern[str]:
-    """Whole-word alternation, case-insensitive except for short all-capital acronyms ("UN", "AP")."""
+    """Whole-word alternation, case-insensitive except for short all-capital acronyms ("UN",
+    "AP")."""
     acronyms = [w for w in words if w.isupper() and len(w) <= 4]
     others = [w for w in words if w not in acronyms]
     alternatives = [lexicon_alternation(others)] if others else []
@@ -1086,9 +1103,12 @@ def _source_head(source: str) -> str:
     """The head of a source phrase cut at its commas: the name of an apposition ("the fire
     chief, Ann Lee" -> "Ann Lee"; "Ann Lee, the fire chief" -> "Ann Lee"), else the last part,
     the subject nearest the speech verb ("the crew boarded the boat, the navy" -> "the navy")."""
+    source = source.strip()
+    if source.endswith(".") and len(source.split()[-1]) > 3:
+        source = source[:-1]  # the sentence's full stop, not an abbreviation's ("Lt.", "Jr.")
     parts = [p.strip() for p in source.split(",") if p.strip()]
     if len(parts) < 2:
-        return source.strip()
+        return source
     if _is_name(parts[-1]):
         return parts[-1]
     return parts[0] if _is_name(parts[0]) else parts[-1]

@@ -6,7 +6,8 @@ and ``{victim_nouns}`` from victims.toml). The linked files are the rule set's o
 extractor links them, else the sibling files of the same directory (for ``rules check``).
 
 Speed: every schema here is a ``keywords.NamedListRuleFile``: lexicons compile as ``regex``
-named lists and compiled patterns are cached on disk (same matches; see ``quotetrack.rulebook.keywords``).
+named lists and compiled patterns are cached on disk (same matches; see
+``quotetrack.rulebook.keywords``).
 """
 
 from __future__ import annotations
