@@ -8,12 +8,17 @@ Method (one pass over the text per stage):
    part after it forwards (both compiled once), so a rule costs at most two anchored matches per
    count (none where its pre-filter rules it out, see Speed).
    The first rule that matches makes the claim; its named group gives the category.
+   A rule group ``captured`` (captured, seized, held) is resolved to arrested or kidnapped by the
+   captives and the captor the sentence names (``_captured``); a ``borrows`` rule takes the
+   category of the claim just before its count ("wounded 40, 9 critically"); a zero claim also
+   denies the category coordinated with it ("nobody was killed or hurt": two claims).
 3. Counts inside an apposition or partitive of an earlier claim ("three workers - two women and a
-   man - died") are breakdowns, not claims of their own (CLAIMS-GUIDE.md, settled decisions).
+   man - died") are breakdowns, not claims of their own (CLAIMS-GUIDE.md, settled decisions);
+   years, family sizes, questions and the generic "one" are no counts (``_not_a_count``).
 4. Descriptive fields come from the sentence: victims and their class (victims.toml), claimant
    (the quote's speaker inside a quote, else ``ctx.source_of``, else a minimal sentence frame from
-   claimants.toml), hedge, location, date, measure, background event, update cue
-   (claim_context.toml).
+   claimants.toml; never a relative clause, headline phrase or place: ``plausible``), hedge,
+   location, date, measure, background event, update cue (claim_context.toml).
 
 Speed: a sentence is searched for counts only when the document's one Aho-Corasick pass
 (``KeywordScanner``) found a trigger word in it and its number anchors (``NumberParser.anchors``)
