@@ -195,6 +195,10 @@ POSITIVE = {
     "Two suspects surrendered to police.": [("arrested", "exact", 2, None)],
     "Pirates seized the tanker and 20 sailors.": [("kidnapped", "exact", 20, None)],
     "Bandits took five aid workers hostage.": [("kidnapped", "exact", 5, None)],
+    "He pulled a knife on two nurses on the ward and held them hostage.": [
+        ("kidnapped", "exact", 2, None)
+    ],
+    "This would not fit the law, since no one was killed.": [("killed", "exact", 0, None)],
     "Rebels are holding 30 villagers captive.": [("kidnapped", "exact", 30, None)],
     "Troops seized 12 Libyan and 4 Chadian smugglers.": [
         ("arrested", "exact", 12, None),
@@ -225,6 +229,7 @@ NEGATIVE = [
     "He intended to kill one other person.",  # a plan
     "Two officers fatally shot the teenager.",  # the count is the agent
     "The meeting was held on March 12, 2011.",  # date
+    "The flood hit the town on 12 May and killed cattle.",  # a date in digits
     "Two leaders held talks on Monday.",  # 'held' with an object is not an arrest
     "The company employs 500 people.",
     "He served 12 years in prison.",

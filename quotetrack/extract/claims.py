@@ -185,12 +185,15 @@ class ClaimExtractor:
             str, list[CompiledRule]
         ] = {}  # the rules tried for a count kind, in order
         veto_before = r"(?r)\b(?:{veto_before})\s*\Z"
+        veto_digits = r"(?r)\b(?:{veto_before_digits})\s*\Z"
         veto_after = r"(?:\s*(?:{veto_after})(?!\p{L})|-\p{L})"
         self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
+        self.veto_digits = c.compile(veto_digits, ignore_case=True, key="runtime:veto_digits")
         self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
         # what a veto match must end (before the count) / start (after it) with: most counts
         # skip both regexes
         self.veto_trail = _edge(c.literals(veto_before), "trail")
+        self.veto_digits_trail = _edge(c.literals(veto_digits), "trail")
         self.veto_lead = _edge(c.literals(veto_after), "lead")
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
         # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
@@ -371,8 +374,8 @@ class ClaimExtractor:
         edges: tuple[int, int] | None,
     ) -> bool:
         """Whether a veto word follows the count ("26 years") or precedes it ("aged 26", not
-        before a zero); each regex is run only where the literals a match needs are there (same
-        answers)."""
+        before a zero; a date word only before digits: "in 1998"); each regex is run only where
+        the literals a match needs are there (same answers)."""
         if (
             edges is None
             or literals is None
@@ -384,13 +387,17 @@ class ClaimExtractor:
         if count.kind == "zero":
             return False  # "since no one was hurt": the date words before a number do not apply
         lo = max(sentence.start, count.start - 30)
-        if (
-            edges is None
-            or literals is None
-            or self.veto_trail is None
-            or literals.ends_with(lo, count.start, self.veto_trail)
-        ):
-            return self.veto_before.search(text, lo, count.start) is not None
+        checks = [(self.veto_before, self.veto_trail)]
+        if count.text[:1].isdigit():
+            checks.append((self.veto_digits, self.veto_digits_trail))
+        for veto, trail in checks:
+            if (
+                edges is None
+                or literals is None
+                or trail is None
+                or literals.ends_with(lo, count.start, trail)
+            ) and veto.search(text, lo, count.start) is not None:
+                return True
         return False
 
     def _rules_for(self, kind: str) -> list[CompiledRule]:
