@@ -199,6 +199,9 @@ POSITIVE = {
         ("kidnapped", "exact", 2, None)
     ],
     "This would not fit the law, since no one was killed.": [("killed", "exact", 0, None)],
+    "Two young men whose names were withheld were arrested late on Friday.": [
+        ("arrested", "exact", 2, None)
+    ],
     "Rebels are holding 30 villagers captive.": [("kidnapped", "exact", 30, None)],
     "Troops seized 12 Libyan and 4 Chadian smugglers.": [
         ("arrested", "exact", 12, None),
@@ -258,6 +261,7 @@ NEGATIVE = [
     "Two recordings exist, one captured by a dash camera.",  # things are captured too
     "The result caught many pundits by surprise.",  # idiom
     "Everyone got out safely.",  # no negation of harm
+    "Two officers whose colleague was killed were praised.",  # the whose clause's own verb
 ]
 
 
