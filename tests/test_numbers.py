@@ -112,6 +112,16 @@ def test_number_inside_a_sentence_keeps_its_offsets(parser: NumberParser) -> Non
     assert text[c.start : c.end] == "more than 17,000" == c.text
 
 
+def test_hyphenated_zero_is_one_count_found_by_the_fast_scan(parser: NumberParser) -> None:
+    text = "Luckily no-one was hurt, and No-one died."
+    found = [(c.text, c.kind, c.value) for c in parser.finditer(text)]
+    assert found == [("no-one", "zero", 0), ("No-one", "zero", 0)]
+    assert parser.anchors(text, text.lower(), 0, len(text)) == [
+        m.start() for m in parser.anchor_re.finditer(text)
+    ]
+    assert parser.anchor_words is not None  # a hyphenated entry keeps the fast scan
+
+
 def test_multiplicative_words_are_their_own_kind(parser: NumberParser) -> None:
     c = parser.parse("double")
     assert c is not None and (c.value, c.kind) == (2, "multiplicative")
@@ -199,7 +209,8 @@ def test_property_never_raises_offsets_hold_interval_ordered(
     ).map("".join)
 )
 def test_property_anchor_scan_equals_a_full_scan(parser: NumberParser, text: str) -> None:
-    """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every position."""
+    """The fast scan (anchors + lead words) finds exactly what COUNT finds scanning every
+    position."""
     full = [
         (m.start(), m.group())
         for m in parser.count_re.finditer(text)

@@ -8,12 +8,17 @@ Method (one pass over the text per stage):
    part after it forwards (both compiled once), so a rule costs at most two anchored matches per
    count (none where its pre-filter rules it out, see Speed).
    The first rule that matches makes the claim; its named group gives the category.
+   A rule group ``captured`` (captured, seized, held) is resolved to arrested or kidnapped by the
+   captives and the captor the sentence names (``_captured``); a ``borrows`` rule takes the
+   category of the claim just before its count ("wounded 40, 9 critically"); a zero claim also
+   denies the category coordinated with it ("nobody was killed or hurt": two claims).
 3. Counts inside an apposition or partitive of an earlier claim ("three workers - two women and a
-   man - died") are breakdowns, not claims of their own (CLAIMS-GUIDE.md, settled decisions).
+   man - died") are breakdowns, not claims of their own (CLAIMS-GUIDE.md, settled decisions);
+   years, family sizes, questions and the generic "one" are no counts (``_not_a_count``).
 4. Descriptive fields come from the sentence: victims and their class (victims.toml), claimant
    (the quote's speaker inside a quote, else ``ctx.source_of``, else a minimal sentence frame from
-   claimants.toml), hedge, location, date, measure, background event, update cue
-   (claim_context.toml).
+   claimants.toml; never a relative clause, headline phrase or place: ``plausible``), hedge,
+   location, date, measure, background event, update cue (claim_context.toml).
 
 Speed: a sentence is searched for counts only when the document's one Aho-Corasick pass
 (``KeywordScanner``) found a trigger word in it and its number anchors (``NumberParser.anchors``)
@@ -38,7 +43,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -48,6 +53,7 @@ from quotetrack.extract.numbers import SPACES, Count, number_parser_for
 from quotetrack.extract.segment import Segmentation, Span
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.rulebook.claim_rules import (
+    CAPTURE,
     CATEGORIES,
     CasualtyRules,
     ClaimantRules,
@@ -125,7 +131,8 @@ def _victims_head(phrase: str) -> str | None:
 
 
 def _share_victims(hits: list[Hit]) -> list[Hit]:
-    """A bare count coordinated with a named one takes its noun ("killing 612 people and wounding 1,400")."""
+    """A bare count coordinated with a named one takes its noun ("killing 612 people and
+    wounding 1,400")."""
     out: list[Hit] = []
     named: str | None = None
     for hit in hits:
@@ -141,7 +148,7 @@ def _group_names(pattern: regex.Pattern[str]) -> tuple[frozenset[str], tuple[str
     """A compiled pattern's group names, and its category groups in ``CATEGORIES`` order (read once:
     ``groupindex`` builds a new dict at every access)."""
     names = frozenset(pattern.groupindex)
-    return names, tuple(cat for cat in CATEGORIES if cat in names)
+    return names, tuple(cat for cat in (*CATEGORIES, CAPTURE) if cat in names)
 
 
 def _group_category(*matches: regex.Match[str] | None) -> str | None:
@@ -177,11 +184,16 @@ class ClaimExtractor:
         self.by_kind: dict[
             str, list[CompiledRule]
         ] = {}  # the rules tried for a count kind, in order
-        veto_before, veto_after = r"(?r)\b(?:{veto_before})\s*\Z", r"\s*(?:{veto_after})(?!\p{L})"
+        veto_before = r"(?r)\b(?:{veto_before})\s*\Z"
+        veto_digits = r"(?r)\b(?:{veto_before_digits})\s*\Z"
+        veto_after = r"(?:\s*(?:{veto_after})(?!\p{L})|-\p{L})"
         self.veto_before = c.compile(veto_before, ignore_case=True, key="runtime:veto_before")
+        self.veto_digits = c.compile(veto_digits, ignore_case=True, key="runtime:veto_digits")
         self.veto_after = c.compile(veto_after, ignore_case=True, key="runtime:veto_after")
-        # what a veto match must end (before the count) / start (after it) with: most counts skip both regexes
+        # what a veto match must end (before the count) / start (after it) with: most counts
+        # skip both regexes
         self.veto_trail = _edge(c.literals(veto_before), "trail")
+        self.veto_digits_trail = _edge(c.literals(veto_digits), "trail")
         self.veto_lead = _edge(c.literals(veto_after), "lead")
         # A sentence can hold a claim only if it holds every word of some trigger entry, so one
         # word per entry is a sound prefilter: the longest (the rarest, in practice: "custody",
@@ -194,12 +206,31 @@ class ClaimExtractor:
             for entry in entries
             if entry.split()
         )
+        # a bare year is no toll, a bare "one" after "when"/"if" is the generic pronoun, and a
+        # zero claim denies the categories coordinated with its own ("nobody was killed or hurt")
+        self.year_re = c.compile(r"{YEAR}", key="runtime:year")
+        self.generic_one = c.compile(
+            r"(?r)\b(?:{generic_one_before})\s+\Z", ignore_case=True, key="runtime:generic_one"
+        )
+        self.family_before = c.compile(
+            r"(?r)\b(?:{family_heads})\s*\Z", ignore_case=True, key="runtime:family"
+        )
+        self.question_before = c.compile(
+            r"(?r)\b(?:{question_words})\s+\Z", ignore_case=True, key="runtime:question"
+        )
+        self.ellipsis_tail = c.compile(r"{ELLIPSIS_TAIL}\s*", key="runtime:ellipsis_tail")
+        self.zero_also = c.compile(r"{ZERO_ALSO}", ignore_case=True, key="runtime:zero_also")
+        self.captors = c.compile(
+            r"\b(?:(?P<kidnapped>{captors_criminal})|(?P<arrested>{captors_security}))\b",
+            ignore_case=True,
+            key="runtime:captors",
+        )
         self.word_re = regex.compile(r"\p{L}+")
         self.trigger_scanner = KeywordScanner(
             t for t in self.triggers if regex.fullmatch(r"\p{L}+", t)
         )
         self.victims = VictimClassifier(ruleset.get("victims.toml"))
-        self.claimants = ClaimantFinder(ruleset.get("claimants.toml"))
+        self.claimants = ClaimantFinder(ruleset.get("claimants.toml"), self.triggers)
         self.context = ContextReader(ruleset.get("claim_context.toml"))
         # the sentences of claims are searched by many patterns: each only where its literal set is
         self.claim_filter = PatternFilter(self.context.patterns() + self.claimants.patterns())
@@ -264,13 +295,75 @@ class ClaimExtractor:
                 if literals is not None
                 else None
             )
-            if self._vetoed(text, sentence, count, literals, edges):
+            if count.kind != "multiplicative" and self._vetoed(
+                text, sentence, count, literals, edges
+            ):
+                continue  # "double-murder" is a count; "8-month-old" is not
+            hit = self._match(text, sentence, count, literals, edges, out[-1] if out else None)
+            if hit is None or self._not_a_count(text, sentence, hit):
                 continue
-            hit = self._match(text, sentence, count, literals, edges)
-            if hit is not None:
-                out.append(hit)
-                inner.extend(hit.inner)
+            out.append(hit)
+            inner.extend(hit.inner)
+            if count.kind == "zero":
+                also = self._zero_also(text, sentence, hit)
+                if also is not None:
+                    out.append(also)
         return out
+
+    def _not_a_count(self, text: str, sentence: Span, hit: Hit) -> bool:
+        """A family size ("the mother of two died", "father to three boys"), a question ("how
+        many were hurt"), a year with no people noun ("the 1967 murders"), or the generic pronoun
+        "one" ("when one is killed, all of us lose")."""
+        count = hit.count
+        lo = max(sentence.start, count.start - 24)
+        if self.family_before.search(text, lo, count.start) is not None and (
+            hit.victims is None or self.victims.classify(hit.victims) == "children"
+        ):
+            return True
+        if count.kind == "vague" and self.question_before.search(text, lo, count.start):
+            return True
+        if hit.victims is not None:
+            return False
+        if self.year_re.fullmatch(count.text):
+            return True
+        return (
+            count.text.lower() == "one"
+            and self.generic_one.search(text, lo, count.start) is not None
+        )
+
+    def _zero_also(self, text: str, sentence: Span, hit: Hit) -> Hit | None:
+        """The second category a zero claim denies ("nobody was killed or hurt"), if any."""
+        m = self.zero_also.match(text, hit.end, sentence.end)
+        category = _group_category(m)
+        if m is None or category is None or category in (hit.category, CAPTURE):
+            return None
+        return Hit(hit.count, hit.rule, category, hit.start, m.end(), hit.victims, ())
+
+    def _borrowed(self, text: str, previous: Hit | None, start: int) -> str | None:
+        """The category of the claim that ends just before ``start`` (blanks, an adverb or a
+        place between: "displaced 3,000 people on the coast and hundreds more inland"), unless
+        it is a zero claim (its negation does not carry over: "no one was hurt, 3 in hospital")."""
+        if previous is None or previous.count.kind == "zero" or start < previous.end:
+            return None
+        if self.ellipsis_tail.fullmatch(text, previous.end, start) is None:
+            return None
+        return previous.category
+
+    def _captured(
+        self, text: str, sentence: Span, start: int, end: int, victims: str | None
+    ) -> str:
+        """The category of a capture: arrested when the captives are offenders ("captured 23
+        pirates"), else by the first captor the sentence names outside the claim (a security force:
+        arrested; a criminal or armed group: kidnapped), else kidnapped for civilians, else
+        arrested."""
+        if victims and self.victims.classify(victims) == "offenders":
+            return "arrested"
+        for lo, hi in ((sentence.start, start), (end, sentence.end)):
+            m = self.captors.search(text, lo, hi)
+            if m is not None:
+                return "kidnapped" if m.group("kidnapped") else "arrested"
+        kind = self.victims.classify(victims)
+        return "kidnapped" if kind in ("civilians", "children", "women") else "arrested"
 
     def _vetoed(
         self,
@@ -280,26 +373,36 @@ class ClaimExtractor:
         literals: LiteralHits | None,
         edges: tuple[int, int] | None,
     ) -> bool:
-        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26"); each
-        regex is run only where the literals a match needs are there (same answers)."""
+        """Whether a veto word follows the count ("26 years") or precedes it ("aged 26", not
+        before a zero; a date word only before digits: "in 1998"); each regex is run only where
+        the literals a match needs are there (same answers)."""
         if (
             edges is None
+            or literals is None
             or self.veto_lead is None
             or literals.starts_at(edges[1], sentence.end, self.veto_lead)
         ):
             if self.veto_after.match(text, count.end, sentence.end):
                 return True
+        if count.kind == "zero":
+            return False  # "since no one was hurt": the date words before a number do not apply
         lo = max(sentence.start, count.start - 30)
-        if (
-            edges is None
-            or self.veto_trail is None
-            or literals.ends_with(lo, count.start, self.veto_trail)
-        ):
-            return self.veto_before.search(text, lo, count.start) is not None
+        checks = [(self.veto_before, self.veto_trail)]
+        if count.text[:1].isdigit():
+            checks.append((self.veto_digits, self.veto_digits_trail))
+        for veto, trail in checks:
+            if (
+                edges is None
+                or literals is None
+                or trail is None
+                or literals.ends_with(lo, count.start, trail)
+            ) and veto.search(text, lo, count.start) is not None:
+                return True
         return False
 
     def _rules_for(self, kind: str) -> list[CompiledRule]:
-        """The rules that may read a count of this kind, in order (``count_kinds``, ``ONLY_WHEN_ASKED``)."""
+        """The rules that may read a count of this kind, in order (``count_kinds``,
+        ``ONLY_WHEN_ASKED``)."""
         rules = self.by_kind.get(kind)
         if rules is None:
             rules = self.by_kind[kind] = [
@@ -320,32 +423,45 @@ class ClaimExtractor:
         count: Count,
         literals: LiteralHits | None = None,
         edges: tuple[int, int] | None = None,
+        previous: Hit | None = None,
     ) -> Hit | None:
+        """The first rule that ties ``count`` to a casualty predicate (``previous``: the claim
+        before it in the sentence, whose category a ``borrows`` rule takes)."""
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
         if literals is not None and edges is None:
             edges = literals.edges(lo, count.start, count.end, sentence.end)
         for compiled in self._rules_for(count.kind):
-            if edges is not None and not self._may_match(
-                compiled, literals, edges, lo, count, sentence.end
+            if (
+                edges is not None
+                and literals is not None
+                and not self._may_match(compiled, literals, edges, lo, count, sentence.end)
             ):
                 continue
-            # a reverse pattern ending in \Z: match() anchors it at the count, as search() would find it
+            # a reverse pattern ending in \Z: match() anchors it at the count, as search() would
+            # find it
             b = compiled.before.match(text, lo, count.start) if compiled.before else None
             if compiled.before and b is None:
                 continue
             a = compiled.after.match(text, count.end, sentence.end) if compiled.after else None
             if compiled.after and a is None:
                 continue
-            category = _group_category(a, b)
+            start = b.start() if b else count.start
+            if compiled.rule.borrows:
+                category = self._borrowed(text, previous, start)
+            else:
+                category = _group_category(a, b)
             if category is None:
                 continue
             victims = next(
                 (_victims_head(text[s:e]) for s, e in _group_spans("victims", a, b)), None
             )
-            start = b.start() if b else count.start
             end = a.end() if a else count.end
             while end > start and text[end - 1].isspace():
                 end -= 1
+            if category == CAPTURE:
+                if victims is None and count.kind != "counting" and _group_category(a) == CAPTURE:
+                    continue  # "one captured by a camera": things are captured and seized too
+                category = self._captured(text, sentence, start, end, victims)
             return Hit(
                 count, compiled, category, start, end, victims, tuple(_group_spans("inner", a))
             )
@@ -456,10 +572,15 @@ class ClaimExtractor:
             claimant, source_type = quote.speaker, quote.speaker_type
         else:
             source = ctx.source_of(hit.start, hit.end)
-            if source is not None and self.claimants.accepts(source, taken):
+            if (
+                source is not None
+                and self.claimants.accepts(source, taken)
+                and self.claimants.plausible(source.name, text)
+            ):
                 claimant, source_type = source.name, source.source_type
             else:
                 claimant = self.claimants.claimant(text, seg, index, c.start, c.end, taken, find)
+                claimant = claimant if self.claimants.plausible(claimant, text) else None
         fields = self.context.read(text, seg, index, hit.start, hit.end, published, clause, find)
         return Claim(
             doc_id=article.doc_id,
@@ -538,13 +659,21 @@ class VictimClassifier:
 class ClaimantFinder:
     """Claimant name type, and the minimal claim-specific fallback for who gives a figure."""
 
-    def __init__(self, rules: ClaimantRules) -> None:
+    def __init__(self, rules: ClaimantRules, common_words: Iterable[str] = ()) -> None:
         self.types = [(t.name, _word_regex(t.words)) for t in rules.types]
         self.named: dict[str, str | None] = {}  # name -> the type its words give (speakers recur)
         self.anaphors = rules.lexicon_set("anaphors")
+        self.relative_lead = rules.compile(
+            r"(?i)^\s*(?:{relative_pronouns})\b", key="runtime:relative_lead"
+        )
+        self.common = frozenset(w.lower() for w in common_words)
+        self.place_before = rules.compile(
+            r"(?r)(?i)\b(?:{place_prepositions})\s+(?:the\s+)?\Z", key="runtime:place_before"
+        )
         self.after = [
             rules.pattern("claimant.comma_source_verb"),
             rules.pattern("claimant.comma_verb_source"),
+            rules.pattern("claimant.passive_by"),
         ]
         self.anywhere = rules.pattern("claimant.according_to")
         self.before = rules.pattern("claimant.subject_verb")
@@ -564,7 +693,8 @@ class ClaimantFinder:
         )
 
     def claimant_type(self, name: str | None, source_type: str | None = None) -> str | None:
-        """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous sources."""
+        """The claimant_type of a claimant name (its words), or 'anonymous' for anonymous
+        sources."""
         if not name:
             return None
         if name not in self.named:
@@ -577,12 +707,36 @@ class ClaimantFinder:
         return found if found is not None else "anonymous" if source_type == "anonymous" else None
 
     def accepts(self, source: Source, taken: list[tuple[int, int]]) -> bool:
-        """Whether an attribution source can be a figure's claimant: a reporting cue, not a casualty phrase."""
+        """Whether an attribution source can be a figure's claimant: a reporting cue, not a
+        casualty phrase."""
         if any(source.start < e and s < source.end for s, e in taken):
             return False  # "and no injuries were [reported]": the 'source' is itself a figure
         if source.cue and not self.cue_re.search(source.cue):
             return False  # "a man accused of murdering two women": an accusation, not a report
         return bool(source.name and source.name.strip())
+
+    def plausible(self, name: str | None, text: str) -> bool:
+        """Whether ``name`` can be who gives a figure: not a relative clause ("which the navy
+        had"), not an all-capital headline phrase ("CHARGED WITH MURDER"), not a capitalised
+        common word of the claim vocabulary ("Injured"), not a place the text names as one
+        ("in Takengon"), unless its words give a claimant type ("Takengon police")."""
+        if not name or not name.strip():
+            return False
+        if self.relative_lead.match(name):
+            return False
+        if self.claimant_type(name) is not None:
+            return True
+        words = name.split()
+        if len(words) > 1 and name.isupper():
+            return False
+        if len(words) == 1 and (name.isupper() and len(name) > 5 or name.lower() in self.common):
+            return False
+        at = text.find(name) if name[0].isupper() else -1
+        while at >= 0:
+            if self.place_before.search(text, max(0, at - 16), at) is not None:
+                return False
+            at = text.find(name, at + 1)
+        return True
 
     def patterns(self) -> list[regex.Pattern[str]]:
         """The patterns ``frame_source`` searches a sentence with (for a ``PatternFilter``)."""
@@ -594,7 +748,7 @@ class ClaimantFinder:
         sentence: Span,
         count_start: int,
         count_end: int,
-        taken: list[tuple[int, int]] = (),
+        taken: Sequence[tuple[int, int]] = (),
         find: Finder | None = None,
     ) -> str | None:
         """The source a sentence names for a figure at ``[count_start, count_end)``, as written
@@ -617,7 +771,7 @@ class ClaimantFinder:
             found.start("source") < e and s < found.end("source") for s, e in taken
         ):
             return None
-        source = self.lead_in.sub("", found.group("source").strip())
+        source = self.lead_in.sub("", _source_head(found.group("source")))
         source = self.trailing_aux.sub("", source)
         return source or None
 
@@ -628,10 +782,11 @@ class ClaimantFinder:
         index: int,
         count_start: int,
         count_end: int,
-        taken: list[tuple[int, int]] = (),
+        taken: Sequence[tuple[int, int]] = (),
         find: Finder | None = None,
     ) -> str | None:
-        """The claimant of a figure by the sentence frame, anaphors resolved to a named source before."""
+        """The claimant of a figure by the sentence frame, anaphors resolved to a named source
+        before."""
         sentence = seg.sentences[index]
         source = self.frame_source(text, sentence, count_start, count_end, taken, find)
         if source is None or not self._is_anaphor(source):
@@ -718,7 +873,8 @@ class ContextReader:
         clause: tuple[int, int] | None = None,
         find: Finder | None = None,
     ) -> ContextFields:
-        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within ``clause``;
+        """The fields for a claim at ``[start, end)`` in sentence ``index`` (its place within
+        ``clause``;
         ``find``: searches of ``text`` pre-filtered by the extractor's ``PatternFilter``)."""
         s = seg.sentences[index]
         find = find or Finder(text)
@@ -760,7 +916,8 @@ class ContextReader:
         has_weekday: bool,
         depth: int = 0,
     ) -> bool:
-        """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background event."""
+        """Whether the figure at ``start`` in sentence ``index`` is about an earlier, background
+        event."""
         s = seg.sentences[index]
         after = find.search(self.background_after_re, s)
         if after and after.end() <= start:
@@ -787,7 +944,8 @@ class ContextReader:
     def _before_published_month(
         self, m: regex.Match[str] | None, published: dt.date | None
     ) -> bool:
-        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the sentence's
+        """A month (``m``, the sentence's ``context.past_month`` match) names the time of the
+        sentence's
         event, and (when the published date is known) it is not the published month: the event is
         older than a week, so background."""
         if not m:
@@ -868,7 +1026,8 @@ class PatternFilter:
         self.literal_index = LiteralIndex(self.literal_sets)
 
     def finder(self, text: str, low: str | None = None) -> Finder:
-        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has it)."""
+        """Pre-filtered searches of one document (``low``: ``text.lower()``, when the caller has
+        it)."""
         return Finder(text, SentenceScans(self.literal_index, text, low), self.needs)
 
 
@@ -937,13 +1096,34 @@ class QuoteFinder:
 
 
 def _word_regex(words: list[str]) -> regex.Pattern[str]:
-    """Whole-word alternation, case-insensitive except for short all-capital acronyms ("UN", "AP")."""
+    """Whole-word alternation, case-insensitive except for short all-capital acronyms ("UN",
+    "AP")."""
     acronyms = [w for w in words if w.isupper() and len(w) <= 4]
     others = [w for w in words if w not in acronyms]
     alternatives = [lexicon_alternation(others)] if others else []
     if acronyms:
         alternatives.append("(?-i:" + lexicon_alternation(acronyms) + ")")
     return compile_with_lists(r"(?i)(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", 0)
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _source_head(source: str) -> str:
+    """The head of a source phrase cut at its commas: the name of an apposition ("the fire
+    chief, Ann Lee" -> "Ann Lee"; "Ann Lee, the fire chief" -> "Ann Lee"), else the last part,
+    the subject nearest the speech verb ("the crew boarded the boat, the navy" -> "the navy")."""
+    source = source.strip()
+    if source.endswith(".") and len(source.split()[-1]) > 3:
+        source = source[:-1]  # the sentence's full stop, not an abbreviation's ("Lt.", "Jr.")
+    parts = [p.strip() for p in source.split(",") if p.strip()]
+    if len(parts) < 2:
+        return source
+    if _is_name(parts[-1]):
+        return parts[-1]
+    return parts[0] if _is_name(parts[0]) else parts[-1]
 
 
 def _literal_set(sets: list[frozenset[str]], literals: Literals | None) -> int:

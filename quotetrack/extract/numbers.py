@@ -64,6 +64,7 @@ _ASCII_WORD_CHARS = frozenset(
 )  # \w in ASCII (text lower-cased)
 TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+")
 SPACES = regex.compile(r"\s+")
+HYPHENS_OR_SPACES = regex.compile(r"[\s-]+")
 MAX_PARSED = 20_000  # phrases read by NumberParser.parse kept (the memo is emptied when full)
 
 
@@ -87,7 +88,8 @@ class VagueQuantity(StrictModel):
 
 
 class ApproxBand(StrictModel):
-    """Relative half-width of the band around an approximate number of this many significant digits."""
+    """Relative half-width of the band around an approximate number of this many significant
+    digits."""
 
     max_significant_digits: int = Field(ge=1)
     fraction: float = Field(ge=0, lt=1)
@@ -175,7 +177,8 @@ class NumberParser:
             w.lower()
             for name in ANCHOR_LEXICONS
             for e in rules.lexicons.get(name, [])
-            for w in e.split()
+            for w in HYPHENS_OR_SPACES.split(e)  # "no-one": its words "no" and "one"
+            if w
         }
         words = sorted(anchors - NOT_ANCHORS)
         self.anchor_re = compile_with_lists(
@@ -197,9 +200,10 @@ class NumberParser:
         self.lead_re = compile_with_lists(
             r"(?i)\b(?:" + lexicon_alternation(openers | LEAD_WORDS) + r")\b", 0
         )
-        # A phrase starting at a word that is neither an anchor nor a lead word starts with a qualifier
-        # (the premise of trying only anchors and lead words): there the smaller qualifier pattern is
-        # a cheap necessary test before count_re ("in" of "in the town", "at" ...).
+        # A phrase starting at a word that is neither an anchor nor a lead word starts with a
+        # qualifier (the premise of trying only anchors and lead words): there the smaller
+        # qualifier pattern is a cheap necessary test before count_re ("in" of "in the town",
+        # "at" ...).
         self.qualifier_only = frozenset(openers - LEAD_WORDS - anchors)
         self.qualifier_start_re = rules.compile(
             r"(?:{QUALIFIER})\s", ignore_case=True, key="runtime:qualifier_start"
@@ -294,7 +298,8 @@ class NumberParser:
         ``text.lower()``. Digits by one scan, anchor words by Aho-Corasick on ``low``, each hit
         checked for anchor_re's word boundaries (the regex itself where a neighbour is not ASCII).
         The regex is used as it is when the span is not bounded by blanks or when ``low`` is not
-        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case); ``clean``: the caller
+        letter-for-letter the text (``CASE_FOLD_EXTRAS``, a longer lower case); ``clean``: the
+        caller
         knows that the whole text has none of them (``keywords.prefilterable``)."""
         if (
             self.anchor_words is None

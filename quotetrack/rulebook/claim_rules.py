@@ -36,6 +36,9 @@ from quotetrack.rulebook.ruleset import (
 )
 
 CATEGORIES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced", "casualties")
+# A rule group that names a capture ("captured", "seized", "held"): the category is arrested or
+# kidnapped by who captures whom (claims.py reads it from the sentence).
+CAPTURE = "captured"
 
 
 class LinkedRuleFile(NamedListRuleFile):
@@ -104,6 +107,11 @@ class ClaimRule(PatternRule):
     """A claim construction: ``{COUNT}`` marks the count; named groups give category and victims."""
 
     count_kinds: list[str] = Field(default_factory=list)  # empty = any kind of count
+    borrows: bool = Field(
+        default=False,
+        description="the rule has no category of its own: its count takes the category of the "
+        "claim that ends just before the rule's match in the same sentence",
+    )
 
 
 class CasualtyRules(LinkedRuleFile):
