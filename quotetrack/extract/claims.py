@@ -430,7 +430,10 @@ class ClaimExtractor:
         lo = max(sentence.start, count.start - WINDOW_BEFORE)
         if literals is not None and edges is None:
             edges = literals.edges(lo, count.start, count.end, sentence.end)
+        can_borrow = previous is not None and previous.count.kind != "zero"
         for compiled in self._rules_for(count.kind):
+            if compiled.rule.borrows and not can_borrow:
+                continue  # it takes the category of a claim before it: none to take (_borrowed)
             if (
                 edges is not None
                 and literals is not None

@@ -132,7 +132,22 @@ CONTRACT: dict[str, Needs] = {
             "SINGLE",
         ),
     ),
-    "casualties.toml": Needs(references=("COUNT", "veto_before", "veto_after")),
+    "casualties.toml": Needs(
+        references=(
+            "COUNT",
+            "veto_before",
+            "veto_after",
+            "veto_before_digits",
+            "YEAR",
+            "ELLIPSIS_TAIL",
+            "ZERO_ALSO",
+            "captors_criminal",
+            "captors_security",
+            "family_heads",
+            "generic_one_before",
+            "question_words",
+        )
+    ),
     "claimants.toml": Needs(
         patterns=(
             "claimant.comma_source_verb",
@@ -141,9 +156,10 @@ CONTRACT: dict[str, Needs] = {
             "claimant.subject_verb",
             "claimant.label_before",
             "claimant.label_after",
+            "claimant.passive_by",
         ),
         lexicons=("anaphors",),
-        references=("speech", "other_cues"),
+        references=("speech", "other_cues", "relative_pronouns", "place_prepositions"),
     ),
     "claim_context.toml": Needs(
         patterns=(
