@@ -90,6 +90,23 @@ FRAMES = [
     ),
     ('"We will not back down." ― Jane Doe', "back down", "Jane Doe", "dash-trailing"),
     ('"SMITH: We will not back down."', "back down", "SMITH", "transcript-label"),
+    ('"We will not back down," Jane Doe said by phone.', "back down", "Jane Doe", "subject-cue"),
+    ('"We will not back down," fumed Jane Doe.', "back down", "Jane Doe", "cue-subject"),
+    ('"We will not back down," suggests Mayor Jane Doe.', "back down", "Jane Doe", "cue-subject"),
+    ('Added Jane Doe: "We will not back down."', "back down", "Jane Doe", "cue-subject"),
+    ('Jane Doe, City Herald: "We will not back down."', "back down", "Jane Doe", "colon-name"),
+    (
+        'RENTS KEEP RISING - Jane Doe: "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "colon-name",
+    ),
+    (
+        '"We will not back down on the rent freeze.\n\nJane Doe, Tenants Union of Ohio.',
+        "back down",
+        "Jane Doe",
+        "signature-line",
+    ),
 ]
 
 

@@ -49,7 +49,6 @@ from pydantic import Field, PrivateAttr
 
 from quotetrack.extract.mentions import (
     CACHE_SIZE,
-    PREPOSITIONS,
     Mention,
     NameLexicon,
     NeedsContext,
@@ -57,17 +56,18 @@ from quotetrack.extract.mentions import (
     resolve_alone,
 )
 from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
+from quotetrack.extract.verbs import ReportingVerbRules
 from quotetrack.models import Article
 from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_rule_file
 from quotetrack.rulebook.scan import Scanner, trie_regex
 
-MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
 ATTACHED_AFTER_RE = regex.compile(r"[\s,;:\-\u2013\u2014\u2015]*")
 LOWER_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])")
 FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
+LOWER_NEXT_RE = regex.compile(r"[ \t]\p{Ll}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
@@ -107,32 +107,6 @@ NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nomi
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
-class ReportingVerbRules(RuleFile):
-    """Schema of ``rules/reporting_verbs.toml`` (lexicons only)."""
-
-    required: ClassVar[tuple[str, ...]] = (
-        "finite",
-        "participles",
-        "inverting",
-        "quoted_as",
-        "nouns",
-    )
-
-    def extra_checks(self) -> list[str]:
-        """Every required lexicon exists and the verb forms number at least 150."""
-        problems = [
-            f"{self._origin}: lexicons.{name}: missing"
-            for name in self.required
-            if name not in self.lexicons
-        ]
-        forms = set(self.lexicons.get("finite", [])) | set(self.lexicons.get("participles", []))
-        if len(forms) < MIN_REPORTING_FORMS:
-            problems.append(
-                f"{self._origin}: lexicons: only {len(forms)} reporting verb forms (< {MIN_REPORTING_FORMS})"
-            )
-        return problems
-
-
 class NameRules(RuleFile):
     """Schema of ``rules/names.toml`` (lexicons only)."""
 
@@ -148,6 +122,8 @@ class NameRules(RuleFile):
         "anonymous_heads",
         "document_heads",
         "not_names",
+        "determiners",
+        "prepositions",
     )
 
     def extra_checks(self) -> list[str]:
@@ -444,6 +420,9 @@ class Attributor:
         self.name_participle_re = rules.pattern("name-participle")
         self.passive_re = rules.pattern("passive-before-cue")
         self.legal_re = rules.pattern("legal-sense-after")
+        self.by_medium_re = rules.pattern("by-medium")
+        self.colon_name_re = rules.pattern("colon-name")
+        self.signature_re = rules.pattern("signature-line")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
         self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
@@ -452,10 +431,7 @@ class Attributor:
         self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
         self.legal_senses = verbs.lexicon_set("legal_senses")
-        self.determiners = frozenset(
-            "the a an this these those his her their its one two three several some many "
-            "other another most top senior former".split()
-        )
+        self.determiners = self.lexicon.determiners
 
     # -- frames --------------------------------------------------------------------------------
     def frames(self, text: str, seg: Segmentation, inside: QuoteIndex) -> list[Frame]:
@@ -502,6 +478,7 @@ class Attributor:
                     seg.sentences[si].paragraph if seg.sentences else 0,
                 )
             )
+        frames.extend(self._signatures(text, seg))
         framed = {f.sentence for f in frames}
         for q in seg.quotes:
             frame = self._colon_frame(text, seg, q, framed)
@@ -524,6 +501,25 @@ class Attributor:
                 )
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _signatures(self, text: str, seg: Segmentation) -> list[Frame]:
+        """'"Q" / Jane Doe, a nurse.': a paragraph that only names the speaker of the quote
+        paragraph before it (a pull quote's signature line)."""
+        out: list[Frame] = []
+        for q in seg.quotes:
+            para = seg.paragraphs[q.paragraph]
+            if q.start != para.start or q.end < para.end - 1:
+                continue
+            if q.paragraph + 1 >= len(seg.paragraphs):
+                continue
+            nxt = seg.paragraphs[q.paragraph + 1]
+            m = self.signature_re.fullmatch(text, nxt.start, nxt.end)
+            if m is None or self._not_a_source(m.group("subject")):
+                continue
+            si = seg.sentence_index_at(nxt.start) or 0
+            s, e = m.span("subject")
+            out.append(Frame(e, e, s, e, "signature-line", si, nxt.index, m.group("appos")))
+        return out
 
     def _labels(self, text: str) -> list[regex.Match[str]]:
         """``label_re.finditer(text)``, tried only at the start of lines that hold ": " or ":\\t".
@@ -588,14 +584,18 @@ class Attributor:
         if self.label_re.match(text, sent.start) is not None:
             return None
         m = self.participle_subject_re.match(text, sent.start, colon_at)
+        rule_id, base = "colon-lead", 0
+        if m is None:  # a verbless line: 'Jane Doe, City Herald: "Q"'
+            rule_id, base = "colon-name", max(sent.start, colon_at - 200)
+            m = self.colon_name_re.search(text[base : colon_at + 1])
         if m is None or self._not_a_source(m.group("subject")):
             return None
         return Frame(
             colon_at,
             colon_at + 1,
-            m.start("subject"),
-            m.end("subject"),
-            "colon-lead",
+            base + m.start("subject"),
+            base + m.end("subject"),
+            rule_id,
             si,
             sent.paragraph,
             m.group("appos"),
@@ -685,8 +685,12 @@ class Attributor:
                     m.group("appos") or m.group("role"),
                     colon=colon(),
                 )
-        if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
-            return None  # passive: "a statement reported by the agency"
+        if (
+            BY_RE.match(text, ce, ce + 5)
+            and cue not in self.intransitive
+            and not self.by_medium_re.match(text, ce, min(len(text), ce + 40))
+        ):
+            return None  # passive: "a statement reported by the agency" ("said by phone" is not)
         if (
             cue not in self.quoted_as
             and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None
@@ -1004,7 +1008,7 @@ class Attributor:
             shape == "name"
             and not speaker
             and (subject or etype == "unknown")
-            and _after_preposition(text, s)
+            and _after_preposition(text, s, self.lexicon.prepositions)
         )
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
@@ -1060,6 +1064,13 @@ class Attributor:
             )
         ):
             return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+        if (
+            not speaker
+            and etype == "unknown"
+            and " " not in surface
+            and self._modifies_noun(text, s, e)
+        ):
+            return None  # "the Mexican president": a modifier in a noun phrase, not a name
         return Mention(
             s,
             e,
@@ -1074,6 +1085,17 @@ class Attributor:
             subject and not after_prep,
             speaker,
         )
+
+    def _modifies_noun(self, text: str, s: int, e: int) -> bool:
+        """True when the word at ``[s, e)`` stands between a determiner and a lower-case word
+        ("the Mexican president", "a Democratic senator")."""
+        if not LOWER_NEXT_RE.match(text, e, e + 3):
+            return False
+        before = text[max(0, s - 12) : s]
+        if not before.endswith(" "):
+            return False
+        word = before.rstrip().rsplit(None, 1)[-1:] if before.strip() else []
+        return bool(word) and word[0].lower() in self.determiners
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
@@ -1200,6 +1222,9 @@ class Attributor:
         last = seg.sentence_index_at(max(q.start, q.end - 1))
         if first is None or last is None:
             return None
+        signed = self._signed(seg, q, frames, starts, sources)
+        if signed is not None:
+            return signed
         lo_off = seg.sentences[first].start
         hi_off = seg.sentences[last].end
         if hi_off - q.end <= 1 and last + 1 < len(seg.sentences):
@@ -1239,6 +1264,25 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, k)
         return best[1] if best is not None else None
+
+    def _signed(
+        self,
+        seg: Segmentation,
+        q: QuoteSpan,
+        frames: list[Frame],
+        starts: list[int],
+        sources: list[Source | None],
+    ) -> int | None:
+        """The signature-line frame that opens the paragraph after ``q``'s, if any."""
+        if q.paragraph + 1 >= len(seg.paragraphs):
+            return None
+        nxt = seg.paragraphs[q.paragraph + 1]
+        k = bisect.bisect_left(starts, nxt.start)
+        while k < len(frames) and frames[k].cue_start <= nxt.end:
+            if frames[k].rule_id == "signature-line" and sources[k] is not None:
+                return k
+            k += 1
+        return None
 
     def _inherited(
         self,
@@ -1299,7 +1343,7 @@ class Attributor:
         return None, None
 
 
-def _after_preposition(text: str, start: int) -> bool:
+def _after_preposition(text: str, start: int, prepositions: frozenset[str]) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
     is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the window is ASCII)."""
     window = text[max(0, start - 20) : start]
@@ -1307,9 +1351,9 @@ def _after_preposition(text: str, start: int) -> bool:
         # the run of letters before the final run of non-word characters, found without the engine
         before = window.rstrip(ASCII_NON_WORD)
         word = before[len(before.rstrip(ASCII_LETTERS)) :]
-        return word.lower() in PREPOSITIONS if word else False
+        return word.lower() in prepositions if word else False
     m = PREV_WORD_RE.search(text, max(0, start - 20), start)
-    return m is not None and m.group(1).lower() in PREPOSITIONS
+    return m is not None and m.group(1).lower() in prepositions
 
 
 @cache

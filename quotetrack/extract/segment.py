@@ -138,7 +138,10 @@ class Segmenter:
             {p.open for p in marks.pairs} | {c for p in marks.pairs for c in p.close} | {'"', "'"}
         )
         # Two apostrophes ('') stand for a double mark in some archives (the New York Times).
-        self.mark_re = regex.compile("''|[" + regex.escape("".join(sorted(all_marks))) + "]")
+        # Three after a word close a single quote, then the double one: 'old-school,'''
+        self.mark_re = regex.compile(
+            "(?<=\\S)'(?='')|''|[" + regex.escape("".join(sorted(all_marks))) + "]"
+        )
         self.double_marks = frozenset(
             {p.open for p in marks.pairs if p.family == "double"}
             | {c for p in marks.pairs if p.family == "double" for c in p.close}
@@ -444,6 +447,8 @@ class Segmenter:
             ) or (ch == open_ch and ch in ('"', "'"))
             if ch == '"' and open_ch in self.open_family:
                 closes = True
+            if role == "close" and ch == open_ch:
+                closes = True  # an opening mark typed at a quote's end: "Q,“ she said
             if closes and role != "open":
                 segs.append((open_pos, end, True))
                 open_pos = None
