@@ -102,6 +102,30 @@ FRAMES = [
         "colon-name",
     ),
     (
+        'Jane Doe took questions before saying, "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "participle",
+    ),
+    (
+        'Jane Doe issued a statement saying "we will not back down."',
+        "back down",
+        "Jane Doe",
+        "participle",
+    ),
+    (
+        'Jane Doe left the podium, came back and declared, "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "coordinated-subject",
+    ),
+    (
+        'Amy Lund, a nurse at a clinic in Dayton, Ohio, told reporters, "We will not back down."',
+        "back down",
+        "Amy Lund",
+        "subject-cue",
+    ),
+    (
         '"We will not back down on the rent freeze.\n\nJane Doe, Tenants Union of Ohio.',
         "back down",
         "Jane Doe",
@@ -245,3 +269,23 @@ def test_never_raises_and_offsets_hold(extract, text):
         assert q.text == text[q.start : q.end]
         if q.speaker_start is not None:
             assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+
+
+def test_a_sentence_with_content_of_its_own_does_not_take_the_quote_before(extract):
+    text = (
+        '"It is a sad day," Jane Doe told reporters. "We will not back down."'
+        " Tom Reyes said he would stay on."
+    )
+    assert only(extract(text), "back down").speaker == "Jane Doe"
+    text = 'Tom Reyes was asked about it.\n\n"We will not back down." Jane Doe said on Friday.'
+    assert only(extract(text), "back down").speaker == "Jane Doe"
+
+
+def test_a_participle_subject_is_never_inside_the_quote(extract):
+    text = '"If I were mayor, I would act," said Tom Reyes, asking for anonymity.'
+    assert only(extract(text), "mayor").speaker == "Tom Reyes"
+    text = (
+        '"If I were mayor, I would act," said a Green Party member who lives here,'
+        " asking for anonymity."
+    )
+    assert only(extract(text), "mayor").speaker_mention != "I"

@@ -212,3 +212,11 @@ def test_segmentation_of_arbitrary_unicode(text: str, ruleset) -> None:
     seg = segment(text, ruleset)
     assert all(0 <= q.start < q.end <= len(text) for q in seg.quotes)
     assert all(0 <= s.start < s.end <= len(text) for s in seg.sentences)
+
+
+def test_markup_attribute_values_are_not_quotes(ruleset) -> None:
+    text = (
+        "<blockquote data-lang=\"en\" class='tw'>Rents are up.</blockquote> "
+        'She said "it is late" when 2 < 3 and 4 > 1.'
+    )
+    assert quoted(text, ruleset) == ['"it is late"']

@@ -67,6 +67,7 @@ LOWER_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])")
 FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
+AND_BEFORE_RE = regex.compile(r"(?<![\p{L}])and(?:[ \t]+then)?[ \t]+$")
 LOWER_NEXT_RE = regex.compile(r"[ \t]\p{Ll}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 OPENING_CHARS = (
@@ -423,6 +424,9 @@ class Attributor:
         self.by_medium_re = rules.pattern("by-medium")
         self.colon_name_re = rules.pattern("colon-name")
         self.signature_re = rules.pattern("signature-line")
+        self.participle_link_re = rules.pattern("participle-link")
+        self.coordinated_re = rules.pattern("coordinated-subject")
+        self.own_content_re = rules.pattern("reported-content")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
         self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
@@ -635,6 +639,10 @@ class Attributor:
             if not left.rstrip().endswith((",", ";")):
                 m = self.name_participle_re.search(text, max(ws, cs - 120), ce + 3)
                 if m is None or m.end("cue") != ce:
+                    m = None
+                if m is None and self.participle_link_re.search(text, max(ws, cs - 40), cs):
+                    return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
+                if m is None:
                     return None  # 'footage of Jane Doe saying, "Q"': the name right before the participle
                 return Frame(
                     cs,
@@ -645,31 +653,7 @@ class Attributor:
                     si,
                     sent.paragraph,
                 )
-            start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
-            m = self.participle_subject_re.match(text, start, cs)
-            if (
-                m is None and ws > sent.start
-            ):  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
-                m = self.participle_subject_re.match(text, sent.start, cs)
-            if (
-                m is None
-                or self._not_a_source(m.group("subject"))
-                or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
-            ):
-                return (
-                    None  # "Chastened by the analyses, ...": an opening participle is not a subject
-                )
-            return Frame(
-                cs,
-                ce,
-                m.start("subject"),
-                m.end("subject"),
-                "participle",
-                si,
-                sent.paragraph,
-                m.group("appos"),
-                colon=colon(),
-            )
+            return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
             m = self.right_re.match(text, ce, min(sent.end, ce + 200))
@@ -702,13 +686,51 @@ class Attributor:
         ):
             return None  # "police charged the man with murder", "the man accused of arson"
         m = self._left_subject(text, max(ws, cs - 250), cs)
+        rule_id = "subject-cue"
+        if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
+            m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
         if m is None or self._not_a_source(m.group("subject")):
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
+        return Frame(cs, ce, s, e, rule_id, si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _participle_frame(
+        self,
+        text: str,
+        seg: Segmentation,
+        inside: QuoteIndex,
+        ws: int,
+        si: int,
+        cs: int,
+        ce: int,
+        colon: Callable[[], bool],
+    ) -> Frame | None:
+        """', saying "Q"': the participle's quote goes to the subject of the main clause."""
+        sent = seg.sentences[si]
+        start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
+        m = self.participle_subject_re.match(text, start, cs)
+        if m is None and ws > sent.start:  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
+            m = self.participle_subject_re.match(text, sent.start, cs)
+            if m is not None and inside.holds(m.start("subject")):
+                m = None  # '"Q, I said," said S, asking ...': not a subject inside the quote
+        if (
+            m is None
+            or self._not_a_source(m.group("subject"))
+            or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
+        ):
+            return None  # "Chastened by the analyses, ...": an opening participle is not a subject
         return Frame(
-            cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon()
+            cs,
+            ce,
+            m.start("subject"),
+            m.end("subject"),
+            "participle",
+            si,
+            sent.paragraph,
+            m.group("appos"),
+            colon=colon(),
         )
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
@@ -1239,6 +1261,7 @@ class Attributor:
                         and f.subj_start == nxt.start
                         and f.rule_id == "subject-cue"
                         and f.cue_start - f.subj_end <= 60
+                        and not self.own_content_re.match(text, f.cue_end, nxt.end)
                     ):
                         return k
         best: tuple[int, int] | None = None

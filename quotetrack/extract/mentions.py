@@ -432,10 +432,12 @@ class _Resolution:
 
         def strong(e: Mention) -> bool:
             return ok(e) and not (
-                e.resolution == UNTYPED and not e.speaker and self._times_named(e.name, at) < 2
+                (e.resolution == UNTYPED and not e.speaker and self._times_named(e.name, at) < 2)
+                or e.text.endswith(("'s", "’s"))
             )
 
-        # a single untyped word ("Salem", "Revolution") only when no typed person is in reach
+        # a single untyped word named once ("Salem", "Revolution") or a possessive ("Ohio's")
+        # only when no other person is in reach
         for test in (strong, ok) if wanted == ("person",) else (ok,):
             for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
                 cands = [e for e in self._sentence(m, at, s) if test(e)]

@@ -32,6 +32,10 @@ SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 
 
 MAX_STRAY_ISSUES = 3  # per paragraph; the rest of a paragraph's stray marks share one issue row
+# a markup tag with attributes ("<tweet id=\"42\" author=\"x\">", "</a>"): its marks are not quotes
+TAG_RE = regex.compile(
+    r"</?[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s<>\"']+))*\s*/?>"
+)
 
 
 class AbbreviationLists(StrictModel):
@@ -237,6 +241,8 @@ class Segmenter:
                 (m.start(), '"' if m.group() == "''" else m.group(), m.end())
                 for m in self.mark_re.finditer(text, para.start, para.end)
             ]
+            if marks and text.find("<", para.start, para.end) >= 0:
+                marks = self._outside_tags(text, para, marks)
             if not marks:
                 if carry is not None:
                     carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
@@ -353,6 +359,16 @@ class Segmenter:
             )
             for i, q in enumerate(quotes)
         ], issues
+
+    def _outside_tags(
+        self, text: str, para: Span, marks: list[tuple[int, str, int]]
+    ) -> list[tuple[int, str, int]]:
+        """The marks that are not inside a markup tag ('<tweet id="42">': attribute values
+        are never quotes)."""
+        tags = [m.span() for m in TAG_RE.finditer(text, para.start, para.end)]
+        if not tags:
+            return marks
+        return [mk for mk in marks if not any(a < mk[0] < b for a, b in tags)]
 
     def _close_stray(
         self,
