@@ -1,4 +1,5 @@
-"""`quotetrack eval quotes`: same numbers as the shared reference scorer, and an accuracy ratchet."""
+"""`quotetrack eval quotes`: same numbers as the shared reference scorer, and accuracy
+ratchets."""
 
 from __future__ import annotations
 

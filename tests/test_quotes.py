@@ -146,7 +146,8 @@ def test_frames_give_the_speaker(extract, text, fragment, speaker, rule):
 
 def test_reported_chain_names_speaker_and_reporter(extract):
     text = (
-        "The Associated Press quoted Ahmed Karim, formerly the country's envoy, as having said only force "
+        "The Associated Press quoted Ahmed Karim, formerly the country's envoy, as having said "
+        "only force "
         'can work.\n\n"There is no way out," Karim was quoted as having said.'
     )
     q = only(extract(text), "no way out")
@@ -185,7 +186,10 @@ def test_definite_nominal_resolves_to_the_organisation(extract):
 
 
 def test_quote_running_over_paragraphs_is_one_utterance(extract):
-    text = 'Jane Doe said:\n\n"The first part of the speech goes here.\n\n"And the second part is here."'
+    text = (
+        'Jane Doe said:\n\n"The first part of the speech goes here.'
+        '\n\n"And the second part is here."'
+    )
     quotes = extract(text)
     assert len(quotes) == 2
     assert {q.speaker for q in quotes} == {"Jane Doe"}

@@ -14,14 +14,14 @@ said"), right after it when it follows a quote ('"Q," said S'), after "according
 start of the main clause for a participle (", saying"); reported chains ("R quoted S as saying")
 give the speaker and ``reported_by``; transcript labels ("SMITH:") and dash attributions
 ('"Q" ― S') are matched where they occur. Subjects and other mentions are then resolved in
-document order by ``quotetrack.extract.mentions.Resolver``. A quote takes the nearest frame in its own
-sentences; else the speaker of the quote it continues, of the previous quote in its paragraph,
-of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
+document order by ``quotetrack.extract.mentions.Resolver``. A quote takes the nearest frame in its
+own sentences; else the speaker of the quote it continues, of the previous quote in its
+paragraph, of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
 candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
-pre-filter (``quotetrack.rulebook.scan``); the typing of a mention's text is cached per string; a frame
-subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
+pre-filter (``quotetrack.rulebook.scan``); the typing of a mention's text is cached per string; a
+frame subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
 nominal) is resolved on its own, and the other mentions are collected only up to the last frame
 subject or reporter that needs them (resolution looks back, never forward). Rules
 are tried only where they can match: the subject before a cue is matched backwards at the cue
@@ -81,17 +81,21 @@ ASCII_NON_WORD = "".join(
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
-# the shape of the nominal rules that Attributor._nominal_can_start relies on (rules/attribution.toml)
+# the shape of the nominal rules that Attributor._nominal_can_start relies on
+# (rules/attribution.toml)
 NOMINAL_SHAPE = {
-    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}(?:{MOD}[ \t]+){0,3}{HEAD}"
+    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}"
+    r"(?:{MOD}[ \t]+){0,3}{HEAD}"
     r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
     "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
     "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
-    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|"
+    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|"
+    r"[Tt]wo|[Tt]hree|[Ss]everal|"
     r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
     "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
 }
-NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"  # NOMINAL's of-phrase
+# NOMINAL's of-phrase
+NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"
 NOMINAL_TAIL_START_RE = re.compile(
     r"[ \t](?:for|of|at|with|from|in)[ \t]"
 )  # what any of-phrase holds
@@ -99,7 +103,8 @@ NOMINAL_MOD_RE = re.compile(
     r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
     r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)"
 )
-# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and those quotes
+# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and
+# those quotes
 NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
@@ -137,7 +142,8 @@ class NameRules(RuleFile):
 
 
 class AttributionRules(RuleFile):
-    """Schema of ``rules/attribution.toml``: frames and mention patterns; may use other files' lexicons."""
+    """Schema of ``rules/attribution.toml``: frames and mention patterns; may use other files'
+    lexicons."""
 
     imports: list[str] = Field(default_factory=list)
     _merged: RuleFile | None = PrivateAttr(default=None)
@@ -191,9 +197,9 @@ class AttributionRules(RuleFile):
         )
 
     def nominal_stop_words(self) -> frozenset[str] | None:
-        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``, ``CAPMOD``,
-        ``DET``, ``MOD`` and pattern ``subject-nominal`` are those ``Attributor._nominal_can_start``
-        was written for (else None: the shortcut is off)."""
+        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``,
+        ``CAPMOD``, ``DET``, ``MOD`` and pattern ``subject-nominal`` are those
+        ``Attributor._nominal_can_start`` was written for (else None: the shortcut is off)."""
         rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
         stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
         if (
@@ -242,7 +248,8 @@ def trie_alternation(entries: list[str]) -> str:
 
 
 def suffix_trie_alternation(entries: list[str]) -> str:
-    """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match backwards)."""
+    """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match
+    backwards)."""
     return trie_regex(_normalised(entries), " ", reverse=True) or "(?!)"
 
 
@@ -338,7 +345,8 @@ class DocumentContext:
 
     def _in_other_parenthesis(self, floor: int, cue: int, start: int) -> bool:
         """True when the cue at ``cue`` is inside a parenthesis that does not hold ``start``
-        ("... no injuries (the Post says three were hurt)": the aside's frame governs only the aside)."""
+        ("... no injuries (the Post says three were hurt)": the aside's frame governs only the
+        aside)."""
         text = self.article.text
         opened = text.rfind("(", floor, cue)
         if opened < 0 or text.rfind(")", opened, cue) >= 0:
@@ -368,7 +376,8 @@ class Attributor:
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = rules.reverse_pattern("subject-cue")
-        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see _left_subject)
+        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see
+        # _left_subject)
         self.left_untailed_re = (
             rules.reverse_pattern(
                 "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][: -len(NOMINAL_TAIL)]}
@@ -643,7 +652,8 @@ class Attributor:
                 if m is None and self.participle_link_re.search(text, max(ws, cs - 40), cs):
                     return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
                 if m is None:
-                    return None  # 'footage of Jane Doe saying, "Q"': the name right before the participle
+                    # 'footage of Jane Doe saying, "Q"': the name right before the participle
+                    return None
                 return Frame(
                     cs,
                     ce,
@@ -790,8 +800,9 @@ class Attributor:
         alone: dict[tuple[int, int], Mention] | None = None,
     ) -> list[Mention]:
         """Resolved mentions of the document (frame subjects included), in document order, up to
-        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already,
-        ``alone``: those of them resolved already (``resolve_alone``: they read no earlier mention).
+        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made
+        already, ``alone``: those of them resolved already (``resolve_alone``: they read no
+        earlier mention).
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
@@ -940,11 +951,12 @@ class Attributor:
     def _subject_nominals(
         self, text: str, seg: Segmentation, inside: QuoteIndex, body: int, limit: int
     ) -> list[tuple[int, int, str, int]]:
-        """Nominal mentions in subject position (at a sentence start or after an opening phrase) up to ``limit``.
+        """Nominal mentions in subject position (at a sentence start or after an opening phrase) up
+        to ``limit``.
 
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
         pass cheap.)"""
-        out: list[tuple[int, int, str]] = []
+        out: list[tuple[int, int, str, int]] = []
         head_words = self.head_words
         for sent in seg.sentences:
             if sent.start < body:
@@ -968,7 +980,8 @@ class Attributor:
         return out
 
     def _nominal_can_start(self, text: str, pos: int, end: int) -> bool:
-        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex engine).
+        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex
+        engine).
 
         A nominal's head starts at one of its first seven words; each word before it is a
         determiner, a capitalised word or a modifier, none of which holds a comma, colon,
@@ -1085,7 +1098,8 @@ class Attributor:
                 or lower_words.has(name.lower())
             )
         ):
-            return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            return None
         if (
             not speaker
             and etype == "unknown"
@@ -1120,11 +1134,13 @@ class Attributor:
         return bool(word) and word[0].lower() in self.determiners
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
-        """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
+        """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a
+        name."""
         if surface.lower() in PRONOUN_FORMS:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
-        # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
+        # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's
+        # last word
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(
             lowered.lower().split()
         )
@@ -1153,7 +1169,7 @@ class Attributor:
         reporters_of: dict[
             str, str
         ] = {}  # speaker -> who last reported them ("R quoted S as saying")
-        for f, m, r in zip(frames, subjects, reporters):
+        for f, m, r in zip(frames, subjects, reporters, strict=True):
             src = self._source(text, f, m, r)
             if src is not None and src.reported_by:
                 reporters_of[src.name] = src.reported_by
@@ -1344,11 +1360,11 @@ class Attributor:
                 return _with(sources[colon_frames[pi]], "colon lead-in"), None
             prev = last_in_para.get(pi)
             if prev is not None:
-                pq = seg.quotes[prev]
-                if out[prev] is not None and not _other_speaker_after(
-                    frames, sources, out[prev], pq.end, seg.paragraphs[pi].end
+                pq, before = seg.quotes[prev], out[prev]
+                if before is not None and not _other_speaker_after(
+                    frames, sources, before, pq.end, seg.paragraphs[pi].end
                 ):
-                    return _with(out[prev], "floating: quote ending the previous paragraph"), None
+                    return _with(before, "floating: quote ending the previous paragraph"), None
                 return None, None
             ppara = seg.paragraphs[pi]
             last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
@@ -1368,7 +1384,8 @@ class Attributor:
 
 def _after_preposition(text: str, start: int, prepositions: frozenset[str]) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
-    is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the window is ASCII)."""
+    is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the
+    window is ASCII)."""
     window = text[max(0, start - 20) : start]
     if window.isascii():
         # the run of letters before the final run of non-word characters, found without the engine
@@ -1429,7 +1446,7 @@ def _other_speaker_after(
     """True when a frame in ``[start, end)`` names a source other than ``src``."""
     return any(
         start <= f.cue_start < end and s is not None and s.name != src.name
-        for f, s in zip(frames, sources)
+        for f, s in zip(frames, sources, strict=True)
     )
 
 

@@ -112,7 +112,8 @@ def _resolved(
     plural: bool,
     antecedent: int | None,
 ) -> Mention:
-    """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing: the hot path)."""
+    """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing:
+    the hot path)."""
     return Mention(
         m.start,
         m.end,
@@ -180,7 +181,8 @@ class NameLexicon:
         return tokens[: last_title + 1], tokens[last_title + 1 :]
 
     def _function_word_uncached(self, token: str) -> bool:
-        """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or possessive."""
+        """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or
+        possessive."""
         return token in self.not_names or unpossessive(token.rstrip(".,")) in self.not_names
 
     def type_name(self, text: str) -> tuple[str, str, str | None, str | None]:
@@ -195,7 +197,8 @@ class NameLexicon:
         if not all_tokens:
             return "unknown", "", None, None
         org_words = self.org_words
-        # set tests instead of per-token generators (the same answer: a token or its unpossessive form is one)
+        # set tests instead of per-token generators (the same answer: a token or its unpossessive
+        # form is one)
         has_org = (
             not org_words.isdisjoint(rest)
             or not org_words.isdisjoint([t.rstrip("'’s") for t in rest])
@@ -339,7 +342,8 @@ class _Resolution:
         raise NeedsContext
 
     def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
-        """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if ``flag``)."""
+        """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if
+        ``flag``)."""
         raise NeedsContext
 
     def _person_with_role(self, m: Mention, at: int | None, head: str) -> Mention | None:
@@ -594,7 +598,8 @@ class Resolver(_Resolution):
         return self.remember(self.resolve(mention))
 
     def remember(self, resolved: Mention) -> Mention:
-        """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of it)."""
+        """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of
+        it)."""
         if (
             resolved.gender
             and resolved.entity_type == "person"

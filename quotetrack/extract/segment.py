@@ -199,7 +199,8 @@ class Segmenter:
                 if not self._ends_sentence(text, m.start(), m.end(), para.end):
                     continue
                 out.append(Span(start, m.end(), len(out), para.index))
-                start = SPACES_RE.match(text, m.end(), para.end).end()
+                spaces = SPACES_RE.match(text, m.end(), para.end)
+                start = spaces.end() if spaces is not None else m.end()
             if start < para.end:
                 out.append(Span(start, para.end, len(out), para.index))
         return out
@@ -245,7 +246,8 @@ class Segmenter:
                 marks = self._outside_tags(text, para, marks)
             if not marks:
                 if carry is not None:
-                    carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
+                    self._close_stray(quotes, carry, issues, text, doc_id, source)
+                    carry = None
                 continue
             in_headline = para.end <= headline_end
             doubles = [(pos, ch, end) for pos, ch, end in marks if ch in self.double_marks]
@@ -257,7 +259,8 @@ class Segmenter:
                 and self._role(text, doubles[0][0], doubles[0][1], doubles[0][2], para) != "close"
             )
             if carry is not None and not continuing:
-                carry = self._close_stray(quotes, carry, issues, text, doc_id, source)
+                self._close_stray(quotes, carry, issues, text, doc_id, source)
+                carry = None
             segs, open_at_end, strays = self._pair(text, doubles, para, "double")
             first = len(quotes)
             for s, e, closed in segs:
@@ -284,7 +287,8 @@ class Segmenter:
                         source=source,
                         severity="warning",
                         code="stray_quote_mark",
-                        message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
+                        message=f"paragraph {para.index + 1}: stray closing quotation mark "
+                        f"at offset {pos}",
                         start=pos,
                         end=pos + 1,
                     )
@@ -299,8 +303,8 @@ class Segmenter:
                         source=source,
                         severity="warning",
                         code="stray_quote_mark",
-                        message=f"paragraph {para.index + 1}: {len(rest)} more stray quotation marks "
-                        f"(offsets {rest[0]} to {rest[-1]})",
+                        message=f"paragraph {para.index + 1}: {len(rest)} more stray "
+                        f"quotation marks (offsets {rest[0]} to {rest[-1]})",
                         start=rest[0],
                         end=rest[-1] + 1,
                     )
@@ -386,8 +390,8 @@ class Segmenter:
                 source=source,
                 severity="warning",
                 code="unclosed_quote",
-                message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is never closed; "
-                "quote taken to the paragraph end",
+                message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is "
+                "never closed; quote taken to the paragraph end",
                 start=q.start,
                 end=q.start + 1,
             )
