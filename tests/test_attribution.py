@@ -178,6 +178,14 @@ RESOLUTION = [
         "Tom Reyes",
         "pronoun",
     ),
+    # "the judge": the person whose role holds the head noun, not the most salient person
+    (
+        "Judge Ann Pike heard the case. Lawyer Tom Reyes spoke for an hour and Reyes sat down. "
+        '"This is over," the judge said.',
+        "over",
+        "Ann Pike",
+        "nominal",
+    ),
     # a person's of-phrase says where they are from, it is not the name
     ('"We will win," said Rep. Ann Pike of Ohio.', "win", "Ann Pike", "named"),
     ('"We will win," said Rep. Tom King of Ohio.', "win", "Tom King", "named"),

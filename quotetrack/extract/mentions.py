@@ -484,7 +484,12 @@ class _Resolution:
             "three",
         )
         if etype == "person" and not indefinite and " for " not in text:
-            ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
+            # "the judge": the person whose role names the head, before the most salient one
+            ante = self._person_with_role(m, at, head) if definite else None
+            how = "role"
+            if ante is None or m.sentence - ante.sentence > 12:
+                ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
+                how = "salience"
             if (
                 ante is not None and ante.kind != "nominal"
             ):  # "the Republican nominee" -> the salient person
@@ -492,7 +497,7 @@ class _Resolution:
                     m,
                     "person",
                     ante.name,
-                    f"nominal<-{ante.text}@{ante.start} (salience)",
+                    f"nominal<-{ante.text}@{ante.start} ({how})",
                     ante.role,
                     ante.gender,
                     m.plural,
