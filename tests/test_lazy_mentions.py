@@ -1,6 +1,7 @@
 """The frame mentions ``Attributor.document`` uses (subjects resolved on their own when they can,
 the other mentions made only up to the last subject that needs them) equal those of the full pass
-over every mention (``Attributor.mentions``, the reference), on the eval texts and generated ones."""
+over every mention (``Attributor.mentions``, the reference), on the eval texts and generated
+ones."""
 
 from __future__ import annotations
 

@@ -90,6 +90,47 @@ FRAMES = [
     ),
     ('"We will not back down." ― Jane Doe', "back down", "Jane Doe", "dash-trailing"),
     ('"SMITH: We will not back down."', "back down", "SMITH", "transcript-label"),
+    ('"We will not back down," Jane Doe said by phone.', "back down", "Jane Doe", "subject-cue"),
+    ('"We will not back down," fumed Jane Doe.', "back down", "Jane Doe", "cue-subject"),
+    ('"We will not back down," suggests Mayor Jane Doe.', "back down", "Jane Doe", "cue-subject"),
+    ('Added Jane Doe: "We will not back down."', "back down", "Jane Doe", "cue-subject"),
+    ('Jane Doe, City Herald: "We will not back down."', "back down", "Jane Doe", "colon-name"),
+    (
+        'RENTS KEEP RISING - Jane Doe: "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "colon-name",
+    ),
+    (
+        'Jane Doe took questions before saying, "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "participle",
+    ),
+    (
+        'Jane Doe issued a statement saying "we will not back down."',
+        "back down",
+        "Jane Doe",
+        "participle",
+    ),
+    (
+        'Jane Doe left the podium, came back and declared, "We will not back down."',
+        "back down",
+        "Jane Doe",
+        "coordinated-subject",
+    ),
+    (
+        'Amy Lund, a nurse at a clinic in Dayton, Ohio, told reporters, "We will not back down."',
+        "back down",
+        "Amy Lund",
+        "subject-cue",
+    ),
+    (
+        '"We will not back down on the rent freeze.\n\nJane Doe, Tenants Union of Ohio.',
+        "back down",
+        "Jane Doe",
+        "signature-line",
+    ),
 ]
 
 
@@ -105,7 +146,8 @@ def test_frames_give_the_speaker(extract, text, fragment, speaker, rule):
 
 def test_reported_chain_names_speaker_and_reporter(extract):
     text = (
-        "The Associated Press quoted Ahmed Karim, formerly the country's envoy, as having said only force "
+        "The Associated Press quoted Ahmed Karim, formerly the country's envoy, as having said "
+        "only force "
         'can work.\n\n"There is no way out," Karim was quoted as having said.'
     )
     q = only(extract(text), "no way out")
@@ -144,7 +186,10 @@ def test_definite_nominal_resolves_to_the_organisation(extract):
 
 
 def test_quote_running_over_paragraphs_is_one_utterance(extract):
-    text = 'Jane Doe said:\n\n"The first part of the speech goes here.\n\n"And the second part is here."'
+    text = (
+        'Jane Doe said:\n\n"The first part of the speech goes here.'
+        '\n\n"And the second part is here."'
+    )
     quotes = extract(text)
     assert len(quotes) == 2
     assert {q.speaker for q in quotes} == {"Jane Doe"}
@@ -228,3 +273,23 @@ def test_never_raises_and_offsets_hold(extract, text):
         assert q.text == text[q.start : q.end]
         if q.speaker_start is not None:
             assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+
+
+def test_a_sentence_with_content_of_its_own_does_not_take_the_quote_before(extract):
+    text = (
+        '"It is a sad day," Jane Doe told reporters. "We will not back down."'
+        " Tom Reyes said he would stay on."
+    )
+    assert only(extract(text), "back down").speaker == "Jane Doe"
+    text = 'Tom Reyes was asked about it.\n\n"We will not back down." Jane Doe said on Friday.'
+    assert only(extract(text), "back down").speaker == "Jane Doe"
+
+
+def test_a_participle_subject_is_never_inside_the_quote(extract):
+    text = '"If I were mayor, I would act," said Tom Reyes, asking for anonymity.'
+    assert only(extract(text), "mayor").speaker == "Tom Reyes"
+    text = (
+        '"If I were mayor, I would act," said a Green Party member who lives here,'
+        " asking for anonymity."
+    )
+    assert only(extract(text), "mayor").speaker_mention != "I"

@@ -101,6 +101,16 @@ def test_hard_wrapped_lines_are_joined(ruleset) -> None:
             "\u201cHe told me \u2018leave now\u2019 and I did,\u201d she said.",
             ["\u201cHe told me \u2018leave now\u2019 and I did,\u201d"],
         ),
+        # an opening mark typed where the closing one belongs, mid-paragraph and at its end
+        (
+            "\u201cIt is late,\u201c she said. \u201cWe go home.\u201c",
+            ["\u201cIt is late,\u201c", "\u201cWe go home.\u201c"],
+        ),
+        # three apostrophes after a word close the inner single quote, then the double one
+        (
+            "''I would call it 'brave,' '' she said. ''Truly.''".replace("' ''", "'''"),
+            ["''I would call it 'brave,'''", "''Truly.''"],
+        ),
     ],
 )
 def test_quote_pairing_for_each_style(text: str, expected: list[str], ruleset) -> None:
@@ -202,3 +212,11 @@ def test_segmentation_of_arbitrary_unicode(text: str, ruleset) -> None:
     seg = segment(text, ruleset)
     assert all(0 <= q.start < q.end <= len(text) for q in seg.quotes)
     assert all(0 <= s.start < s.end <= len(text) for s in seg.sentences)
+
+
+def test_markup_attribute_values_are_not_quotes(ruleset) -> None:
+    text = (
+        "<blockquote data-lang=\"en\" class='tw'>Rents are up.</blockquote> "
+        'She said "it is late" when 2 < 3 and 4 > 1.'
+    )
+    assert quoted(text, ruleset) == ['"it is late"']

@@ -14,14 +14,14 @@ said"), right after it when it follows a quote ('"Q," said S'), after "according
 start of the main clause for a participle (", saying"); reported chains ("R quoted S as saying")
 give the speaker and ``reported_by``; transcript labels ("SMITH:") and dash attributions
 ('"Q" ― S') are matched where they occur. Subjects and other mentions are then resolved in
-document order by ``quotetrack.extract.mentions.Resolver``. A quote takes the nearest frame in its own
-sentences; else the speaker of the quote it continues, of the previous quote in its paragraph,
-of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
+document order by ``quotetrack.extract.mentions.Resolver``. A quote takes the nearest frame in its
+own sentences; else the speaker of the quote it continues, of the previous quote in its
+paragraph, of a colon lead-in ("S said:") or of the quote that ends the previous paragraph.
 
 Speed: one pass over the text per kind of thing looked for (cues, names, pronouns), each
 candidate then checked at its own offset; cue and pronoun candidates come from a stdlib ``re``
-pre-filter (``quotetrack.rulebook.scan``); the typing of a mention's text is cached per string; a frame
-subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
+pre-filter (``quotetrack.rulebook.scan``); the typing of a mention's text is cached per string; a
+frame subject whose resolution reads no earlier mention (a full name, a group noun, an indefinite
 nominal) is resolved on its own, and the other mentions are collected only up to the last frame
 subject or reporter that needs them (resolution looks back, never forward). Rules
 are tried only where they can match: the subject before a cue is matched backwards at the cue
@@ -49,7 +49,6 @@ from pydantic import Field, PrivateAttr
 
 from quotetrack.extract.mentions import (
     CACHE_SIZE,
-    PREPOSITIONS,
     Mention,
     NameLexicon,
     NeedsContext,
@@ -57,17 +56,19 @@ from quotetrack.extract.mentions import (
     resolve_alone,
 )
 from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
+from quotetrack.extract.verbs import ReportingVerbRules
 from quotetrack.models import Article
 from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_rule_file
 from quotetrack.rulebook.scan import Scanner, trie_regex
 
-MIN_REPORTING_FORMS = 150
 PARTICIPLE_WORD_RE = regex.compile(r"\p{Lu}\p{Ll}+(?:ed|ing|en)")
 ATTACHED_AFTER_RE = regex.compile(r"[\s,;:\-\u2013\u2014\u2015]*")
 LOWER_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])")
 FINAL_PERIOD_RE = regex.compile(r"(?<![.\s]\p{L}{0,1})(?<=[\p{L}]{3})\.$")
 BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
+AND_BEFORE_RE = regex.compile(r"(?<![\p{L}])and(?:[ \t]+then)?[ \t]+$")
+LOWER_NEXT_RE = regex.compile(r"[ \t]\p{Ll}")
 INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
@@ -80,17 +81,21 @@ ASCII_NON_WORD = "".join(
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
-# the shape of the nominal rules that Attributor._nominal_can_start relies on (rules/attribution.toml)
+# the shape of the nominal rules that Attributor._nominal_can_start relies on
+# (rules/attribution.toml)
 NOMINAL_SHAPE = {
-    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}(?:{MOD}[ \t]+){0,3}{HEAD}"
+    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}"
+    r"(?:{MOD}[ \t]+){0,3}{HEAD}"
     r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
     "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
     "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
-    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|"
+    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|"
+    r"[Tt]wo|[Tt]hree|[Ss]everal|"
     r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
     "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
 }
-NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"  # NOMINAL's of-phrase
+# NOMINAL's of-phrase
+NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"
 NOMINAL_TAIL_START_RE = re.compile(
     r"[ \t](?:for|of|at|with|from|in)[ \t]"
 )  # what any of-phrase holds
@@ -98,39 +103,14 @@ NOMINAL_MOD_RE = re.compile(
     r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
     r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)"
 )
-# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and those quotes
+# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and
+# those quotes
 NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 )
 NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
-
-
-class ReportingVerbRules(RuleFile):
-    """Schema of ``rules/reporting_verbs.toml`` (lexicons only)."""
-
-    required: ClassVar[tuple[str, ...]] = (
-        "finite",
-        "participles",
-        "inverting",
-        "quoted_as",
-        "nouns",
-    )
-
-    def extra_checks(self) -> list[str]:
-        """Every required lexicon exists and the verb forms number at least 150."""
-        problems = [
-            f"{self._origin}: lexicons.{name}: missing"
-            for name in self.required
-            if name not in self.lexicons
-        ]
-        forms = set(self.lexicons.get("finite", [])) | set(self.lexicons.get("participles", []))
-        if len(forms) < MIN_REPORTING_FORMS:
-            problems.append(
-                f"{self._origin}: lexicons: only {len(forms)} reporting verb forms (< {MIN_REPORTING_FORMS})"
-            )
-        return problems
 
 
 class NameRules(RuleFile):
@@ -148,6 +128,8 @@ class NameRules(RuleFile):
         "anonymous_heads",
         "document_heads",
         "not_names",
+        "determiners",
+        "prepositions",
     )
 
     def extra_checks(self) -> list[str]:
@@ -160,7 +142,8 @@ class NameRules(RuleFile):
 
 
 class AttributionRules(RuleFile):
-    """Schema of ``rules/attribution.toml``: frames and mention patterns; may use other files' lexicons."""
+    """Schema of ``rules/attribution.toml``: frames and mention patterns; may use other files'
+    lexicons."""
 
     imports: list[str] = Field(default_factory=list)
     _merged: RuleFile | None = PrivateAttr(default=None)
@@ -214,9 +197,9 @@ class AttributionRules(RuleFile):
         )
 
     def nominal_stop_words(self) -> frozenset[str] | None:
-        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``, ``CAPMOD``,
-        ``DET``, ``MOD`` and pattern ``subject-nominal`` are those ``Attributor._nominal_can_start``
-        was written for (else None: the shortcut is off)."""
+        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``,
+        ``CAPMOD``, ``DET``, ``MOD`` and pattern ``subject-nominal`` are those
+        ``Attributor._nominal_can_start`` was written for (else None: the shortcut is off)."""
         rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
         stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
         if (
@@ -265,7 +248,8 @@ def trie_alternation(entries: list[str]) -> str:
 
 
 def suffix_trie_alternation(entries: list[str]) -> str:
-    """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match backwards)."""
+    """A regex matching exactly the ``entries``, factored into a suffix trie (fast to match
+    backwards)."""
     return trie_regex(_normalised(entries), " ", reverse=True) or "(?!)"
 
 
@@ -361,7 +345,8 @@ class DocumentContext:
 
     def _in_other_parenthesis(self, floor: int, cue: int, start: int) -> bool:
         """True when the cue at ``cue`` is inside a parenthesis that does not hold ``start``
-        ("... no injuries (the Post says three were hurt)": the aside's frame governs only the aside)."""
+        ("... no injuries (the Post says three were hurt)": the aside's frame governs only the
+        aside)."""
         text = self.article.text
         opened = text.rfind("(", floor, cue)
         if opened < 0 or text.rfind(")", opened, cue) >= 0:
@@ -391,7 +376,8 @@ class Attributor:
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
         self.left_re = rules.reverse_pattern("subject-cue")
-        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see _left_subject)
+        # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see
+        # _left_subject)
         self.left_untailed_re = (
             rules.reverse_pattern(
                 "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][: -len(NOMINAL_TAIL)]}
@@ -444,6 +430,12 @@ class Attributor:
         self.name_participle_re = rules.pattern("name-participle")
         self.passive_re = rules.pattern("passive-before-cue")
         self.legal_re = rules.pattern("legal-sense-after")
+        self.by_medium_re = rules.pattern("by-medium")
+        self.colon_name_re = rules.pattern("colon-name")
+        self.signature_re = rules.pattern("signature-line")
+        self.participle_link_re = rules.pattern("participle-link")
+        self.coordinated_re = rules.pattern("coordinated-subject")
+        self.own_content_re = rules.pattern("reported-content")
         self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
         self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
@@ -452,10 +444,7 @@ class Attributor:
         self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
         self.legal_senses = verbs.lexicon_set("legal_senses")
-        self.determiners = frozenset(
-            "the a an this these those his her their its one two three several some many "
-            "other another most top senior former".split()
-        )
+        self.determiners = self.lexicon.determiners
 
     # -- frames --------------------------------------------------------------------------------
     def frames(self, text: str, seg: Segmentation, inside: QuoteIndex) -> list[Frame]:
@@ -502,6 +491,7 @@ class Attributor:
                     seg.sentences[si].paragraph if seg.sentences else 0,
                 )
             )
+        frames.extend(self._signatures(text, seg))
         framed = {f.sentence for f in frames}
         for q in seg.quotes:
             frame = self._colon_frame(text, seg, q, framed)
@@ -524,6 +514,25 @@ class Attributor:
                 )
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _signatures(self, text: str, seg: Segmentation) -> list[Frame]:
+        """'"Q" / Jane Doe, a nurse.': a paragraph that only names the speaker of the quote
+        paragraph before it (a pull quote's signature line)."""
+        out: list[Frame] = []
+        for q in seg.quotes:
+            para = seg.paragraphs[q.paragraph]
+            if q.start != para.start or q.end < para.end - 1:
+                continue
+            if q.paragraph + 1 >= len(seg.paragraphs):
+                continue
+            nxt = seg.paragraphs[q.paragraph + 1]
+            m = self.signature_re.fullmatch(text, nxt.start, nxt.end)
+            if m is None or self._not_a_source(m.group("subject")):
+                continue
+            si = seg.sentence_index_at(nxt.start) or 0
+            s, e = m.span("subject")
+            out.append(Frame(e, e, s, e, "signature-line", si, nxt.index, m.group("appos")))
+        return out
 
     def _labels(self, text: str) -> list[regex.Match[str]]:
         """``label_re.finditer(text)``, tried only at the start of lines that hold ": " or ":\\t".
@@ -588,14 +597,18 @@ class Attributor:
         if self.label_re.match(text, sent.start) is not None:
             return None
         m = self.participle_subject_re.match(text, sent.start, colon_at)
+        rule_id, base = "colon-lead", 0
+        if m is None:  # a verbless line: 'Jane Doe, City Herald: "Q"'
+            rule_id, base = "colon-name", max(sent.start, colon_at - 200)
+            m = self.colon_name_re.search(text[base : colon_at + 1])
         if m is None or self._not_a_source(m.group("subject")):
             return None
         return Frame(
             colon_at,
             colon_at + 1,
-            m.start("subject"),
-            m.end("subject"),
-            "colon-lead",
+            base + m.start("subject"),
+            base + m.end("subject"),
+            rule_id,
             si,
             sent.paragraph,
             m.group("appos"),
@@ -635,7 +648,12 @@ class Attributor:
             if not left.rstrip().endswith((",", ";")):
                 m = self.name_participle_re.search(text, max(ws, cs - 120), ce + 3)
                 if m is None or m.end("cue") != ce:
-                    return None  # 'footage of Jane Doe saying, "Q"': the name right before the participle
+                    m = None
+                if m is None and self.participle_link_re.search(text, max(ws, cs - 40), cs):
+                    return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
+                if m is None:
+                    # 'footage of Jane Doe saying, "Q"': the name right before the participle
+                    return None
                 return Frame(
                     cs,
                     ce,
@@ -645,31 +663,7 @@ class Attributor:
                     si,
                     sent.paragraph,
                 )
-            start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
-            m = self.participle_subject_re.match(text, start, cs)
-            if (
-                m is None and ws > sent.start
-            ):  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
-                m = self.participle_subject_re.match(text, sent.start, cs)
-            if (
-                m is None
-                or self._not_a_source(m.group("subject"))
-                or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
-            ):
-                return (
-                    None  # "Chastened by the analyses, ...": an opening participle is not a subject
-                )
-            return Frame(
-                cs,
-                ce,
-                m.start("subject"),
-                m.end("subject"),
-                "participle",
-                si,
-                sent.paragraph,
-                m.group("appos"),
-                colon=colon(),
-            )
+            return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
             m = self.right_re.match(text, ce, min(sent.end, ce + 200))
@@ -685,8 +679,12 @@ class Attributor:
                     m.group("appos") or m.group("role"),
                     colon=colon(),
                 )
-        if BY_RE.match(text, ce, ce + 5) and cue not in self.intransitive:
-            return None  # passive: "a statement reported by the agency"
+        if (
+            BY_RE.match(text, ce, ce + 5)
+            and cue not in self.intransitive
+            and not self.by_medium_re.match(text, ce, min(len(text), ce + 40))
+        ):
+            return None  # passive: "a statement reported by the agency" ("said by phone" is not)
         if (
             cue not in self.quoted_as
             and _search_back(self.passive_re, text, max(ws, cs - 40), cs) is not None
@@ -698,13 +696,51 @@ class Attributor:
         ):
             return None  # "police charged the man with murder", "the man accused of arson"
         m = self._left_subject(text, max(ws, cs - 250), cs)
+        rule_id = "subject-cue"
+        if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
+            m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
         if m is None or self._not_a_source(m.group("subject")):
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
+        return Frame(cs, ce, s, e, rule_id, si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _participle_frame(
+        self,
+        text: str,
+        seg: Segmentation,
+        inside: QuoteIndex,
+        ws: int,
+        si: int,
+        cs: int,
+        ce: int,
+        colon: Callable[[], bool],
+    ) -> Frame | None:
+        """', saying "Q"': the participle's quote goes to the subject of the main clause."""
+        sent = seg.sentences[si]
+        start = ws + len(text[ws:cs]) - len(text[ws:cs].lstrip(" \t\u00a0,"))
+        m = self.participle_subject_re.match(text, start, cs)
+        if m is None and ws > sent.start:  # 'S did X -- "Q" -- and, asked later, asserting, "Q2"'
+            m = self.participle_subject_re.match(text, sent.start, cs)
+            if m is not None and inside.holds(m.start("subject")):
+                m = None  # '"Q, I said," said S, asking ...': not a subject inside the quote
+        if (
+            m is None
+            or self._not_a_source(m.group("subject"))
+            or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
+        ):
+            return None  # "Chastened by the analyses, ...": an opening participle is not a subject
         return Frame(
-            cs, ce, s, e, "subject-cue", si, sent.paragraph, m.group("appos"), colon=colon()
+            cs,
+            ce,
+            m.start("subject"),
+            m.end("subject"),
+            "participle",
+            si,
+            sent.paragraph,
+            m.group("appos"),
+            colon=colon(),
         )
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
@@ -764,8 +800,9 @@ class Attributor:
         alone: dict[tuple[int, int], Mention] | None = None,
     ) -> list[Mention]:
         """Resolved mentions of the document (frame subjects included), in document order, up to
-        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made already,
-        ``alone``: those of them resolved already (``resolve_alone``: they read no earlier mention).
+        the last frame subject or reporter (or to ``upto``); ``built``: subject mentions made
+        already, ``alone``: those of them resolved already (``resolve_alone``: they read no
+        earlier mention).
 
         Resolution only looks back, so mentions that start after the last frame subject (or
         reporter) cannot change a source: they are not collected."""
@@ -914,11 +951,12 @@ class Attributor:
     def _subject_nominals(
         self, text: str, seg: Segmentation, inside: QuoteIndex, body: int, limit: int
     ) -> list[tuple[int, int, str, int]]:
-        """Nominal mentions in subject position (at a sentence start or after an opening phrase) up to ``limit``.
+        """Nominal mentions in subject position (at a sentence start or after an opening phrase) up
+        to ``limit``.
 
         (Nominals elsewhere are rarely antecedents of a source; matching only here keeps the
         pass cheap.)"""
-        out: list[tuple[int, int, str]] = []
+        out: list[tuple[int, int, str, int]] = []
         head_words = self.head_words
         for sent in seg.sentences:
             if sent.start < body:
@@ -942,7 +980,8 @@ class Attributor:
         return out
 
     def _nominal_can_start(self, text: str, pos: int, end: int) -> bool:
-        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex engine).
+        """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex
+        engine).
 
         A nominal's head starts at one of its first seven words; each word before it is a
         determiner, a capitalised word or a modifier, none of which holds a comma, colon,
@@ -1004,7 +1043,7 @@ class Attributor:
             shape == "name"
             and not speaker
             and (subject or etype == "unknown")
-            and _after_preposition(text, s)
+            and _after_preposition(text, s, self.lexicon.prepositions)
         )
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
@@ -1059,7 +1098,15 @@ class Attributor:
                 or lower_words.has(name.lower())
             )
         ):
-            return None  # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            return None
+        if (
+            not speaker
+            and etype == "unknown"
+            and " " not in surface
+            and self._modifies_noun(text, s, e)
+        ):
+            return None  # "the Mexican president": a modifier in a noun phrase, not a name
         return Mention(
             s,
             e,
@@ -1075,12 +1122,25 @@ class Attributor:
             speaker,
         )
 
+    def _modifies_noun(self, text: str, s: int, e: int) -> bool:
+        """True when the word at ``[s, e)`` stands between a determiner and a lower-case word
+        ("the Mexican president", "a Democratic senator")."""
+        if not LOWER_NEXT_RE.match(text, e, e + 3):
+            return False
+        before = text[max(0, s - 12) : s]
+        if not before.endswith(" "):
+            return False
+        word = before.rstrip().rsplit(None, 1)[-1:] if before.strip() else []
+        return bool(word) and word[0].lower() in self.determiners
+
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
-        """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a name."""
+        """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a
+        name."""
         if surface.lower() in PRONOUN_FORMS:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
-        # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's last word
+        # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's
+        # last word
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(
             lowered.lower().split()
         )
@@ -1109,7 +1169,7 @@ class Attributor:
         reporters_of: dict[
             str, str
         ] = {}  # speaker -> who last reported them ("R quoted S as saying")
-        for f, m, r in zip(frames, subjects, reporters):
+        for f, m, r in zip(frames, subjects, reporters, strict=True):
             src = self._source(text, f, m, r)
             if src is not None and src.reported_by:
                 reporters_of[src.name] = src.reported_by
@@ -1200,6 +1260,9 @@ class Attributor:
         last = seg.sentence_index_at(max(q.start, q.end - 1))
         if first is None or last is None:
             return None
+        signed = self._signed(seg, q, frames, starts, sources)
+        if signed is not None:
+            return signed
         lo_off = seg.sentences[first].start
         hi_off = seg.sentences[last].end
         if hi_off - q.end <= 1 and last + 1 < len(seg.sentences):
@@ -1214,6 +1277,7 @@ class Attributor:
                         and f.subj_start == nxt.start
                         and f.rule_id == "subject-cue"
                         and f.cue_start - f.subj_end <= 60
+                        and not self.own_content_re.match(text, f.cue_end, nxt.end)
                     ):
                         return k
         best: tuple[int, int] | None = None
@@ -1239,6 +1303,25 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, k)
         return best[1] if best is not None else None
+
+    def _signed(
+        self,
+        seg: Segmentation,
+        q: QuoteSpan,
+        frames: list[Frame],
+        starts: list[int],
+        sources: list[Source | None],
+    ) -> int | None:
+        """The signature-line frame that opens the paragraph after ``q``'s, if any."""
+        if q.paragraph + 1 >= len(seg.paragraphs):
+            return None
+        nxt = seg.paragraphs[q.paragraph + 1]
+        k = bisect.bisect_left(starts, nxt.start)
+        while k < len(frames) and frames[k].cue_start <= nxt.end:
+            if frames[k].rule_id == "signature-line" and sources[k] is not None:
+                return k
+            k += 1
+        return None
 
     def _inherited(
         self,
@@ -1277,11 +1360,11 @@ class Attributor:
                 return _with(sources[colon_frames[pi]], "colon lead-in"), None
             prev = last_in_para.get(pi)
             if prev is not None:
-                pq = seg.quotes[prev]
-                if out[prev] is not None and not _other_speaker_after(
-                    frames, sources, out[prev], pq.end, seg.paragraphs[pi].end
+                pq, before = seg.quotes[prev], out[prev]
+                if before is not None and not _other_speaker_after(
+                    frames, sources, before, pq.end, seg.paragraphs[pi].end
                 ):
-                    return _with(out[prev], "floating: quote ending the previous paragraph"), None
+                    return _with(before, "floating: quote ending the previous paragraph"), None
                 return None, None
             ppara = seg.paragraphs[pi]
             last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
@@ -1299,17 +1382,18 @@ class Attributor:
         return None, None
 
 
-def _after_preposition(text: str, start: int) -> bool:
+def _after_preposition(text: str, start: int, prepositions: frozenset[str]) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
-    is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the window is ASCII)."""
+    is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the
+    window is ASCII)."""
     window = text[max(0, start - 20) : start]
     if window.isascii():
         # the run of letters before the final run of non-word characters, found without the engine
         before = window.rstrip(ASCII_NON_WORD)
         word = before[len(before.rstrip(ASCII_LETTERS)) :]
-        return word.lower() in PREPOSITIONS if word else False
+        return word.lower() in prepositions if word else False
     m = PREV_WORD_RE.search(text, max(0, start - 20), start)
-    return m is not None and m.group(1).lower() in PREPOSITIONS
+    return m is not None and m.group(1).lower() in prepositions
 
 
 @cache
@@ -1362,7 +1446,7 @@ def _other_speaker_after(
     """True when a frame in ``[start, end)`` names a source other than ``src``."""
     return any(
         start <= f.cue_start < end and s is not None and s.name != src.name
-        for f, s in zip(frames, sources)
+        for f, s in zip(frames, sources, strict=True)
     )
 
 

@@ -14,7 +14,7 @@ name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in doc
   name holds the head word, else the most recent organisation speaker;
 * plural group nouns ("officials", "activists") stay as they are (type ``anonymous``).
 
-The rules are written once (``_Resolution``) against six questions about earlier mentions;
+The rules are written once (``_Resolution``) against seven questions about earlier mentions;
 ``Resolver`` answers them from every mention added before, and ``resolve_alone`` resolves the
 mentions that ask none of them (full names, group nouns, indefinite nominals, "I").
 
@@ -44,10 +44,6 @@ PRONOUNS = {
     "her": ("f", False),
     "them": (None, True),
 }
-PREPOSITIONS = frozenset(
-    "in at from to of on near across outside inside into for by with about against "
-    "toward towards over under between among via than like".split()
-)
 TOKEN_RE = regex.compile(r"\S+")
 SPLIT_ONLY_SPACES = frozenset(
     "\x1c\x1d\x1e\x1f"
@@ -60,6 +56,7 @@ DESCRIPTOR_PHRASE_RE = regex.compile(
 DESCRIPTOR_RE = regex.compile(
     r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$"
 )
+UNTYPED = "named (untyped)"  # resolution of a single capitalised word typed by nothing
 CACHE_SIZE = (
     1 << 16
 )  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
@@ -115,7 +112,8 @@ def _resolved(
     plural: bool,
     antecedent: int | None,
 ) -> Mention:
-    """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing: the hot path)."""
+    """``m`` with what resolution made of it (positional, without ``_replace``'s keyword parsing:
+    the hot path)."""
     return Mention(
         m.start,
         m.end,
@@ -150,6 +148,8 @@ class NameLexicon:
         self.doc_heads = names.lexicon_set("document_heads")
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
+        self.determiners = names.lexicon_set("determiners")
+        self.prepositions = names.lexicon_set("prepositions")
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
         self.common_starts = (
             self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
@@ -181,7 +181,8 @@ class NameLexicon:
         return tokens[: last_title + 1], tokens[last_title + 1 :]
 
     def _function_word_uncached(self, token: str) -> bool:
-        """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or possessive."""
+        """A capitalised function word ("The", "On", "Thursday's"), with its punctuation or
+        possessive."""
         return token in self.not_names or unpossessive(token.rstrip(".,")) in self.not_names
 
     def type_name(self, text: str) -> tuple[str, str, str | None, str | None]:
@@ -189,14 +190,15 @@ class NameLexicon:
         return self._type_name(text)
 
     def _type_name_uncached(self, text: str) -> tuple[str, str, str | None, str | None]:
-        tokens = tokens_of(text)
+        tokens = self._without_home(tokens_of(text))
         role, rest = self._split_tokens(tokens)
         function_word = self._function_word
         all_tokens = [t for t in tokens if not function_word(t) and t not in ("the", "a", "an")]
         if not all_tokens:
             return "unknown", "", None, None
         org_words = self.org_words
-        # set tests instead of per-token generators (the same answer: a token or its unpossessive form is one)
+        # set tests instead of per-token generators (the same answer: a token or its unpossessive
+        # form is one)
         has_org = (
             not org_words.isdisjoint(rest)
             or not org_words.isdisjoint([t.rstrip("'’s") for t in rest])
@@ -210,8 +212,10 @@ class NameLexicon:
                     break
                 name = name.split(" ", 1)[1]
             return "organisation", name, None, None
+        if rest and rest[0] == "of":  # "Attorney General of Ohio Ann Pike", "Democrat of Ohio"
+            rest = self._after_place(rest[1:])
         if not rest:
-            return "unknown", "", None, None  # titles or roles only ("The Democratic")
+            return "unknown", "", None, None  # roles only ("The Democratic", "Democrat of Ohio")
         if (
             " ".join(all_tokens) in self.places
             or (not role and self.places.issuperset(rest))
@@ -228,6 +232,34 @@ class NameLexicon:
         gender = self.gender_of(role, rest)
         kind = "person" if (role or len(rest) > 1 or gender) else "unknown"
         return kind, " ".join(rest), " ".join(role) or None, gender
+
+    def _without_home(self, tokens: list[str]) -> list[str]:
+        """A person's name without the of-phrase that says where they are from or work
+        ("Rep. Ann Pike of Ohio", "Dana Wills of the Safety Board" -> "... Ann Pike", "Dana
+        Wills"): the words before "of" name a person (a given name or a title, no organisation
+        word) and do not end in a title ("Secretary of State", "King of Spain")."""
+        if "of" not in tokens:
+            return tokens
+        i = tokens.index("of")
+        head = tokens[:i]
+        given = any(w in self.male or w in self.female for w in head)
+        if (
+            i < 2
+            or (head[-1] in self.titles and not given)
+            or not self.org_words.isdisjoint(head)
+            or not (
+                given or not self.titles.isdisjoint(head) or self.places.issuperset(tokens[i + 1 :])
+            )
+        ):
+            return tokens
+        return head
+
+    def _after_place(self, tokens: list[str]) -> list[str]:
+        """The tokens after the longest place name that starts them (none if no place does)."""
+        for j in range(min(len(tokens), 3), 0, -1):
+            if " ".join(tokens[:j]) in self.places:
+                return tokens[j:]
+        return []
 
     def gender_of(self, role: list[str], rest: list[str]) -> str | None:
         """'m'/'f' from a title or a given name, else None."""
@@ -279,7 +311,7 @@ class NeedsContext(Exception):
 
 
 class _Resolution:
-    """The resolution rules (see the module docstring), written against six questions about the
+    """The resolution rules (see the module docstring), written against seven questions about the
     mentions before the one resolved. ``Resolver`` answers them from every earlier mention; this
     class answers none (each raises ``NeedsContext``), so it resolves exactly the mentions whose
     resolution reads nothing before them (``resolve_alone``)."""
@@ -301,12 +333,17 @@ class _Resolution:
         """Resolved mentions of ``sentence`` that start before ``m``, in document order."""
         raise NeedsContext
 
+    def _times_named(self, name: str, at: int | None) -> int:
+        """How many name mentions so far resolved to ``name``."""
+        raise NeedsContext
+
     def _org_named(self, m: Mention, at: int | None, head: str) -> Mention | None:
         """The latest organisation name before ``m`` that holds the word ``head``."""
         raise NeedsContext
 
     def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
-        """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if ``flag``)."""
+        """The latest organisation name before ``m`` within 12 sentences (a speaker or subject if
+        ``flag``)."""
         raise NeedsContext
 
     def _person_with_role(self, m: Mention, at: int | None, head: str) -> Mention | None:
@@ -335,9 +372,7 @@ class _Resolution:
                     full.start,
                 )
         if m.entity_type == "unknown" and m.name:
-            return _resolved(
-                m, "person", m.name, "named (untyped)", m.role, m.gender, m.plural, m.antecedent
-            )
+            return _resolved(m, "person", m.name, UNTYPED, m.role, m.gender, m.plural, m.antecedent)
         return m
 
     def _pronoun(self, m: Mention, at: int | None) -> Mention:
@@ -399,16 +434,29 @@ class _Resolution:
                 return False
             return True
 
-        for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
-            cands = [e for e in self._sentence(m, at, s) if ok(e)]
-            if not cands:
-                continue
-            if s == m.sentence:
-                subj = [e for e in cands if e.subject or e.speaker]
-                return (subj or cands)[-1] if subj else cands[-1]
-            for group in ([e for e in cands if e.speaker], [e for e in cands if e.subject], cands):
-                if group:
-                    return group[0] if group is cands else group[-1]
+        def strong(e: Mention) -> bool:
+            return ok(e) and not (
+                (e.resolution == UNTYPED and not e.speaker and self._times_named(e.name, at) < 2)
+                or e.text.endswith(("'s", "’s"))
+            )
+
+        # a single untyped word named once ("Salem", "Revolution") or a possessive ("Ohio's")
+        # only when no other person is in reach
+        for test in (strong, ok) if wanted == ("person",) else (ok,):
+            for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
+                cands = [e for e in self._sentence(m, at, s) if test(e)]
+                if not cands:
+                    continue
+                if s == m.sentence:
+                    subj = [e for e in cands if e.subject or e.speaker]
+                    return (subj or cands)[-1] if subj else cands[-1]
+                for group in (
+                    [e for e in cands if e.speaker],
+                    [e for e in cands if e.subject],
+                    cands,
+                ):
+                    if group:
+                        return group[0] if group is cands else group[-1]
         return None
 
     def _nominal(self, m: Mention, at: int | None) -> Mention:
@@ -436,7 +484,12 @@ class _Resolution:
             "three",
         )
         if etype == "person" and not indefinite and " for " not in text:
-            ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
+            # "the judge": the person whose role names the head, before the most salient one
+            ante = self._person_with_role(m, at, head) if definite else None
+            how = "role"
+            if ante is None or m.sentence - ante.sentence > 12:
+                ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
+                how = "salience"
             if (
                 ante is not None and ante.kind != "nominal"
             ):  # "the Republican nominee" -> the salient person
@@ -444,7 +497,7 @@ class _Resolution:
                     m,
                     "person",
                     ante.name,
-                    f"nominal<-{ante.text}@{ante.start} (salience)",
+                    f"nominal<-{ante.text}@{ante.start} ({how})",
                     ante.role,
                     ante.gender,
                     m.plural,
@@ -543,13 +596,15 @@ class Resolver(_Resolution):
         self._sentences: list[int] = []
         self.surnames: dict[str, Mention] = {}
         self.genders: dict[str, str] = {}  # name -> gender learnt from titles and resolved pronouns
+        self.named: dict[str, int] = {}  # name -> how many name mentions resolved to it
 
     def add(self, mention: Mention) -> Mention:
         """Resolve ``mention`` against what came before it and remember it."""
         return self.remember(self.resolve(mention))
 
     def remember(self, resolved: Mention) -> Mention:
-        """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of it)."""
+        """Remember a mention resolved already (by ``resolve_alone``: what ``add`` would make of
+        it)."""
         if (
             resolved.gender
             and resolved.entity_type == "person"
@@ -557,6 +612,8 @@ class Resolver(_Resolution):
             and resolved.kind == "name"
         ):
             self.genders.setdefault(resolved.name, resolved.gender)
+        if resolved.kind == "name":
+            self.named[resolved.name] = self.named.get(resolved.name, 0) + 1
         if not self._starts or resolved.start >= self._starts[-1]:
             self._starts.append(resolved.start)  # the usual case: mentions come in document order
             self._sentences.append(resolved.sentence)
@@ -594,6 +651,9 @@ class Resolver(_Resolution):
 
     def _gender(self, name: str, at: int | None) -> str | None:
         return self.genders.get(name)
+
+    def _times_named(self, name: str, at: int | None) -> int:
+        return self.named.get(name, 0)
 
     def _sentence(self, m: Mention, at: int | None, sentence: int) -> list[Mention]:
         end = self._count_before(m, at)

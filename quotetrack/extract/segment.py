@@ -32,6 +32,10 @@ SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 
 
 MAX_STRAY_ISSUES = 3  # per paragraph; the rest of a paragraph's stray marks share one issue row
+# a markup tag with attributes ("<tweet id=\"42\" author=\"x\">", "</a>"): its marks are not quotes
+TAG_RE = regex.compile(
+    r"</?[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s<>\"']+))*\s*/?>"
+)
 
 
 class AbbreviationLists(StrictModel):
@@ -138,7 +142,10 @@ class Segmenter:
             {p.open for p in marks.pairs} | {c for p in marks.pairs for c in p.close} | {'"', "'"}
         )
         # Two apostrophes ('') stand for a double mark in some archives (the New York Times).
-        self.mark_re = regex.compile("''|[" + regex.escape("".join(sorted(all_marks))) + "]")
+        # Three after a word close a single quote, then the double one: 'old-school,'''
+        self.mark_re = regex.compile(
+            "(?<=\\S)'(?='')|''|[" + regex.escape("".join(sorted(all_marks))) + "]"
+        )
         self.double_marks = frozenset(
             {p.open for p in marks.pairs if p.family == "double"}
             | {c for p in marks.pairs if p.family == "double" for c in p.close}
@@ -192,7 +199,8 @@ class Segmenter:
                 if not self._ends_sentence(text, m.start(), m.end(), para.end):
                     continue
                 out.append(Span(start, m.end(), len(out), para.index))
-                start = SPACES_RE.match(text, m.end(), para.end).end()  # type: ignore[union-attr]
+                spaces = SPACES_RE.match(text, m.end(), para.end)
+                start = spaces.end() if spaces is not None else m.end()
             if start < para.end:
                 out.append(Span(start, para.end, len(out), para.index))
         return out
@@ -234,6 +242,8 @@ class Segmenter:
                 (m.start(), '"' if m.group() == "''" else m.group(), m.end())
                 for m in self.mark_re.finditer(text, para.start, para.end)
             ]
+            if marks and text.find("<", para.start, para.end) >= 0:
+                marks = self._outside_tags(text, para, marks)
             if not marks:
                 if carry is not None:
                     self._close_stray(quotes, carry, issues, text, doc_id, source)
@@ -277,7 +287,8 @@ class Segmenter:
                         source=source,
                         severity="warning",
                         code="stray_quote_mark",
-                        message=f"paragraph {para.index + 1}: stray closing quotation mark at offset {pos}",
+                        message=f"paragraph {para.index + 1}: stray closing quotation mark "
+                        f"at offset {pos}",
                         start=pos,
                         end=pos + 1,
                     )
@@ -292,8 +303,8 @@ class Segmenter:
                         source=source,
                         severity="warning",
                         code="stray_quote_mark",
-                        message=f"paragraph {para.index + 1}: {len(rest)} more stray quotation marks "
-                        f"(offsets {rest[0]} to {rest[-1]})",
+                        message=f"paragraph {para.index + 1}: {len(rest)} more stray "
+                        f"quotation marks (offsets {rest[0]} to {rest[-1]})",
                         start=rest[0],
                         end=rest[-1] + 1,
                     )
@@ -353,6 +364,16 @@ class Segmenter:
             for i, q in enumerate(quotes)
         ], issues
 
+    def _outside_tags(
+        self, text: str, para: Span, marks: list[tuple[int, str, int]]
+    ) -> list[tuple[int, str, int]]:
+        """The marks that are not inside a markup tag ('<tweet id="42">': attribute values
+        are never quotes)."""
+        tags = [m.span() for m in TAG_RE.finditer(text, para.start, para.end)]
+        if not tags:
+            return marks
+        return [mk for mk in marks if not any(a < mk[0] < b for a, b in tags)]
+
     def _close_stray(
         self,
         quotes: list[QuoteSpan],
@@ -369,8 +390,8 @@ class Segmenter:
                 source=source,
                 severity="warning",
                 code="unclosed_quote",
-                message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is never closed; "
-                "quote taken to the paragraph end",
+                message=f"paragraph {q.paragraph + 1}: quotation mark at offset {q.start} is "
+                "never closed; quote taken to the paragraph end",
                 start=q.start,
                 end=q.start + 1,
             )
@@ -446,6 +467,8 @@ class Segmenter:
             ) or (ch == open_ch and ch in ('"', "'"))
             if ch == '"' and open_ch in self.open_family:
                 closes = True
+            if role == "close" and ch == open_ch:
+                closes = True  # an opening mark typed at a quote's end: "Q,“ she said
             if closes and role != "open":
                 segs.append((open_pos, end, True))
                 open_pos = None
