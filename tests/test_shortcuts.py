@@ -23,8 +23,11 @@ def test_an_edit_that_turns_a_shortcut_off_is_named_with_its_cost(tmp_path: Path
     shutil.copytree(default_rules_dir(), rules)
     attribution = rules / "attribution.toml"
     text = attribution.read_text(encoding="utf-8")
-    assert text.count("|Wrote)") == 1
-    attribution.write_text(text.replace("|Wrote)", "|Wrote|Tweet\\\\w*)"), encoding="utf-8")
+    assert text.count("|{inverting_capitalised})") == 1
+    attribution.write_text(
+        text.replace("|{inverting_capitalised})", "|{inverting_capitalised}|Tweet\\\\w*)"),
+        encoding="utf-8",
+    )
     with (rules / "casualties.toml").open("a", encoding="utf-8") as out:
         out.write("\n[[patterns]]\nid = \"claim.demo\"\npattern = '{COUNT}\\s+\\p{L}+'\n")
     loaded = load_ruleset(rules)

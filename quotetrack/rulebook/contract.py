@@ -69,6 +69,12 @@ CONTRACT: dict[str, Needs] = {
             "name-participle",
             "passive-before-cue",
             "legal-sense-after",
+            "by-medium",
+            "colon-name",
+            "coordinated-subject",
+            "participle-link",
+            "reported-content",
+            "signature-line",
         ),
     ),
     "reporting_verbs.toml": Needs(
@@ -96,6 +102,8 @@ CONTRACT: dict[str, Needs] = {
             "document_heads",
             "not_names",
             "places",
+            "determiners",
+            "prepositions",
         ),
     ),
     "scare_quotes.toml": Needs(
