@@ -2,9 +2,10 @@
 
 The library API (the CLI is a thin shell over it)::
 
-    from quotetrack import run, Extractor, read_inputs
-    result = run(["seeds/"])                  # every table as a pandas DataFrame
+    from quotetrack import run, extract_texts
+    result = run("seeds/")           # a path or a list of paths: every table as a DataFrame
     result.tables["quotes"], result.tables["claims"], result.tables["disagreements"]
+    result = extract_texts(df, text="body", id="url", published="date", outlet="source")
 """
 
 from quotetrack.models import (
@@ -18,7 +19,7 @@ from quotetrack.models import (
 )
 from quotetrack.pipeline.extractor import Extractor
 from quotetrack.pipeline.ingest import read_inputs
-from quotetrack.pipeline.runner import Result, build_tables, extract, run
+from quotetrack.pipeline.runner import Result, build_tables, extract, extract_texts, run
 from quotetrack.rulebook.ruleset import load_ruleset
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Result",
     "build_tables",
     "extract",
+    "extract_texts",
     "load_ruleset",
     "read_inputs",
     "run",

@@ -7,10 +7,46 @@ each model is the column order of its table (see ``quotetrack.tables.normalise``
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DateOrder = Literal["MDY", "DMY", "YMD"]
+#: dateparser settings: absolute dates only ("yesterday" needs a reference day the input does not
+#: give) and a day, month and year all present (a missing day would be invented).
+_DATEPARSER_SETTINGS = {
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def parse_date(value: str, date_order: DateOrder | None = None) -> str | None:
+    """An ISO ``YYYY-MM-DD`` date from a date as people write it, else None.
+
+    ISO dates and date-times are read directly; any other form ("3/15/2013", "July 2, 2013",
+    "Tue, 02 Jul 2013 10:00:00 GMT", "15.03.2013") by dateparser (English month names), with
+    ``date_order`` deciding an ambiguous "3/4/2013" (default MDY). A date without a day, a relative
+    date ("yesterday") or text that is no date gives None: a date is never guessed.
+    """
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    if not value or value.isdigit():  # a bare number is no date (a timestamp is not read)
+        return None
+    import dateparser
+
+    settings = dict(_DATEPARSER_SETTINGS, **({"DATE_ORDER": date_order} if date_order else {}))
+    parsed = dateparser.parse(value, languages=["en"], settings=settings)
+    return None if parsed is None else parsed.date().isoformat()
 
 
 class Record(BaseModel):
@@ -43,6 +79,25 @@ class Article(Record):
         fields.setdefault("n_chars", len(text))
         fields.setdefault("sha1", hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
         return cls(**fields)
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_published(cls, value: Any) -> Any:
+        """``published`` as an ISO date, read by the parser ingest uses; no date is an error."""
+        if value is None or not isinstance(value, str | dt.date):
+            return value
+        if isinstance(value, dt.date):
+            return (
+                value.isoformat()
+                if not isinstance(value, dt.datetime)
+                else value.date().isoformat()
+            )
+        if not value.strip():
+            return None
+        iso = parse_date(value)
+        if iso is None:
+            raise ValueError(f"{value!r} is not a date (e.g. 2013-03-15, 3/15/2013, July 2, 2013)")
+        return iso
 
 
 Severity = Literal["error", "warning", "info"]

@@ -240,7 +240,7 @@ CASES: dict[str, Case] = {
         1,
         set(),
     ),
-    "csv_no_text_column": (lambda d: w(d / "x.csv", "id,body\n1,hi\n"), 0, 1, {"bad_csv"}),
+    "csv_no_text_column": (lambda d: w(d / "x.csv", "id,words\n1,hi\n"), 0, 1, {"bad_csv"}),
     "non_ascii_path": (
         lambda d: w(
             d / "dossier \u00e9t\u00e9 \u65b0\u95fb" / "art\u00edculo con espacios.txt", NEWS

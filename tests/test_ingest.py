@@ -101,9 +101,11 @@ def test_csv_rows_and_ragged_row(tmp_path: Path) -> None:
 
 def test_csv_without_text_column(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    path.write_text("id,words\n1,hello\n", encoding="utf-8")
     _, (issue,) = split(read_inputs([path]))
-    assert issue.message == "no 'text' column (columns: id, body)" and issue.fatal
+    assert issue.code == "bad_csv" and issue.fatal
+    assert "a text column ('text', 'body'" in issue.message
+    assert "among the columns: id, words" in issue.message and "--text-column" in issue.message
 
 
 def test_html_main_text_and_metadata(tmp_path: Path) -> None:

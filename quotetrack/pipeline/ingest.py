@@ -13,9 +13,9 @@ of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -25,14 +25,30 @@ from typing import IO, Any, BinaryIO
 
 import regex
 
-from quotetrack.models import Article, Issue
+from quotetrack.models import Article, DateOrder, Issue, parse_date
+
+__all__ = ["IngestOptions", "parse_date", "read_inputs", "read_records"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CSV_SUFFIXES = {".csv"}
+CSV_SUFFIXES = {".csv", ".tsv", ".tab"}
+JSON_SUFFIXES = {".json"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | JSON_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 KNOWN_FIELDS = ("doc_id", "outlet", "url", "published", "title")
+RECORD_FIELDS = ("text", *KNOWN_FIELDS)
+#: column names a spreadsheet or CMS export commonly uses for each field (CSV, TSV and .json
+#: records; matched case-insensitively when the field's own name is absent). JSONL keeps the
+#: documented field names, so its other fields stay metadata.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("body", "content", "article", "full_text", "story"),
+    "doc_id": ("id",),
+    "outlet": ("source", "publication", "publisher", "site", "sitename"),
+    "url": ("link", "permalink"),
+    "published": ("date", "pubdate", "publication_date", "published_at", "datetime"),
+    "title": ("headline",),
+}
 DEFAULT_MAX_BYTES = 50_000_000
 
 
@@ -44,6 +60,40 @@ class IngestOptions:
     published: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     stdin: BinaryIO | None = None
+    #: the column (or JSON key) holding each field: ``{"text": "body", "published": "date"}``
+    columns: dict[str, str] = field(default_factory=dict)
+    #: how to read an ambiguous date such as 3/4/2013 (dateparser's English default: MDY)
+    date_order: DateOrder | None = None
+
+
+def resolve_columns(names: Iterable[str], columns: dict[str, str], aliases: bool) -> dict[str, str]:
+    """The column of ``names`` that holds each record field: the one ``columns`` maps it to, else
+    the field's own name, else (with ``aliases``) a common alias, matched case-insensitively."""
+    present = list(names)
+    lowered = {name.strip().lower(): name for name in reversed(present)}
+    resolved: dict[str, str] = {}
+    for name in RECORD_FIELDS:
+        if name in columns:
+            resolved[name] = columns[name]
+        elif name in present:
+            resolved[name] = name
+        elif aliases:
+            found = (lowered.get(a) for a in (name, *COLUMN_ALIASES.get(name, ())))
+            column = next((c for c in found if c is not None), None)
+            if column is not None:
+                resolved[name] = column
+    return resolved
+
+
+def map_record(record: dict[str, Any], resolved: dict[str, str]) -> dict[str, Any]:
+    """``record`` with each field under its own name (from its resolved column); the columns used
+    for a field are dropped, every other column is kept (as metadata)."""
+    used = set(resolved.values())
+    mapped = {k: v for k, v in record.items() if k not in used and k not in RECORD_FIELDS}
+    for name, column in resolved.items():
+        if column in record:
+            mapped[name] = record[column]
+    return mapped
 
 
 def _id_key(doc_id: str) -> int:
@@ -120,7 +170,8 @@ def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article |
                     line=item.line,
                     severity="warning",
                     code="duplicate_doc_id",
-                    message=f"doc_id {item.doc_id!r} already used in this batch; renamed {doc_id!r}",
+                    message=f"doc_id {item.doc_id!r} already used in this batch; "
+                    f"renamed {doc_id!r}",
                 )
                 item = item.model_copy(update={"doc_id": doc_id})
         yield item
@@ -166,10 +217,7 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                 continue
             if is_dir:
                 subdirs.append(entry)
-            elif (
-                entry.suffix.lower()
-                in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
-            ):
+            elif entry.suffix.lower() in ARTICLE_SUFFIXES:
                 yield from read_path(entry, options)
             elif entry.name.lower() not in {"readme.md", "license"}:
                 yield Issue(
@@ -177,7 +225,7 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                     severity="info",
                     code="skipped_file_type",
                     message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
-                    "(.txt, .html, .jsonl, .csv)",
+                    "(.txt, .html, .jsonl, .json, .csv, .tsv)",
                 )
         stack.extend(reversed(subdirs))
 
@@ -200,14 +248,20 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
                     return
                 if note:
                     yield Issue(source=str(path), severity="warning", code="decoding", message=note)
-                parse = parse_jsonl if suffix in JSONL_SUFFIXES else parse_csv
-                yield from parse(stream, str(path), path.stem, encoding, options)
+                if suffix in JSONL_SUFFIXES:
+                    yield from parse_jsonl(stream, str(path), path.stem, encoding, options)
+                else:
+                    tab = "\t" if suffix != ".csv" else None
+                    yield from parse_csv(stream, str(path), path.stem, encoding, options, tab)
         except OSError as exc:
             yield _unreadable(path, exc)
         return
     raw = _read_bytes(path, options)
     if isinstance(raw, Issue):
         yield raw
+        return
+    if suffix in JSON_SUFFIXES:
+        yield from parse_json_document(raw, str(path), path.stem, options)
         return
     meta = read_sidecar(path)
     if isinstance(meta, Issue):
@@ -272,7 +326,8 @@ def _read_bytes(path: Path, options: IngestOptions) -> bytes | Issue:
                 source=str(path),
                 code="too_large",
                 fatal=True,
-                message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit (--max-bytes)",
+                message=f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit "
+                "(--max-bytes)",
             )
         return path.read_bytes()
     except OSError as exc:
@@ -437,7 +492,7 @@ def _article(
     extra = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     outlet = _clean(known["outlet"]) or options.outlet
     published_raw = _clean(known["published"]) or options.published
-    published = parse_date(published_raw) if published_raw else None
+    published = parse_date(published_raw, options.date_order) if published_raw else None
     if published_raw and published is None:
         yield Issue(
             doc_id=doc_id,
@@ -445,7 +500,8 @@ def _article(
             line=line,
             severity="warning",
             code="bad_date",
-            message=f"published date {published_raw!r} is not a date (YYYY-MM-DD); left empty",
+            message=f"published date {published_raw!r} is not a date with day, month and year; "
+            "left empty",
         )
     yield Article.build(
         doc_id=doc_id,
@@ -467,19 +523,6 @@ def _clean(value: Any) -> str | None:
         return None
     value = str(value).strip()
     return value or None
-
-
-def parse_date(value: str) -> str | None:
-    """An ISO ``YYYY-MM-DD`` date from an ISO date or date-time string, else None."""
-    value = value.strip()
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        return None
 
 
 def parse_jsonl(
@@ -504,8 +547,8 @@ def parse_jsonl(
                 line=number,
                 code="too_large",
                 fatal=True,
-                message=f"record has {len(line):,} characters, over the {options.max_bytes:,} limit "
-                "(--max-bytes); line skipped",
+                message=f"record has {len(line):,} characters, over the "
+                f"{options.max_bytes:,} limit (--max-bytes); line skipped",
             )
             continue
         if "\ufffd" in line and encoding != "utf-8":
@@ -542,8 +585,12 @@ def parse_record(
     fmt: str,
     encoding: str,
     options: IngestOptions,
+    resolved: dict[str, str] | None = None,
 ) -> Iterator[Article | Issue]:
-    """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue."""
+    """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue.
+
+    ``resolved`` names the column of each field (see ``resolve_columns``); by default the
+    fields' own names, or the columns ``options.columns`` maps them to."""
     if not isinstance(record, dict):
         yield Issue(
             source=source,
@@ -553,6 +600,11 @@ def parse_record(
             message="not a JSON object; line skipped",
         )
         return
+    if resolved is None:
+        resolved = resolve_columns(record, options.columns, aliases=False)
+    text_column = resolved.get("text", "text")
+    if resolved != {name: name for name in resolved}:
+        record = map_record(record, resolved)
     record, surrogates = _scrub_surrogates(record)
     doc_id = _clean(record.get("doc_id")) or fallback_id
     if surrogates:
@@ -573,7 +625,7 @@ def parse_record(
             line=line,
             code="bad_text",
             fatal=True,
-            message=f"field 'text' is {what}; record skipped",
+            message=f"field {text_column!r} is {what}; record skipped",
         )
         return
     if not text.strip():
@@ -583,7 +635,7 @@ def parse_record(
             line=line,
             code="empty",
             fatal=True,
-            message="field 'text' is empty; record skipped",
+            message=f"field {text_column!r} is empty; record skipped",
         )
         return
     yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
@@ -605,17 +657,41 @@ def _scrub_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return clean, count
 
 
-def parse_csv(
-    lines: Iterable[str], source: str, stem: str, encoding: str, options: IngestOptions
-) -> Iterator[Article | Issue]:
-    """One article per CSV row (header with at least ``text``); a bad row is an issue."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(lines)
+CSV_DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(header_line: str, default: str = ",") -> str:
+    """The delimiter of a CSV file, sniffed (``csv.Sniffer``) on its header line: comma,
+    semicolon, tab or bar; ``default`` when the line has none of them (a one-column file)."""
     try:
-        header = next(reader)
-    except StopIteration:
+        return csv.Sniffer().sniff(header_line, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return default
+
+
+def parse_csv(
+    lines: Iterable[str],
+    source: str,
+    stem: str,
+    encoding: str,
+    options: IngestOptions,
+    delimiter: str | None = None,
+) -> Iterator[Article | Issue]:
+    """One article per CSV row; a bad row is an issue.
+
+    The header names the columns: ``text`` (or an alias such as ``body``, or the column
+    ``options.columns`` maps it to) is required. The delimiter is sniffed on the header line
+    unless given (tab for .tsv)."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    lines = iter(lines)
+    first = next(lines, "")
+    if not first.strip():
         yield Issue(source=source, code="empty", message="empty CSV file", fatal=True)
         return
+    delimiter = delimiter or sniff_delimiter(first)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         yield Issue(
             source=source,
@@ -625,14 +701,23 @@ def parse_csv(
             fatal=True,
         )
         return
-    header = [h.strip() for h in header]
-    if "text" not in header:
+    resolved = resolve_columns(header, options.columns, aliases=True)
+    missing = [
+        f"{column!r} (for {name})" for name, column in resolved.items() if column not in header
+    ]
+    if "text" not in resolved or missing:
+        wanted = (
+            ", ".join(missing)
+            if missing
+            else "a text column ('text', " + ", ".join(map(repr, COLUMN_ALIASES["text"])) + ")"
+        )
         yield Issue(
             source=source,
             line=1,
             code="bad_csv",
             fatal=True,
-            message=f"no 'text' column (columns: {', '.join(header) or 'none'})",
+            message=f"no column {wanted} among the columns: {', '.join(header) or 'none'}; "
+            "name it with --text-column (and --id-column, --date-column, --outlet-column)",
         )
         return
     row_number = 0
@@ -664,8 +749,84 @@ def parse_csv(
             )
             continue
         yield from parse_record(
-            dict(zip(header, row)), source, line, f"{stem}-{row_number}", "csv", encoding, options
+            dict(zip(header, row, strict=True)),
+            source,
+            line,
+            f"{stem}-{row_number}",
+            "csv",
+            encoding,
+            options,
+            resolved,
         )
+
+
+def parse_json_document(
+    raw: bytes, source: str, stem: str, options: IngestOptions
+) -> Iterator[Article | Issue]:
+    """A ``.json`` file: an array of records (one article each, as ``--format json`` writes) or
+    one object (one article); fields are found as in CSV (aliases and ``options.columns``)."""
+    text, encoding, problem = decode(raw)
+    if text is None:
+        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
+        return
+    if problem:
+        yield Issue(source=source, severity="warning", code="decoding", message=problem)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (
+            f" ({exc.msg} at line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        )
+        yield Issue(source=source, code="bad_json", fatal=True, message=f"invalid JSON{where}")
+        return
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        yield Issue(
+            source=source,
+            code="bad_json",
+            fatal=True,
+            message=f"a JSON {type(data).__name__}, not an array of records or one object",
+        )
+        return
+    if not data:
+        yield Issue(source=source, code="empty", message="empty JSON array", fatal=True)
+        return
+    for number, record in enumerate(data, start=1):
+        resolved = (
+            resolve_columns(record, options.columns, True) if isinstance(record, dict) else {}
+        )
+        yield from parse_record(
+            record, source, number, f"{stem}-{number}", "json", encoding, options, resolved
+        )
+
+
+def read_records(
+    records: Iterable[Any], options: IngestOptions | None = None, source: str = "<memory>"
+) -> Iterator[Article | Issue]:
+    """Articles from objects in memory: ``Article``s as they are, strings as texts, dicts as
+    records (fields found as in CSV); doc_ids are made unique as for files. Anything else is a
+    TypeError."""
+    options = options or IngestOptions()
+
+    def items() -> Iterator[Article | Issue]:
+        for number, record in enumerate(records, start=1):
+            if isinstance(record, Article):
+                yield record
+                continue
+            if isinstance(record, str):
+                record = {"text": record}
+            elif not isinstance(record, dict):
+                raise TypeError(
+                    f"item {number} is a {type(record).__name__}; give texts (str), Articles, "
+                    "dicts or a DataFrame"
+                )
+            resolved = resolve_columns(record, options.columns, aliases=True)
+            yield from parse_record(
+                record, source, number, f"text-{number}", "memory", "utf-8", options, resolved
+            )
+
+    yield from _dedupe(items(), DocIds())
 
 
 def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:
