@@ -28,7 +28,7 @@ from quotetrack.models import Issue
 from quotetrack.pipeline.extractor import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
 from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES
 from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import Result
+from quotetrack.pipeline.runner import Result, require_processed
 from quotetrack.pipeline.runner import run as run_pipeline
 from quotetrack.tables.export import FORMATS
 
@@ -208,16 +208,7 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
 
 
 def _check_counts(result: Result, strict: bool) -> None:
-    if result.documents_in == 0:
-        raise QuotetrackError(
-            "no input documents found",
-            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
-        )
-    if result.processed == 0:
-        raise QuotetrackError(
-            f"none of the {result.documents_in} input documents could be processed",
-            hint="see the issues above",
-        )
+    require_processed(result.documents_in, result.processed)
     if strict and result.count("issues"):
         say(result.summary())
         raise QuotetrackError(

@@ -37,9 +37,10 @@ from quotetrack.cli.app import (
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import Issue
+from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import Extractor
 from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, IngestOptions, read_inputs
+from quotetrack.pipeline.runner import require_processed
 from quotetrack.pipeline.runner import run as run_pipeline
 from quotetrack.pipeline.store import Store
 from quotetrack.report.html import render_report
@@ -154,11 +155,9 @@ def add(
     items = list(
         read_inputs(inputs, IngestOptions(outlet=outlet, published=published, max_bytes=max_bytes))
     )
-    if not items:
-        raise QuotetrackError(
-            "no input documents found",
-            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
-        )
+    if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
+        print_issues([item for item in items if isinstance(item, Issue)], quiet)
+        require_processed(sum(1 for i in items if isinstance(i, Issue) and i.fatal), 0)
     with Store(db) as store:
         with progress_bar(quiet) as update:
             report = store.add(

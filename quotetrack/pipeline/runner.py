@@ -27,6 +27,7 @@ from quotetrack.compare import (
     Comparison,
     compare,
 )
+from quotetrack.errors import InputError
 from quotetrack.models import Article, DateOrder, Issue
 from quotetrack.pipeline.extractor import (
     DEFAULT_MAX_CHARS,
@@ -73,6 +74,20 @@ class Result:
     def __repr__(self) -> str:
         held = ", ".join(f"{name}[{len(frame)}]" for name, frame in self.tables.items())
         return f"<Result {self.summary()}; tables: {held or 'written to disk'}>"
+
+
+def require_processed(documents_in: int, processed: int) -> None:
+    """An ``InputError`` when no input document was found, or none could be processed."""
+    if documents_in == 0:
+        raise InputError(
+            "no input documents found",
+            hint="give .txt, .html, .json, .jsonl, .csv or .tsv files, a folder, a URL, or -",
+        )
+    if processed == 0:
+        raise InputError(
+            f"none of the {documents_in} input documents could be processed",
+            hint="see the issues above",
+        )
 
 
 def extract(
@@ -334,8 +349,48 @@ def run_to_directory(
 ) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
-    are renamed into place together at the end (a failed run leaves the old tables)."""
+    are renamed into place together at the end. A failed run, or one in which no document could
+    be processed (an ``InputError``), leaves the old tables, and no new folder."""
     started = time.perf_counter()
+    created = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
+    try:
+        return _run_to_directory(
+            input_paths(inputs),
+            out_dir,
+            fmt,
+            jobs,
+            rules_dir,
+            _ingest_options(outlet, published, max_bytes, columns, date_order),
+            debug,
+            on_document,
+            compare_options,
+            max_chars,
+            time_budget_s,
+            batch_documents,
+            started,
+        )
+    except BaseException:
+        for folder in created:  # innermost first; only folders this run made, left empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _run_to_directory(
+    paths: list[str | os.PathLike[str]],
+    out_dir: Path,
+    fmt: Format,
+    jobs: int,
+    rules_dir: str | Path | None,
+    options: IngestOptions,
+    debug: bool,
+    on_document: Callable[[Article | Issue], None] | None,
+    compare_options: CompareOptions | None,
+    max_chars: int,
+    time_budget_s: float | None,
+    batch_documents: int,
+    started: float,
+) -> Result:
     extractor = Extractor(
         load_ruleset(rules_dir),
         max_chars=max_chars,
@@ -343,8 +398,6 @@ def run_to_directory(
         compact=True,
         encode=fmt if fmt in TEXT_ROW_FORMATS else None,
     )
-    paths = input_paths(inputs)
-    options = _ingest_options(outlet, published, max_bytes, columns, date_order)
     comparer = Comparer(extractor.ruleset, compare_options)
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
@@ -399,6 +452,7 @@ def run_to_directory(
                 flush()
                 pending = 0
         flush()
+        require_processed(counts["documents_in"], counts["processed"])  # else keep the old tables
         stream_comparison(comparer, {name: writers[name] for name in COMPARISON_TABLES})
     rows = {name: w.rows for name, w in writers.items()}
     return Result(

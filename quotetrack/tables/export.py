@@ -113,7 +113,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(values)
         return out.getvalue()
-    return "".join([JSON_LINE.encode(dict(zip(names, v))) + "\n" for v in values])
+    return "".join([JSON_LINE.encode(dict(zip(names, v, strict=True))) + "\n" for v in values])
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
@@ -302,9 +302,20 @@ def _format_from_suffix(path: Path) -> Format:
     )
 
 
+def check_out_folder(out_dir: Path) -> None:
+    """A handled error when ``out_dir`` (a folder for many tables) is an existing file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise QuotetrackError(
+            f"--out {out_dir} is a file, not a folder",
+            hint="give a folder for the tables (it is created if missing); -o FILE is for "
+            "commands that write one table",
+        )
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
     """Write every table as ``OUT_DIR/<name>.<fmt>``: all are written to temporary files first and
     renamed into place only when every one is complete, so a failure leaves the old set intact."""
+    check_out_folder(out_dir)
     written: list[tuple[Path, Path]] = []
     try:
         for name, frame in tables.items():
@@ -329,6 +340,7 @@ def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
 def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict[str, TableWriter]]:
     """Writers for the tables ``names`` in ``out_dir``: all renamed into place together when the
     block ends, all removed (the old tables left as they were) when it raises."""
+    check_out_folder(out_dir)
     writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name) for name in names}
     try:
         yield writers
