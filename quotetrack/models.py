@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DateOrder = Literal["MDY", "DMY", "YMD"]
 #: dateparser settings: absolute dates only ("yesterday" needs a reference day the input does not
@@ -71,6 +71,12 @@ class Article(Record):
     sha1: str = ""
     text: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
+    date_source: Literal["metadata", "page", "option", "none"] = Field(
+        "none",
+        description="Where `published` came from: metadata (a field, column or sidecar given "
+        "with the document), page (found in the HTML page by trafilatura), option (--published), "
+        "none (no date known).",
+    )
 
     @classmethod
     def build(cls, **fields: Any) -> Article:
@@ -79,6 +85,14 @@ class Article(Record):
         fields.setdefault("n_chars", len(text))
         fields.setdefault("sha1", hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
         return cls(**fields)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_by_metadata(cls, data: Any) -> Any:
+        """An Article made with a ``published`` date and no ``date_source`` got it as metadata."""
+        if isinstance(data, dict) and data.get("published") and "date_source" not in data:
+            data = {**data, "date_source": "metadata"}
+        return data
 
     @field_validator("published", mode="before")
     @classmethod

@@ -342,7 +342,7 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_too_large_file_and_document_limits(tmp_path: Path) -> None:
-    w(tmp_path / "big.txt", "x " * 600)
+    w(tmp_path / "big.txt", "a " * 600)
     w(tmp_path / "ok.txt", NEWS)
     result = run([tmp_path], max_bytes=1000)
     codes = dict(

@@ -12,9 +12,9 @@ import contextlib
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import typer
 
@@ -24,9 +24,9 @@ from quotetrack.compare.flags import FlagOptions
 from quotetrack.compare.quote_matching import QuoteMatchOptions
 from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import Issue
+from quotetrack.models import DateOrder, Issue
 from quotetrack.pipeline.extractor import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
-from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES
+from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES, IngestOptions
 from quotetrack.pipeline.parallel import default_jobs
 from quotetrack.pipeline.runner import Result, require_processed
 from quotetrack.pipeline.runner import run as run_pipeline
@@ -45,11 +45,52 @@ app.add_typer(eval_app, name="eval")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-INPUTS = typer.Argument(..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin.")
+INPUTS = typer.Argument(
+    ...,
+    help="Files (.txt .html .json .jsonl .csv .tsv), folders, http(s):// URLs, or - for stdin.",
+)
 RULES = typer.Option(None, "--rules", help="Rules directory to use instead of the packaged rules.")
 OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
 PUBLISHED = typer.Option(
     None, "--published", help="Published date (YYYY-MM-DD) for inputs without one."
+)
+TEXT_COLUMN = typer.Option(
+    None,
+    "--text-column",
+    metavar="NAME",
+    help="CSV/TSV column or JSON key holding the article text (default: text, body, content...).",
+)
+ID_COLUMN = typer.Option(
+    None, "--id-column", metavar="NAME", help="Column holding the doc_id (default: doc_id, id)."
+)
+DATE_COLUMN = typer.Option(
+    None,
+    "--date-column",
+    metavar="NAME",
+    help="Column holding the published date (default: published, date, pubdate...).",
+)
+OUTLET_COLUMN = typer.Option(
+    None,
+    "--outlet-column",
+    metavar="NAME",
+    help="Column holding the outlet (default: outlet, source, publication...).",
+)
+URL_COLUMN = typer.Option(
+    None, "--url-column", metavar="NAME", help="Column holding the URL (default: url, link)."
+)
+DATE_ORDER = typer.Option(
+    None,
+    "--date-order",
+    metavar="MDY|DMY|YMD",
+    help="How to read an ambiguous date such as 3/4/2013 (default MDY: March 4).",
+)
+NO_FETCH = typer.Option(
+    False, "--no-fetch", help="Refuse http(s):// inputs instead of downloading them."
+)
+FETCH_PRIVATE = typer.Option(
+    False,
+    "--fetch-private",
+    help="Also download from loopback and private addresses (an intranet); blocked by default.",
 )
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
 QUIET = typer.Option(
@@ -166,6 +207,59 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How inputs are read: which columns hold which field, the date order, downloading."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    date_order: DateOrder | None = None
+    fetch: bool = True
+    fetch_private: bool = False
+
+    @classmethod
+    def from_options(
+        cls,
+        text: str | None,
+        doc_id: str | None,
+        date: str | None,
+        outlet: str | None,
+        url: str | None,
+        date_order: str | None,
+        no_fetch: bool,
+        fetch_private: bool = False,
+    ) -> Reading:
+        """Reading from the CLI's input options (a usage error for an unknown --date-order)."""
+        order = date_order.upper() if date_order else None
+        if order not in (None, *get_args(DateOrder)):
+            raise typer.BadParameter(
+                f"{date_order!r} is not one of MDY, DMY, YMD", param_hint="--date-order"
+            )
+        named = {"text": text, "doc_id": doc_id, "published": date, "outlet": outlet, "url": url}
+        columns = {name: column for name, column in named.items() if column}
+        return cls(columns, order, not no_fetch, fetch_private)  # type: ignore[arg-type]
+
+    def keywords(self) -> dict[str, Any]:
+        """The keyword arguments of ``quotetrack.run`` for these reading options."""
+        return {
+            "columns": self.columns,
+            "date_order": self.date_order,
+            "fetch": self.fetch,
+            "fetch_private": self.fetch_private,
+        }
+
+    def ingest(self, outlet: str | None, published: str | None, max_bytes: int) -> IngestOptions:
+        """IngestOptions with these reading options and the metadata defaults."""
+        return IngestOptions(
+            outlet=outlet,
+            published=published,
+            max_bytes=max_bytes,
+            columns=self.columns,
+            date_order=self.date_order,
+            fetch=self.fetch,
+            fetch_private=self.fetch_private,
+        )
+
+
+@dataclass(frozen=True)
 class Limits:
     """Per-document limits given on the command line."""
 
@@ -227,6 +321,7 @@ def _run(
     options: CompareOptions | None = None,
     limits: Limits = Limits(),
     jobs: int = 1,
+    reading: Reading = Reading(),
 ) -> Result:
     """The whole pipeline in memory (for commands that print one table)."""
     display, on_item = _feedback(quiet)
@@ -243,6 +338,7 @@ def _run(
             max_chars=limits.max_chars,
             time_budget_s=limits.time_budget or None,
             jobs=jobs,
+            **reading.keywords(),
         )
     _check_counts(result, strict)
     return result

@@ -8,20 +8,29 @@ from pathlib import Path
 import typer
 
 from quotetrack.cli.app import (
+    DATE_COLUMN,
+    DATE_ORDER,
     DEBUG,
+    FETCH_PRIVATE,
+    ID_COLUMN,
     INPUTS,
     JOBS,
     MAX_BYTES,
     MAX_CHARS,
+    NO_FETCH,
     OUTLET,
+    OUTLET_COLUMN,
     PUBLISHED,
     QUIET,
     QUOTE_SIMILARITY,
     RULES,
     SYNDICATION,
+    TEXT_COLUMN,
     TIME_BUDGET,
     TOLERANCE,
+    URL_COLUMN,
     WINDOW,
+    Reading,
     _check_counts,
     _feedback,
     _run,
@@ -72,6 +81,14 @@ def run(
         "--scheduler",
         help="Dask scheduler address (default: a LocalCluster of --jobs workers).",
     ),
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
@@ -82,6 +99,16 @@ def run(
     Example: quotetrack run seeds/ --out out/ --jobs 2
     """
     check_format(fmt)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"{engine!r} is not one of local, dask", param_hint="--engine")
     options = compare_options(window_days, tolerance, syndication, quote_similarity)
@@ -107,10 +134,10 @@ def run(
         result = run_to_directory(
             inputs,
             out,
-            fmt,
+            fmt,  # type: ignore[arg-type]
             jobs=jobs or auto_jobs(inputs),
             rules_dir=rules,
-            outlet=outlet,  # type: ignore[arg-type]
+            outlet=outlet,
             published=published,
             debug=debug,
             on_document=on_item,
@@ -118,6 +145,7 @@ def run(
             max_bytes=max_bytes,
             max_chars=max_chars,
             time_budget_s=time_budget or None,
+            **reading.keywords(),
         )
     _check_counts(result, strict)
     say(result.summary())
@@ -134,9 +162,10 @@ def _one_table(
     published: str | None,
     debug: bool,
     quiet: bool,
+    reading: Reading,
 ) -> None:
     check_format(fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json"))
-    result = _run(inputs, rules, outlet, published, debug, quiet)
+    result = _run(inputs, rules, outlet, published, debug, quiet, reading=reading)
     frame = result.tables[table]
     if output is None:
         write_to_stdout(frame, fmt)  # type: ignore[arg-type]
@@ -158,12 +187,30 @@ def quotes(
     published: str | None = PUBLISHED,
     debug: bool = DEBUG,
     quiet: bool = QUIET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Write the quotes table (one row per quoted segment, with its speaker).
 
     Example: quotetrack quotes seeds/ --format jsonl
     """
-    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
+    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
 
 
 @app.command()
@@ -179,12 +226,30 @@ def claims(
     published: str | None = PUBLISHED,
     debug: bool = DEBUG,
     quiet: bool = QUIET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Write the claims table (one row per casualty figure, with its claimant).
 
     Example: quotetrack claims seeds/ -o claims.csv
     """
-    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
+    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
 
 
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")

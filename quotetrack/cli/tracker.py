@@ -18,18 +18,27 @@ from typing import Any
 import typer
 
 from quotetrack.cli.app import (
+    DATE_COLUMN,
+    DATE_ORDER,
     DEBUG,
+    FETCH_PRIVATE,
+    ID_COLUMN,
     MAX_BYTES,
     MAX_CHARS,
+    NO_FETCH,
     OUTLET,
+    OUTLET_COLUMN,
     PUBLISHED,
     QUIET,
     QUOTE_SIMILARITY,
     RULES,
     SYNDICATION,
+    TEXT_COLUMN,
     TIME_BUDGET,
     TOLERANCE,
+    URL_COLUMN,
     WINDOW,
+    Reading,
     app,
     check_format,
     compare_options,
@@ -39,7 +48,7 @@ from quotetrack.cli.app import (
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import Extractor
-from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, IngestOptions, read_inputs
+from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, read_inputs
 from quotetrack.pipeline.runner import require_processed
 from quotetrack.pipeline.runner import run as run_pipeline
 from quotetrack.pipeline.store import Store
@@ -142,6 +151,14 @@ def add(
     max_bytes: int = MAX_BYTES,
     max_chars: int = MAX_CHARS,
     time_budget: float = TIME_BUDGET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Add articles to the store and recompare everything stored (new, changed or unchanged: said per article).
 
@@ -152,9 +169,17 @@ def add(
     extractor = Extractor(
         load_ruleset(rules), max_chars=max_chars, time_budget_s=time_budget or None
     )
-    items = list(
-        read_inputs(inputs, IngestOptions(outlet=outlet, published=published, max_bytes=max_bytes))
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
     )
+    items = list(read_inputs(inputs, reading.ingest(outlet, published, max_bytes)))
     if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
         print_issues([item for item in items if isinstance(item, Issue)], quiet)
         require_processed(sum(1 for i in items if isinstance(i, Issue) and i.fatal), 0)

@@ -1,4 +1,5 @@
-"""Reading articles: .txt (+ sidecar metadata), .jsonl, .csv, .html, folders and stdin.
+"""Reading articles: .txt (+ sidecar metadata), .html, .jsonl, .json, .csv/.tsv, folders, URLs
+and stdin.
 
 Every input document comes out either as an ``Article`` or as a fatal ``Issue`` naming the file
 (and line), so that a batch always accounts for all of its documents. Texts are decoded (UTF-8,
@@ -7,16 +8,20 @@ reported), and Windows/old-Mac line endings become ``\\n``; nothing else is chan
 are into the text exactly as the ``articles`` table holds it.
 
 Sidecar metadata for ``NAME.txt`` or ``NAME.html`` is ``NAME.meta.json``: a JSON object with any
-of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata.
+of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata. CSV/TSV and .json
+records may name their fields with common aliases (``body``, ``date``, ``source``...) or with the
+columns ``IngestOptions.columns`` maps; dates are read by ``quotetrack.models.parse_date``.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +69,10 @@ class IngestOptions:
     columns: dict[str, str] = field(default_factory=dict)
     #: how to read an ambiguous date such as 3/4/2013 (dateparser's English default: MDY)
     date_order: DateOrder | None = None
+    #: whether an ``http(s)://`` input is downloaded (else it is refused with an issue)
+    fetch: bool = True
+    #: whether loopback and private addresses may be downloaded from (trafilatura blocks them)
+    fetch_private: bool = False
 
 
 def resolve_columns(names: Iterable[str], columns: dict[str, str], aliases: bool) -> dict[str, str]:
@@ -125,7 +134,7 @@ class DocIds:
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], options: IngestOptions | None = None
+    inputs: Iterable[str | os.PathLike[str]], options: IngestOptions | None = None
 ) -> Iterator[Article | Issue]:
     """Articles (and issues) from every input path, folders recursively, ``-`` for stdin."""
     options = options or IngestOptions()
@@ -133,6 +142,9 @@ def read_inputs(
     for item in inputs:
         if str(item) == "-":
             yield from _dedupe(read_stdin(options), ids)
+            continue
+        if isinstance(item, str) and item.lower().startswith(URL_SCHEMES):
+            yield from _dedupe(read_url(item, options), ids)
             continue
         path = Path(item)
         if path.name.endswith(
@@ -269,6 +281,56 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
         meta = {}
     fmt = "html" if suffix in HTML_SUFFIXES else "txt"
     yield from parse_document(raw, str(path), path.stem, fmt, meta, options)
+
+
+URL_SCHEMES = ("http://", "https://")
+
+
+def read_url(url: str, options: IngestOptions) -> Iterator[Article | Issue]:
+    """The article of a web page, downloaded with trafilatura's fetcher and read as HTML (its
+    doc_id is the URL); an issue when fetching is off or the download fails."""
+    if not options.fetch:
+        yield Issue(
+            source=url,
+            code="fetch_refused",
+            fatal=True,
+            message="a URL, and downloading is off (--no-fetch); save the page and give the file",
+        )
+        return
+    from trafilatura.downloads import fetch_response
+
+    response = fetch_response(url, config=_fetch_config(options.fetch_private))
+    status = getattr(response, "status", None)
+    if response is None or status != 200 or not response.data:
+        reason = "no answer" if response is None else f"HTTP status {status}"
+        yield Issue(
+            source=url, code="fetch_failed", fatal=True, message=f"could not download: {reason}"
+        )
+        return
+    raw = response.data if isinstance(response.data, bytes) else str(response.data).encode()
+    if len(raw) > options.max_bytes:
+        yield Issue(
+            source=url,
+            code="too_large",
+            fatal=True,
+            message=f"page is {len(raw):,} bytes, over the {options.max_bytes:,}-byte limit "
+            "(--max-bytes)",
+        )
+        return
+    yield from parse_document(raw, url, url, "html", {"doc_id": url, "url": url}, options)
+
+
+@functools.cache
+def _fetch_config(private: bool) -> Any:
+    """trafilatura's settings, with its fallback to unverified TLS turned off, and its block on
+    non-public addresses lifted when ``private``."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "INSECURE_SSL_FALLBACK", "False")
+    if private:
+        config.set("DEFAULT", "SSRF_PROTECTION", "off")
+    return config
 
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
@@ -452,6 +514,7 @@ def parse_document(
             doc_id=doc_id, source=source, severity="warning", code="decoding", message=problem
         )
     fields = dict(meta)
+    date_in_page = False
     if fmt == "html":
         extracted = extract_html(text)
         if extracted is None:
@@ -466,6 +529,7 @@ def parse_document(
         text, html_meta = extracted
         for key, value in html_meta.items():
             fields.setdefault(key, value)
+        date_in_page = "published" in html_meta and not _clean(meta.get("published"))
     if not text.strip():
         yield Issue(
             doc_id=doc_id,
@@ -475,7 +539,7 @@ def parse_document(
             fatal=True,
         )
         return
-    yield from _article(fields, text, source, None, fmt, encoding, doc_id, options)
+    yield from _article(fields, text, source, None, fmt, encoding, doc_id, options, date_in_page)
 
 
 def _article(
@@ -487,21 +551,33 @@ def _article(
     encoding: str,
     doc_id: str,
     options: IngestOptions,
+    date_in_page: bool = False,
 ) -> Iterator[Article | Issue]:
+    """The article (after its issues: a bad date, a language other than English).
+
+    ``date_in_page``: the published date was found in the HTML page, not given with it."""
     known = {k: fields.get(k) for k in KNOWN_FIELDS}
     extra = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     outlet = _clean(known["outlet"]) or options.outlet
-    published_raw = _clean(known["published"]) or options.published
+    published_raw = _clean(known["published"])
+    date_source = ("page" if date_in_page else "metadata") if published_raw else "none"
+    if not published_raw and options.published:
+        published_raw, date_source = options.published, "option"
     published = parse_date(published_raw, options.date_order) if published_raw else None
+    warn = functools.partial(Issue, doc_id=doc_id, source=source, line=line, severity="warning")
     if published_raw and published is None:
-        yield Issue(
-            doc_id=doc_id,
-            source=source,
-            line=line,
-            severity="warning",
+        yield warn(
             code="bad_date",
             message=f"published date {published_raw!r} is not a date with day, month and year; "
             "left empty",
+        )
+        date_source = "none"
+    share = english_share(text)
+    if share is not None and share < MIN_ENGLISH_SHARE:
+        yield warn(
+            code="language_unsupported",
+            message=f"the text does not look English ({share:.0%} English function words); "
+            "the rules are English only, so quotes may be found but speakers and figures missed",
         )
     yield Article.build(
         doc_id=doc_id,
@@ -515,7 +591,32 @@ def _article(
         encoding=encoding,
         text=text,
         metadata=extra,
+        date_source=date_source,
     )
+
+
+WORD = regex.compile(r"\p{L}+")
+ENGLISH_SAMPLE_CHARS = 20_000  # the start of a document is enough to tell its language
+MIN_WORDS_FOR_LANGUAGE = 40  # fewer words (a headline, a table) say too little
+#: share of English function words below which a text is not English (English news: 35-55%)
+MIN_ENGLISH_SHARE = 0.12
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """English function words (``english_words.txt`` beside this module)."""
+    lines = (Path(__file__).parent / "english_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def english_share(text: str) -> float | None:
+    """Share of the words at the start of ``text`` that are English function words; None for
+    a text too short to tell."""
+    words = WORD.findall(text[:ENGLISH_SAMPLE_CHARS].lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    known = english_words()
+    return sum(1 for w in words if w in known) / len(words)
 
 
 def _clean(value: Any) -> str | None:

@@ -35,7 +35,12 @@ from quotetrack.pipeline.extractor import (
     DocumentResult,
     Extractor,
 )
-from quotetrack.pipeline.ingest import IngestOptions, read_inputs, read_records
+from quotetrack.pipeline.ingest import (
+    DEFAULT_MAX_BYTES,
+    IngestOptions,
+    read_inputs,
+    read_records,
+)
 from quotetrack.pipeline.parallel import iter_results
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.export import (
@@ -168,13 +173,17 @@ def _ingest_options(
     max_bytes: int | None,
     columns: dict[str, str] | None,
     date_order: DateOrder | None,
+    fetch: bool = True,
+    fetch_private: bool = False,
 ) -> IngestOptions:
     return IngestOptions(
+        fetch_private=fetch_private,
         outlet=outlet,
         published=published,
         columns=dict(columns or {}),
         date_order=date_order,
-        **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+        fetch=fetch,
+        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
     )
 
 
@@ -192,14 +201,20 @@ def run(
     jobs: int = 1,
     columns: dict[str, str] | None = None,
     date_order: DateOrder | None = None,
+    fetch: bool = True,
+    fetch_private: bool = False,
 ) -> Result:
     """Read ``inputs`` (a path, or an iterable of paths: files, folders, ``-``), extract quotes
     and claims, compare across documents; return the tables.
 
     ``columns`` maps record fields to the columns of CSV/JSON inputs (``{"text": "body"}``);
-    ``date_order`` reads ambiguous dates (``"DMY"`` for 3/4/2013 as 3 April)."""
+    ``date_order`` reads ambiguous dates (``"DMY"`` for 3/4/2013 as 3 April); ``fetch=False``
+    refuses ``http(s)://`` inputs instead of downloading them; ``fetch_private=True`` allows
+    loopback and private addresses (an intranet)."""
     paths = input_paths(inputs)
-    options = _ingest_options(outlet, published, max_bytes, columns, date_order)
+    options = _ingest_options(
+        outlet, published, max_bytes, columns, date_order, fetch, fetch_private
+    )
     items = read_inputs(paths, options)
     return _run_items(
         items, rules_dir, debug, on_document, compare_options, max_chars, time_budget_s, jobs
@@ -346,6 +361,8 @@ def run_to_directory(
     batch_documents: int = 200,
     columns: dict[str, str] | None = None,
     date_order: DateOrder | None = None,
+    fetch: bool = True,
+    fetch_private: bool = False,
 ) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
@@ -360,7 +377,9 @@ def run_to_directory(
             fmt,
             jobs,
             rules_dir,
-            _ingest_options(outlet, published, max_bytes, columns, date_order),
+            _ingest_options(
+                outlet, published, max_bytes, columns, date_order, fetch, fetch_private
+            ),
             debug,
             on_document,
             compare_options,
