@@ -21,6 +21,7 @@ from quotetrack.pipeline.extractor import Extractor
 from quotetrack.pipeline.ingest import read_inputs
 from quotetrack.pipeline.runner import Result, build_tables, extract, extract_texts, run
 from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.tables.reading import read_table
 
 __all__ = [
     "Article",
@@ -37,6 +38,7 @@ __all__ = [
     "extract_texts",
     "load_ruleset",
     "read_inputs",
+    "read_table",
     "run",
 ]
 __version__ = "0.1.0"

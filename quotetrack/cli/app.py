@@ -92,6 +92,11 @@ FETCH_PRIVATE = typer.Option(
     "--fetch-private",
     help="Also download from loopback and private addresses (an intranet); blocked by default.",
 )
+EXCEL = typer.Option(
+    False,
+    "--excel",
+    help="Start each CSV file with a UTF-8 byte-order mark, so Excel shows accents and quotes.",
+)
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
 QUIET = typer.Option(
     False, "--quiet", "-q", help="Print no per-document issues or progress, only errors."

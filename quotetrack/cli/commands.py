@@ -11,6 +11,7 @@ from quotetrack.cli.app import (
     DATE_COLUMN,
     DATE_ORDER,
     DEBUG,
+    EXCEL,
     FETCH_PRIVATE,
     ID_COLUMN,
     INPUTS,
@@ -89,6 +90,7 @@ def run(
     date_order: str | None = DATE_ORDER,
     no_fetch: bool = NO_FETCH,
     fetch_private: bool = FETCH_PRIVATE,
+    excel: bool = EXCEL,
 ) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
@@ -146,6 +148,7 @@ def run(
             max_chars=max_chars,
             time_budget_s=time_budget or None,
             **reading.keywords(),
+            bom=excel,
         )
     _check_counts(result, strict)
     say(result.summary())

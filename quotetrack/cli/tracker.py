@@ -21,6 +21,7 @@ from quotetrack.cli.app import (
     DATE_COLUMN,
     DATE_ORDER,
     DEBUG,
+    EXCEL,
     FETCH_PRIVATE,
     ID_COLUMN,
     MAX_BYTES,
@@ -215,6 +216,7 @@ def export(
     db: Path = DB,
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+    excel: bool = EXCEL,
 ) -> None:
     """Write every table of the store to --out, the same files ``quotetrack run`` writes.
 
@@ -222,7 +224,7 @@ def export(
     """
     check_format(fmt, STORE_FORMATS)
     with Store(db, create=False) as store:
-        paths = write_tables(store.tables(), out, fmt)  # type: ignore[arg-type]
+        paths = write_tables(store.tables(), out, fmt, excel)  # type: ignore[arg-type]
     say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
 
 

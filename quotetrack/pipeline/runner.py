@@ -363,11 +363,13 @@ def run_to_directory(
     date_order: DateOrder | None = None,
     fetch: bool = True,
     fetch_private: bool = False,
+    bom: bool = False,
 ) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
     are renamed into place together at the end. A failed run, or one in which no document could
-    be processed (an ``InputError``), leaves the old tables, and no new folder."""
+    be processed (an ``InputError``), leaves the old tables, and no new folder. ``bom`` starts
+    each CSV file with a UTF-8 byte-order mark (for Excel)."""
     started = time.perf_counter()
     created = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
     try:
@@ -387,6 +389,7 @@ def run_to_directory(
             time_budget_s,
             batch_documents,
             started,
+            bom,
         )
     except BaseException:
         for folder in created:  # innermost first; only folders this run made, left empty
@@ -409,6 +412,7 @@ def _run_to_directory(
     time_budget_s: float | None,
     batch_documents: int,
     started: float,
+    bom: bool,
 ) -> Result:
     extractor = Extractor(
         load_ruleset(rules_dir),
@@ -421,7 +425,7 @@ def _run_to_directory(
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
-    with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
+    with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt, bom) as writers:
 
         def flush() -> None:
             for name in STREAMED_TABLES:

@@ -136,14 +136,22 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
         )
 
 
-def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
+def text_encoding(fmt: str, bom: bool) -> str:
+    """The encoding of a text table: UTF-8, with a byte-order mark for CSV when ``bom`` (Excel
+    reads a CSV file without one in the system's legacy code page: mojibake)."""
+    return "utf-8-sig" if bom and fmt == "csv" else "utf-8"
+
+
+def write_table(
+    frame: pd.DataFrame, path: Path, fmt: Format | None = None, bom: bool = False
+) -> Path:
     """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
-    tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path))
+    tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path), bom)
     _finish(tmp, path)
     return path
 
 
-def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
+def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format, bom: bool = False) -> Path:
     """Write ``frame`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -152,7 +160,7 @@ def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
             os.close(fd)
             write_parquet(frame, Path(tmp_name))
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            with os.fdopen(fd, "w", encoding=text_encoding(fmt, bom), newline="") as stream:
                 write_frame(frame, stream, fmt)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -201,7 +209,7 @@ class TableWriter:
     ``commit``; ``abort`` removes the temporary file.
     """
 
-    def __init__(self, target: Path, fmt: Format, table: str) -> None:
+    def __init__(self, target: Path, fmt: Format, table: str, bom: bool = False) -> None:
         self.target = target
         self.fmt = fmt
         self.table = table
@@ -220,7 +228,7 @@ class TableWriter:
             self._parquet = pq.ParquetWriter(self.tmp, self.schema)
             self._stream: IO[str] | None = None
         else:
-            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._stream = os.fdopen(fd, "w", encoding=text_encoding(fmt, bom), newline="")
             if fmt == "json":
                 self._stream.write("[")
 
@@ -312,7 +320,9 @@ def check_out_folder(out_dir: Path) -> None:
         )
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
+def write_tables(
+    tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv", bom: bool = False
+) -> list[Path]:
     """Write every table as ``OUT_DIR/<name>.<fmt>``: all are written to temporary files first and
     renamed into place only when every one is complete, so a failure leaves the old set intact."""
     check_out_folder(out_dir)
@@ -320,7 +330,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "
     try:
         for name, frame in tables.items():
             target = out_dir / f"{name}.{fmt}"
-            written.append((_write_temporary(frame, target, fmt), target))
+            written.append((_write_temporary(frame, target, fmt, bom), target))
     except BaseException:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
@@ -337,11 +347,13 @@ def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
 
 
 @contextlib.contextmanager
-def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict[str, TableWriter]]:
+def table_set(
+    out_dir: Path, names: Iterable[str], fmt: Format, bom: bool = False
+) -> Iterator[dict[str, TableWriter]]:
     """Writers for the tables ``names`` in ``out_dir``: all renamed into place together when the
     block ends, all removed (the old tables left as they were) when it raises."""
     check_out_folder(out_dir)
-    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name) for name in names}
+    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name, bom) for name in names}
     try:
         yield writers
         for writer in writers.values():
