@@ -75,48 +75,50 @@ class Article(Record):
     """One input document as quotetrack holds it (the text all offsets point into)."""
 
     doc_id: str = Field(description=DOC_ID)
-    outlet: str | None = Field(None, description=OUTLET)
-    url: str | None = Field(None, description="The article's URL when the input gave one.")
+    outlet: str | None = Field(default=None, description=OUTLET)
+    url: str | None = Field(default=None, description="The article's URL when the input gave one.")
     published: str | None = Field(
-        None,
+        default=None,
         description=(
             "Publication date as an ISO date (YYYY-MM-DD); empty when unknown (see date_source)."
         ),
     )
-    title: str | None = Field(None, description="Headline, from the metadata or the HTML page.")
+    title: str | None = Field(
+        default=None, description=("Headline, from the metadata or the HTML page.")
+    )
     source: str = Field(
-        "",
+        default="",
         description=(
             "Where the article was read: the file path, the URL, - for stdin, <memory> for "
             "extract_texts."
         ),
     )
     line: int | None = Field(
-        None,
+        default=None,
         description=(
             "Line (JSONL), row (CSV/TSV) or record number (.json, in memory) in its source, "
             "1-based; empty for a whole file."
         ),
     )
     input_format: str = Field(
-        "txt", description="How the source was read: txt, html, jsonl, json, csv or memory."
+        default="txt", description="How the source was read: txt, html, jsonl, json, csv or memory."
     )
     encoding: str = Field(
-        "utf-8",
+        default="utf-8",
         description=(
             "Character encoding the text was decoded from (utf-8 unless guessed; see issues)."
         ),
     )
-    n_chars: int = Field(0, description="Length of text in characters (code points).")
+    n_chars: int = Field(default=0, description="Length of text in characters (code points).")
     sha1: str = Field(
-        "",
+        default="",
         description=(
             "SHA-1 of the text (UTF-8): the same text gives the same value, so copies and changes "
             "show."
         ),
     )
     text: str = Field(
-        "",
+        default="",
         description=(
             "The article text all offsets (start, end) point into, as read (line endings "
             "normalised to \\n)."
@@ -126,7 +128,7 @@ class Article(Record):
         default_factory=dict, description="Every other field or column of the input, as JSON."
     )
     date_source: Literal["metadata", "page", "option", "none"] = Field(
-        "none",
+        default="none",
         description="Where `published` came from: metadata (a field, column or sidecar given "
         "with the document), page (found in the HTML page by trafilatura), option (--published), "
         "none (no date known).",
@@ -175,36 +177,37 @@ class Issue(Record):
     """A problem with the input or its processing; ``fatal`` when the document was not processed."""
 
     doc_id: str | None = Field(
-        None, description="The article concerned, when the problem belongs to one."
+        default=None, description="The article concerned, when the problem belongs to one."
     )
-    source: str = Field("", description="The file, URL or stream concerned.")
+    source: str = Field(default="", description="The file, URL or stream concerned.")
     line: int | None = Field(
-        None, description="Line or row of the source, when the problem is in one record."
+        default=None, description="Line or row of the source, when the problem is in one record."
     )
     severity: Severity = Field(
-        "error",
+        default="error",
         description=(
             "error (the document or record was lost), warning (read, but something was changed or "
             "may be wrong) or info."
         ),
     )
     code: str = Field(
-        "",
+        default="",
         description=(
             "Kind of problem, stable for filtering: not_found, unreadable, not_text, bad_csv, "
             "bad_json, bad_date, decoding, duplicate_doc_id, language_unsupported, too_large, "
             "too_long, fetch_failed..."
         ),
     )
-    message: str = Field("", description="What happened, in a sentence.")
+    message: str = Field(default="", description="What happened, in a sentence.")
     fatal: bool = Field(
-        False, description="True when the document was not processed (it has no row in articles)."
+        default=False,
+        description=("True when the document was not processed (it has no row in articles)."),
     )
     start: int | None = Field(
-        None,
+        default=None,
         description="Start offset in the article text of the passage concerned, when there is one.",
     )
-    end: int | None = Field(None, description="End offset (exclusive) of that passage.")
+    end: int | None = Field(default=None, description="End offset (exclusive) of that passage.")
 
     def one_line(self) -> str:
         """The issue as the single stderr line the CLI prints."""
@@ -221,7 +224,7 @@ class Quote(Record):
     """One contiguous quoted segment (marks included) and who said it."""
 
     doc_id: str = Field(description=DOC_ID)
-    outlet: str | None = Field(None, description=OUTLET)
+    outlet: str | None = Field(default=None, description=OUTLET)
     quote_id: str = Field(description="Id of this quoted segment: DOC_ID:qN.")
     utterance_id: str = Field(
         description=(
@@ -237,67 +240,72 @@ class Quote(Record):
     end: int = Field(description="End offset (exclusive) of the segment, closing mark included.")
     text: str = Field(description="The quoted segment, marks included: article.text[start:end].")
     kind: QuoteKind = Field(
-        "direct",
+        default="direct",
         description=(
             "direct (a full quotation), partial (quoted words inside the writer's sentence) or "
             "scare (a term or title in quotation marks, not speech)."
         ),
     )
     reason: str | None = Field(
-        None, description="Why the quote is partial or scare, or why it has no speaker."
+        default=None, description="Why the quote is partial or scare, or why it has no speaker."
     )
     speaker: str | None = Field(
-        None,
+        default=None,
         description=(
             "Who said it, resolved to a name (a pronoun or 'the minister' resolved to the person "
             "named earlier); empty when unattributed."
         ),
     )
     speaker_mention: str | None = Field(
-        None,
+        default=None,
         description=(
             "The words in the text that name the speaker at the attribution (a name, pronoun or "
             "description)."
         ),
     )
-    speaker_start: int | None = Field(None, description="Start offset of speaker_mention.")
-    speaker_end: int | None = Field(None, description="End offset (exclusive) of speaker_mention.")
+    speaker_start: int | None = Field(default=None, description="Start offset of speaker_mention.")
+    speaker_end: int | None = Field(
+        default=None, description=("End offset (exclusive) of speaker_mention.")
+    )
     speaker_type: str | None = Field(
-        None,
+        default=None,
         description=(
             'person, organisation, anonymous ("a source said"), document (a report, a statement), '
             "outlet, or unattributed."
         ),
     )
     speaker_role: str | None = Field(
-        None, description='The speaker\'s role or title when the text gives one ("the mayor").'
+        default=None,
+        description=('The speaker\'s role or title when the text gives one ("the mayor").'),
     )
     cue: str | None = Field(
-        None,
+        default=None,
         description=(
             "The reporting verb or phrase that attributes the quote (said, told, according to...)."
         ),
     )
-    cue_start: int | None = Field(None, description="Start offset of cue.")
-    cue_end: int | None = Field(None, description="End offset (exclusive) of cue.")
+    cue_start: int | None = Field(default=None, description="Start offset of cue.")
+    cue_end: int | None = Field(default=None, description="End offset (exclusive) of cue.")
     reported_by: str | None = Field(
-        None,
+        default=None,
         description=(
             'Who relayed the quote when the speaker said it to someone else ("told the BBC").'
         ),
     )
-    sentence: str = Field("", description="The sentence holding the quote.")
-    sentence_start: int | None = Field(None, description="Start offset of sentence.")
-    sentence_end: int | None = Field(None, description="End offset (exclusive) of sentence.")
+    sentence: str = Field(default="", description="The sentence holding the quote.")
+    sentence_start: int | None = Field(default=None, description="Start offset of sentence.")
+    sentence_end: int | None = Field(
+        default=None, description=("End offset (exclusive) of sentence.")
+    )
     rule_id: str | None = Field(
-        None,
+        default=None,
         description=(
             "The attribution rule that found the speaker (rules/attribution.toml): subject-cue, "
             "cue-subject, according-to, colon-lead, participle..."
         ),
     )
     resolution: str | None = Field(
-        None,
+        default=None,
         description=(
             "How speaker was resolved from speaker_mention: named, nominal, pronoun, floating "
             "(taken from the previous quote of the paragraph)..."
@@ -309,7 +317,7 @@ class Claim(Record):
     """One casualty figure: what it counts, how sure, and who claims it."""
 
     doc_id: str = Field(description=DOC_ID)
-    outlet: str | None = Field(None, description=OUTLET)
+    outlet: str | None = Field(default=None, description=OUTLET)
     claim_id: str = Field(description="Id of this figure: DOC_ID:cN.")
     start: int = Field(
         description=(
@@ -327,7 +335,7 @@ class Claim(Record):
             "The words that make the claim, figure and casualty word: article.text[start:end]."
         )
     )
-    sentence: str = Field("", description="The sentence holding the claim.")
+    sentence: str = Field(default="", description="The sentence holding the claim.")
     category: str = Field(
         description="What is counted: killed, injured, missing, arrested, kidnapped or displaced."
     )
@@ -338,109 +346,113 @@ class Claim(Record):
         )
     )
     value: int | None = Field(
-        None,
+        default=None,
         description=(
             "The number written (the lower one of a range); empty for a vague figure without one."
         ),
     )
     value_high: int | None = Field(
-        None, description='The upper number of a range ("10 to 15"); empty otherwise.'
+        default=None, description='The upper number of a range ("10 to 15"); empty otherwise.'
     )
     low: int | None = Field(
-        None,
+        default=None,
         description=(
             'Lowest count the claim allows ("more than 10": 11; "dozens": the rule\'s lower bound).'
         ),
     )
     high: int | None = Field(
-        None,
+        default=None,
         description=(
             'Highest count the claim allows; empty when it has no upper bound ("at least 12").'
         ),
     )
     best: int | None = Field(
-        None,
+        default=None,
         description=(
             "The single figure to compare: the number itself, the middle of a range, the rule's "
             "typical value of a vague figure."
         ),
     )
     victims: str | None = Field(
-        None, description='Who is counted, as written ("civilians", "police officers").'
+        default=None, description='Who is counted, as written ("civilians", "police officers").'
     )
     victim_class: str | None = Field(
-        None,
+        default=None,
         description=(
             "victims mapped to the victim taxonomy of rules/victims.toml (people, civilians, "
             "police, children...)."
         ),
     )
     claimant: str | None = Field(
-        None,
+        default=None,
         description=(
             'Who gives the figure ("police said"), resolved like a quote\'s speaker; empty when it '
             "is the outlet's own voice."
         ),
     )
     claimant_type: str | None = Field(
-        None,
+        default=None,
         description=(
             "Kind of claimant: officials, military/police, medical, media, anonymous... "
             "(rules/claimants.toml)."
         ),
     )
     hedge: str | None = Field(
-        None,
+        default=None,
         description=(
             'The hedge weakening the figure ("reportedly", "feared", "estimated"); empty when '
             "stated plainly."
         ),
     )
     location: str | None = Field(
-        None, description="The place the sentence ties the figure to, when it names one."
+        default=None, description="The place the sentence ties the figure to, when it names one."
     )
     event_date: str | None = Field(
-        None,
+        default=None,
         description=(
             'The day of the event (ISO) when the text gives it ("on Tuesday" read against '
             "published)."
         ),
     )
     measure: str | None = Field(
-        None,
+        default=None,
         description=(
             "incident (one event), daily aggregate (a day's total) or cumulative (a running total "
             "since a start)."
         ),
     )
     main_event: bool = Field(
-        True,
+        default=True,
         description=(
             "False when the figure is about a background event (an earlier attack recalled), True "
             "otherwise."
         ),
     )
     update_cue: str | None = Field(
-        None, description='Words saying the figure is an update ("rose to", "climbed to").'
+        default=None, description='Words saying the figure is an update ("rose to", "climbed to").'
     )
     in_quote: str | None = Field(
-        None,
+        default=None,
         description=(
             "The quote_id of the quotation the figure stands inside (a speaker's own figure); "
             "empty when outside quotes."
         ),
     )
     rule_id: str | None = Field(
-        None, description="The claim rule that found the figure (rules/casualties.toml)."
+        default=None, description="The claim rule that found the figure (rules/casualties.toml)."
     )
     count_start: int | None = Field(
-        None, description="Start offset of the figure alone (count_text), inside start..end."
+        default=None,
+        description=("Start offset of the figure alone (count_text), inside start..end."),
     )
-    count_end: int | None = Field(None, description="End offset (exclusive) of count_text.")
-    sentence_start: int | None = Field(None, description="Start offset of sentence.")
-    sentence_end: int | None = Field(None, description="End offset (exclusive) of sentence.")
+    count_end: int | None = Field(default=None, description="End offset (exclusive) of count_text.")
+    sentence_start: int | None = Field(default=None, description="Start offset of sentence.")
+    sentence_end: int | None = Field(
+        default=None, description=("End offset (exclusive) of sentence.")
+    )
     published: str | None = Field(
-        None, description="The article's published date (ISO), copied for grouping claims by day."
+        default=None,
+        description=("The article's published date (ISO), copied for grouping claims by day."),
     )
 
 
@@ -467,7 +479,7 @@ class QuoteMatch(Record):
         )
     )
     diff: str | None = Field(
-        None,
+        default=None,
         description=(
             "For altered quotes, the words added (+) and dropped (-) between the first two "
             "wordings."
@@ -477,7 +489,7 @@ class QuoteMatch(Record):
         default_factory=list, description="The speaker credited by each quote, in the same order."
     )
     speaker_agrees: bool | None = Field(
-        None,
+        default=None,
         description=(
             "True when every named speaker is the same person; empty when fewer than two quotes "
             "name one."
@@ -487,7 +499,7 @@ class QuoteMatch(Record):
         default_factory=list, description="The reported_by of each quote, in the same order."
     )
     syndicated: bool = Field(
-        False,
+        default=False,
         description="True when the documents are copies of one wire story (see article_pairs).",
     )
     texts: list[str] = Field(
@@ -527,7 +539,7 @@ class EventGroup(Record):
     group_id: str = Field(description="Id of this event group: gN.")
     category: str = Field(description="What the claims count (killed, injured...).")
     measure: str | None = Field(
-        None,
+        default=None,
         description=(
             "incident, daily aggregate or cumulative: claims of different measures are never "
             "grouped."
@@ -540,29 +552,29 @@ class EventGroup(Record):
     )
     doc_ids: list[str] = Field(description=DOC_IDS)
     outlets: list[str | None] = Field(description=OUTLETS)
-    location: str | None = Field(None, description="The first place the claims name.")
+    location: str | None = Field(default=None, description="The first place the claims name.")
     event_date: str | None = Field(
-        None, description="The earliest event date (or published date) of the claims, ISO."
+        default=None, description="The earliest event date (or published date) of the claims, ISO."
     )
     match_keys: list[str] = Field(default_factory=list, description=MATCH_KEYS)
-    low: int | None = Field(None, description="The lowest best figure among the claims.")
-    best: int | None = Field(None, description="The median of the claims' best figures.")
-    high: int | None = Field(None, description="The highest best figure among the claims.")
+    low: int | None = Field(default=None, description="The lowest best figure among the claims.")
+    best: int | None = Field(default=None, description="The median of the claims' best figures.")
+    high: int | None = Field(default=None, description="The highest best figure among the claims.")
     strongest_lower_bound: int | None = Field(
-        None,
+        default=None,
         description="The highest low among the claims: the count at least one source vouches for.",
     )
     strongest_lower_claim: str | None = Field(
-        None, description="The claim giving strongest_lower_bound."
+        default=None, description="The claim giving strongest_lower_bound."
     )
     tightest_upper_bound: int | None = Field(
-        None, description="The lowest high among the claims that have one."
+        default=None, description="The lowest high among the claims that have one."
     )
     tightest_upper_claim: str | None = Field(
-        None, description="The claim giving tightest_upper_bound."
+        default=None, description="The claim giving tightest_upper_bound."
     )
     conservative: int | None = Field(
-        None, description="The lowest low among the claims: the figure no source disputes."
+        default=None, description="The lowest low among the claims: the figure no source disputes."
     )
 
 
@@ -587,14 +599,15 @@ class Disagreement(Record):
         )
     )
     needs_review: bool = Field(
-        False,
+        default=False,
         description=(
             "True when the flag rests on something uncertain (a hedged figure, an unplaced claim, "
             "nested places): check before publishing."
         ),
     )
     group_id: str | None = Field(
-        None, description="The event group the claims belong to (empty for a check across groups)."
+        default=None,
+        description=("The event group the claims belong to (empty for a check across groups)."),
     )
     claim_ids: list[str] = Field(description="The claims that disagree.")
     doc_ids: list[str] = Field(description=DOC_IDS)
@@ -607,14 +620,19 @@ class Disagreement(Record):
             "The interval [low, high] each claim allows, in the same order (∞: no upper bound)."
         )
     )
-    ratio: float | None = Field(None, description="Ratio of the larger best figure to the smaller.")
-    same_outlet: bool = Field(False, description="True when every claim comes from one outlet.")
+    ratio: float | None = Field(
+        default=None, description=("Ratio of the larger best figure to the smaller.")
+    )
+    same_outlet: bool = Field(
+        default=False, description=("True when every claim comes from one outlet.")
+    )
     syndicated: bool = Field(
-        False, description="True when the articles are copies of one wire story."
+        default=False, description="True when the articles are copies of one wire story."
     )
     match_keys: list[str] = Field(default_factory=list, description=MATCH_KEYS)
     explanation: str = Field(
-        "", description="A sentence a person can paste, naming the figures, claimants and outlets."
+        default="",
+        description=("A sentence a person can paste, naming the figures, claimants and outlets."),
     )
     evidence: list[str] = Field(
         default_factory=list, description="The evidence text of each claim, in the same order."
