@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -262,7 +263,11 @@ def test_rising_and_falling_tolls_are_recorded_with_both_dates(
         b2 = store.commit([toll("day2", "2024-03-02", 300)], [], extractor=extractor).batch_id
         (change,) = [
             dict(
-                zip([d[0] for d in store.con.execute("SELECT * FROM toll_changes").description], r)
+                zip(
+                    [d[0] for d in store.con.execute("SELECT * FROM toll_changes").description],
+                    r,
+                    strict=True,
+                )
             )
             for r in store.con.execute("SELECT * FROM toll_changes")
         ]
@@ -374,3 +379,22 @@ def test_recompare_command_applies_new_options(tmp_path) -> None:
     )  # disjoint figures stay contradictions
     missing = runner.invoke(app, ["recompare", "--db", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 1 and "no such store" in missing.stderr
+
+
+def test_timeline_shows_an_undated_article_as_undated(tmp_path: Path) -> None:
+    """An article without a published date is ordered by the day it was added, but that day is
+    not printed as its date."""
+    cli = CliRunner()
+    story = "Rescuers said at least 12 people were killed in the flood on Monday."
+    (tmp_path / "undated.txt").write_text(story, encoding="utf-8")
+    db = tmp_path / "track.sqlite"
+    assert cli.invoke(app, ["add", str(tmp_path / "undated.txt"), "--db", str(db)]).exit_code == 0
+    rows = [
+        json.loads(line)
+        for line in cli.invoke(
+            app, ["timeline", "--db", str(db), "--format", "jsonl"]
+        ).stdout.splitlines()
+    ]
+    assert rows and all(r["date"] is None and r["added"] for r in rows)
+    text = cli.invoke(app, ["timeline", "--db", str(db)]).stdout
+    assert "????-??-??" in text and rows[0]["added"] not in text

@@ -608,7 +608,10 @@ class Store:
         out = []
         for row in self.con.execute(sql, params):
             out.append(
-                {name: _from_sql(value, dtype) for (name, dtype), value in zip(spec.items(), row)}
+                {
+                    name: _from_sql(value, dtype)
+                    for (name, dtype), value in zip(spec.items(), row, strict=True)
+                }
             )
         return out
 
@@ -648,7 +651,10 @@ class Store:
         }
 
     def timeline(self, group_id: str | None = None) -> list[dict[str, Any]]:
-        """Each claimant's figures per event group in date order, with the change each one records."""
+        """Each claimant's figures per event group in date order, with the change each one records.
+
+        ``date`` is the claim's published date, None when unknown (an undated article is ordered
+        by the day it was added, ``added``, but that day is never shown as its date)."""
         where, params = ("WHERE g.group_id = ?", (group_id,)) if group_id else ("", ())
         changes = {
             (row[0], row[1]): row[2]
@@ -657,7 +663,8 @@ class Store:
         linked = {c for pair in changes for c in pair}
         rows = self.con.execute(
             "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, c.low, c.high, c.best, "
-            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, c.doc_id, a.seq "
+            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, c.doc_id, a.seq, "
+            "coalesce(c.published, a.published) AS dated, substr(b.added_at, 1, 10) "
             "FROM event_group_claims gc JOIN event_groups g USING (group_id) JOIN claims c USING (claim_id) "
             "JOIN articles a ON a.doc_id = c.doc_id LEFT JOIN batches b ON b.batch_id = a.batch_id "
             f"{where} ORDER BY g.rowid, c.claimant, day, a.seq, c.rowid",
@@ -675,10 +682,12 @@ class Store:
             low,
             high,
             best,
-            day,
+            _day,
             outlet,
             doc,
             _,
+            dated,
+            added,
         ) in rows:
             key = (gid, claimant)
             kind = changes.get((last[key], cid)) if key in last else None
@@ -693,7 +702,8 @@ class Store:
                     "low": low,
                     "high": high,
                     "best": best,
-                    "date": day,
+                    "date": dated,  # None when undated: the day of add only orders the rows
+                    "added": added,
                     "outlet": outlet,
                     "doc_id": doc,
                     "change": kind,
@@ -738,4 +748,4 @@ def iter_changes(store: Store) -> Iterator[dict[str, Any]]:
     cur = store.con.execute("SELECT * FROM toll_changes ORDER BY change_id")
     names = [d[0] for d in cur.description]
     for row in cur:
-        yield dict(zip(names, row))
+        yield dict(zip(names, row, strict=True))
