@@ -14,23 +14,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import typer
 
-from quotetrack.compare import CompareOptions
-from quotetrack.compare.events import GroupingOptions
-from quotetrack.compare.flags import FlagOptions
-from quotetrack.compare.quote_matching import QuoteMatchOptions
-from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import DateOrder, Issue
-from quotetrack.pipeline.extractor import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
-from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES, IngestOptions
-from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import Result, require_processed
-from quotetrack.pipeline.runner import run as run_pipeline
+from quotetrack.models import DateOrder
+from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
 from quotetrack.tables.export import FORMATS
+
+if TYPE_CHECKING:  # the pipeline is imported when a command runs, so --help answers fast
+    from quotetrack.compare import CompareOptions
+    from quotetrack.pipeline.ingest import IngestOptions
+    from quotetrack.pipeline.runner import Result
 
 app = typer.Typer(
     help="Who said what, and which casualty figures disagree: quotes, speakers and claims from news.",
@@ -40,6 +36,25 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Inspect and check the rules files.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", no_args_is_help=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from quotetrack import __version__
+
+        typer.echo(f"quotetrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Who said what, and which casualty figures disagree: quotes, speakers and claims from news."""
+
+
 app.add_typer(rules_app, name="rules")
 app.add_typer(eval_app, name="eval")
 
@@ -154,6 +169,8 @@ SMALL_INPUT_BYTES = 2_000_000
 def auto_jobs(inputs: list[str]) -> int:
     """One process per core, but one alone for small inputs (starting workers costs more than it saves)."""
     total = 0
+    from quotetrack.pipeline.parallel import default_jobs
+
     for item in inputs:
         path = Path(item)
         if item == "-" or not path.exists():
@@ -170,6 +187,12 @@ def compare_options(
     window_days: int, tolerance: float, syndication: float, quote_similarity: float
 ) -> CompareOptions:
     """CompareOptions from the CLI's comparison options."""
+    from quotetrack.compare import CompareOptions
+    from quotetrack.compare.events import GroupingOptions
+    from quotetrack.compare.flags import FlagOptions
+    from quotetrack.compare.quote_matching import QuoteMatchOptions
+    from quotetrack.compare.syndication import SyndicationOptions
+
     return CompareOptions(
         quotes=QuoteMatchOptions(min_similarity=quote_similarity),
         syndication=SyndicationOptions(threshold=syndication),
@@ -253,6 +276,8 @@ class Reading:
 
     def ingest(self, outlet: str | None, published: str | None, max_bytes: int) -> IngestOptions:
         """IngestOptions with these reading options and the metadata defaults."""
+        from quotetrack.pipeline.ingest import IngestOptions
+
         return IngestOptions(
             outlet=outlet,
             published=published,
@@ -296,6 +321,8 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
         printer = lambda line: progress.console.print(line, markup=False)  # noqa: E731
         advance = lambda: progress.advance(task)  # noqa: E731
 
+    from quotetrack.models import Issue
+
     def on_item(item: Any) -> None:
         issues = [item] if isinstance(item, Issue) else item.issues
         if not quiet:
@@ -307,6 +334,8 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
 
 
 def _check_counts(result: Result, strict: bool) -> None:
+    from quotetrack.pipeline.runner import require_processed
+
     require_processed(result.documents_in, result.processed)
     if strict and result.count("issues"):
         say(result.summary())
@@ -329,6 +358,8 @@ def _run(
     reading: Reading = Reading(),
 ) -> Result:
     """The whole pipeline in memory (for commands that print one table)."""
+    from quotetrack.pipeline.runner import run as run_pipeline
+
     display, on_item = _feedback(quiet)
     with display:
         result = run_pipeline(

@@ -45,11 +45,7 @@ from quotetrack.cli.app import (
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import run_to_directory
-from quotetrack.rulebook.ruleset import load_ruleset
 from quotetrack.tables.export import FORMATS, write_table, write_tables, write_to_stdout
-from quotetrack.tables.normalise import TABLES
 
 
 @app.command()
@@ -100,6 +96,10 @@ def run(
 
     Example: quotetrack run seeds/ --out out/ --jobs 2
     """
+    from quotetrack.pipeline.parallel import default_jobs
+    from quotetrack.pipeline.runner import run_to_directory
+    from quotetrack.tables.normalise import TABLES
+
     check_format(fmt)
     reading = Reading.from_options(
         text_column,
@@ -308,6 +308,8 @@ def rules_check(rules: Path | None = RULES) -> None:
 
     Example: quotetrack rules check --rules my-rules/
     """
+    from quotetrack.rulebook.ruleset import load_ruleset
+
     ruleset = load_ruleset(rules)
     problems = ruleset.check()
     for problem in problems:

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -48,14 +48,12 @@ from quotetrack.cli.app import (
 )
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
-from quotetrack.pipeline.extractor import Extractor
-from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, read_inputs
-from quotetrack.pipeline.runner import require_processed
-from quotetrack.pipeline.runner import run as run_pipeline
-from quotetrack.pipeline.store import Store
-from quotetrack.report.html import render_report
-from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.pipeline.ingest import SIDECAR_SUFFIX
 from quotetrack.tables.export import write_tables
+
+if TYPE_CHECKING:  # the pipeline and the store are imported when a command runs
+    from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.pipeline.store import Store
 
 DB = typer.Option(..., "--db", help="The SQLite store (created by the first add).")
 STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
@@ -123,6 +121,21 @@ def print_issues(issues: list[Issue], quiet: bool) -> None:
             say(issue.one_line())
 
 
+def open_store(db: Path, create: bool = True) -> Store:
+    """The store at ``db`` (``quotetrack.pipeline.store`` imported on first use)."""
+    from quotetrack.pipeline.store import Store
+
+    return Store(db, create=create)
+
+
+def extractor_for(rules: Path | None, **limits: Any) -> Extractor:
+    """An Extractor with the rules of ``rules`` (the packaged rules when None)."""
+    from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.rulebook.ruleset import load_ruleset
+
+    return Extractor(load_ruleset(rules), **limits)
+
+
 def store_summary(store: Store, seconds: float) -> str:
     """The one-line summary of a store: articles, quotes, claims, disagreements, issues, seconds."""
     s = store.status()
@@ -167,9 +180,7 @@ def add(
     """
     started = time.perf_counter()
     inputs = documents_only(inputs, quiet)
-    extractor = Extractor(
-        load_ruleset(rules), max_chars=max_chars, time_budget_s=time_budget or None
-    )
+    extractor = extractor_for(rules, max_chars=max_chars, time_budget_s=time_budget or None)
     reading = Reading.from_options(
         text_column,
         id_column,
@@ -180,11 +191,14 @@ def add(
         no_fetch,
         fetch_private,
     )
+    from quotetrack.pipeline.ingest import read_inputs
+    from quotetrack.pipeline.runner import require_processed
+
     items = list(read_inputs(inputs, reading.ingest(outlet, published, max_bytes)))
     if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
         print_issues([item for item in items if isinstance(item, Issue)], quiet)
         require_processed(sum(1 for i in items if isinstance(i, Issue) and i.fatal), 0)
-    with Store(db) as store:
+    with open_store(db) as store:
         with progress_bar(quiet) as update:
             report = store.add(
                 items,
@@ -223,7 +237,7 @@ def export(
     Example: quotetrack export --db track.sqlite --out tables/ --format jsonl
     """
     check_format(fmt, STORE_FORMATS)
-    with Store(db, create=False) as store:
+    with open_store(db, create=False) as store:
         paths = write_tables(store.tables(), out, fmt, excel)  # type: ignore[arg-type]
     say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
 
@@ -246,9 +260,9 @@ def recompare(
         raise QuotetrackError(
             f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE"
         )
-    with Store(db) as store:
+    with open_store(db) as store:
         comparison = store.recompare(
-            Extractor(load_ruleset(rules)),
+            extractor_for(rules),
             compare_options(window_days, tolerance, syndication, quote_similarity),
         )
         say(
@@ -260,15 +274,18 @@ def recompare(
 @app.command()
 @handled
 def status(
-    db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")
+    db: Path = DB,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json", help="text or json."),
+    as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
 ) -> None:
     """Summarise the store: articles, outlets, quotes, claims, open disagreements, newest article.
 
     Example: quotetrack status --db track.sqlite
     """
-    with Store(db, create=False) as store:
+    fmt = check_format("json" if as_json else fmt, ("text", "json"))
+    with open_store(db, create=False) as store:
         s = store.status()
-    if as_json:
+    if fmt == "json":
         typer.echo(json.dumps(s, indent=1))
         return
     newest = s["newest_article"]
@@ -301,20 +318,27 @@ def _figure(row: dict[str, Any]) -> str:
 def timeline(
     db: Path = DB,
     event: str | None = typer.Option(None, "--event", help="Only this event group id."),
-    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON lines."),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", metavar="text|jsonl|json", help="text, jsonl or json."
+    ),
+    as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format jsonl."),
 ) -> None:
     """Print each claimant's figures per event group in date order, marking updates and revisions down.
 
     Example: quotetrack timeline --db track.sqlite --event g3
     """
-    with Store(db, create=False) as store:
+    fmt = check_format("jsonl" if as_json else fmt, ("text", "jsonl", "json"))
+    with open_store(db, create=False) as store:
         rows = store.timeline(event)
     if event and not rows:
         raise QuotetrackError(
             f"no event group {event!r} in {db}",
             hint="see the group ids with: quotetrack timeline --db FILE",
         )
-    if as_json:
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if fmt == "jsonl":
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
@@ -356,11 +380,13 @@ def report(
         raise typer.BadParameter("give either INPUT... or --db FILE", param_hint="INPUT / --db")
     started = time.perf_counter()
     if db is not None:
-        with Store(db, create=False) as store:
+        with open_store(db, create=False) as store:
             tables = store.tables()
             summary = store_summary(store, 0.0).rsplit(";", 1)[0]
     else:
         with progress_bar(quiet) as update:
+            from quotetrack.pipeline.runner import run as run_pipeline
+
             result = run_pipeline(
                 documents_only(inputs or [], quiet),
                 rules_dir=rules,
@@ -380,6 +406,8 @@ def report(
         summary = result.summary().rsplit(";", 1)[0]
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")
+    from quotetrack.report.html import render_report
+
     tmp.write_text(render_report(tables, title=title), encoding="utf-8")
     tmp.replace(output)
     say(f"{summary}; {time.perf_counter() - started:.2f} s")

@@ -31,6 +31,7 @@ from typing import IO, Any, BinaryIO
 import regex
 
 from quotetrack.models import Article, DateOrder, Issue, parse_date
+from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES
 
 __all__ = ["IngestOptions", "parse_date", "read_inputs", "read_records"]
 
@@ -54,7 +55,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "published": ("date", "pubdate", "publication_date", "published_at", "datetime"),
     "title": ("headline",),
 }
-DEFAULT_MAX_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)

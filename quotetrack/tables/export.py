@@ -18,15 +18,30 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.tables.normalise import TABLES, arrow_schema, columns, records, to_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
+
+
+def _normalise() -> Any:
+    """``quotetrack.tables.normalise`` (and pandas), imported when a table is first written."""
+    from quotetrack.tables import normalise
+
+    return normalise
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts (``quotetrack.tables.normalise.records``)."""
+    return _normalise().records(frame)  # type: ignore[no-any-return]
+
+
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
 LIST_SEPARATOR = " | "
 JSON_LINE = json.JSONEncoder(
@@ -87,7 +102,7 @@ def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]
     objects = _cell_for_csv if fmt == "csv" else _same
     return tuple(
         (name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
-        for name, dtype in columns(table).items()
+        for name, dtype in _normalise().columns(table).items()
     )
 
 
@@ -102,7 +117,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     frame written by ``write_frame`` (used where the rows are made, e.g. in a worker process)."""
     cells = _cell_writers(table, fmt)
     names = [name for name, _ in cells]
-    model, getter = TABLES[table], operator.attrgetter(*names)
+    model, getter = _normalise().TABLES[table], operator.attrgetter(*names)
     values: list[Sequence[Any]] = [
         getter(row) if type(row) is model else _row_values(row, names) for row in rows
     ]
@@ -125,10 +140,10 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
                 out[col] = out[col].map(_cell_for_csv)
         out.to_csv(stream, index=False, lineterminator="\n")
     elif fmt == "jsonl":
-        for rec in records(frame):
+        for rec in _normalise().records(frame):
             stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
     elif fmt == "json":
-        json.dump(records(frame), stream, ensure_ascii=False, indent=1)
+        json.dump(_normalise().records(frame), stream, ensure_ascii=False, indent=1)
         stream.write("\n")
     else:
         raise QuotetrackError(
@@ -145,7 +160,8 @@ def text_encoding(fmt: str, bom: bool) -> str:
 def write_table(
     frame: pd.DataFrame, path: Path, fmt: Format | None = None, bom: bool = False
 ) -> Path:
-    """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the suffix."""
+    """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the
+    suffix unless given; ``bom`` starts a CSV file with a UTF-8 byte-order mark."""
     tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path), bom)
     _finish(tmp, path)
     return path
@@ -213,7 +229,7 @@ class TableWriter:
         self.target = target
         self.fmt = fmt
         self.table = table
-        self.schema = arrow_schema(table) if fmt == "parquet" else None
+        self.schema = _normalise().arrow_schema(table) if fmt == "parquet" else None
         self.rows = 0
         self._header_done = False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -248,13 +264,12 @@ class TableWriter:
                 )
                 self._header_done = True
         elif self.fmt == "jsonl":
-            for rec in records(frame):
+            for rec in _normalise().records(frame):
                 self._stream.write(json.dumps(rec, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
         else:
-            for rec in records(frame):
-                self._stream.write(
-                    ("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False)
-                )  # type: ignore[union-attr]
+            for rec in _normalise().records(frame):
+                separator = "," if self.rows else ""
+                self._stream.write(separator + "\n" + json.dumps(rec, ensure_ascii=False))  # type: ignore[union-attr]
                 self.rows += 1
             return
         self.rows += len(frame)
@@ -266,12 +281,12 @@ class TableWriter:
         if self.fmt in TEXT_ROW_FORMATS:
             self.append_encoded(encode_rows(self.table, rows, self.fmt), len(rows))
         else:
-            self.append(to_frame(self.table, rows))
+            self.append(_normalise().to_frame(self.table, rows))
 
     def append_encoded(self, text: str, n_rows: int) -> None:
         """Add ``n_rows`` rows already encoded by ``encode_rows`` for this table and format."""
         if not self._header_done and self.fmt == "csv":
-            self.append(to_frame(self.table, []))
+            self.append(_normalise().to_frame(self.table, []))
         self._stream.write(text)  # type: ignore[union-attr]
         self.rows += n_rows
 
