@@ -223,3 +223,21 @@ def test_sidecar_named_on_the_command_line_is_not_an_article(tmp_path: Path) -> 
     )
     assert [(a.doc_id, a.outlet) for a in arts] == [("a", "AP")]
     assert [(i.code, i.severity) for i in issues] == [("orphan_sidecar", "info")]
+
+
+def test_count_documents_gives_the_progress_total(tmp_path: Path) -> None:
+    from quotetrack.pipeline.ingest import count_documents
+
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text("{}", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<p>Two.</p>", encoding="utf-8")
+    lines = '{"text": "x"}\n\n{"text": "y"}\n{"text": "z"}'
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    counted = count_documents([tmp_path, "https://example.org/a"])
+    read = [i for i in read_inputs([tmp_path]) if not isinstance(i, Issue) or i.fatal]
+    assert counted == len(read) + 1 == 6
+    (tmp_path / "d.csv").write_text("text\nx\n", encoding="utf-8")
+    assert count_documents([tmp_path]) is None  # rows are known only by parsing
+    assert count_documents(["-"]) is None

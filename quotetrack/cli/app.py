@@ -298,28 +298,45 @@ class Limits:
     time_budget: float = DEFAULT_TIME_BUDGET_S
 
 
-def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
+def _feedback(quiet: bool, inputs: list[str] | None = None) -> tuple[Any, Callable[[Any], None]]:
     """A progress display on stderr (only on a terminal, without --quiet) and a callback that
-    prints each document's issues as they arrive and advances the display."""
+    prints each document's issues as they arrive and advances the display. The display shows
+    the total when the inputs' document count is known (``count_documents``), and says when the
+    extraction is over and the sources are being compared."""
     printer: Callable[[str], None] = say
     display: Any = contextlib.nullcontext()
     advance: Callable[[], None] = lambda: None
     if not quiet and sys.stderr.isatty():
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
+        from quotetrack.pipeline.ingest import count_documents
+
+        total = count_documents(inputs) if inputs else None
         progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed} documents"),
+            *((BarColumn(), MofNCompleteColumn()) if total else ()),
+            TextColumn("documents" if total else "{task.completed} documents"),
             TimeElapsedColumn(),
             console=Console(stderr=True, highlight=False),
             transient=True,
         )
-        task = progress.add_task("extracting")
+        task = progress.add_task("extracting", total=total)
         display = progress
         printer = lambda line: progress.console.print(line, markup=False)  # noqa: E731
-        advance = lambda: progress.advance(task)  # noqa: E731
+
+        def advance() -> None:
+            progress.advance(task)
+            if total and progress.tasks[0].completed >= total:
+                progress.update(task, description="comparing sources")
 
     from quotetrack.models import Issue
 
@@ -328,7 +345,8 @@ def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
         if not quiet:
             for issue in issues:
                 printer(issue.one_line())
-        advance()
+        if not isinstance(item, Issue) or item.fatal:  # one document (a warning is not one)
+            advance()
 
     return display, on_item
 
@@ -360,7 +378,7 @@ def _run(
     """The whole pipeline in memory (for commands that print one table)."""
     from quotetrack.pipeline.runner import run as run_pipeline
 
-    display, on_item = _feedback(quiet)
+    display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_pipeline(
             inputs,

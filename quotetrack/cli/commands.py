@@ -131,7 +131,7 @@ def run(
             f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ and the comparison tables)"
         )
         return
-    display, on_item = _feedback(quiet)
+    display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_to_directory(
             inputs,

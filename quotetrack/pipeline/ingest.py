@@ -171,6 +171,53 @@ def read_inputs(
             )
 
 
+def count_documents(inputs: Iterable[str | os.PathLike[str]]) -> int | None:
+    """How many documents ``inputs`` hold, for a progress total: one per text, HTML file or URL,
+    one per non-blank JSONL line; None when that cannot be known without parsing (CSV, .json,
+    stdin). Files are walked as ``read_folder`` walks them (no sidecars, no hidden files)."""
+    total = 0
+    for item in inputs:
+        if isinstance(item, str) and item.lower().startswith(URL_SCHEMES):
+            total += 1
+            continue
+        path = Path(item)
+        if str(item) == "-":
+            return None
+        files = (
+            [path]
+            if not path.is_dir()
+            else (
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not p.name.endswith(SIDECAR_SUFFIX)
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        )
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in CSV_SUFFIXES | JSON_SUFFIXES:
+                return None
+            try:
+                total += _count_lines(file) if suffix in JSONL_SUFFIXES else int(file.exists())
+            except OSError:
+                total += 1  # read_path reports it as one unreadable document
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    """Non-blank lines of a file (read in 1 MiB blocks)."""
+    count = 0
+    with path.open("rb") as binary:
+        tail = b""
+        while block := binary.read(1 << 20):
+            lines = (tail + block).split(b"\n")
+            tail = lines.pop()
+            count += sum(1 for line in lines if line.strip())
+    return count + int(bool(tail.strip()))
+
+
 def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article | Issue]:
     for item in items:
         if isinstance(item, Article):
