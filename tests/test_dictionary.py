@@ -3,6 +3,7 @@ the models (stale = a failure), tables that reload with their types, CSV that Ex
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -72,3 +73,13 @@ def test_excel_csv_starts_with_a_byte_order_mark(corpus: Path, tmp_path: Path) -
         assert (excel / f"{table}.csv").read_bytes() == b"\xef\xbb\xbf" + (
             plain / f"{table}.csv"
         ).read_bytes()
+
+
+def test_datasette_metadata_describes_every_column(tmp_path: Path) -> None:
+    target = tmp_path / "metadata.json"
+    made = runner.invoke(app, ["datasette-metadata", "--db", "track.sqlite", "-o", str(target)])
+    assert made.exit_code == 0, made.output
+    tables = json.loads(target.read_text(encoding="utf-8"))["databases"]["track"]["tables"]
+    assert set(tables) == set(TABLES)
+    for table, model in TABLES.items():
+        assert tables[table]["columns"] == {n: f.description for n, f in model.model_fields.items()}

@@ -224,6 +224,28 @@ def add(
         say(store_summary(store, time.perf_counter() - started))
 
 
+@app.command("datasette-metadata")
+@handled
+def datasette_metadata(
+    db: Path = DB,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout)."
+    ),
+) -> None:
+    """Write Datasette's metadata.json for the store: every table and column described.
+
+    Example: quotetrack datasette-metadata --db track.sqlite -o metadata.json
+    """
+    from quotetrack.tables.dictionary import datasette_metadata as metadata
+
+    text = json.dumps(metadata(db.stem), ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        say(f"wrote {output}")
+
+
 @app.command()
 @handled
 def export(

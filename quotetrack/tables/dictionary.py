@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from quotetrack.tables.normalise import TABLES, columns
 
@@ -61,6 +62,24 @@ def markdown() -> str:
             meaning = (info.description or "").replace("|", "\\|").replace("\n", " ")
             parts.append(f"| `{name}` | {type_name(dtypes[name], info.annotation)} | {meaning} |")
     return "\n".join(parts) + "\n"
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """Datasette's ``metadata.json`` for a quotetrack store named ``database`` (the file's stem):
+    each table's description and its columns' descriptions, from the same row models."""
+    tables = {
+        table: {
+            "description": (model.__doc__ or "").strip(),
+            "columns": {name: info.description or "" for name, info in model.model_fields.items()},
+        }
+        for table, model in TABLES.items()
+    }
+    return {
+        "title": "quotetrack store",
+        "description": "Quotes, casualty claims and the disagreements between outlets; column "
+        "meanings from docs/columns.md.",
+        "databases": {database: {"tables": tables}},
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
