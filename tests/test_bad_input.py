@@ -244,7 +244,7 @@ CASES: dict[str, Case] = {
         1,
         set(),
     ),
-    "csv_no_text_column": (lambda d: w(d / "x.csv", "id,body\n1,hi\n"), 0, 1, {"bad_csv"}),
+    "csv_no_text_column": (lambda d: w(d / "x.csv", "id,words\n1,hi\n"), 0, 1, {"bad_csv"}),
     "non_ascii_path": (
         lambda d: w(
             d / "dossier \u00e9t\u00e9 \u65b0\u95fb" / "art\u00edculo con espacios.txt", NEWS
@@ -346,7 +346,7 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_too_large_file_and_document_limits(tmp_path: Path) -> None:
-    w(tmp_path / "big.txt", "x " * 600)
+    w(tmp_path / "big.txt", "a " * 600)
     w(tmp_path / "ok.txt", NEWS)
     result = run([tmp_path], max_bytes=1000)
     codes = dict(

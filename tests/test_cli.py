@@ -171,3 +171,31 @@ def test_module_entry_point_runs() -> None:
         cwd=REPO,
     )
     assert done.returncode == 0 and done.stderr.startswith("ok: ")
+
+
+def test_version_and_lazy_help() -> None:
+    """--version answers; the CLI does not import pandas or the pipeline until a command runs
+    (what made --help take seconds; the time itself is measured by benchmarks/cli_startup.py)."""
+    version = invoke("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("quotetrack 0.")
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, quotetrack.cli; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for heavy in ("'pandas'", "'quotetrack.pipeline.extractor'", "'quotetrack.compare'"):
+        assert heavy not in loaded
+
+
+def test_status_and_timeline_take_format(tmp_path: Path) -> None:
+    db = tmp_path / "track.sqlite"
+    assert invoke("add", str(SEEDS), "--db", str(db)).exit_code == 0
+    status = invoke("status", "--db", str(db), "--format", "json")
+    assert status.exit_code == 0 and json.loads(status.stdout)["articles"] == 2
+    assert invoke("status", "--db", str(db), "--json").stdout == status.stdout
+    lines = invoke("timeline", "--db", str(db), "--format", "jsonl").stdout.splitlines()
+    whole = json.loads(invoke("timeline", "--db", str(db), "--format", "json").stdout)
+    assert [json.loads(line) for line in lines] == whole and whole
+    bad = invoke("status", "--db", str(db), "--format", "xml")
+    assert bad.exit_code == 2

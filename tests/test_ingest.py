@@ -101,9 +101,11 @@ def test_csv_rows_and_ragged_row(tmp_path: Path) -> None:
 
 def test_csv_without_text_column(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    path.write_text("id,words\n1,hello\n", encoding="utf-8")
     _, (issue,) = split(read_inputs([path]))
-    assert issue.message == "no 'text' column (columns: id, body)" and issue.fatal
+    assert issue.code == "bad_csv" and issue.fatal
+    assert "a text column ('text', 'body'" in issue.message
+    assert "among the columns: id, words" in issue.message and "--text-column" in issue.message
 
 
 def test_html_main_text_and_metadata(tmp_path: Path) -> None:
@@ -222,3 +224,21 @@ def test_sidecar_named_on_the_command_line_is_not_an_article(tmp_path: Path) -> 
     )
     assert [(a.doc_id, a.outlet) for a in arts] == [("a", "AP")]
     assert [(i.code, i.severity) for i in issues] == [("orphan_sidecar", "info")]
+
+
+def test_count_documents_gives_the_progress_total(tmp_path: Path) -> None:
+    from quotetrack.pipeline.ingest import count_documents
+
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text("{}", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<p>Two.</p>", encoding="utf-8")
+    lines = '{"text": "x"}\n\n{"text": "y"}\n{"text": "z"}'
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    counted = count_documents([tmp_path, "https://example.org/a"])
+    read = [i for i in read_inputs([tmp_path]) if not isinstance(i, Issue) or i.fatal]
+    assert counted == len(read) + 1 == 6
+    (tmp_path / "d.csv").write_text("text\nx\n", encoding="utf-8")
+    assert count_documents([tmp_path]) is None  # rows are known only by parsing
+    assert count_documents(["-"]) is None

@@ -1,9 +1,9 @@
-"""The SQLite store: batches equal one run, dedup, replacement, migrations, export round-trips,
-tolls over time."""
+"""The SQLite store: batches equal one run, dedup, replacement, migrations, export round-trips, tolls over time."""
 
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,7 @@ def write_article(folder: Path, name: str, text: str, published: str = "2024-03-
 def test_changed_article_replaces_its_rows_and_says_so(
     tmp_path: Path, extractor: Extractor
 ) -> None:
-    old = (
-        "Blast in market\n\nPolice said three people were killed in the blast on Friday. "
-        '"We are investigating," the chief said.\n'
-    )
+    old = 'Blast in market\n\nPolice said three people were killed in the blast on Friday. "We are investigating," the chief said.\n'
     new = "Blast in market\n\nPolice said seven people were killed in the blast on Friday.\n"
     path = write_article(tmp_path, "market", old)
     with Store(tmp_path / "t.sqlite") as store:
@@ -225,10 +222,7 @@ def toll(
     doc: str, day: str, value: int, claimant: str = "the health ministry", cue: str | None = None
 ) -> DocumentResult:
     """One article reporting a cumulative death toll (hand-made claim, real offsets)."""
-    text = (
-        f"Quake toll\n\n{claimant.capitalize()} said {value} people have died since the "
-        "earthquake.\n"
-    )
+    text = f"Quake toll\n\n{claimant.capitalize()} said {value} people have died since the earthquake.\n"
     figure = str(value)
     start = text.index(f" {figure} ") + 1
     sentence = text.split("\n\n")[1].strip()
@@ -272,7 +266,7 @@ def test_rising_and_falling_tolls_are_recorded_with_both_dates(
                 zip(
                     [d[0] for d in store.con.execute("SELECT * FROM toll_changes").description],
                     r,
-                    strict=False,
+                    strict=True,
                 )
             )
             for r in store.con.execute("SELECT * FROM toll_changes")
@@ -385,3 +379,22 @@ def test_recompare_command_applies_new_options(tmp_path) -> None:
     )  # disjoint figures stay contradictions
     missing = runner.invoke(app, ["recompare", "--db", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 1 and "no such store" in missing.stderr
+
+
+def test_timeline_shows_an_undated_article_as_undated(tmp_path: Path) -> None:
+    """An article without a published date is ordered by the day it was added, but that day is
+    not printed as its date."""
+    cli = CliRunner()
+    story = "Rescuers said at least 12 people were killed in the flood on Monday."
+    (tmp_path / "undated.txt").write_text(story, encoding="utf-8")
+    db = tmp_path / "track.sqlite"
+    assert cli.invoke(app, ["add", str(tmp_path / "undated.txt"), "--db", str(db)]).exit_code == 0
+    rows = [
+        json.loads(line)
+        for line in cli.invoke(
+            app, ["timeline", "--db", str(db), "--format", "jsonl"]
+        ).stdout.splitlines()
+    ]
+    assert rows and all(r["date"] is None and r["added"] for r in rows)
+    text = cli.invoke(app, ["timeline", "--db", str(db)]).stdout
+    assert "????-??-??" in text and rows[0]["added"] not in text

@@ -12,25 +12,21 @@ import contextlib
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import typer
 
-from quotetrack.compare import CompareOptions
-from quotetrack.compare.events import GroupingOptions
-from quotetrack.compare.flags import FlagOptions
-from quotetrack.compare.quote_matching import QuoteMatchOptions
-from quotetrack.compare.syndication import SyndicationOptions
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import Issue
-from quotetrack.pipeline.extractor import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
-from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES
-from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import Result
-from quotetrack.pipeline.runner import run as run_pipeline
+from quotetrack.models import DateOrder
+from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
 from quotetrack.tables.export import FORMATS
+
+if TYPE_CHECKING:  # the pipeline is imported when a command runs, so --help answers fast
+    from quotetrack.compare import CompareOptions
+    from quotetrack.pipeline.ingest import IngestOptions
+    from quotetrack.pipeline.runner import Result
 
 app = typer.Typer(
     help="Who said what, and which casualty figures disagree: quotes, speakers and claims from "
@@ -41,16 +37,81 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Inspect and check the rules files.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", no_args_is_help=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from quotetrack import __version__
+
+        typer.echo(f"quotetrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Who said what, and which casualty figures disagree: quotes, speakers and claims from news."""
+
+
 app.add_typer(rules_app, name="rules")
 app.add_typer(eval_app, name="eval")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-INPUTS = typer.Argument(..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin.")
+INPUTS = typer.Argument(
+    ...,
+    help="Files (.txt .html .json .jsonl .csv .tsv), folders, http(s):// URLs, or - for stdin.",
+)
 RULES = typer.Option(None, "--rules", help="Rules directory to use instead of the packaged rules.")
 OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
 PUBLISHED = typer.Option(
     None, "--published", help="Published date (YYYY-MM-DD) for inputs without one."
+)
+TEXT_COLUMN = typer.Option(
+    None,
+    "--text-column",
+    metavar="NAME",
+    help="CSV/TSV column or JSON key holding the article text (default: text, body, content...).",
+)
+ID_COLUMN = typer.Option(
+    None, "--id-column", metavar="NAME", help="Column holding the doc_id (default: doc_id, id)."
+)
+DATE_COLUMN = typer.Option(
+    None,
+    "--date-column",
+    metavar="NAME",
+    help="Column holding the published date (default: published, date, pubdate...).",
+)
+OUTLET_COLUMN = typer.Option(
+    None,
+    "--outlet-column",
+    metavar="NAME",
+    help="Column holding the outlet (default: outlet, source, publication...).",
+)
+URL_COLUMN = typer.Option(
+    None, "--url-column", metavar="NAME", help="Column holding the URL (default: url, link)."
+)
+DATE_ORDER = typer.Option(
+    None,
+    "--date-order",
+    metavar="MDY|DMY|YMD",
+    help="How to read an ambiguous date such as 3/4/2013 (default MDY: March 4).",
+)
+NO_FETCH = typer.Option(
+    False, "--no-fetch", help="Refuse http(s):// inputs instead of downloading them."
+)
+FETCH_PRIVATE = typer.Option(
+    False,
+    "--fetch-private",
+    help="Also download from loopback and private addresses (an intranet); blocked by default.",
+)
+EXCEL = typer.Option(
+    False,
+    "--excel",
+    help="Start each CSV file with a UTF-8 byte-order mark, so Excel shows accents and quotes.",
 )
 DEBUG = typer.Option(False, "--debug", help="Show the Python traceback of an internal error.")
 QUIET = typer.Option(
@@ -110,6 +171,8 @@ def auto_jobs(inputs: list[str]) -> int:
     """One process per core, but one alone for small inputs (starting workers costs more than it
     saves)."""
     total = 0
+    from quotetrack.pipeline.parallel import default_jobs
+
     for item in inputs:
         path = Path(item)
         if item == "-" or not path.exists():
@@ -126,6 +189,12 @@ def compare_options(
     window_days: int, tolerance: float, syndication: float, quote_similarity: float
 ) -> CompareOptions:
     """CompareOptions from the CLI's comparison options."""
+    from quotetrack.compare import CompareOptions
+    from quotetrack.compare.events import GroupingOptions
+    from quotetrack.compare.flags import FlagOptions
+    from quotetrack.compare.quote_matching import QuoteMatchOptions
+    from quotetrack.compare.syndication import SyndicationOptions
+
     return CompareOptions(
         quotes=QuoteMatchOptions(min_similarity=quote_similarity),
         syndication=SyndicationOptions(threshold=syndication),
@@ -168,6 +237,61 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How inputs are read: which columns hold which field, the date order, downloading."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    date_order: DateOrder | None = None
+    fetch: bool = True
+    fetch_private: bool = False
+
+    @classmethod
+    def from_options(
+        cls,
+        text: str | None,
+        doc_id: str | None,
+        date: str | None,
+        outlet: str | None,
+        url: str | None,
+        date_order: str | None,
+        no_fetch: bool,
+        fetch_private: bool = False,
+    ) -> Reading:
+        """Reading from the CLI's input options (a usage error for an unknown --date-order)."""
+        order = date_order.upper() if date_order else None
+        if order not in (None, *get_args(DateOrder)):
+            raise typer.BadParameter(
+                f"{date_order!r} is not one of MDY, DMY, YMD", param_hint="--date-order"
+            )
+        named = {"text": text, "doc_id": doc_id, "published": date, "outlet": outlet, "url": url}
+        columns = {name: column for name, column in named.items() if column}
+        return cls(columns, order, not no_fetch, fetch_private)  # type: ignore[arg-type]
+
+    def keywords(self) -> dict[str, Any]:
+        """The keyword arguments of ``quotetrack.run`` for these reading options."""
+        return {
+            "columns": self.columns,
+            "date_order": self.date_order,
+            "fetch": self.fetch,
+            "fetch_private": self.fetch_private,
+        }
+
+    def ingest(self, outlet: str | None, published: str | None, max_bytes: int) -> IngestOptions:
+        """IngestOptions with these reading options and the metadata defaults."""
+        from quotetrack.pipeline.ingest import IngestOptions
+
+        return IngestOptions(
+            outlet=outlet,
+            published=published,
+            max_bytes=max_bytes,
+            columns=self.columns,
+            date_order=self.date_order,
+            fetch=self.fetch,
+            fetch_private=self.fetch_private,
+        )
+
+
+@dataclass(frozen=True)
 class Limits:
     """Per-document limits given on the command line."""
 
@@ -176,50 +300,63 @@ class Limits:
     time_budget: float = DEFAULT_TIME_BUDGET_S
 
 
-def _feedback(quiet: bool) -> tuple[Any, Callable[[Any], None]]:
+def _feedback(quiet: bool, inputs: list[str] | None = None) -> tuple[Any, Callable[[Any], None]]:
     """A progress display on stderr (only on a terminal, without --quiet) and a callback that
-    prints each document's issues as they arrive and advances the display."""
+    prints each document's issues as they arrive and advances the display. The display shows
+    the total when the inputs' document count is known (``count_documents``), and says when the
+    extraction is over and the sources are being compared."""
     printer: Callable[[str], None] = say
     display: Any = contextlib.nullcontext()
     advance: Callable[[], None] = lambda: None  # noqa: E731
     if not quiet and sys.stderr.isatty():
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
+        from quotetrack.pipeline.ingest import count_documents
+
+        total = count_documents(inputs) if inputs else None
         progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed} documents"),
+            *((BarColumn(), MofNCompleteColumn()) if total else ()),
+            TextColumn("documents" if total else "{task.completed} documents"),
             TimeElapsedColumn(),
             console=Console(stderr=True, highlight=False),
             transient=True,
         )
-        task = progress.add_task("extracting")
+        task = progress.add_task("extracting", total=total)
         display = progress
         printer = lambda line: progress.console.print(line, markup=False)  # noqa: E731
-        advance = lambda: progress.advance(task)  # noqa: E731
+
+        def advance() -> None:
+            progress.advance(task)
+            if total and progress.tasks[0].completed >= total:
+                progress.update(task, description="comparing sources")
+
+    from quotetrack.models import Issue
 
     def on_item(item: Any) -> None:
         issues = [item] if isinstance(item, Issue) else item.issues
         if not quiet:
             for issue in issues:
                 printer(issue.one_line())
-        advance()
+        if not isinstance(item, Issue) or item.fatal:  # one document (a warning is not one)
+            advance()
 
     return display, on_item
 
 
 def _check_counts(result: Result, strict: bool) -> None:
-    if result.documents_in == 0:
-        raise QuotetrackError(
-            "no input documents found",
-            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
-        )
-    if result.processed == 0:
-        raise QuotetrackError(
-            f"none of the {result.documents_in} input documents could be processed",
-            hint="see the issues above",
-        )
+    from quotetrack.pipeline.runner import require_processed
+
+    require_processed(result.documents_in, result.processed)
     if strict and result.count("issues"):
         say(result.summary())
         raise QuotetrackError(
@@ -238,9 +375,12 @@ def _run(
     options: CompareOptions | None = None,
     limits: Limits = Limits(),
     jobs: int = 1,
+    reading: Reading = Reading(),
 ) -> Result:
     """The whole pipeline in memory (for commands that print one table)."""
-    display, on_item = _feedback(quiet)
+    from quotetrack.pipeline.runner import run as run_pipeline
+
+    display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_pipeline(
             inputs,
@@ -254,6 +394,7 @@ def _run(
             max_chars=limits.max_chars,
             time_budget_s=limits.time_budget or None,
             jobs=jobs,
+            **reading.keywords(),
         )
     _check_counts(result, strict)
     return result

@@ -8,20 +8,30 @@ from pathlib import Path
 import typer
 
 from quotetrack.cli.app import (
+    DATE_COLUMN,
+    DATE_ORDER,
     DEBUG,
+    EXCEL,
+    FETCH_PRIVATE,
+    ID_COLUMN,
     INPUTS,
     JOBS,
     MAX_BYTES,
     MAX_CHARS,
+    NO_FETCH,
     OUTLET,
+    OUTLET_COLUMN,
     PUBLISHED,
     QUIET,
     QUOTE_SIMILARITY,
     RULES,
     SYNDICATION,
+    TEXT_COLUMN,
     TIME_BUDGET,
     TOLERANCE,
+    URL_COLUMN,
     WINDOW,
+    Reading,
     _check_counts,
     _feedback,
     _run,
@@ -35,11 +45,7 @@ from quotetrack.cli.app import (
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import run_to_directory
-from quotetrack.rulebook.ruleset import load_ruleset
 from quotetrack.tables.export import FORMATS, write_table, write_tables, write_to_stdout
-from quotetrack.tables.normalise import TABLES
 
 
 @app.command()
@@ -72,6 +78,15 @@ def run(
         "--scheduler",
         help="Dask scheduler address (default: a LocalCluster of --jobs workers).",
     ),
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
+    excel: bool = EXCEL,
 ) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
@@ -81,7 +96,21 @@ def run(
 
     Example: quotetrack run seeds/ --out out/ --jobs 2
     """
+    from quotetrack.pipeline.parallel import default_jobs
+    from quotetrack.pipeline.runner import run_to_directory
+    from quotetrack.tables.normalise import TABLES
+
     check_format(fmt)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"{engine!r} is not one of local, dask", param_hint="--engine")
     options = compare_options(window_days, tolerance, syndication, quote_similarity)
@@ -102,7 +131,7 @@ def run(
             f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ and the comparison tables)"
         )
         return
-    display, on_item = _feedback(quiet)
+    display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_to_directory(
             inputs,
@@ -110,7 +139,7 @@ def run(
             fmt,  # type: ignore[arg-type]  # checked by check_format above
             jobs=jobs or auto_jobs(inputs),
             rules_dir=rules,
-            outlet=outlet,  # type: ignore[arg-type]
+            outlet=outlet,
             published=published,
             debug=debug,
             on_document=on_item,
@@ -118,6 +147,8 @@ def run(
             max_bytes=max_bytes,
             max_chars=max_chars,
             time_budget_s=time_budget or None,
+            **reading.keywords(),
+            bom=excel,
         )
     _check_counts(result, strict)
     say(result.summary())
@@ -134,9 +165,10 @@ def _one_table(
     published: str | None,
     debug: bool,
     quiet: bool,
+    reading: Reading,
 ) -> None:
     check_format(fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json"))
-    result = _run(inputs, rules, outlet, published, debug, quiet)
+    result = _run(inputs, rules, outlet, published, debug, quiet, reading=reading)
     frame = result.tables[table]
     if output is None:
         write_to_stdout(frame, fmt)  # type: ignore[arg-type]
@@ -158,12 +190,30 @@ def quotes(
     published: str | None = PUBLISHED,
     debug: bool = DEBUG,
     quiet: bool = QUIET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Write the quotes table (one row per quoted segment, with its speaker).
 
     Example: quotetrack quotes seeds/ --format jsonl
     """
-    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
+    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
 
 
 @app.command()
@@ -179,12 +229,30 @@ def claims(
     published: str | None = PUBLISHED,
     debug: bool = DEBUG,
     quiet: bool = QUIET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Write the claims table (one row per casualty figure, with its claimant).
 
     Example: quotetrack claims seeds/ -o claims.csv
     """
-    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
+    )
+    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
 
 
 COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
@@ -240,6 +308,8 @@ def rules_check(rules: Path | None = RULES) -> None:
 
     Example: quotetrack rules check --rules my-rules/
     """
+    from quotetrack.rulebook.ruleset import load_ruleset
+
     ruleset = load_ruleset(rules)
     problems = ruleset.check()
     for line in problems + ruleset.warnings():

@@ -14,23 +14,33 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from quotetrack.cli.app import (
+    DATE_COLUMN,
+    DATE_ORDER,
     DEBUG,
+    EXCEL,
+    FETCH_PRIVATE,
+    ID_COLUMN,
     MAX_BYTES,
     MAX_CHARS,
+    NO_FETCH,
     OUTLET,
+    OUTLET_COLUMN,
     PUBLISHED,
     QUIET,
     QUOTE_SIMILARITY,
     RULES,
     SYNDICATION,
+    TEXT_COLUMN,
     TIME_BUDGET,
     TOLERANCE,
+    URL_COLUMN,
     WINDOW,
+    Reading,
     app,
     check_format,
     compare_options,
@@ -38,14 +48,13 @@ from quotetrack.cli.app import (
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import Issue
-from quotetrack.pipeline.extractor import Extractor
-from quotetrack.pipeline.ingest import SIDECAR_SUFFIX, IngestOptions, read_inputs
-from quotetrack.pipeline.runner import run as run_pipeline
-from quotetrack.pipeline.store import Store
-from quotetrack.report.html import render_report
-from quotetrack.rulebook.ruleset import load_ruleset
+from quotetrack.models import Article, Issue
+from quotetrack.pipeline.ingest import SIDECAR_SUFFIX
 from quotetrack.tables.export import write_tables
+
+if TYPE_CHECKING:  # the pipeline and the store are imported when a command runs
+    from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.pipeline.store import Store
 
 DB = typer.Option(..., "--db", help="The SQLite store (created by the first add).")
 STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
@@ -114,6 +123,21 @@ def print_issues(issues: list[Issue], quiet: bool) -> None:
             say(issue.one_line())
 
 
+def open_store(db: Path, create: bool = True) -> Store:
+    """The store at ``db`` (``quotetrack.pipeline.store`` imported on first use)."""
+    from quotetrack.pipeline.store import Store
+
+    return Store(db, create=create)
+
+
+def extractor_for(rules: Path | None, **limits: Any) -> Extractor:
+    """An Extractor with the rules of ``rules`` (the packaged rules when None)."""
+    from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.rulebook.ruleset import load_ruleset
+
+    return Extractor(load_ruleset(rules), **limits)
+
+
 def store_summary(store: Store, seconds: float) -> str:
     """The one-line summary of a store: articles, quotes, claims, disagreements, issues, seconds."""
     s = store.status()
@@ -143,6 +167,14 @@ def add(
     max_bytes: int = MAX_BYTES,
     max_chars: int = MAX_CHARS,
     time_budget: float = TIME_BUDGET,
+    text_column: str | None = TEXT_COLUMN,
+    id_column: str | None = ID_COLUMN,
+    date_column: str | None = DATE_COLUMN,
+    outlet_column: str | None = OUTLET_COLUMN,
+    url_column: str | None = URL_COLUMN,
+    date_order: str | None = DATE_ORDER,
+    no_fetch: bool = NO_FETCH,
+    fetch_private: bool = FETCH_PRIVATE,
 ) -> None:
     """Add articles to the store and recompare everything stored (new, changed or unchanged: said
     per article).
@@ -151,18 +183,25 @@ def add(
     """
     started = time.perf_counter()
     inputs = documents_only(inputs, quiet)
-    extractor = Extractor(
-        load_ruleset(rules), max_chars=max_chars, time_budget_s=time_budget or None
+    extractor = extractor_for(rules, max_chars=max_chars, time_budget_s=time_budget or None)
+    reading = Reading.from_options(
+        text_column,
+        id_column,
+        date_column,
+        outlet_column,
+        url_column,
+        date_order,
+        no_fetch,
+        fetch_private,
     )
-    items = list(
-        read_inputs(inputs, IngestOptions(outlet=outlet, published=published, max_bytes=max_bytes))
-    )
-    if not items:
-        raise QuotetrackError(
-            "no input documents found",
-            hint="give .txt, .html, .jsonl or .csv files, a folder, or -",
-        )
-    with Store(db) as store:
+    from quotetrack.pipeline.ingest import read_inputs
+    from quotetrack.pipeline.runner import require_processed
+
+    items = list(read_inputs(inputs, reading.ingest(outlet, published, max_bytes)))
+    if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
+        print_issues([item for item in items if isinstance(item, Issue)], quiet)
+        require_processed(sum(1 for i in items if isinstance(i, Issue) and i.fatal), 0)
+    with open_store(db) as store:
         with progress_bar(quiet) as update:
             report = store.add(
                 items,
@@ -189,20 +228,43 @@ def add(
         say(store_summary(store, time.perf_counter() - started))
 
 
+@app.command("datasette-metadata")
+@handled
+def datasette_metadata(
+    db: Path = DB,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout)."
+    ),
+) -> None:
+    """Write Datasette's metadata.json for the store: every table and column described.
+
+    Example: quotetrack datasette-metadata --db track.sqlite -o metadata.json
+    """
+    from quotetrack.tables.dictionary import datasette_metadata as metadata
+
+    text = json.dumps(metadata(db.stem), ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        say(f"wrote {output}")
+
+
 @app.command()
 @handled
 def export(
     db: Path = DB,
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+    excel: bool = EXCEL,
 ) -> None:
     """Write every table of the store to --out, the same files ``quotetrack run`` writes.
 
     Example: quotetrack export --db track.sqlite --out tables/ --format jsonl
     """
     check_format(fmt, STORE_FORMATS)
-    with Store(db, create=False) as store:
-        paths = write_tables(store.tables(), out, fmt)  # type: ignore[arg-type]
+    with open_store(db, create=False) as store:
+        paths = write_tables(store.tables(), out, fmt, excel)  # type: ignore[arg-type]
     say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
 
 
@@ -225,9 +287,9 @@ def recompare(
         raise QuotetrackError(
             f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE"
         )
-    with Store(db) as store:
+    with open_store(db) as store:
         comparison = store.recompare(
-            Extractor(load_ruleset(rules)),
+            extractor_for(rules),
             compare_options(window_days, tolerance, syndication, quote_similarity),
         )
         say(
@@ -240,15 +302,18 @@ def recompare(
 @app.command()
 @handled
 def status(
-    db: Path = DB, as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")
+    db: Path = DB,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json", help="text or json."),
+    as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
 ) -> None:
     """Summarise the store: articles, outlets, quotes, claims, open disagreements, newest article.
 
     Example: quotetrack status --db track.sqlite
     """
-    with Store(db, create=False) as store:
+    fmt = check_format("json" if as_json else fmt, ("text", "json"))
+    with open_store(db, create=False) as store:
         s = store.status()
-    if as_json:
+    if fmt == "json":
         typer.echo(json.dumps(s, indent=1))
         return
     newest = s["newest_article"]
@@ -281,21 +346,28 @@ def _figure(row: dict[str, Any]) -> str:
 def timeline(
     db: Path = DB,
     event: str | None = typer.Option(None, "--event", help="Only this event group id."),
-    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON lines."),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", metavar="text|jsonl|json", help="text, jsonl or json."
+    ),
+    as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format jsonl."),
 ) -> None:
     """Print each claimant's figures per event group in date order, marking updates and revisions
     down.
 
     Example: quotetrack timeline --db track.sqlite --event g3
     """
-    with Store(db, create=False) as store:
+    fmt = check_format("jsonl" if as_json else fmt, ("text", "jsonl", "json"))
+    with open_store(db, create=False) as store:
         rows = store.timeline(event)
     if event and not rows:
         raise QuotetrackError(
             f"no event group {event!r} in {db}",
             hint="see the group ids with: quotetrack timeline --db FILE",
         )
-    if as_json:
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if fmt == "jsonl":
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
@@ -339,11 +411,13 @@ def report(
         raise typer.BadParameter("give either INPUT... or --db FILE", param_hint="INPUT / --db")
     started = time.perf_counter()
     if db is not None:
-        with Store(db, create=False) as store:
+        with open_store(db, create=False) as store:
             tables = store.tables()
             summary = store_summary(store, 0.0).rsplit(";", 1)[0]
     else:
         with progress_bar(quiet) as update:
+            from quotetrack.pipeline.runner import run as run_pipeline
+
             result = run_pipeline(
                 documents_only(inputs or [], quiet),
                 rules_dir=rules,
@@ -363,6 +437,8 @@ def report(
         summary = result.summary().rsplit(";", 1)[0]
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")
+    from quotetrack.report.html import render_report
+
     tmp.write_text(render_report(tables, title=title), encoding="utf-8")
     tmp.replace(output)
     say(f"{summary}; {time.perf_counter() - started:.2f} s")

@@ -22,6 +22,7 @@ from quotetrack.extract.claims import ClaimExtractor
 from quotetrack.extract.quotes import QuoteExtractor
 from quotetrack.extract.segment import segmenter_for
 from quotetrack.models import Article, Claim, Issue, Quote
+from quotetrack.pipeline.limits import DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.export import (
     Format,
@@ -57,10 +58,6 @@ class DocumentResult:
             rows["articles"] = []
         self.encoded = {name: (len(r), encode_rows(name, r, fmt)) for name, r in rows.items()}
         self.quotes, self.claims = [], []
-
-
-DEFAULT_MAX_CHARS = 5_000_000
-DEFAULT_TIME_BUDGET_S = 30.0
 
 
 class DocumentTimeout(Exception):

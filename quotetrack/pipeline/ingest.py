@@ -1,4 +1,5 @@
-"""Reading articles: .txt (+ sidecar metadata), .jsonl, .csv, .html, folders and stdin.
+"""Reading articles: .txt (+ sidecar metadata), .html, .jsonl, .json, .csv/.tsv, folders, URLs
+and stdin.
 
 Every input document comes out either as an ``Article`` or as a fatal ``Issue`` naming the file
 (and line), so that a batch always accounts for all of its documents. Texts are decoded (UTF-8,
@@ -7,16 +8,20 @@ reported), and Windows/old-Mac line endings become ``\\n``; nothing else is chan
 are into the text exactly as the ``articles`` table holds it.
 
 Sidecar metadata for ``NAME.txt`` or ``NAME.html`` is ``NAME.meta.json``: a JSON object with any
-of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata.
+of ``doc_id, outlet, url, published, title`` plus free fields kept as metadata. CSV/TSV and .json
+records may name their fields with common aliases (``body``, ``date``, ``source``...) or with the
+columns ``IngestOptions.columns`` maps; dates are read by ``quotetrack.models.parse_date``.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import functools
 import hashlib
 import io
+import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,15 +30,31 @@ from typing import IO, Any, BinaryIO
 
 import regex
 
-from quotetrack.models import Article, Issue
+from quotetrack.models import Article, DateOrder, Issue, parse_date
+from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES
+
+__all__ = ["IngestOptions", "parse_date", "read_inputs", "read_records"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CSV_SUFFIXES = {".csv"}
+CSV_SUFFIXES = {".csv", ".tsv", ".tab"}
+JSON_SUFFIXES = {".json"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | JSON_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 KNOWN_FIELDS = ("doc_id", "outlet", "url", "published", "title")
-DEFAULT_MAX_BYTES = 50_000_000
+RECORD_FIELDS = ("text", *KNOWN_FIELDS)
+#: column names a spreadsheet or CMS export commonly uses for each field (CSV, TSV and .json
+#: records; matched case-insensitively when the field's own name is absent). JSONL keeps the
+#: documented field names, so its other fields stay metadata.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("body", "content", "article", "full_text", "story"),
+    "doc_id": ("id",),
+    "outlet": ("source", "publication", "publisher", "site", "sitename"),
+    "url": ("link", "permalink"),
+    "published": ("date", "pubdate", "publication_date", "published_at", "datetime"),
+    "title": ("headline",),
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,44 @@ class IngestOptions:
     published: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     stdin: BinaryIO | None = None
+    #: the column (or JSON key) holding each field: ``{"text": "body", "published": "date"}``
+    columns: dict[str, str] = field(default_factory=dict)
+    #: how to read an ambiguous date such as 3/4/2013 (dateparser's English default: MDY)
+    date_order: DateOrder | None = None
+    #: whether an ``http(s)://`` input is downloaded (else it is refused with an issue)
+    fetch: bool = True
+    #: whether loopback and private addresses may be downloaded from (trafilatura blocks them)
+    fetch_private: bool = False
+
+
+def resolve_columns(names: Iterable[str], columns: dict[str, str], aliases: bool) -> dict[str, str]:
+    """The column of ``names`` that holds each record field: the one ``columns`` maps it to, else
+    the field's own name, else (with ``aliases``) a common alias, matched case-insensitively."""
+    present = list(names)
+    lowered = {name.strip().lower(): name for name in reversed(present)}
+    resolved: dict[str, str] = {}
+    for name in RECORD_FIELDS:
+        if name in columns:
+            resolved[name] = columns[name]
+        elif name in present:
+            resolved[name] = name
+        elif aliases:
+            found = (lowered.get(a) for a in (name, *COLUMN_ALIASES.get(name, ())))
+            column = next((c for c in found if c is not None), None)
+            if column is not None:
+                resolved[name] = column
+    return resolved
+
+
+def map_record(record: dict[str, Any], resolved: dict[str, str]) -> dict[str, Any]:
+    """``record`` with each field under its own name (from its resolved column); the columns used
+    for a field are dropped, every other column is kept (as metadata)."""
+    used = set(resolved.values())
+    mapped = {k: v for k, v in record.items() if k not in used and k not in RECORD_FIELDS}
+    for name, column in resolved.items():
+        if column in record:
+            mapped[name] = record[column]
+    return mapped
 
 
 def _id_key(doc_id: str) -> int:
@@ -75,7 +134,7 @@ class DocIds:
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], options: IngestOptions | None = None
+    inputs: Iterable[str | os.PathLike[str]], options: IngestOptions | None = None
 ) -> Iterator[Article | Issue]:
     """Articles (and issues) from every input path, folders recursively, ``-`` for stdin."""
     options = options or IngestOptions()
@@ -83,6 +142,9 @@ def read_inputs(
     for item in inputs:
         if str(item) == "-":
             yield from _dedupe(read_stdin(options), ids)
+            continue
+        if isinstance(item, str) and item.lower().startswith(URL_SCHEMES):
+            yield from _dedupe(read_url(item, options), ids)
             continue
         path = Path(item)
         if path.name.endswith(
@@ -109,6 +171,53 @@ def read_inputs(
             )
 
 
+def count_documents(inputs: Iterable[str | os.PathLike[str]]) -> int | None:
+    """How many documents ``inputs`` hold, for a progress total: one per text, HTML file or URL,
+    one per non-blank JSONL line; None when that cannot be known without parsing (CSV, .json,
+    stdin). Files are walked as ``read_folder`` walks them (no sidecars, no hidden files)."""
+    total = 0
+    for item in inputs:
+        if isinstance(item, str) and item.lower().startswith(URL_SCHEMES):
+            total += 1
+            continue
+        path = Path(item)
+        if str(item) == "-":
+            return None
+        files = (
+            [path]
+            if not path.is_dir()
+            else (
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not p.name.endswith(SIDECAR_SUFFIX)
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        )
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in CSV_SUFFIXES | JSON_SUFFIXES:
+                return None
+            try:
+                total += _count_lines(file) if suffix in JSONL_SUFFIXES else int(file.exists())
+            except OSError:
+                total += 1  # read_path reports it as one unreadable document
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    """Non-blank lines of a file (read in 1 MiB blocks)."""
+    count = 0
+    with path.open("rb") as binary:
+        tail = b""
+        while block := binary.read(1 << 20):
+            lines = (tail + block).split(b"\n")
+            tail = lines.pop()
+            count += sum(1 for line in lines if line.strip())
+    return count + int(bool(tail.strip()))
+
+
 def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article | Issue]:
     for item in items:
         if isinstance(item, Article):
@@ -120,8 +229,8 @@ def _dedupe(items: Iterable[Article | Issue], ids: DocIds) -> Iterator[Article |
                     line=item.line,
                     severity="warning",
                     code="duplicate_doc_id",
-                    message=f"doc_id {item.doc_id!r} already used in this batch; renamed "
-                    f"{doc_id!r}",
+                    message=f"doc_id {item.doc_id!r} already used in this batch; "
+                    f"renamed {doc_id!r}",
                 )
                 item = item.model_copy(update={"doc_id": doc_id})
         yield item
@@ -167,10 +276,7 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                 continue
             if is_dir:
                 subdirs.append(entry)
-            elif (
-                entry.suffix.lower()
-                in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
-            ):
+            elif entry.suffix.lower() in ARTICLE_SUFFIXES:
                 yield from read_path(entry, options)
             elif entry.name.lower() not in {"readme.md", "license"}:
                 yield Issue(
@@ -178,7 +284,7 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                     severity="info",
                     code="skipped_file_type",
                     message=f"skipped: {entry.suffix or 'no'} extension is not an article format "
-                    "(.txt, .html, .jsonl, .csv)",
+                    "(.txt, .html, .jsonl, .json, .csv, .tsv)",
                 )
         stack.extend(reversed(subdirs))
 
@@ -201,8 +307,11 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
                     return
                 if note:
                     yield Issue(source=str(path), severity="warning", code="decoding", message=note)
-                parse = parse_jsonl if suffix in JSONL_SUFFIXES else parse_csv
-                yield from parse(stream, str(path), path.stem, encoding, options)
+                if suffix in JSONL_SUFFIXES:
+                    yield from parse_jsonl(stream, str(path), path.stem, encoding, options)
+                else:
+                    tab = "\t" if suffix != ".csv" else None
+                    yield from parse_csv(stream, str(path), path.stem, encoding, options, tab)
         except OSError as exc:
             yield _unreadable(path, exc)
         return
@@ -210,12 +319,65 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
     if isinstance(raw, Issue):
         yield raw
         return
+    if suffix in JSON_SUFFIXES:
+        yield from parse_json_document(raw, str(path), path.stem, options)
+        return
     meta = read_sidecar(path)
     if isinstance(meta, Issue):
         yield meta
         meta = {}
     fmt = "html" if suffix in HTML_SUFFIXES else "txt"
     yield from parse_document(raw, str(path), path.stem, fmt, meta, options)
+
+
+URL_SCHEMES = ("http://", "https://")
+
+
+def read_url(url: str, options: IngestOptions) -> Iterator[Article | Issue]:
+    """The article of a web page, downloaded with trafilatura's fetcher and read as HTML (its
+    doc_id is the URL); an issue when fetching is off or the download fails."""
+    if not options.fetch:
+        yield Issue(
+            source=url,
+            code="fetch_refused",
+            fatal=True,
+            message="a URL, and downloading is off (--no-fetch); save the page and give the file",
+        )
+        return
+    from trafilatura.downloads import fetch_response
+
+    response = fetch_response(url, config=_fetch_config(options.fetch_private))
+    status = getattr(response, "status", None)
+    if response is None or status != 200 or not response.data:
+        reason = "no answer" if response is None else f"HTTP status {status}"
+        yield Issue(
+            source=url, code="fetch_failed", fatal=True, message=f"could not download: {reason}"
+        )
+        return
+    raw = response.data if isinstance(response.data, bytes) else str(response.data).encode()
+    if len(raw) > options.max_bytes:
+        yield Issue(
+            source=url,
+            code="too_large",
+            fatal=True,
+            message=f"page is {len(raw):,} bytes, over the {options.max_bytes:,}-byte limit "
+            "(--max-bytes)",
+        )
+        return
+    yield from parse_document(raw, url, url, "html", {"doc_id": url, "url": url}, options)
+
+
+@functools.cache
+def _fetch_config(private: bool) -> Any:
+    """trafilatura's settings, with its fallback to unverified TLS turned off, and its block on
+    non-public addresses lifted when ``private``."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "INSECURE_SSL_FALLBACK", "False")
+    if private:
+        config.set("DEFAULT", "SSRF_PROTECTION", "off")
+    return config
 
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
@@ -399,6 +561,7 @@ def parse_document(
             doc_id=doc_id, source=source, severity="warning", code="decoding", message=problem
         )
     fields = dict(meta)
+    date_in_page = False
     if fmt == "html":
         extracted = extract_html(text)
         if extracted is None:
@@ -413,6 +576,7 @@ def parse_document(
         text, html_meta = extracted
         for key, value in html_meta.items():
             fields.setdefault(key, value)
+        date_in_page = "published" in html_meta and not _clean(meta.get("published"))
     if not text.strip():
         yield Issue(
             doc_id=doc_id,
@@ -422,7 +586,7 @@ def parse_document(
             fatal=True,
         )
         return
-    yield from _article(fields, text, source, None, fmt, encoding, doc_id, options)
+    yield from _article(fields, text, source, None, fmt, encoding, doc_id, options, date_in_page)
 
 
 def _article(
@@ -434,20 +598,33 @@ def _article(
     encoding: str,
     doc_id: str,
     options: IngestOptions,
+    date_in_page: bool = False,
 ) -> Iterator[Article | Issue]:
+    """The article (after its issues: a bad date, a language other than English).
+
+    ``date_in_page``: the published date was found in the HTML page, not given with it."""
     known = {k: fields.get(k) for k in KNOWN_FIELDS}
     extra = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     outlet = _clean(known["outlet"]) or options.outlet
-    published_raw = _clean(known["published"]) or options.published
-    published = parse_date(published_raw) if published_raw else None
+    published_raw = _clean(known["published"])
+    date_source = ("page" if date_in_page else "metadata") if published_raw else "none"
+    if not published_raw and options.published:
+        published_raw, date_source = options.published, "option"
+    published = parse_date(published_raw, options.date_order) if published_raw else None
+    warn = functools.partial(Issue, doc_id=doc_id, source=source, line=line, severity="warning")
     if published_raw and published is None:
-        yield Issue(
-            doc_id=doc_id,
-            source=source,
-            line=line,
-            severity="warning",
+        yield warn(
             code="bad_date",
-            message=f"published date {published_raw!r} is not a date (YYYY-MM-DD); left empty",
+            message=f"published date {published_raw!r} is not a date with day, month and year; "
+            "left empty",
+        )
+        date_source = "none"
+    share = english_share(text)
+    if share is not None and share < MIN_ENGLISH_SHARE:
+        yield warn(
+            code="language_unsupported",
+            message=f"the text does not look English ({share:.0%} English function words); "
+            "the rules are English only, so quotes may be found but speakers and figures missed",
         )
     yield Article.build(
         doc_id=doc_id,
@@ -461,7 +638,32 @@ def _article(
         encoding=encoding,
         text=text,
         metadata=extra,
+        date_source=date_source,
     )
+
+
+WORD = regex.compile(r"\p{L}+")
+ENGLISH_SAMPLE_CHARS = 20_000  # the start of a document is enough to tell its language
+MIN_WORDS_FOR_LANGUAGE = 40  # fewer words (a headline, a table) say too little
+#: share of English function words below which a text is not English (English news: 35-55%)
+MIN_ENGLISH_SHARE = 0.12
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """English function words (``english_words.txt`` beside this module)."""
+    lines = (Path(__file__).parent / "english_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def english_share(text: str) -> float | None:
+    """Share of the words at the start of ``text`` that are English function words; None for
+    a text too short to tell."""
+    words = WORD.findall(text[:ENGLISH_SAMPLE_CHARS].lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    known = english_words()
+    return sum(1 for w in words if w in known) / len(words)
 
 
 def _clean(value: Any) -> str | None:
@@ -469,19 +671,6 @@ def _clean(value: Any) -> str | None:
         return None
     value = str(value).strip()
     return value or None
-
-
-def parse_date(value: str) -> str | None:
-    """An ISO ``YYYY-MM-DD`` date from an ISO date or date-time string, else None."""
-    value = value.strip()
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        return None
 
 
 def parse_jsonl(
@@ -506,9 +695,8 @@ def parse_jsonl(
                 line=number,
                 code="too_large",
                 fatal=True,
-                message=f"record has {len(line):,} characters, over the {options.max_bytes:,} "
-                "limit "
-                "(--max-bytes); line skipped",
+                message=f"record has {len(line):,} characters, over the "
+                f"{options.max_bytes:,} limit (--max-bytes); line skipped",
             )
             continue
         if "\ufffd" in line and encoding != "utf-8":
@@ -545,8 +733,12 @@ def parse_record(
     fmt: str,
     encoding: str,
     options: IngestOptions,
+    resolved: dict[str, str] | None = None,
 ) -> Iterator[Article | Issue]:
-    """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue."""
+    """One article from a JSON object or CSV row (``doc_id``, ``text``, metadata); else an issue.
+
+    ``resolved`` names the column of each field (see ``resolve_columns``); by default the
+    fields' own names, or the columns ``options.columns`` maps them to."""
     if not isinstance(record, dict):
         yield Issue(
             source=source,
@@ -556,6 +748,11 @@ def parse_record(
             message="not a JSON object; line skipped",
         )
         return
+    if resolved is None:
+        resolved = resolve_columns(record, options.columns, aliases=False)
+    text_column = resolved.get("text", "text")
+    if resolved != {name: name for name in resolved}:
+        record = map_record(record, resolved)
     record, surrogates = _scrub_surrogates(record)
     doc_id = _clean(record.get("doc_id")) or fallback_id
     if surrogates:
@@ -576,7 +773,7 @@ def parse_record(
             line=line,
             code="bad_text",
             fatal=True,
-            message=f"field 'text' is {what}; record skipped",
+            message=f"field {text_column!r} is {what}; record skipped",
         )
         return
     if not text.strip():
@@ -586,7 +783,7 @@ def parse_record(
             line=line,
             code="empty",
             fatal=True,
-            message="field 'text' is empty; record skipped",
+            message=f"field {text_column!r} is empty; record skipped",
         )
         return
     yield from _article(record, _newlines(text), source, line, fmt, encoding, doc_id, options)
@@ -608,17 +805,41 @@ def _scrub_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return clean, count
 
 
-def parse_csv(
-    lines: Iterable[str], source: str, stem: str, encoding: str, options: IngestOptions
-) -> Iterator[Article | Issue]:
-    """One article per CSV row (header with at least ``text``); a bad row is an issue."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(lines)
+CSV_DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(header_line: str, default: str = ",") -> str:
+    """The delimiter of a CSV file, sniffed (``csv.Sniffer``) on its header line: comma,
+    semicolon, tab or bar; ``default`` when the line has none of them (a one-column file)."""
     try:
-        header = next(reader)
-    except StopIteration:
+        return csv.Sniffer().sniff(header_line, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return default
+
+
+def parse_csv(
+    lines: Iterable[str],
+    source: str,
+    stem: str,
+    encoding: str,
+    options: IngestOptions,
+    delimiter: str | None = None,
+) -> Iterator[Article | Issue]:
+    """One article per CSV row; a bad row is an issue.
+
+    The header names the columns: ``text`` (or an alias such as ``body``, or the column
+    ``options.columns`` maps it to) is required. The delimiter is sniffed on the header line
+    unless given (tab for .tsv)."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    lines = iter(lines)
+    first = next(lines, "")
+    if not first.strip():
         yield Issue(source=source, code="empty", message="empty CSV file", fatal=True)
         return
+    delimiter = delimiter or sniff_delimiter(first)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         yield Issue(
             source=source,
@@ -628,14 +849,23 @@ def parse_csv(
             fatal=True,
         )
         return
-    header = [h.strip() for h in header]
-    if "text" not in header:
+    resolved = resolve_columns(header, options.columns, aliases=True)
+    missing = [
+        f"{column!r} (for {name})" for name, column in resolved.items() if column not in header
+    ]
+    if "text" not in resolved or missing:
+        wanted = (
+            ", ".join(missing)
+            if missing
+            else "a text column ('text', " + ", ".join(map(repr, COLUMN_ALIASES["text"])) + ")"
+        )
         yield Issue(
             source=source,
             line=1,
             code="bad_csv",
             fatal=True,
-            message=f"no 'text' column (columns: {', '.join(header) or 'none'})",
+            message=f"no column {wanted} among the columns: {', '.join(header) or 'none'}; "
+            "name it with --text-column (and --id-column, --date-column, --outlet-column)",
         )
         return
     row_number = 0
@@ -667,14 +897,84 @@ def parse_csv(
             )
             continue
         yield from parse_record(
-            dict(zip(header, row, strict=False)),
+            dict(zip(header, row, strict=True)),
             source,
             line,
             f"{stem}-{row_number}",
             "csv",
             encoding,
             options,
+            resolved,
         )
+
+
+def parse_json_document(
+    raw: bytes, source: str, stem: str, options: IngestOptions
+) -> Iterator[Article | Issue]:
+    """A ``.json`` file: an array of records (one article each, as ``--format json`` writes) or
+    one object (one article); fields are found as in CSV (aliases and ``options.columns``)."""
+    text, encoding, problem = decode(raw)
+    if text is None:
+        yield Issue(source=source, code="not_text", message=problem or "not text", fatal=True)
+        return
+    if problem:
+        yield Issue(source=source, severity="warning", code="decoding", message=problem)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (
+            f" ({exc.msg} at line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        )
+        yield Issue(source=source, code="bad_json", fatal=True, message=f"invalid JSON{where}")
+        return
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        yield Issue(
+            source=source,
+            code="bad_json",
+            fatal=True,
+            message=f"a JSON {type(data).__name__}, not an array of records or one object",
+        )
+        return
+    if not data:
+        yield Issue(source=source, code="empty", message="empty JSON array", fatal=True)
+        return
+    for number, record in enumerate(data, start=1):
+        resolved = (
+            resolve_columns(record, options.columns, True) if isinstance(record, dict) else {}
+        )
+        yield from parse_record(
+            record, source, number, f"{stem}-{number}", "json", encoding, options, resolved
+        )
+
+
+def read_records(
+    records: Iterable[Any], options: IngestOptions | None = None, source: str = "<memory>"
+) -> Iterator[Article | Issue]:
+    """Articles from objects in memory: ``Article``s as they are, strings as texts, dicts as
+    records (fields found as in CSV); doc_ids are made unique as for files. Anything else is a
+    TypeError."""
+    options = options or IngestOptions()
+
+    def items() -> Iterator[Article | Issue]:
+        for number, record in enumerate(records, start=1):
+            if isinstance(record, Article):
+                yield record
+                continue
+            if isinstance(record, str):
+                record = {"text": record}
+            elif not isinstance(record, dict):
+                raise TypeError(
+                    f"item {number} is a {type(record).__name__}; give texts (str), Articles, "
+                    "dicts or a DataFrame"
+                )
+            resolved = resolve_columns(record, options.columns, aliases=True)
+            yield from parse_record(
+                record, source, number, f"text-{number}", "memory", "utf-8", options, resolved
+            )
+
+    yield from _dedupe(items(), DocIds())
 
 
 def extract_html(html: str) -> tuple[str, dict[str, Any]] | None:

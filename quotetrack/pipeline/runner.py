@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,14 +27,20 @@ from quotetrack.compare import (
     Comparison,
     compare,
 )
-from quotetrack.models import Article, Issue
+from quotetrack.errors import InputError
+from quotetrack.models import Article, DateOrder, Issue
 from quotetrack.pipeline.extractor import (
     DEFAULT_MAX_CHARS,
     DEFAULT_TIME_BUDGET_S,
     DocumentResult,
     Extractor,
 )
-from quotetrack.pipeline.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_inputs
+from quotetrack.pipeline.ingest import (
+    DEFAULT_MAX_BYTES,
+    IngestOptions,
+    read_inputs,
+    read_records,
+)
 from quotetrack.pipeline.parallel import iter_results
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.export import (
@@ -67,6 +74,24 @@ class Result:
             f"{self.count('quotes')} quotes, {self.count('claims')} claims, "
             f"{self.count('disagreements')} disagreements, {self.count('issues')} issues; "
             f"{self.seconds:.2f} s"
+        )
+
+    def __repr__(self) -> str:
+        held = ", ".join(f"{name}[{len(frame)}]" for name, frame in self.tables.items())
+        return f"<Result {self.summary()}; tables: {held or 'written to disk'}>"
+
+
+def require_processed(documents_in: int, processed: int) -> None:
+    """An ``InputError`` when no input document was found, or none could be processed."""
+    if documents_in == 0:
+        raise InputError(
+            "no input documents found",
+            hint="give .txt, .html, .json, .jsonl, .csv or .tsv files, a folder, a URL, or -",
+        )
+    if processed == 0:
+        raise InputError(
+            f"none of the {documents_in} input documents could be processed",
+            hint="see the issues above",
         )
 
 
@@ -117,8 +142,53 @@ def build_tables(
     return tables
 
 
+Inputs = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def input_paths(inputs: Inputs) -> list[str | os.PathLike[str]]:
+    """``inputs`` as a list of paths: one path (str or Path) or an iterable of them. Anything else
+    (a DataFrame, Articles, bytes) is a TypeError pointing at ``extract_texts``."""
+    if isinstance(inputs, str | os.PathLike):
+        return [inputs]
+    hint = "; for texts, Articles or a DataFrame in memory use quotetrack.extract_texts(...)"
+    if isinstance(inputs, bytes | bytearray | pd.DataFrame):
+        raise TypeError(
+            f"run() takes a path or an iterable of paths, not {type(inputs).__name__}{hint}"
+        )
+    try:
+        paths = list(inputs)
+    except TypeError:
+        raise TypeError(
+            f"run() takes a path or an iterable of paths, not {type(inputs).__name__}{hint}"
+        ) from None
+    for item in paths:
+        if not isinstance(item, str | os.PathLike):
+            raise TypeError(f"run() got a {type(item).__name__} among its paths{hint}")
+    return paths
+
+
+def _ingest_options(
+    outlet: str | None,
+    published: str | None,
+    max_bytes: int | None,
+    columns: dict[str, str] | None,
+    date_order: DateOrder | None,
+    fetch: bool = True,
+    fetch_private: bool = False,
+) -> IngestOptions:
+    return IngestOptions(
+        fetch_private=fetch_private,
+        outlet=outlet,
+        published=published,
+        columns=dict(columns or {}),
+        date_order=date_order,
+        fetch=fetch,
+        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+    )
+
+
 def run(
-    inputs: Iterable[str | Path],
+    inputs: Inputs,
     rules_dir: str | Path | None = None,
     outlet: str | None = None,
     published: str | None = None,
@@ -129,19 +199,90 @@ def run(
     max_chars: int = DEFAULT_MAX_CHARS,
     time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
     jobs: int = 1,
+    columns: dict[str, str] | None = None,
+    date_order: DateOrder | None = None,
+    fetch: bool = True,
+    fetch_private: bool = False,
 ) -> Result:
-    """Read ``inputs``, extract quotes and claims, compare across documents; return the tables."""
+    """Read ``inputs`` (a path, or an iterable of paths: files, folders, ``-``), extract quotes
+    and claims, compare across documents; return the tables.
+
+    ``columns`` maps record fields to the columns of CSV/JSON inputs (``{"text": "body"}``);
+    ``date_order`` reads ambiguous dates (``"DMY"`` for 3/4/2013 as 3 April); ``fetch=False``
+    refuses ``http(s)://`` inputs instead of downloading them; ``fetch_private=True`` allows
+    loopback and private addresses (an intranet)."""
+    paths = input_paths(inputs)
+    options = _ingest_options(
+        outlet, published, max_bytes, columns, date_order, fetch, fetch_private
+    )
+    items = read_inputs(paths, options)
+    return _run_items(
+        items, rules_dir, debug, on_document, compare_options, max_chars, time_budget_s, jobs
+    )
+
+
+def extract_texts(
+    data: Any,
+    text: str | None = None,
+    id: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    rules_dir: str | Path | None = None,
+    compare_options: CompareOptions | None = None,
+    date_order: DateOrder | None = None,
+    default_outlet: str | None = None,
+    default_published: str | None = None,
+    debug: bool = False,
+    jobs: int = 1,
+) -> Result:
+    """The tables ``run`` makes, from articles in memory: a pandas DataFrame (one row per
+    article), or an iterable of texts (str), ``Article``s or dicts.
+
+    ``text``, ``id``, ``published``, ``outlet``, ``url`` and ``title`` name the columns holding
+    each field (default: the field's own name or a common alias such as ``body``, ``date``,
+    ``source``); other columns are kept as metadata. Dates are read as in files.
+
+        >>> result = extract_texts(df, text="body", id="url", published="date", outlet="source")
+    """
+    mapping = {"text": text, "doc_id": id, "published": published, "outlet": outlet}
+    mapping |= {"url": url, "title": title}
+    columns = {name: column for name, column in mapping.items() if column is not None}
+    if isinstance(data, pd.DataFrame):
+        missing = [c for c in columns.values() if c not in data.columns]
+        if missing:
+            raise KeyError(f"no column {', '.join(map(repr, missing))} in the DataFrame")
+        frame = data.astype(object).where(data.notna(), None)
+        records: Iterable[Any] = frame.to_dict("records")
+    elif isinstance(data, str | bytes | os.PathLike) or not isinstance(data, Iterable):
+        raise TypeError(
+            f"extract_texts() takes a DataFrame or an iterable of texts, Articles or dicts, not "
+            f"{type(data).__name__} (for files use quotetrack.run(path))"
+        )
+    else:
+        records = data
+    options = _ingest_options(default_outlet, default_published, None, columns, date_order)
+    return _run_items(
+        read_records(records, options), rules_dir, debug, compare=compare_options, jobs=jobs
+    )
+
+
+def _run_items(
+    items: Iterable[Article | Issue],
+    rules_dir: str | Path | None,
+    debug: bool,
+    on_document: Callable[[Article | Issue], None] | None = None,
+    compare: CompareOptions | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+    jobs: int = 1,
+) -> Result:
+    """Extract ``items``, build and compare the tables in memory, count what happened."""
     started = time.perf_counter()
     extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
-    options = IngestOptions(
-        outlet=outlet,
-        published=published,
-        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
-    )
-    results, input_issues = extract(
-        read_inputs(inputs, options), extractor, debug, on_document, jobs
-    )
-    tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare_options)
+    results, input_issues = extract(items, extractor, debug, on_document, jobs)
+    tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare)
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)
@@ -204,7 +345,7 @@ def write_comparison(comparer: Comparer, out_dir: Path, fmt: Format) -> dict[str
 
 
 def run_to_directory(
-    inputs: Iterable[str | Path],
+    inputs: Inputs,
     out_dir: Path,
     fmt: Format = "csv",
     jobs: int = 1,
@@ -218,11 +359,61 @@ def run_to_directory(
     max_chars: int = DEFAULT_MAX_CHARS,
     time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
     batch_documents: int = 200,
+    columns: dict[str, str] | None = None,
+    date_order: DateOrder | None = None,
+    fetch: bool = True,
+    fetch_private: bool = False,
+    bom: bool = False,
 ) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
     processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
-    are renamed into place together at the end (a failed run leaves the old tables)."""
+    are renamed into place together at the end. A failed run, or one in which no document could
+    be processed (an ``InputError``), leaves the old tables, and no new folder. ``bom`` starts
+    each CSV file with a UTF-8 byte-order mark (for Excel)."""
     started = time.perf_counter()
+    created = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
+    try:
+        return _run_to_directory(
+            input_paths(inputs),
+            out_dir,
+            fmt,
+            jobs,
+            rules_dir,
+            _ingest_options(
+                outlet, published, max_bytes, columns, date_order, fetch, fetch_private
+            ),
+            debug,
+            on_document,
+            compare_options,
+            max_chars,
+            time_budget_s,
+            batch_documents,
+            started,
+            bom,
+        )
+    except BaseException:
+        for folder in created:  # innermost first; only folders this run made, left empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _run_to_directory(
+    paths: list[str | os.PathLike[str]],
+    out_dir: Path,
+    fmt: Format,
+    jobs: int,
+    rules_dir: str | Path | None,
+    options: IngestOptions,
+    debug: bool,
+    on_document: Callable[[Article | Issue], None] | None,
+    compare_options: CompareOptions | None,
+    max_chars: int,
+    time_budget_s: float | None,
+    batch_documents: int,
+    started: float,
+    bom: bool,
+) -> Result:
     extractor = Extractor(
         load_ruleset(rules_dir),
         max_chars=max_chars,
@@ -230,16 +421,11 @@ def run_to_directory(
         compact=True,
         encode=fmt if fmt in TEXT_ROW_FORMATS else None,
     )
-    options = IngestOptions(
-        outlet=outlet,
-        published=published,
-        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
-    )
     comparer = Comparer(extractor.ruleset, compare_options)
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
-    with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt) as writers:
+    with contextlib.closing(comparer), table_set(out_dir, TABLES, fmt, bom) as writers:
 
         def flush() -> None:
             for name in STREAMED_TABLES:
@@ -253,7 +439,7 @@ def run_to_directory(
 
         flush()  # headers first, so that even an empty run writes every table
         pending = 0
-        for item in iter_results(read_inputs(inputs, options), extractor, jobs, debug, rules_dir):
+        for item in iter_results(read_inputs(paths, options), extractor, jobs, debug, rules_dir):
             if isinstance(item, Issue):
                 batch["issues"].append(item)
                 counts["documents_in"] += int(item.fatal)
@@ -289,6 +475,7 @@ def run_to_directory(
                 flush()
                 pending = 0
         flush()
+        require_processed(counts["documents_in"], counts["processed"])  # else keep the old tables
         stream_comparison(comparer, {name: writers[name] for name in COMPARISON_TABLES})
     rows = {name: w.rows for name, w in writers.items()}
     return Result(

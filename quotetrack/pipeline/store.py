@@ -128,8 +128,7 @@ _V2_SQL = """
       from_claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
       to_claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
       from_interval TEXT, to_interval TEXT, from_best INTEGER, to_best INTEGER,
-      from_date TEXT, to_date TEXT, from_doc_id TEXT, to_doc_id TEXT, from_outlet TEXT,
-      to_outlet TEXT,
+      from_date TEXT, to_date TEXT, from_doc_id TEXT, to_doc_id TEXT, from_outlet TEXT, to_outlet TEXT,
       first_batch_id INTEGER REFERENCES batches(batch_id), explanation TEXT);
     CREATE INDEX articles_batch ON articles(batch_id);
     CREATE INDEX articles_seq ON articles(seq);
@@ -307,8 +306,7 @@ class Store:
         return int(self.con.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> list[int]:
-        """Run the migrations the file lacks, each in its own transaction; return the versions
-        applied."""
+        """Run the migrations the file lacks, each in its own transaction; return the versions applied."""
         applied = []
         version = self.version
         if version > SCHEMA_VERSION:
@@ -336,8 +334,7 @@ class Store:
 
     # -- planning ------------------------------------------------------------------------------
     def plan(self, articles: Iterable[Article]) -> Plan:
-        """Sort incoming articles into new, replaced, unchanged, duplicate (same text, other
-        doc_id)."""
+        """Sort incoming articles into new, replaced, unchanged, duplicate (same text, other doc_id)."""
         stored = {
             row[0]: (row[1], row[2])
             for row in self.con.execute("SELECT doc_id, sha1, source FROM articles")
@@ -378,8 +375,7 @@ class Store:
         debug: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> BatchReport:
-        """Store one batch of ingested items: plan, extract what is new or changed, recompare,
-        commit.
+        """Store one batch of ingested items: plan, extract what is new or changed, recompare, commit.
 
         ``progress(done, total)`` is called after each extracted article.
         """
@@ -434,8 +430,7 @@ class Store:
         extractor = extractor or Extractor()
         with self._transaction():
             batch_id = self.con.execute(
-                "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, "
-                "failed, options) "
+                "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, failed, options) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
@@ -479,8 +474,7 @@ class Store:
     def recompare(
         self, extractor: Extractor | None = None, options: CompareOptions | None = None
     ) -> Comparison:
-        """Recompute the comparison over the whole store (e.g. with other tolerances) and store
-        it."""
+        """Recompute the comparison over the whole store (e.g. with other tolerances) and store it."""
         with self._transaction():
             previous = self._first_batches()
             self._clear_derived()
@@ -550,15 +544,12 @@ class Store:
     def _store_changes(
         self, comparison: Comparison, batch_id: int | None, previous: dict[tuple[str, str], int]
     ) -> None:
-        """One ``toll_changes`` row per update / revision_down, with both claims' dates and
-        figures."""
+        """One ``toll_changes`` row per update / revision_down, with both claims' dates and figures."""
         claims = {
             c: (doc, best, date)
             for c, doc, best, date in self.con.execute(
-                "SELECT c.claim_id, c.doc_id, c.best, "
-                "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
-                "FROM claims c JOIN articles a USING (doc_id) "
-                "LEFT JOIN batches b ON a.batch_id = b.batch_id"
+                "SELECT c.claim_id, c.doc_id, c.best, coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
+                "FROM claims c JOIN articles a USING (doc_id) LEFT JOIN batches b ON a.batch_id = b.batch_id"
             )
         }
         rows = []
@@ -594,10 +585,9 @@ class Store:
                 )
             )
         self.con.executemany(
-            "INSERT INTO toll_changes (kind, group_id, disagreement_id, category, claimant, "
-            "from_claim_id, to_claim_id, from_interval, to_interval, from_best, to_best, "
-            "from_date, to_date, from_doc_id, to_doc_id, from_outlet, to_outlet, first_batch_id, "
-            "explanation) "
+            "INSERT INTO toll_changes (kind, group_id, disagreement_id, category, claimant, from_claim_id, "
+            "to_claim_id, from_interval, to_interval, from_best, to_best, from_date, to_date, from_doc_id, "
+            "to_doc_id, from_outlet, to_outlet, first_batch_id, explanation) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
@@ -606,17 +596,13 @@ class Store:
     def rows(
         self, table: str, where: str = "", params: tuple[Any, ...] = ()
     ) -> list[dict[str, Any]]:
-        """Rows of a model table as plain dicts (model columns only, JSON decoded), in stored
-        order."""
+        """Rows of a model table as plain dicts (model columns only, JSON decoded), in stored order."""
         spec = columns(table)
         cols = ", ".join(f't."{c}"' for c in spec)
         if table == "articles":
             sql = f"SELECT {cols} FROM articles t {where} ORDER BY t.seq, t.rowid"
         elif table in ("quotes", "claims"):
-            sql = (
-                f"SELECT {cols} FROM {table} t JOIN articles a ON a.doc_id = t.doc_id {where} "
-                "ORDER BY a.seq, t.rowid"
-            )
+            sql = f"SELECT {cols} FROM {table} t JOIN articles a ON a.doc_id = t.doc_id {where} ORDER BY a.seq, t.rowid"
         else:
             sql = f"SELECT {cols} FROM {table} t {where} ORDER BY t.rowid"
         out = []
@@ -624,7 +610,7 @@ class Store:
             out.append(
                 {
                     name: _from_sql(value, dtype)
-                    for (name, dtype), value in zip(spec.items(), row, strict=False)
+                    for (name, dtype), value in zip(spec.items(), row, strict=True)
                 }
             )
         return out
@@ -634,8 +620,7 @@ class Store:
         return {name: to_frame(name, self.rows(name)) for name in names}
 
     def status(self) -> dict[str, Any]:
-        """Counts for ``quotetrack status``: articles, outlets, quotes, claims, disagreements,
-        newest article."""
+        """Counts for ``quotetrack status``: articles, outlets, quotes, claims, disagreements, newest article."""
         one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
         kinds = ", ".join(f"'{k}'" for k in CHANGE_KINDS)
         newest = self.con.execute(
@@ -666,8 +651,10 @@ class Store:
         }
 
     def timeline(self, group_id: str | None = None) -> list[dict[str, Any]]:
-        """Each claimant's figures per event group in date order, with the change each one
-        records."""
+        """Each claimant's figures per event group in date order, with the change each one records.
+
+        ``date`` is the claim's published date, None when unknown (an undated article is ordered
+        by the day it was added, ``added``, but that day is never shown as its date)."""
         where, params = ("WHERE g.group_id = ?", (group_id,)) if group_id else ("", ())
         changes = {
             (row[0], row[1]): row[2]
@@ -675,12 +662,10 @@ class Store:
         }
         linked = {c for pair in changes for c in pair}
         rows = self.con.execute(
-            "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, "
-            "c.low, c.high, c.best, "
-            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, "
-            "c.doc_id, a.seq "
-            "FROM event_group_claims gc JOIN event_groups g USING (group_id) "
-            "JOIN claims c USING (claim_id) "
+            "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, c.low, c.high, c.best, "
+            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, c.doc_id, a.seq, "
+            "coalesce(c.published, a.published) AS dated, substr(b.added_at, 1, 10) "
+            "FROM event_group_claims gc JOIN event_groups g USING (group_id) JOIN claims c USING (claim_id) "
             "JOIN articles a ON a.doc_id = c.doc_id LEFT JOIN batches b ON b.batch_id = a.batch_id "
             f"{where} ORDER BY g.rowid, c.claimant, day, a.seq, c.rowid",
             params,
@@ -697,10 +682,12 @@ class Store:
             low,
             high,
             best,
-            day,
+            _day,
             outlet,
             doc,
             _,
+            dated,
+            added,
         ) in rows:
             key = (gid, claimant)
             kind = changes.get((last[key], cid)) if key in last else None
@@ -715,7 +702,8 @@ class Store:
                     "low": low,
                     "high": high,
                     "best": best,
-                    "date": day,
+                    "date": dated,  # None when undated: the day of add only orders the rows
+                    "added": added,
                     "outlet": outlet,
                     "doc_id": doc,
                     "change": kind,
@@ -760,4 +748,4 @@ def iter_changes(store: Store) -> Iterator[dict[str, Any]]:
     cur = store.con.execute("SELECT * FROM toll_changes ORDER BY change_id")
     names = [d[0] for d in cur.description]
     for row in cur:
-        yield dict(zip(names, row, strict=False))
+        yield dict(zip(names, row, strict=True))

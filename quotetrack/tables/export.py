@@ -18,15 +18,30 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
-from quotetrack.tables.normalise import TABLES, arrow_schema, columns, records, to_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Format = Literal["csv", "jsonl", "json", "parquet"]
+
+
+def _normalise() -> Any:
+    """``quotetrack.tables.normalise`` (and pandas), imported when a table is first written."""
+    from quotetrack.tables import normalise
+
+    return normalise
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts (``quotetrack.tables.normalise.records``)."""
+    return _normalise().records(frame)  # type: ignore[no-any-return]
+
+
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "json", "parquet")
 LIST_SEPARATOR = " | "
 JSON_LINE = json.JSONEncoder(
@@ -87,7 +102,7 @@ def _cell_writers(table: str, fmt: str) -> tuple[tuple[str, Callable[[Any], Any]
     objects = _cell_for_csv if fmt == "csv" else _same
     return tuple(
         (name, _as_float if dtype == "Float64" else objects if dtype == "object" else _same)
-        for name, dtype in columns(table).items()
+        for name, dtype in _normalise().columns(table).items()
     )
 
 
@@ -102,7 +117,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     frame written by ``write_frame`` (used where the rows are made, e.g. in a worker process)."""
     cells = _cell_writers(table, fmt)
     names = [name for name, _ in cells]
-    model, getter = TABLES[table], operator.attrgetter(*names)
+    model, getter = _normalise().TABLES[table], operator.attrgetter(*names)
     values: list[Sequence[Any]] = [
         getter(row) if type(row) is model else _row_values(row, names) for row in rows
     ]
@@ -113,7 +128,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(values)
         return out.getvalue()
-    return "".join([JSON_LINE.encode(dict(zip(names, v, strict=False))) + "\n" for v in values])
+    return "".join([JSON_LINE.encode(dict(zip(names, v, strict=True))) + "\n" for v in values])
 
 
 def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
@@ -125,10 +140,10 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
                 out[col] = out[col].map(_cell_for_csv)
         out.to_csv(stream, index=False, lineterminator="\n")
     elif fmt == "jsonl":
-        for rec in records(frame):
+        for rec in _normalise().records(frame):
             stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
     elif fmt == "json":
-        json.dump(records(frame), stream, ensure_ascii=False, indent=1)
+        json.dump(_normalise().records(frame), stream, ensure_ascii=False, indent=1)
         stream.write("\n")
     else:
         raise QuotetrackError(
@@ -136,15 +151,23 @@ def write_frame(frame: pd.DataFrame, stream: IO[str], fmt: Format) -> None:
         )
 
 
-def write_table(frame: pd.DataFrame, path: Path, fmt: Format | None = None) -> Path:
+def text_encoding(fmt: str, bom: bool) -> str:
+    """The encoding of a text table: UTF-8, with a byte-order mark for CSV when ``bom`` (Excel
+    reads a CSV file without one in the system's legacy code page: mojibake)."""
+    return "utf-8-sig" if bom and fmt == "csv" else "utf-8"
+
+
+def write_table(
+    frame: pd.DataFrame, path: Path, fmt: Format | None = None, bom: bool = False
+) -> Path:
     """Write ``frame`` to ``path`` atomically (temporary file + rename); the format from the
-    suffix."""
-    tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path))
+    suffix unless given; ``bom`` starts a CSV file with a UTF-8 byte-order mark."""
+    tmp = _write_temporary(frame, path, fmt or _format_from_suffix(path), bom)
     _finish(tmp, path)
     return path
 
 
-def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
+def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format, bom: bool = False) -> Path:
     """Write ``frame`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -153,7 +176,7 @@ def _write_temporary(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
             os.close(fd)
             write_parquet(frame, Path(tmp_name))
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            with os.fdopen(fd, "w", encoding=text_encoding(fmt, bom), newline="") as stream:
                 write_frame(frame, stream, fmt)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -202,11 +225,11 @@ class TableWriter:
     ``commit``; ``abort`` removes the temporary file.
     """
 
-    def __init__(self, target: Path, fmt: Format, table: str) -> None:
+    def __init__(self, target: Path, fmt: Format, table: str, bom: bool = False) -> None:
         self.target = target
         self.fmt = fmt
         self.table = table
-        self.schema = arrow_schema(table) if fmt == "parquet" else None
+        self.schema = _normalise().arrow_schema(table) if fmt == "parquet" else None
         self.rows = 0
         self._header_done = False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,7 +244,7 @@ class TableWriter:
             self._parquet = pq.ParquetWriter(self.tmp, self.schema)
             self._stream: IO[str] | None = None
         else:
-            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._stream = os.fdopen(fd, "w", encoding=text_encoding(fmt, bom), newline="")
             if fmt == "json":
                 self._stream.write("[")
 
@@ -241,13 +264,12 @@ class TableWriter:
                 )
                 self._header_done = True
         elif self.fmt == "jsonl":
-            for rec in records(frame):
+            for rec in _normalise().records(frame):
                 self._stream.write(json.dumps(rec, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
         else:
-            for rec in records(frame):
-                self._stream.write(  # type: ignore[union-attr]
-                    ("," if self.rows else "") + "\n" + json.dumps(rec, ensure_ascii=False)
-                )
+            for rec in _normalise().records(frame):
+                separator = "," if self.rows else ""
+                self._stream.write(separator + "\n" + json.dumps(rec, ensure_ascii=False))  # type: ignore[union-attr]
                 self.rows += 1
             return
         self.rows += len(frame)
@@ -259,12 +281,12 @@ class TableWriter:
         if self.fmt in TEXT_ROW_FORMATS:
             self.append_encoded(encode_rows(self.table, rows, self.fmt), len(rows))
         else:
-            self.append(to_frame(self.table, rows))
+            self.append(_normalise().to_frame(self.table, rows))
 
     def append_encoded(self, text: str, n_rows: int) -> None:
         """Add ``n_rows`` rows already encoded by ``encode_rows`` for this table and format."""
         if not self._header_done and self.fmt == "csv":
-            self.append(to_frame(self.table, []))
+            self.append(_normalise().to_frame(self.table, []))
         self._stream.write(text)  # type: ignore[union-attr]
         self.rows += n_rows
 
@@ -303,14 +325,27 @@ def _format_from_suffix(path: Path) -> Format:
     )
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv") -> list[Path]:
+def check_out_folder(out_dir: Path) -> None:
+    """A handled error when ``out_dir`` (a folder for many tables) is an existing file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise QuotetrackError(
+            f"--out {out_dir} is a file, not a folder",
+            hint="give a folder for the tables (it is created if missing); -o FILE is for "
+            "commands that write one table",
+        )
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], out_dir: Path, fmt: Format = "csv", bom: bool = False
+) -> list[Path]:
     """Write every table as ``OUT_DIR/<name>.<fmt>``: all are written to temporary files first and
     renamed into place only when every one is complete, so a failure leaves the old set intact."""
+    check_out_folder(out_dir)
     written: list[tuple[Path, Path]] = []
     try:
         for name, frame in tables.items():
             target = out_dir / f"{name}.{fmt}"
-            written.append((_write_temporary(frame, target, fmt), target))
+            written.append((_write_temporary(frame, target, fmt, bom), target))
     except BaseException:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
@@ -327,10 +362,13 @@ def write_to_stdout(frame: pd.DataFrame, fmt: Format) -> None:
 
 
 @contextlib.contextmanager
-def table_set(out_dir: Path, names: Iterable[str], fmt: Format) -> Iterator[dict[str, TableWriter]]:
+def table_set(
+    out_dir: Path, names: Iterable[str], fmt: Format, bom: bool = False
+) -> Iterator[dict[str, TableWriter]]:
     """Writers for the tables ``names`` in ``out_dir``: all renamed into place together when the
     block ends, all removed (the old tables left as they were) when it raises."""
-    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name) for name in names}
+    check_out_folder(out_dir)
+    writers = {name: TableWriter(out_dir / f"{name}.{fmt}", fmt, name, bom) for name in names}
     try:
         yield writers
         for writer in writers.values():
