@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from quotetrack.cli import commands, tracker  # noqa: F401  (register their commands on the app)
 from quotetrack.cli.app import app
+from quotetrack.cli.boundary import guard_streams
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
     """Entry point of the console script."""
+    guard_streams()
     app()

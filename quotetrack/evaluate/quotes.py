@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from quotetrack.evaluate.gold import read_jsonl_rows
 from quotetrack.extract.attribution import Attributor
 from quotetrack.extract.quotes import QuoteExtractor
 from quotetrack.extract.segment import segmenter_for
@@ -283,7 +284,8 @@ def _results(
 
 
 def extract_quotes(articles: Iterable[Article], ruleset: RuleSet) -> list[Quote]:
-    """Segment, attribute and extract the quotes of every article (the quote half of the pipeline)."""
+    """Segment, attribute and extract the quotes of every article (the quote half of the
+    pipeline)."""
     segmenter = segmenter_for(ruleset)
     attributor = Attributor(ruleset)
     extractor = QuoteExtractor(ruleset)
@@ -296,8 +298,7 @@ def extract_quotes(articles: Iterable[Article], ruleset: RuleSet) -> list[Quote]
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
     """The gold documents of a PolNeAR-style JSONL file."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return read_jsonl_rows(path, ("doc_id", "text", "quotes"))
 
 
 def evaluate(gold_path: Path, inputs: list[str], rules_dir: Path | None = None) -> dict[str, Any]:
@@ -341,34 +342,39 @@ def report(result: dict[str, Any]) -> str:
         f"(+{cnt['pred_ignored_in_discarded_text']} ignored in discarded text, "
         f"+{cnt['pred_ignored_in_headline']} in headlines)",
         "",
-        "%-22s %6s %6s %6s %6s %6s %6s" % ("QUOTES", "P", "R", "F1", "TP", "FP", "FN"),
+        "{:<22} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}".format(
+            "QUOTES", "P", "R", "F1", "TP", "FP", "FN"
+        ),
     ]
     for k, v in result["quotes"].items():
         lines.append(
-            "%-22s %6.3f %6.3f %6.3f %6d %6d %6d"
-            % (k, v["precision"], v["recall"], v["f1"], v["tp"], v["fp"], v["fn"])
+            f"{k:<22} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} "
+            f"{v['tp']:6d} {v['fp']:6d} {v['fn']:6d}"
         )
     lines += [
-        f"  (direct: {cnt['pred_matched_to_mixed_gold']} predictions matched to mixed gold quotes not counted; "
-        f"{cnt['fp_on_unattributed_quoted_segments']} false positives are unattributed quoted segments)",
+        f"  (direct: {cnt['pred_matched_to_mixed_gold']} predictions matched to mixed gold "
+        "quotes not counted; "
+        f"{cnt['fp_on_unattributed_quoted_segments']} false positives are unattributed "
+        "quoted segments)",
         "",
-        "%-22s %8s %8s %8s %8s %8s"
-        % ("SPEAKER (matched)", "mention", "name", "either", "n_eval", "n_noeval"),
+        "{:<22} {:>8} {:>8} {:>8} {:>8} {:>8}".format(
+            "SPEAKER (matched)", "mention", "name", "either", "n_eval", "n_noeval"
+        ),
     ]
     for k, v in result["speaker"].items():
         lines.append(
-            "%-22s %8.3f %8.3f %8.3f %8d %8d"
-            % (k, v["mention"], v["name"], v["either"], v["n_evaluable"], v["n_not_evaluable"])
+            f"{k:<22} {v['mention']:8.3f} {v['name']:8.3f} {v['either']:8.3f} "
+            f"{v['n_evaluable']:8d} {v['n_not_evaluable']:8d}"
         )
     for t, v in result["speaker_by_gold_type"].items():
         lines.append(
-            "  %-20s %8.3f %8.3f %8.3f %8d"
-            % ("gold " + t, v["mention"], v["name"], v["either"], v["n"])
+            f"  {'gold ' + t:<20} {v['mention']:8.3f} {v['name']:8.3f} {v['either']:8.3f} "
+            f"{v['n']:8d}"
         )
-    lines += ["", "%-22s %6s %6s %6s %6s" % ("END-TO-END", "P", "R", "F1", "TP")]
+    lines += ["", "{:<22} {:>6} {:>6} {:>6} {:>6}".format("END-TO-END", "P", "R", "F1", "TP")]
     for k, v in result["end_to_end"].items():
         lines.append(
-            "%-22s %6.3f %6.3f %6.3f %6d" % (k, v["precision"], v["recall"], v["f1"], v["tp"])
+            f"{k:<22} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['tp']:6d}"
         )
     for k, v in result.get("warnings", {}).items():
         lines.append(f"warning: {k}: {v}")

@@ -72,6 +72,21 @@ SQL_TYPE = {
 }
 
 
+#: seconds a command waits for another program's lock on the store before giving up.
+BUSY_TIMEOUT_S = 10.0
+
+
+def busy_or_raise(path: Path, exc: sqlite3.OperationalError) -> Exception:
+    """A locked or busy store as a handled ``busy, try again`` error; other errors unchanged."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return QuotetrackError(
+            f"{path}: the store is busy (another add or program holds its lock; {exc})",
+            hint="try again when it has finished",
+        )
+    return exc
+
+
 # -- schema ------------------------------------------------------------------------------------
 def _column_sql(table: str, name: str, dtype: str) -> str:
     sql = f'"{name}" {SQL_TYPE[dtype]}'
@@ -270,8 +285,11 @@ class BatchReport:
 class Store:
     """One SQLite file holding every article added so far and the comparison over all of them."""
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, create: bool = True, busy_timeout_s: float | None = None
+    ) -> None:
         self.path = Path(path)
+        busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         if not create and not self.path.is_file():
             raise QuotetrackError(
                 f"{self.path}: no such store",
@@ -280,10 +298,13 @@ class Store:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = sqlite3.connect(self.path, isolation_level=None)
+            self.con = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_s)
+            self._check_schema_version()  # before anything is written (a foreign file is left)
             self.con.execute("PRAGMA foreign_keys = ON")
             self.con.execute("PRAGMA journal_mode = WAL")
             self.migrated = self._migrate()
+        except sqlite3.OperationalError as exc:
+            raise busy_or_raise(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise QuotetrackError(
                 f"{self.path}: not a quotetrack store ({exc})",
@@ -306,10 +327,8 @@ class Store:
         """The schema version stored in ``PRAGMA user_version``."""
         return int(self.con.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> list[int]:
-        """Run the migrations the file lacks, each in its own transaction; return the versions
-        applied."""
-        applied = []
+    def _check_schema_version(self) -> None:
+        """Reject, before writing to it, a newer store or an SQLite file quotetrack did not make."""
         version = self.version
         if version > SCHEMA_VERSION:
             raise QuotetrackError(
@@ -322,6 +341,12 @@ class Store:
                 f"{self.path}: an SQLite file that is not a quotetrack store",
                 hint="give a new file name",
             )
+
+    def _migrate(self) -> list[int]:
+        """Run the migrations the file lacks, each in its own transaction; return the versions
+        applied."""
+        applied = []
+        version = self.version
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
                 MIGRATIONS[target - 1](self.con)
