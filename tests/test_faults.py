@@ -6,16 +6,21 @@ naming the path and the cause) or 2 (usage error), and no Python traceback witho
 
 from __future__ import annotations
 
+import csv
 import errno
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from quotetrack.cli.boundary import explain
@@ -199,3 +204,135 @@ def test_seeds_still_run(tmp_path: Path) -> None:
     assert invoke("run", SEEDS, "--out", out, "-q").exit_code == 0
     assert (out / "claims.csv").is_file()
     shutil.rmtree(out)
+
+
+# -- ingest safe for any input -----------------------------------------------------------------
+GOOD_TEXT = '"We will stay," the mayor said on Monday.'
+
+
+def _rows(out: Path, table: str) -> list[dict[str, str]]:
+    with open(out / f"{table}.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_one_bad_record_never_loses_the_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = [
+        json.dumps({"doc_id": "surrogate", "text": GOOD_TEXT, "m": {"a": ["x\ud800y"]}}),
+        '{"doc_id": "deep", "text": "t", "m": ' + deep + "}",
+        '{"doc_id": "bignum", "text": "t", "n": ' + "9" * 5000 + "}",
+        json.dumps({"doc_id": "nested", "text": GOOD_TEXT, "m": [[[[[[[[]]]]]]]] * 3}),
+        json.dumps({"doc_id": "good", "text": GOOD_TEXT}),
+    ]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "side.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (folder / "side.meta.json").write_text(
+        json.dumps({"outlet": "Wire\udc80", "extra": {"deep": [{"k\ud800": "v"}]}}),
+        encoding="utf-8",
+    )
+    (folder / "big.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (folder / "big.meta.json").write_text('{"n": ' + "1" * 5000 + "}", encoding="utf-8")
+    (folder / "deep.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (folder / "deep.meta.json").write_text('{"n": ' + deep + "}", encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # would block a reader forever
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as fh:  # not UTF-8: Latin-1 e acute
+        fh.write(GOOD_TEXT.encode())
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"quotetrack", b"run", os.fsencode(folder)]
+        + [b"--out", os.fsencode(out), b"--outlet", b"Le Monde \xe9dition"],
+        capture_output=True,
+        timeout=300,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    articles = {r["doc_id"]: r for r in _rows(out, "articles")}
+    issues = _rows(out, "issues")
+    assert {"surrogate", "nested", "good", "side", "big", "deep", "caf\ufffd"} <= set(articles)
+    assert articles["side"]["outlet"] == "Wire\ufffd"
+    assert articles["good"]["outlet"] == "Le Monde \ufffddition"
+    bad_lines = {int(i["line"]) for i in issues if i["code"] == "bad_json"}
+    assert bad_lines == {2, 3}
+    codes = {(i["source"].rsplit("/", 1)[-1], i["code"]) for i in issues}
+    assert {("big.meta.json", "bad_sidecar"), ("deep.meta.json", "bad_sidecar")} <= codes
+    assert ("pipe.txt", "not_a_file") in codes
+    assert ("batch.jsonl", "invalid_text") in codes
+
+
+def test_duplicate_doc_ids_cost_constant_work_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quotetrack.pipeline import ingest
+
+    calls = 0
+    real = ingest._id_key
+
+    def counted(doc_id: str) -> int:
+        nonlocal calls
+        calls += 1
+        return real(doc_id)
+
+    monkeypatch.setattr(ingest, "_id_key", counted)
+    ids = ingest.DocIds()
+    copies = [ids.claim("same")[0] for _ in range(3000)]
+    assert copies[:3] == ["same", "same~2", "same~3"] and copies[-1] == "same~3000"
+    assert calls <= 4 * 3000  # before: each copy counted up from ~2 (4.5 million calls)
+    assert ids.claim("same~5") == ("same~5~2", True)  # a taken suffix is never reused
+
+
+def test_store_renames_many_copies_of_one_doc_id(tmp_path: Path) -> None:
+    from quotetrack.models import Article
+    from quotetrack.pipeline.store import Store
+
+    with Store(tmp_path / "t.sqlite") as store:
+        store.con.execute(
+            "INSERT INTO articles (doc_id, sha1, source, text) VALUES ('x', 's0', 'a', 't')"
+        )
+        copies = [Article.build(doc_id="x", source=f"b{n}", text=f"t{n}") for n in range(3000)]
+        plan = store.plan(copies)
+    assert [a.doc_id for a, _ in plan.renamed] == [f"x~{n}" for n in range(2, 3002)]
+
+
+TEXT = st.text(st.characters(exclude_categories=()), max_size=8)  # lone surrogates too
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=20,
+)
+
+
+def _nest(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(st.tuples(JSON, st.integers(0, 120)), min_size=1, max_size=5),
+    sidecar=JSON,
+    sidecar_depth=st.integers(0, 120),
+)
+def test_arbitrary_json_is_always_accounted_for(records, sidecar, sidecar_depth) -> None:
+    from quotetrack.models import Article, Issue
+    from quotetrack.pipeline.ingest import read_inputs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        lines = [
+            json.dumps({"doc_id": f"r{i}", "text": "Some text.", "meta": _nest(value, depth)})
+            for i, (value, depth) in enumerate(records)
+        ]
+        (folder / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / "b.txt").write_text("Some text.", encoding="utf-8")
+        (folder / "b.meta.json").write_text(
+            json.dumps({"extra": _nest(sidecar, sidecar_depth)}), encoding="utf-8"
+        )
+        items = list(read_inputs([folder]))
+    stored = {i.line for i in items if isinstance(i, Article) and i.source.endswith("a.jsonl")}
+    lost = {i.line for i in items if isinstance(i, Issue) and i.fatal}
+    assert stored | lost == set(range(1, len(records) + 1))
+    assert any(isinstance(i, Article) and i.doc_id == "b" for i in items)
+    for item in items:  # what every writer needs: valid UTF-8 JSON text
+        json.dumps(item.model_dump(), ensure_ascii=False).encode("utf-8")

@@ -370,6 +370,7 @@ class Store:
         by_sha = {sha: doc for doc, (sha, _) in stored.items()}
         plan = Plan()
         taken = set(stored)
+        next_suffix: dict[str, int] = {}  # renamed doc_id -> next ~n to try (O(1) per copy)
         for article in articles:
             if article.sha1 in by_sha:
                 target = by_sha[article.sha1]
@@ -383,9 +384,11 @@ class Store:
                     plan.replaced.append(article)
                     by_sha[article.sha1] = article.doc_id
                     continue
-                original, n = article.doc_id, 2
+                original = article.doc_id
+                n = next_suffix.get(original, 2)
                 while f"{original}~{n}" in taken:
                     n += 1
+                next_suffix[original] = n + 1
                 article = article.model_copy(update={"doc_id": f"{original}~{n}"})
                 plan.renamed.append((article, original))
             taken.add(article.doc_id)
