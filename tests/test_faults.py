@@ -37,11 +37,11 @@ def invoke(*args: str):
 
 def cli(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed CLI in a fresh process."""
+    kwargs.setdefault("timeout", 300)
     return subprocess.run(
         [sys.executable, "-m", "quotetrack", *map(str, args)],
         capture_output=True,
         text=True,
-        timeout=300,
         **kwargs,
     )
 
@@ -336,3 +336,51 @@ def test_arbitrary_json_is_always_accounted_for(records, sidecar, sidecar_depth)
     assert any(isinstance(i, Article) and i.doc_id == "b" for i in items)
     for item in items:  # what every writer needs: valid UTF-8 JSON text
         json.dumps(item.model_dump(), ensure_ascii=False).encode("utf-8")
+
+
+# -- a store two people can share --------------------------------------------------------------
+def test_two_concurrent_adds_of_the_same_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"a{n:02d}.txt").write_text(
+            f'Story {n}\n\n"We counted {n + 3} dead," the mayor of Town{n} said on Monday. '
+            f"At least {n + 1} people were injured.\n",
+            encoding="utf-8",
+        )
+    db = tmp_path / "shared.sqlite"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "quotetrack", "add", str(folder), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    con = sqlite3.connect(db)
+    doc_ids = [row[0] for row in con.execute("SELECT doc_id FROM articles")]
+    con.close()
+    assert sorted(doc_ids) == [f"a{n:02d}" for n in range(40)]  # each stored once, none renamed
+
+
+# -- bounded work ------------------------------------------------------------------------------
+def test_exponential_rule_parts_fail_rules_check_quickly(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
+    numbers = rules / "numbers.toml"
+    text = numbers.read_text(encoding="utf-8")
+    chain = ['BOOM0 = "a"'] + [f'BOOM{n} = "{{BOOM{n - 1}}}{{BOOM{n - 1}}}"' for n in range(1, 61)]
+    assert text.count("\n[parts]\n") == 1
+    numbers.write_text(
+        text.replace("\n[parts]\n", "\n[parts]\n" + "\n".join(chain) + "\n"), encoding="utf-8"
+    )
+    done = cli("rules", "check", "--rules", rules, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "parts.BOOM" in done.stderr and "expands to over 1,000,000 characters" in done.stderr
+
