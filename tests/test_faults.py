@@ -11,10 +11,12 @@ import errno
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,25 @@ def test_os_errors_name_the_path_and_the_cause(code: int, cause: str) -> None:
     assert error is not None
     assert error.message.startswith("tables/claims.csv: " + cause), error.message
     assert error.hint
+
+
+@pytest.mark.parametrize(
+    ("message", "cause"),
+    [
+        ("attempt to write a readonly database", "read-only"),
+        ("database is locked", "busy"),
+        ("database disk image is malformed", "corrupt"),
+        ("database or disk is full", "disk full"),
+    ],
+)
+def test_sqlite_errors_name_the_store_and_the_cause(message: str, cause: str) -> None:
+    error = explain(sqlite3.OperationalError(message), Path("track.sqlite"))
+    assert error is not None and error.hint
+    assert error.message.startswith("track.sqlite: ") and cause in error.message
+
+
+def test_store_onto_a_folder(tmp_path: Path) -> None:
+    handled_error(invoke("add", SEEDS, "--db", tmp_path), str(tmp_path), "cannot open the store")
 
 
 def test_closed_stdout(tmp_path: Path) -> None:
@@ -297,7 +318,7 @@ def test_store_renames_many_copies_of_one_doc_id(tmp_path: Path) -> None:
 TEXT = st.text(st.characters(exclude_categories=()), max_size=8)  # lone surrogates too
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXT, inner, max_size=3)),
     max_leaves=20,
 )
 
@@ -339,15 +360,21 @@ def test_arbitrary_json_is_always_accounted_for(records, sidecar, sidecar_depth)
 
 
 # -- a store two people can share --------------------------------------------------------------
-def test_two_concurrent_adds_of_the_same_articles(tmp_path: Path) -> None:
-    folder = tmp_path / "in"
+def write_stories(folder: Path, count: int, paragraphs: int = 1) -> None:
+    """``count`` short invented news stories, ``a000.txt`` ..., each with a quote and figures."""
     folder.mkdir()
-    for n in range(40):
-        (folder / f"a{n:02d}.txt").write_text(
-            f'Story {n}\n\n"We counted {n + 3} dead," the mayor of Town{n} said on Monday. '
-            f"At least {n + 1} people were injured.\n",
+    for n in range(count):
+        (folder / f"a{n:03d}.txt").write_text(
+            f"Story {n}\n\n" + f'"We counted {n + 3} dead in Town{n}," the mayor said on Monday. '
+            f"Police said at least {n + 1} people were injured and {n % 7} are missing.\n"
+            * paragraphs,
             encoding="utf-8",
         )
+
+
+def test_two_concurrent_adds_of_the_same_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_stories(folder, 40)
     db = tmp_path / "shared.sqlite"
     procs = [
         subprocess.Popen(
@@ -365,7 +392,7 @@ def test_two_concurrent_adds_of_the_same_articles(tmp_path: Path) -> None:
     con = sqlite3.connect(db)
     doc_ids = [row[0] for row in con.execute("SELECT doc_id FROM articles")]
     con.close()
-    assert sorted(doc_ids) == [f"a{n:02d}" for n in range(40)]  # each stored once, none renamed
+    assert sorted(doc_ids) == [f"a{n:03d}" for n in range(40)]  # each stored once, none renamed
 
 
 # -- bounded work ------------------------------------------------------------------------------
@@ -383,4 +410,33 @@ def test_exponential_rule_parts_fail_rules_check_quickly(tmp_path: Path) -> None
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "parts.BOOM" in done.stderr and "expands to over 1,000,000 characters" in done.stderr
+
+
+# -- temporary files ---------------------------------------------------------------------------
+def test_sigterm_removes_temporary_files_and_keeps_the_old_tables(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_stories(folder, 400, paragraphs=5)
+    out = tmp_path / "out"
+    assert invoke("run", SEEDS, "--out", out, "-q").exit_code == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quotetrack", "run", str(folder), "--out", str(out), "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    deadline = time.monotonic() + 120
+    while not [p for p in out.iterdir() if p.name.startswith(".")]:  # staging has begun
+        assert proc.poll() is None and time.monotonic() < deadline, "run ended before SIGTERM"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "stopped by SIGTERM" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old  # no staging file, old tables
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out", "tmp"]
+    assert not list(scratch.iterdir())  # no spill file
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sqlite3
 from pathlib import Path
+from types import FrameType
 
 from quotetrack.errors import QuotetrackError
 
@@ -147,10 +149,44 @@ class ClosedOutput:
 def guard_streams() -> None:
     """Give a closed stdout or stderr a stand-in (Python sets them to None when fd 1 or 2 is
     closed, and every later print would raise AttributeError)."""
-    import os
     import sys
 
     if sys.stdout is None:
         sys.stdout = ClosedOutput()  # type: ignore[assignment]
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (for the process)
+
+
+#: exit status of a command stopped by SIGTERM (128 + the signal number, as shells report it).
+SIGTERM_STATUS = 128 + 15
+
+
+def _in_finaliser(frame: FrameType | None) -> bool:
+    """True inside a ``__del__`` (where Python prints and ignores any exception)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM unwind the command like an error (``SystemExit``), so every ``with`` block and
+    ``finally`` runs: staging folders and spill files are removed, a store's transaction rolls
+    back, and the old tables stay as they were. A second SIGTERM ends the process at once."""
+    import signal
+    import sys
+    import threading
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if _in_finaliser(frame):  # an exception raised there would be ignored: try again soon
+            threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+            return
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        print(
+            "Error: stopped by SIGTERM; temporary files removed, earlier output left as it was",
+            file=sys.stderr,
+        )
+        raise SystemExit(SIGTERM_STATUS)
+
+    signal.signal(signal.SIGTERM, stop)
