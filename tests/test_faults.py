@@ -440,3 +440,22 @@ def test_sigterm_removes_temporary_files_and_keeps_the_old_tables(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out", "tmp"]
     assert not list(scratch.iterdir())  # no spill file
 
+
+def test_csv_rows_merged_by_an_unterminated_quote_are_reported(tmp_path: Path) -> None:
+    table = tmp_path / "batch.csv"
+    table.write_text(
+        'doc_id,text\na,"He said ""hi"" to them\nb,Second row text here\nc,Third row\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert invoke("run", table, "--out", out, "-q").exit_code == 0
+    merged = [i for i in _rows(out, "issues") if i["code"] == "merged_rows"]
+    assert [(i["line"], i["severity"]) for i in merged] == [("2", "warning")]
+    assert "2 lines shaped like further rows" in merged[0]["message"]
+    # a closed multi-line field (a paragraph break in an article) is not reported
+    table.write_text(
+        'doc_id,text\na,"First paragraph.\nSecond, with a comma."\nb,Second row\n',
+        encoding="utf-8",
+    )
+    assert invoke("run", table, "--out", out, "-q").exit_code == 0
+    assert not [i for i in _rows(out, "issues") if i["code"] == "merged_rows"]

@@ -26,6 +26,7 @@ from typing import IO, Any, BinaryIO
 import regex
 
 from quotetrack.models import Article, Issue
+from quotetrack.pipeline.csv_rows import swallowed_rows
 from quotetrack.pipeline.safe_text import valid_item
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -684,11 +685,21 @@ def parse_csv(
         )
         return
     row_number = 0
+    last: tuple[int, list[str]] | None = None  # the last row read (an open quote ends there)
     while True:
         line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
+            if last is not None and (merged := swallowed_rows(last[1], len(header))):
+                yield Issue(
+                    source=source,
+                    line=last[0],
+                    severity="warning",
+                    code="merged_rows",
+                    message=f"the last row holds {merged} lines shaped like further rows: an "
+                    "unterminated quote may have merged them into this record",
+                )
             break
         except csv.Error as exc:
             yield Issue(
@@ -700,6 +711,7 @@ def parse_csv(
             )
             continue
         row_number += 1
+        last = line, row
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
