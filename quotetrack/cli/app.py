@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, get_args
 
 import typer
 
+from quotetrack.cli.boundary import explain
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import DateOrder
 from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
@@ -126,17 +129,31 @@ MAX_BYTES = typer.Option(
 MAX_CHARS = typer.Option(
     DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters)."
 )
+MAX_JOBS = 256
+MAX_TIME_BUDGET_S = 86_400.0  # one day per document; more is a typo (and overflows timers)
+
+
+def finite(value: float | None) -> float | None:
+    """Reject nan and infinity in a float option (a range check lets nan through)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 JOBS = typer.Option(
     0,
     "--jobs",
     "-j",
     min=0,
+    max=MAX_JOBS,
     help="Worker processes (0: one per core, or one for inputs under 2 MB).",
 )
 TIME_BUDGET = typer.Option(
     DEFAULT_TIME_BUDGET_S,
     "--time-budget",
     min=0.0,
+    max=MAX_TIME_BUDGET_S,
+    callback=finite,
     help="Seconds one document may take (0: no limit); a slower one becomes an issue row.",
 )
 WINDOW = typer.Option(
@@ -146,12 +163,14 @@ TOLERANCE = typer.Option(
     1.5,
     "--tolerance",
     min=1.0,
+    callback=finite,
     help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).",
 )
 SYNDICATION = typer.Option(
     0.8,
     "--syndication-threshold",
     min=0.0,
+    callback=finite,
     max=1.0,
     help="Share of shared 8-word n-grams that makes two articles copies of one story.",
 )
@@ -159,6 +178,7 @@ QUOTE_SIMILARITY = typer.Option(
     80.0,
     "--quote-similarity",
     min=0.0,
+    callback=finite,
     max=100.0,
     help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.",
 )
@@ -209,22 +229,33 @@ def say(message: str) -> None:
 
 
 def handled(func: F) -> F:
-    """Turn a QuotetrackError into ``Error: ...`` (+ hint) on stderr and exit code 1."""
+    """Turn a QuotetrackError, and any OS, SQLite, encoding or JSON failure, into ``Error: ...``
+    (+ hint) on stderr and exit code 1; with ``--debug`` the latter keep their traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except QuotetrackError as exc:
-            say(f"Error: {exc.message}")
-            if exc.hint:
-                say(f"Hint: {exc.hint}")
-            raise typer.Exit(1) from None
+            fail(exc)
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except (OSError, sqlite3.Error, UnicodeError, ValueError) as exc:
+            error = explain(exc, kwargs.get("db"))
+            if error is None or kwargs.get("debug"):
+                raise
+            fail(error)
 
     return wrapper  # type: ignore[return-value]
+
+
+def fail(error: QuotetrackError) -> NoReturn:
+    """Print ``Error: ...`` and its hint on stderr and exit 1."""
+    say(f"Error: {error.message}")
+    if error.hint:
+        say(f"Hint: {error.hint}")
+    raise typer.Exit(1) from None
 
 
 def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:

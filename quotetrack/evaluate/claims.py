@@ -14,12 +14,13 @@ those without gold claims, like ``score_claims.py --docs``) and adds per-rule co
 from __future__ import annotations
 
 import collections
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import regex
+
+from quotetrack.evaluate.gold import read_jsonl_rows
 
 STOP = frozenset(
     {"the", "a", "an", "of", "and", "in", "for", "to", "said", "says", "'s", "according"}
@@ -116,8 +117,7 @@ def score(
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
     """Rows of a JSONL gold (or prediction) file."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return read_jsonl_rows(path, ("doc_id",))
 
 
 def predict(

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from quotetrack.evaluate.gold import read_jsonl_rows
 from quotetrack.extract.attribution import Attributor
 from quotetrack.extract.quotes import QuoteExtractor
 from quotetrack.extract.segment import segmenter_for
@@ -297,8 +298,7 @@ def extract_quotes(articles: Iterable[Article], ruleset: RuleSet) -> list[Quote]
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
     """The gold documents of a PolNeAR-style JSONL file."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return read_jsonl_rows(path, ("doc_id", "text", "quotes"))
 
 
 def evaluate(gold_path: Path, inputs: list[str], rules_dir: Path | None = None) -> dict[str, Any]:

@@ -34,6 +34,8 @@ from quotetrack.models import Article, DateOrder, Issue, parse_date
 from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES
 
 __all__ = ["IngestOptions", "parse_date", "read_inputs", "read_records"]
+from quotetrack.pipeline.csv_rows import swallowed_rows
+from quotetrack.pipeline.safe_text import valid_item
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -118,16 +120,19 @@ class DocIds:
     """Hands out unique doc_ids within one batch (a repeated id gets a ``~2`` suffix)."""
 
     seen: set[int] = field(default_factory=set)
+    next_suffix: dict[int, int] = field(default_factory=dict)  # repeated id -> next n to try
 
     def claim(self, wanted: str) -> tuple[str, bool]:
-        """A unique id for ``wanted`` and whether it had to be changed."""
+        """A unique id for ``wanted`` and whether it had to be changed (the smallest free ``~n``,
+        found from where the previous copy stopped: each copy costs O(1))."""
         key = _id_key(wanted)
         if key not in self.seen:
             self.seen.add(key)
             return wanted, False
-        n = 2
+        n = self.next_suffix.get(key, 2)
         while _id_key(f"{wanted}~{n}") in self.seen:
             n += 1
+        self.next_suffix[key] = n + 1
         unique = f"{wanted}~{n}"
         self.seen.add(_id_key(unique))
         return unique, True
@@ -136,8 +141,15 @@ class DocIds:
 def read_inputs(
     inputs: Iterable[str | os.PathLike[str]], options: IngestOptions | None = None
 ) -> Iterator[Article | Issue]:
-    """Articles (and issues) from every input path, folders recursively, ``-`` for stdin."""
-    options = options or IngestOptions()
+    """Articles (and issues) from every input path, folders recursively, ``-`` for stdin; every
+    string valid text (``safe_text.valid_item``)."""
+    for item in _read_all(inputs, options or IngestOptions()):
+        yield from valid_item(item)
+
+
+def _read_all(
+    inputs: Iterable[str | os.PathLike[str]], options: IngestOptions
+) -> Iterator[Article | Issue]:
     ids = DocIds()
     for item in inputs:
         if str(item) == "-":
@@ -276,6 +288,13 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                 continue
             if is_dir:
                 subdirs.append(entry)
+            elif not _is_regular(entry):
+                yield Issue(
+                    source=str(entry),
+                    severity="warning",
+                    code="not_a_file",
+                    message="skipped: not a regular file (a FIFO, socket or device)",
+                )
             elif entry.suffix.lower() in ARTICLE_SUFFIXES:
                 yield from read_path(entry, options)
             elif entry.name.lower() not in {"readme.md", "license"}:
@@ -287,6 +306,14 @@ def read_folder(folder: Path, options: IngestOptions) -> Iterator[Article | Issu
                     "(.txt, .html, .jsonl, .json, .csv, .tsv)",
                 )
         stack.extend(reversed(subdirs))
+
+
+def _is_regular(path: Path) -> bool:
+    """A regular file (or a link to one): never a FIFO, socket or device, which can block."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True  # unreadable: read_path reports why
 
 
 def read_path(path: Path, options: IngestOptions) -> Iterator[Article | Issue]:
@@ -457,6 +484,13 @@ def read_sidecar(path: Path) -> dict[str, Any] | Issue:
             code="bad_sidecar",
             message=f"metadata sidecar ignored: {exc}",
         )
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+        return Issue(
+            source=str(sidecar),
+            severity="warning",
+            code="bad_sidecar",
+            message=f"metadata sidecar ignored: {_json_limit(exc)}",
+        )
     if not isinstance(data, dict):
         return Issue(
             source=str(sidecar),
@@ -465,6 +499,20 @@ def read_sidecar(path: Path) -> dict[str, Any] | Issue:
             message="metadata sidecar ignored: not a JSON object",
         )
     return data
+
+
+def _json_limit(exc: Exception) -> str:
+    """What a JSON value exceeded, for an issue message."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
+
+
+def _json_problem(exc: Exception) -> str:
+    """An issue message for JSON that ``json.loads`` refused."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON ({exc.msg} at column {exc.colno})"
+    return f"unreadable JSON ({_json_limit(exc)})"
 
 
 #: File signatures of common non-text formats that get renamed to .txt (first bytes -> name).
@@ -709,13 +757,13 @@ def parse_jsonl(
             )
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # also a 5,000-digit number, deep nesting
             yield Issue(
                 source=source,
                 line=number,
                 code="bad_json",
                 fatal=True,
-                message=f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped",
+                message=f"{_json_problem(exc)}; line skipped",
             )
             continue
         yield from parse_record(
@@ -869,11 +917,21 @@ def parse_csv(
         )
         return
     row_number = 0
+    last: tuple[int, list[str]] | None = None  # the last row read (an open quote ends there)
     while True:
         line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
+            if last is not None and (merged := swallowed_rows(last[1], len(header))):
+                yield Issue(
+                    source=source,
+                    line=last[0],
+                    severity="warning",
+                    code="merged_rows",
+                    message=f"the last row holds {merged} lines shaped like further rows: an "
+                    "unterminated quote may have merged them into this record",
+                )
             break
         except csv.Error as exc:
             yield Issue(
@@ -885,6 +943,7 @@ def parse_csv(
             )
             continue
         row_number += 1
+        last = line, row
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):

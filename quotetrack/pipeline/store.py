@@ -72,6 +72,21 @@ SQL_TYPE = {
 }
 
 
+#: seconds a command waits for another program's lock on the store before giving up.
+BUSY_TIMEOUT_S = 60.0  # the other add may be recomparing a large store under its lock
+
+
+def busy_or_raise(path: Path, exc: sqlite3.OperationalError) -> Exception:
+    """A locked or busy store as a handled ``busy, try again`` error; other errors unchanged."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return QuotetrackError(
+            f"{path}: the store is busy (another add or program holds its lock; {exc})",
+            hint="try again when it has finished",
+        )
+    return exc
+
+
 # -- schema ------------------------------------------------------------------------------------
 def _column_sql(table: str, name: str, dtype: str) -> str:
     sql = f'"{name}" {SQL_TYPE[dtype]}'
@@ -269,8 +284,11 @@ class BatchReport:
 class Store:
     """One SQLite file holding every article added so far and the comparison over all of them."""
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, create: bool = True, busy_timeout_s: float | None = None
+    ) -> None:
         self.path = Path(path)
+        busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         if not create and not self.path.is_file():
             raise QuotetrackError(
                 f"{self.path}: no such store",
@@ -279,10 +297,13 @@ class Store:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = sqlite3.connect(self.path, isolation_level=None)
+            self.con = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_s)
+            self._check_schema_version()  # before anything is written (a foreign file is left)
             self.con.execute("PRAGMA foreign_keys = ON")
             self.con.execute("PRAGMA journal_mode = WAL")
             self.migrated = self._migrate()
+        except sqlite3.OperationalError as exc:
+            raise busy_or_raise(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise QuotetrackError(
                 f"{self.path}: not a quotetrack store ({exc})",
@@ -305,9 +326,8 @@ class Store:
         """The schema version stored in ``PRAGMA user_version``."""
         return int(self.con.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> list[int]:
-        """Run the migrations the file lacks, each in its own transaction; return the versions applied."""
-        applied = []
+    def _check_schema_version(self) -> None:
+        """Reject, before writing to it, a newer store or an SQLite file quotetrack did not make."""
         version = self.version
         if version > SCHEMA_VERSION:
             raise QuotetrackError(
@@ -320,8 +340,15 @@ class Store:
                 f"{self.path}: an SQLite file that is not a quotetrack store",
                 hint="give a new file name",
             )
+
+    def _migrate(self) -> list[int]:
+        """Run the migrations the file lacks, each in its own transaction; return the versions applied."""
+        applied = []
+        version = self.version
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
+                if self.version >= target:  # another process migrated it meanwhile
+                    continue
                 MIGRATIONS[target - 1](self.con)
                 self.con.execute(f"PRAGMA user_version = {target}")
             applied.append(target)
@@ -330,7 +357,7 @@ class Store:
         return applied
 
     def _transaction(self) -> _Tx:
-        return _Tx(self.con)
+        return _Tx(self.con, self.path)
 
     # -- planning ------------------------------------------------------------------------------
     def plan(self, articles: Iterable[Article]) -> Plan:
@@ -342,6 +369,7 @@ class Store:
         by_sha = {sha: doc for doc, (sha, _) in stored.items()}
         plan = Plan()
         taken = set(stored)
+        next_suffix: dict[str, int] = {}  # renamed doc_id -> next ~n to try (O(1) per copy)
         for article in articles:
             if article.sha1 in by_sha:
                 target = by_sha[article.sha1]
@@ -355,9 +383,11 @@ class Store:
                     plan.replaced.append(article)
                     by_sha[article.sha1] = article.doc_id
                     continue
-                original, n = article.doc_id, 2
+                original = article.doc_id
+                n = next_suffix.get(original, 2)
                 while f"{original}~{n}" in taken:
                     n += 1
+                next_suffix[original] = n + 1
                 article = article.model_copy(update={"doc_id": f"{original}~{n}"})
                 plan.renamed.append((article, original))
             taken.add(article.doc_id)
@@ -377,20 +407,32 @@ class Store:
     ) -> BatchReport:
         """Store one batch of ingested items: plan, extract what is new or changed, recompare, commit.
 
+        Extraction runs without a lock; the write transaction (``BEGIN IMMEDIATE``, waiting up to
+        the busy timeout for another writer) plans again, so what another ``add`` stored
+        meanwhile is skipped (or renamed) rather than stored twice.
         ``progress(done, total)`` is called after each extracted article.
         """
         started = time.perf_counter()
         extractor = extractor or Extractor()
         items = list(items)
-        plan = self.plan(i for i in items if isinstance(i, Article))
-        skip_docs = {a.doc_id for a in plan.unchanged} | {a.doc_id for a, _ in plan.duplicates}
-        input_issues = [i for i in items if isinstance(i, Issue) and i.doc_id not in skip_docs]
-        results: list[DocumentResult] = []
-        for done, article in enumerate(plan.to_extract, start=1):
-            results.append(extractor.process_safely(article, debug=debug))
+        articles = [i for i in items if isinstance(i, Article)]
+        done: dict[tuple[str, str], DocumentResult] = {}
+        planned = self.plan(articles).to_extract
+        for n, article in enumerate(planned, start=1):
+            done[article.doc_id, article.sha1] = extractor.process_safely(article, debug=debug)
             if progress is not None:
-                progress(done, len(plan.to_extract))
-        return self.commit(results, input_issues, plan, extractor, options, list(inputs), started)
+                progress(n, len(planned))
+        with self._transaction():
+            plan = self.plan(articles)  # again, under the write lock
+            results = [
+                done.get((a.doc_id, a.sha1)) or extractor.process_safely(a, debug=debug)
+                for a in plan.to_extract
+            ]
+            skip = {a.doc_id for a in plan.unchanged} | {a.doc_id for a, _ in plan.duplicates}
+            input_issues = [i for i in items if isinstance(i, Issue) and i.doc_id not in skip]
+            return self._commit_locked(
+                results, input_issues, plan, extractor, options, list(inputs), started
+            )
 
     def commit(
         self,
@@ -403,6 +445,22 @@ class Store:
         started: float | None = None,
     ) -> BatchReport:
         """Write extraction results as one batch and recompute the comparison (one transaction)."""
+        with self._transaction():
+            return self._commit_locked(
+                results, input_issues, plan, extractor, options, inputs, started
+            )
+
+    def _commit_locked(
+        self,
+        results: list[DocumentResult],
+        input_issues: list[Issue],
+        plan: Plan | None,
+        extractor: Extractor | None,
+        options: CompareOptions | None,
+        inputs: list[str] | None,
+        started: float | None,
+    ) -> BatchReport:
+        """``commit``'s work, inside the caller's write transaction."""
         started = time.perf_counter() if started is None else started
         plan = plan or self.plan(r.article for r in results)
         wanted = {a.doc_id for a in plan.to_extract}
@@ -428,47 +486,47 @@ class Store:
             report.seconds = time.perf_counter() - started
             return report
         extractor = extractor or Extractor()
-        with self._transaction():
-            batch_id = self.con.execute(
-                "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, failed, options) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    _now(),
-                    json.dumps(inputs or []),
-                    len(plan.new),
-                    len(replaced),
-                    len(plan.unchanged),
-                    len(plan.duplicates),
-                    report.failed,
-                    _options_json(options),
-                ),
-            ).lastrowid
-            previous = self._first_batches()
-            self._clear_derived()
-            for doc_id in replaced:
-                self.con.execute("DELETE FROM issues WHERE doc_id = ?", (doc_id,))
-            seqs = {doc: seq for doc, seq in self.con.execute("SELECT doc_id, seq FROM articles")}
-            self.con.executemany("DELETE FROM articles WHERE doc_id = ?", [(d,) for d in replaced])
-            next_seq = max(seqs.values(), default=0) + 1
-            for result in results:
-                article = result.article
-                if article.doc_id in failed:
-                    continue
-                seq = seqs.get(article.doc_id)
-                if seq is None:
-                    seq, next_seq = next_seq, next_seq + 1
-                self._insert("articles", [article], batch_id=batch_id, seq=seq)
-                report.stored += 1
-                self._insert("quotes", result.quotes)
-                self._insert("claims", result.claims)
-            self._insert("issues", issues, batch_id=batch_id)
-            comparison = self._recompare(extractor, options)
-            self._store_comparison(comparison, batch_id, previous)
-            report.batch_id = batch_id
-            report.seconds = time.perf_counter() - started
-            self.con.execute(
-                "UPDATE batches SET seconds = ? WHERE batch_id = ?", (report.seconds, batch_id)
-            )
+        batch_id = self.con.execute(
+            "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, "
+            "failed, options) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                json.dumps(inputs or []),
+                len(plan.new),
+                len(replaced),
+                len(plan.unchanged),
+                len(plan.duplicates),
+                report.failed,
+                _options_json(options),
+            ),
+        ).lastrowid
+        previous = self._first_batches()
+        self._clear_derived()
+        for doc_id in replaced:
+            self.con.execute("DELETE FROM issues WHERE doc_id = ?", (doc_id,))
+        seqs = {doc: seq for doc, seq in self.con.execute("SELECT doc_id, seq FROM articles")}
+        self.con.executemany("DELETE FROM articles WHERE doc_id = ?", [(d,) for d in replaced])
+        next_seq = max(seqs.values(), default=0) + 1
+        for result in results:
+            article = result.article
+            if article.doc_id in failed:
+                continue
+            seq = seqs.get(article.doc_id)
+            if seq is None:
+                seq, next_seq = next_seq, next_seq + 1
+            self._insert("articles", [article], batch_id=batch_id, seq=seq)
+            report.stored += 1
+            self._insert("quotes", result.quotes)
+            self._insert("claims", result.claims)
+        self._insert("issues", issues, batch_id=batch_id)
+        comparison = self._recompare(extractor, options)
+        self._store_comparison(comparison, batch_id, previous)
+        report.batch_id = batch_id
+        report.seconds = time.perf_counter() - started
+        self.con.execute(
+            "UPDATE batches SET seconds = ? WHERE batch_id = ?", (report.seconds, batch_id)
+        )
         return report
 
     def recompare(
@@ -724,11 +782,15 @@ class Store:
 class _Tx:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: sqlite3.Connection, path: Path) -> None:
         self.con = con
+        self.path = path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            self.con.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout for a writer
+        except sqlite3.OperationalError as exc:
+            raise busy_or_raise(self.path, exc) from None
         return self.con
 
     def __exit__(self, exc_type: Any, *exc: Any) -> None:

@@ -53,6 +53,8 @@ SCHEMAS: dict[str, str] = {
 }
 
 # {NAME} refers to a part or lexicon; \p{Lu}, \P{L} and \N{...} are regex syntax, not references.
+#: longest expansion of a pattern or part (today's rules need under 100,000 characters).
+MAX_EXPANDED_CHARS = 1_000_000
 REFERENCE = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 CHECK_TIMEOUT_S = 1.0
@@ -92,11 +94,16 @@ class RuleFile(StrictModel):
 
     path: ClassVar[str] = ""
     _compiled: dict[str, regex.Pattern[str]] = PrivateAttr(default_factory=dict)
+    _expanded: dict[str, str] = PrivateAttr(default_factory=dict)  # part name -> its expansion
     _origin: str = PrivateAttr(default="")
 
     # -- composition -------------------------------------------------------------------------
     def expand(self, template: str, _stack: tuple[str, ...] = ()) -> str:
-        """Return ``template`` with every ``{NAME}`` replaced by its part or lexicon."""
+        """Return ``template`` with every ``{NAME}`` replaced by its part or lexicon.
+
+        Each part is expanded once (memoised); an expansion longer than ``MAX_EXPANDED_CHARS``
+        (parts that refer to other parts many times over grow exponentially) is a RulesError.
+        """
 
         def replace(match: regex.Match[str]) -> str:
             name = match.group(1)
@@ -104,7 +111,11 @@ class RuleFile(StrictModel):
                 chain = " -> ".join(_stack + (name,))
                 raise RulesError(f"{self._origin}: parts.{name}: refers to itself ({chain})")
             if name in self.parts:
-                return "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
+                expanded = self._expanded.get(name)
+                if expanded is None:
+                    expanded = "(?:" + self.expand(self.parts[name], _stack + (name,)) + ")"
+                    self._expanded[name] = expanded
+                return expanded
             if name in self.lexicons:
                 return "(?:" + self.lexicon_regex(self.lexicons[name]) + ")"
             raise RulesError(
@@ -112,7 +123,22 @@ class RuleFile(StrictModel):
                 hint="define it under [parts] or [lexicons] in the same file",
             )
 
-        return REFERENCE.sub(replace, template)
+        size = 0
+
+        def bounded(match: regex.Match[str]) -> str:
+            nonlocal size
+            text = replace(match)
+            size += len(text)
+            if size > MAX_EXPANDED_CHARS:
+                where = f"parts.{_stack[-1]}" if _stack else f"{{{match.group(1)}}}"
+                raise RulesError(
+                    f"{self._origin}: {where}: expands to over {MAX_EXPANDED_CHARS:,} characters "
+                    "(parts that refer to other parts many times over)",
+                    hint="refer to a part once and repeat it with a quantifier, e.g. (?:{PART})+",
+                )
+            return text
+
+        return REFERENCE.sub(bounded, template)
 
     def lexicon_regex(self, entries: Iterable[str]) -> str:
         """The regex a lexicon expands to (an alternation, longest entry first)."""
