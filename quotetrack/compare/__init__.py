@@ -26,6 +26,7 @@ from quotetrack.compare.events import (
     summarise,
 )
 from quotetrack.compare.flags import Flagger, FlagOptions
+from quotetrack.compare.incidents import IncidentCues, IncidentFinder, summarise_incident
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
@@ -37,7 +38,7 @@ from quotetrack.compare.syndication import (
     digest,
     pairs_from_postings,
 )
-from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
+from quotetrack.models import ArticlePair, Disagreement, EventGroup, Incident, QuoteMatch
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.normalise import records
 
@@ -61,6 +62,7 @@ class Comparison:
     event_groups: list[EventGroup] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     article_pairs: list[ArticlePair] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
@@ -147,6 +149,7 @@ class ComparisonStreams:
     event_groups: Iterator[EventGroup]
     disagreements: Iterator[Disagreement]
     article_pairs: Iterator[ArticlePair]
+    incidents: Iterator[Incident]
 
 
 class Comparer:
@@ -283,19 +286,35 @@ class Comparer:
         flagger = Flagger(
             self.rules.explanations,
             self.places,
-            victim_parents(self.ruleset),
             syndicated,
             self.options.flags,
             self.rules.pattern("subset.after_count"),
         )
-        flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
+        finder = IncidentFinder(
+            self.places,
+            IncidentCues(
+                self.rules.pattern("incident.separate"),
+                self.rules.pattern("incident.another_count"),
+            ),
+            victim_parents(self.ruleset),
+            flagger.is_subset,
+        )
+        incidents = finder.find([(gid, g.members) for gid, g in named])
+        incident_of = {m.index: inc.incident_id for inc in incidents for m in inc.members}
+        flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named}, incident_of)
+        flagger.parts(incidents, group_of)
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
+        kinds = flagger.kinds_by_incident()
         return ComparisonStreams(
             quote_matches=matches,
             event_groups=(summarise(gid, g) for gid, g in named),
             disagreements=flagger.disagreements(),
             article_pairs=self.store.article_pairs(),
+            incidents=(
+                summarise_incident(inc, kinds.get(inc.incident_id, []), group_of, lambda f: f.types)
+                for inc in incidents
+            ),
         )
 
     def finish(self) -> Comparison:
@@ -307,6 +326,7 @@ class Comparer:
                 event_groups=list(s.event_groups),
                 disagreements=list(s.disagreements),
                 article_pairs=list(s.article_pairs),
+                incidents=list(s.incidents),
             )
         finally:
             self.close()

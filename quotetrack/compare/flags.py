@@ -1,22 +1,26 @@
-"""Typed disagreements between claims about one event, each with a sentence a person can paste.
+"""Typed disagreements between claims of one incident, each with a sentence a person can paste.
 
-Inside an event group every pair of claims is checked in this order (the first that applies):
+Figures are rivals only inside one incident and category (``quotetrack.compare.incidents``):
+figures of different incidents count different people. Each compatible pair of one incident is
+checked in this order (the first that applies):
 
-1. different victim classes (a figure naming no victims counts the taxonomy's root, "people"):
-   ``part_exceeds_whole`` when one class lies inside the other and its
-   lower bound exceeds the whole's upper bound, else ``scope_mismatch`` (different victims, not a
-   conflict) when the figures would otherwise disagree; unrelated classes are not compared;
-2. the same claimant: ``update`` / ``revision_down`` when the later report (a later date, or an
-   update cue such as "rose to") has a higher / lower figure, else ``same_claimant_inconsistent``;
-3. nested places: ``part_exceeds_whole`` when the inner place's lower bound exceeds the outer's
-   upper bound, else ``divergence`` marked ``needs_review`` when the best figures are far apart;
+1. a breakdown part ("two women and one man"), a partitive ("30 of the 80"), identical intervals
+   or two open lower bounds ("at least 7", "at least 20": both can hold) are never flagged;
+2. the same claimant: ``update`` / ``revision_down`` when the later report (a later report date,
+   or an update cue such as "rose to") has a higher / lower figure, else
+   ``same_claimant_inconsistent``; another claimant's later, higher figure with an update cue is
+   an ``update`` too;
+3. nested places in two articles: ``part_exceeds_whole`` when the inner place's lower bound
+   exceeds the outer's upper bound, else ``divergence`` marked ``needs_review`` (one event or a
+   part of it: the texts do not say) when the best figures are far apart;
 4. ``contradiction`` when the intervals are disjoint, ``divergence`` when they overlap but the best
    figures are further apart than the tolerance (wider for approximate and vague figures).
 
-Across groups: a daily aggregate whose bounds disagree with the sum of one source's incidents of
-that day in that place (``part_exceeds_whole`` / ``divergence``), and the same sentence crediting a
-figure to different claimants in two articles (``attribution_mismatch``). A flag that repeats
-between syndicated copies of one wire story is reported once.
+Along ``part_of``: a part whose lower bound exceeds its whole's upper bound is
+``part_exceeds_whole``. Across incidents: a daily aggregate whose bounds disagree with the sum of
+one source's incidents of that day in that place (``part_exceeds_whole`` / ``divergence``), and the
+same sentence crediting a figure to different claimants in two articles (``attribution_mismatch``).
+A flag that repeats between syndicated copies of one wire story is reported once.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quotetrack.compare.events import ClaimFacts, Pair
+from quotetrack.compare.events import ClaimFacts, Pair, parse_date
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
@@ -91,6 +95,11 @@ def figure(f: ClaimFacts) -> str:
     return f"{f.row.get('count_text')} {f.row.get('category')}"
 
 
+def report_date(f: ClaimFacts) -> dt.date | None:
+    """When the claim was reported: its article's date, else the event's (for "later" reports)."""
+    return parse_date(f.row.get("published")) or f.date
+
+
 def same_claimant(a: ClaimFacts, b: ClaimFacts) -> bool:
     """Both claims name a claimant and the names are compatible: one's words are among the other's,
     or both end in the same name ("Police Const. Tim Fanning" and "Constable Tim Fanning")."""
@@ -116,17 +125,13 @@ class Flagger:
         self,
         templates: Explanations,
         places: PlaceIndex,
-        victim_parent: dict[str, str],
         syndicated: set[frozenset[str]],
         options: FlagOptions | None = None,
         subset_pattern: Any = None,
     ) -> None:
         self.templates = templates
         self.places = places
-        self.victim_parent = victim_parent
         self.subset_re = subset_pattern
-        roots = {p for p in victim_parent.values() if p not in victim_parent}
-        self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.syndicated = syndicated
         self.options = options or FlagOptions()
         self._open: dict[tuple, dict[str, Any]] = {}
@@ -136,16 +141,10 @@ class Flagger:
             self._copies[a].add(b)
             self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
+        self.current_incident: str | None = None  # the incident of the pair being checked
 
     # -- helpers -------------------------------------------------------------------------------
-    def _victim_ancestors(self, cls: str) -> list[str]:
-        out = []
-        while cls in self.victim_parent and len(out) < 10:
-            cls = self.victim_parent[cls]
-            out.append(cls)
-        return out
-
-    def _subset(self, f: ClaimFacts) -> bool:
+    def is_subset(self, f: ClaimFacts) -> bool:
         """A partitive subset: the words after the count say it is part of a larger set ("30 of the
         80 wounded", "several who were in critical condition")."""
         sentence, count_end, start = (
@@ -211,11 +210,13 @@ class Flagger:
         ):
             return
         self._seen.setdefault(signature, set()).update(docs)
-        row = self._open.get((group_id, signature))
+        incident = self.current_incident
+        row = self._open.get((group_id, incident, signature))
         if row is None:
-            row = self._open[(group_id, signature)] = dict(
+            row = self._open[(group_id, incident, signature)] = dict(
                 kind=kind,
                 group_id=group_id,
+                incident_id=incident,
                 explanation=explanation(),
                 keys=set(keys),
                 ratio=r,
@@ -230,6 +231,14 @@ class Flagger:
             if m.index not in row["indices"]:
                 row["indices"].add(m.index)
                 row["members"].append(m)
+
+    def kinds_by_incident(self) -> dict[str, list[str]]:
+        """Incident id -> the kinds of the flags found inside it (or along its parts)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for row in self._open.values():
+            if row["incident_id"]:
+                out[row["incident_id"]].append(row["kind"])
+        return out
 
     def disagreements(self) -> Iterator[Disagreement]:
         """The flags as rows of the disagreements table, in the order they were first found (made
@@ -261,50 +270,24 @@ class Flagger:
                 match_keys=sorted(row["keys"]),
                 explanation=row["explanation"],
                 evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows],
+                incident_id=row["incident_id"],
             )
 
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
-        """Check one pair of claims of one group (``a`` reported no later than ``b``)."""
-        # a figure that names no victims counts people in general (the taxonomy's root)
+        """Check one pair of claims of one incident and category (``a`` reported no later)."""
         if a.component or b.component:
             return  # "two women and one man": the parts of a breakdown are not rival figures
-        va, vb = (
-            a.row.get("victim_class") or self.victim_root,
-            b.row.get("victim_class") or self.victim_root,
-        )
-        if va and vb and va != vb:
-            if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
-                whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
-                r = ratio(a, b)
-                if whole.high is not None and part.low is not None and part.low > whole.high:
-                    self.add(
-                        "part_exceeds_whole",
-                        [whole, part],
-                        partial(self._text, "part_exceeds_whole", whole, part),
-                        group_id,
-                        keys,
-                        r,
-                    )
-                elif disjoint(a, b) or (r is not None and r > self._tolerance(a, b)):
-                    # figures that would conflict if they counted the same people: say why they do not
-                    self.add(
-                        "scope_mismatch",
-                        [a, b],
-                        partial(self._text, "scope_mismatch", a, b),
-                        group_id,
-                        keys,
-                        r,
-                    )
-            return
         if a.low == b.low and a.high == b.high:
             return
-        if self._subset(a) or self._subset(b):
+        if a.high is None and b.high is None:
+            return  # two lower bounds ("at least 7", "at least 20") can both hold
+        if self.is_subset(a) or self.is_subset(b):
             return  # "30 of the 80 wounded remained in hospital": a part with its own outcome
         r = ratio(a, b)
         if same_claimant(a, b):
-            later_report = (a.date and b.date and b.date > a.date) or b.row.get("update_cue")
-            if later_report and a.row["doc_id"] != b.row["doc_id"] or b.row.get("update_cue"):
+            later = report_date(a) and report_date(b) and report_date(b) > report_date(a)
+            if b.row.get("update_cue") or (later and a.row["doc_id"] != b.row["doc_id"]):
                 kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
                 self.add(kind, [a, b], partial(self._text, kind, a, b), group_id, keys, r)
             else:
@@ -317,29 +300,13 @@ class Flagger:
                     r,
                 )
             return
+        if b.row.get("update_cue") and (b.best or 0) > (a.best or 0):
+            # "the toll rose to 22": a later, higher count of the same people, not a rival figure
+            text = partial(self._text, "update_by_other", a, b)
+            self.add("update", [a, b], text, group_id, keys, r)
+            return
         if self.places.relation(a.place, b.place) == "nested":
-            inner_key, outer_key = self.places.outer(a.place or "", b.place or "")
-            inner, outer = (a, b) if a.place == inner_key else (b, a)
-            if outer.high is not None and inner.low is not None and inner.low > outer.high:
-                self.add(
-                    "part_exceeds_whole",
-                    [outer, inner],
-                    partial(self._text, "part_exceeds_whole", outer, inner),
-                    group_id,
-                    keys,
-                    r,
-                )
-            elif r is None or r > self._tolerance(a, b):
-                text = partial(
-                    self._text,
-                    "divergence_nested",
-                    a,
-                    b,
-                    ratio=f"{r:.1f}" if r else "far",
-                    inner=inner.row.get("location"),
-                    outer=outer.row.get("location"),
-                )
-                self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
+            self._nested(a, b, group_id, keys, r)
             return
         if disjoint(a, b):
             self.add(
@@ -349,7 +316,6 @@ class Flagger:
                 group_id,
                 keys,
                 r,
-                needs_review=a.place is None or b.place is None,
             )
         elif r is not None and r > self._tolerance(a, b):
             self.add(
@@ -359,8 +325,29 @@ class Flagger:
                 group_id,
                 keys,
                 r,
-                needs_review=a.place is None or b.place is None,
             )
+
+    def _nested(
+        self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str], r: float | None
+    ) -> None:
+        """Figures for a place and a place inside it, in different articles: one event or only
+        part of it, which the texts do not say (flagged for review, or as a part exceeding it)."""
+        inner_key, _ = self.places.outer(a.place or "", b.place or "")
+        inner, outer = (a, b) if a.place == inner_key else (b, a)
+        if outer.high is not None and inner.low is not None and inner.low > outer.high:
+            text = partial(self._text, "part_exceeds_whole", outer, inner)
+            self.add("part_exceeds_whole", [outer, inner], text, group_id, keys, r)
+        elif r is None or r > self._tolerance(a, b):
+            text = partial(
+                self._text,
+                "divergence_nested",
+                a,
+                b,
+                ratio=f"{r:.1f}" if r else "far",
+                inner=inner.row.get("location"),
+                outer=outer.row.get("location"),
+            )
+            self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
 
     def pairs(
         self,
@@ -368,24 +355,52 @@ class Flagger:
         pairs: list[Pair],
         group_of: dict[int, str],
         keys_of: dict[str, set[str]],
+        incident_of: dict[int, str] | None = None,
     ) -> None:
-        """Check every compatible pair of one event group (the earlier report first)."""
-        group_keys: dict[
-            str, set[str]
-        ] = {}  # a group's category and measure keys, read once per group
+        """Check every compatible pair of one incident (the earlier report first)."""
+        group_keys: dict[str, set[str]] = {}  # a group's category and measure keys, read once
         for p in pairs:
             group_id = group_of[p.a]
             if group_id != group_of[p.b]:
-                continue  # compatible, but their groups would together span more than the date window
+                continue  # compatible, but their groups would together span more than the window
+            if incident_of is not None and incident_of.get(p.a) != incident_of.get(p.b):
+                continue  # figures of different incidents count different people
             a, b = facts[p.a], facts[p.b]
-            if (b.date or dt.date.min, b.index) < (a.date or dt.date.min, a.index):
+            if (report_date(b) or dt.date.min, b.index) < (report_date(a) or dt.date.min, a.index):
                 a, b = b, a
             shared = group_keys.get(group_id)
             if shared is None:
                 shared = group_keys[group_id] = {
                     k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))
                 }
+            self.current_incident = incident_of.get(p.a) if incident_of else None
             self.pair(a, b, group_id, set(p.keys) | shared)
+        self.current_incident = None
+
+    def parts(
+        self, incidents: Iterable[Any], group_of: dict[int, str], keys: Iterable[str] = ()
+    ) -> None:
+        """Along ``part_of``: a part whose figure exceeds its whole's (same category) is flagged
+        ``part_exceeds_whole``."""
+        by_id = {inc.incident_id: inc for inc in incidents}
+        for part_set in by_id.values():
+            whole_set = by_id.get(part_set.part_of) if part_set.part_of else None
+            if whole_set is None:
+                continue
+            for part in part_set.members:
+                for whole in whole_set.members:
+                    if part.row.get("category") != whole.row.get("category"):
+                        continue
+                    if part.component or whole.component:
+                        continue
+                    self.current_incident = whole_set.incident_id
+                    pair_keys = {f"part_of:{part_set.incident_id}<{whole_set.incident_id}", *keys}
+                    gid = group_of.get(whole.index)
+                    r = ratio(part, whole)
+                    if whole.high is not None and part.low is not None and part.low > whole.high:
+                        text = partial(self._text, "part_exceeds_whole", whole, part)
+                        self.add("part_exceeds_whole", [whole, part], text, gid, pair_keys, r)
+        self.current_incident = None
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
         """Whether an incident can count towards a daily total: inside or at its place, or (in the

@@ -25,6 +25,7 @@ class Explanations(StrictModel):
     aggregate_exceeded: str
     aggregate_divergence: str
     update: str
+    update_by_other: str
     revision_down: str
     same_claimant_inconsistent: str
     attribution_mismatch: str
