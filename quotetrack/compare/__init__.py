@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
+from quotetrack.compare.dates import DateSource, article_date
 from quotetrack.compare.events import (
     EventTyper,
     GroupingOptions,
@@ -38,6 +40,7 @@ from quotetrack.compare.syndication import (
     digest,
     pairs_from_postings,
 )
+from quotetrack.compare.text import words
 from quotetrack.models import ArticlePair, Disagreement, EventGroup, Incident, QuoteMatch
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.normalise import records
@@ -86,6 +89,7 @@ class CompactDocument:
     place_relations: list[tuple[str, str]]
     quotes: list[dict[str, Any]]
     claims: list[dict[str, Any]]
+    date_source: DateSource = "none"
 
 
 QUOTE_FIELDS = (
@@ -179,6 +183,8 @@ class Comparer:
         self.n_documents = 0
         self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.date_pattern = self.rules.pattern("date.dateline")
+        self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
     @property
     def store(self) -> SpillStore:
@@ -224,13 +230,23 @@ class Comparer:
         quotes: Iterable[dict[str, Any]],
         claims: Iterable[dict[str, Any]],
     ) -> CompactDocument:
-        """What the comparison keeps of one document (computable in a worker process)."""
+        """What the comparison keeps of one document (computable in a worker process). Claims
+        of an article whose metadata has no date take the date its text gives (``dates``)."""
+        rows = list(claims)
+        published, source = (
+            article_date(rows[0].get("published"), text, self.date_pattern)
+            if rows
+            else (None, "none")
+        )
+        if source == "text":
+            rows = [{**c, "published": published} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),
             self.places.relations_in(text),
             [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
-            list(claims),
+            rows,
+            source,
         )
 
     def add_compact(self, doc: CompactDocument) -> None:
@@ -242,13 +258,21 @@ class Comparer:
         if doc.claims:  # only claims ask whether two articles tell one story
             self.store.add_anchors(d.doc_id, doc.anchors)
         self.places.add_relations(doc.place_relations)
+        if doc.claims:
+            self.date_sources[doc.date_source] += 1
         for q in doc.quotes:
             self.quotes.add(q)
         for claim in doc.claims:
             self._add_claim(claim)
 
     def _add_claim(self, claim: dict[str, Any]) -> None:
+        """Keep one claim: a new position, or one more copy of a position seen before. Identical
+        figures of two articles are one position only within one story: at the same named place
+        and date, or in the same sentence (copies of one wire story); "two killed" with no place
+        or no date in two articles may count two different events."""
         key = tuple(str(claim.get(f) or "").lower() for f in POSITION_FIELDS)
+        if not (claim.get("location") and (claim.get("event_date") or claim.get("published"))):
+            key += (" ".join(words(claim.get("sentence") or claim.get("evidence") or "")),)
         first = self.positions.get(key)
         if first is not None:
             first["_copies"].append(claim)
@@ -263,9 +287,11 @@ class Comparer:
         matches, event groups and disagreements come as iterators (read them before ``close``)."""
         self.store.flush()
         syndicated: set[frozenset[str]] = set()
+        near_copies: set[frozenset[str]] = set()  # share long passages word for word
         self.store.start_article_pairs()
         for pair in self._article_pairs():  # found once, kept in the spill store for the table
             self.store.add_article_pair(pair)
+            near_copies.add(frozenset((pair.doc_a, pair.doc_b)))
             if pair.syndicated:
                 syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
@@ -276,7 +302,12 @@ class Comparer:
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
         )
         claim_pairs = compatible_pairs(
-            facts, self.places, typer, self.options.grouping, stories.shared
+            facts,
+            self.places,
+            typer,
+            self.options.grouping,
+            stories.shared,
+            lambda a, b: frozenset((a, b)) in near_copies,
         )
         named = [
             (f"g{n}", g)
@@ -288,20 +319,21 @@ class Comparer:
             self.places,
             syndicated,
             self.options.flags,
-            self.rules.pattern("subset.after_count"),
         )
         finder = IncidentFinder(
             self.places,
             IncidentCues(
                 self.rules.pattern("incident.separate"),
                 self.rules.pattern("incident.another_count"),
+                self.rules.pattern("incident.all_hit"),
+                self.rules.all_hit.category if self.rules.all_hit else None,
+                self.rules.all_hit.includes if self.rules.all_hit else None,
             ),
             victim_parents(self.ruleset),
-            flagger.is_subset,
+            self.rules.pattern("subset.after_count"),
         )
         incidents = finder.find([(gid, g.members) for gid, g in named])
-        incident_of = {m.index: inc.incident_id for inc in incidents for m in inc.members}
-        flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named}, incident_of)
+        flagger.incidents(incidents, claim_pairs, group_of)
         flagger.parts(incidents, group_of)
         flagger.aggregates(facts, group_of)
         flagger.attributions(facts)
@@ -348,7 +380,8 @@ def compare(
     ruleset: RuleSet | None = None,
     options: CompareOptions | None = None,
 ) -> Comparison:
-    """Match quotes across documents, find syndicated copies, group claims and flag disagreements."""
+    """Match quotes across documents, find syndicated copies, group claims into incidents and
+    flag disagreements."""
     comparer = Comparer(ruleset, options)
     quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
     for q in records(quotes):

@@ -63,6 +63,7 @@ class ClaimFacts:
     high: int | None
     best: float | None
     component: bool = False  # one part of a breakdown ("two women and one man") in its sentence
+    dated: bool = True  # its article has a date (metadata or text)
 
 
 @dataclass
@@ -180,12 +181,14 @@ def claim_facts(
                     classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
                 )
                 >= 2,
+                dated=bool(row.get("published")),
             )
         )
     return facts
 
 
 StoryMatch = Callable[[str, str], "list[str] | None"]
+CopyMatch = Callable[[str, str], bool]
 
 
 def _compatible(
@@ -195,9 +198,19 @@ def _compatible(
     typer: EventTyper,
     options: GroupingOptions,
     story: StoryMatch | None = None,
+    copies: CopyMatch | None = None,
 ) -> list[str] | None:
     """The match keys joining ``c`` and ``m``, or None when they cannot be one event."""
     same_doc = c.row.get("doc_id") == m.row.get("doc_id")
+    copy = (
+        not same_doc
+        and copies is not None
+        and copies(str(c.row.get("doc_id")), str(m.row.get("doc_id")))
+    )
+    if not (same_doc or copy) and not (c.dated and m.dated):
+        # an undated article joins another only as a copy of it: shared names (places included)
+        # cannot tell this year's quake on an island from another year's
+        return None
     if (
         same_doc
         and c.row.get("sentence_start") is not None
@@ -214,9 +227,10 @@ def _compatible(
     relation = places.relation(c.place, m.place)
     if relation == "disjoint":
         return None
-    if not same_doc and relation not in ("equal", "nested") and not c.row.get("main_event", True):
+    one_story = same_doc or copy  # near-copies of one wire story need no other evidence
+    if not one_story and relation not in ("equal", "nested") and not c.row.get("main_event", True):
         return None  # background events (an earlier quake's toll) are matched by place only
-    if not same_doc and relation not in ("equal", "nested"):
+    if not one_story and relation not in ("equal", "nested"):
         # two articles need positive evidence that they tell one story: shared distinctive names
         anchors = story(str(c.row.get("doc_id")), str(m.row.get("doc_id"))) if story else None
         if not anchors:
@@ -249,6 +263,7 @@ def compatible_pairs(
     typer: EventTyper,
     options: GroupingOptions | None = None,
     story: StoryMatch | None = None,
+    copies: CopyMatch | None = None,
 ) -> list[Pair]:
     """Every pair of claims that can be about one event, compared only inside blocks and windows."""
     options = options or GroupingOptions()
@@ -269,7 +284,7 @@ def compatible_pairs(
                     and (m.date - c.date).days > options.window_days
                 ):
                     break  # sorted by date: nothing further is in the window
-                keys = _compatible(c, m, places, typer, options, story)
+                keys = _compatible(c, m, places, typer, options, story, copies)
                 if keys is not None:
                     a, b = sorted((c.index, m.index))
                     pairs.append(Pair(a, b, tuple(keys)))

@@ -4,8 +4,7 @@ Figures are rivals only inside one incident and category (``quotetrack.compare.i
 figures of different incidents count different people. Each compatible pair of one incident is
 checked in this order (the first that applies):
 
-1. a breakdown part ("two women and one man"), a partitive ("30 of the 80"), identical intervals
-   or two open lower bounds ("at least 7", "at least 20": both can hold) are never flagged;
+1. a breakdown part ("two women and one man"), identical intervals or two open lower bounds ("at least 7", "at least 20": both can hold) are never flagged;
 2. the same claimant: ``update`` / ``revision_down`` when the later report (a later report date,
    or an update cue such as "rose to") has a higher / lower figure, else
    ``same_claimant_inconsistent``; another claimant's later, higher figure with an update cue is
@@ -127,11 +126,9 @@ class Flagger:
         places: PlaceIndex,
         syndicated: set[frozenset[str]],
         options: FlagOptions | None = None,
-        subset_pattern: Any = None,
     ) -> None:
         self.templates = templates
         self.places = places
-        self.subset_re = subset_pattern
         self.syndicated = syndicated
         self.options = options or FlagOptions()
         self._open: dict[tuple, dict[str, Any]] = {}
@@ -144,18 +141,6 @@ class Flagger:
         self.current_incident: str | None = None  # the incident of the pair being checked
 
     # -- helpers -------------------------------------------------------------------------------
-    def is_subset(self, f: ClaimFacts) -> bool:
-        """A partitive subset: the words after the count say it is part of a larger set ("30 of the
-        80 wounded", "several who were in critical condition")."""
-        sentence, count_end, start = (
-            f.row.get("sentence") or "",
-            f.row.get("count_end"),
-            f.row.get("sentence_start"),
-        )
-        if self.subset_re is None or count_end is None or start is None:
-            return False
-        return bool(self.subset_re.match(sentence, max(0, count_end - start)))
-
     def _tolerance(self, a: ClaimFacts, b: ClaimFacts) -> float:
         vague = a.row.get("qualifier") in VAGUE or b.row.get("qualifier") in VAGUE
         return self.options.tolerance * (self.options.vague_factor if vague else 1.0)
@@ -282,8 +267,6 @@ class Flagger:
             return
         if a.high is None and b.high is None:
             return  # two lower bounds ("at least 7", "at least 20") can both hold
-        if self.is_subset(a) or self.is_subset(b):
-            return  # "30 of the 80 wounded remained in hospital": a part with its own outcome
         r = ratio(a, b)
         if same_claimant(a, b):
             later = report_date(a) and report_date(b) and report_date(b) > report_date(a)
@@ -349,32 +332,47 @@ class Flagger:
             )
             self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
 
-    def pairs(
+    def incidents(
         self,
-        facts: list[ClaimFacts],
+        incidents: Iterable[Any],
         pairs: list[Pair],
         group_of: dict[int, str],
-        keys_of: dict[str, set[str]],
-        incident_of: dict[int, str] | None = None,
+        max_members: int = 200,
     ) -> None:
-        """Check every compatible pair of one incident (the earlier report first)."""
-        group_keys: dict[str, set[str]] = {}  # a group's category and measure keys, read once
-        for p in pairs:
-            group_id = group_of[p.a]
-            if group_id != group_of[p.b]:
-                continue  # compatible, but their groups would together span more than the window
-            if incident_of is not None and incident_of.get(p.a) != incident_of.get(p.b):
-                continue  # figures of different incidents count different people
-            a, b = facts[p.a], facts[p.b]
-            if (report_date(b) or dt.date.min, b.index) < (report_date(a) or dt.date.min, a.index):
-                a, b = b, a
-            shared = group_keys.get(group_id)
-            if shared is None:
-                shared = group_keys[group_id] = {
-                    k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))
-                }
-            self.current_incident = incident_of.get(p.a) if incident_of else None
-            self.pair(a, b, group_id, set(p.keys) | shared)
+        """Check every pair of claims of one incident and category (the earlier report first):
+        the incident says they count the same people, whatever joined them. Two figures of one
+        sentence count two things and are not compared. An incident with more than
+        ``max_members`` distinct positions in a category is checked on its compatible pairs only
+        (``pairs``), so that the work stays near-linear."""
+        keys_of = {(p.a, p.b): p.keys for p in pairs}
+        for inc in incidents:
+            by_category: dict[str, list[ClaimFacts]] = defaultdict(list)
+            for m in inc.members:
+                by_category[str(m.row.get("category"))].append(m)
+            self.current_incident = inc.incident_id
+            for category, members in by_category.items():
+                members.sort(key=lambda f: (report_date(f) or dt.date.min, f.index))
+                if len(members) > max_members:
+                    ids = {m.index for m in members}
+                    todo = [(p.a, p.b) for p in pairs if p.a in ids and p.b in ids]
+                    by_index = {m.index: m for m in members}
+                    ordered = [
+                        tuple(sorted((by_index[a], by_index[b]), key=members.index))
+                        for a, b in todo
+                    ]
+                else:
+                    ordered = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+                for a, b in ordered:
+                    if a.row.get("doc_id") == b.row.get("doc_id") and a.row.get(
+                        "sentence_start"
+                    ) == b.row.get("sentence_start"):
+                        continue
+                    pair_keys = {
+                        f"category:{category}",
+                        f"incident:{inc.incident_id}",
+                        *keys_of.get((min(a.index, b.index), max(a.index, b.index)), ()),
+                    }
+                    self.pair(a, b, group_of.get(a.index, ""), pair_keys)
         self.current_incident = None
 
     def parts(

@@ -55,10 +55,13 @@ class IncidentSet:
 
 @dataclass
 class IncidentCues:
-    """The compiled cue patterns of another incident."""
+    """The compiled cue patterns of another incident, and of a count of everyone hit."""
 
     separate: regex.Pattern[str] | None = None
     another: regex.Pattern[str] | None = None
+    all_hit: regex.Pattern[str] | None = None
+    hit_category: str | None = None  # the category of a count of everyone hit ("injured")
+    hit_includes: str | None = None  # the category of the dead such a count includes ("killed")
 
     def other_incident(self, row: dict[str, Any]) -> bool:
         """Whether the figure's sentence marks it as another incident of the story."""
@@ -96,18 +99,36 @@ class IncidentFinder:
         places: PlaceIndex,
         cues: IncidentCues,
         victim_parent: dict[str, str],
-        is_subset: Callable[[ClaimFacts], bool],
+        subset: regex.Pattern[str] | None = None,
     ) -> None:
         self.places = places
         self.cues = cues
         self.victim_parent = victim_parent
         roots = {p for p in victim_parent.values() if p not in victim_parent}
         self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
-        self.is_subset = is_subset
+        self.subset = subset
+        self._wholes: set[tuple[Any, Any, Any]] = set()  # sentences with 2+ figures of a category
+
+    def is_subset(self, f: ClaimFacts) -> bool:
+        """A partitive part with its own outcome: "30 of the 80 wounded remained in hospital"
+        (the whole, "80 wounded", is a figure of the same sentence), "several who were in critical
+        condition". "Two of the three victims died" counts the dead (no whole figure beside it)."""
+        row = f.row
+        sentence, count_end, start = row.get("sentence") or "", row.get("count_end"), None
+        start = row.get("sentence_start")
+        if self.subset is None or count_end is None or start is None:
+            return False
+        m = self.subset.match(sentence, max(0, count_end - start))
+        if m is None:
+            return False
+        if m.group().lstrip().lower().startswith("of"):
+            return (row.get("doc_id"), start, row.get("category")) in self._wholes
+        return True
 
     # -- stories -----------------------------------------------------------------------------
     def stories(self, groups: list[tuple[str, list[ClaimFacts]]]) -> dict[str, str]:
-        """Group id -> story id: groups holding the main event of one document are one story."""
+        """Group id -> story id: groups of different categories that hold the main event of one
+        document, with compatible event types, are one story (its killed and its injured)."""
         parent = {gid: gid for gid, _ in groups}
 
         def root(g: str) -> str:
@@ -116,16 +137,30 @@ class IncidentFinder:
                 g = parent[g]
             return g
 
-        first_of_doc: dict[str, str] = {}
+        # per document: its main-event claims of each group, by category
+        in_doc: dict[str, dict[str, list[ClaimFacts]]] = defaultdict(lambda: defaultdict(list))
+        category_of: dict[str, str] = {}
         for gid, members in groups:
             for m in members:
-                if not m.row.get("main_event", True):
-                    continue
-                doc = str(m.row.get("doc_id"))
-                other = first_of_doc.setdefault(doc, gid)
-                ra, rb = root(other), root(gid)
-                if ra != rb:
-                    parent[max(ra, rb, key=_gid_order)] = min(ra, rb, key=_gid_order)
+                if m.row.get("main_event", True):
+                    in_doc[str(m.row.get("doc_id"))][gid].append(m)
+                    category_of[gid] = str(m.row.get("category"))
+        for held in in_doc.values():
+            gids = sorted(held, key=_gid_order)
+            for i, ga in enumerate(gids):
+                for gb in gids[i + 1 :]:
+                    # groups of one category were kept apart for a reason (type, place, day)
+                    if category_of[ga] == category_of[gb]:
+                        continue
+                    if not any(
+                        not a.families or not b.families or a.families & b.families
+                        for a in held[ga]
+                        for b in held[gb]
+                    ):
+                        continue  # "the quake killed 5 ... a car bomb wounded 12": two events
+                    ra, rb = root(ga), root(gb)
+                    if ra != rb:
+                        parent[max(ra, rb, key=_gid_order)] = min(ra, rb, key=_gid_order)
         return {gid: root(gid) for gid, _ in groups}
 
     # -- scopes ------------------------------------------------------------------------------
@@ -144,6 +179,31 @@ class IncidentFinder:
         if not cls or cls == self.victim_root or cls not in self.victim_parent:
             return None
         return str(cls)
+
+    def _other_days(self, members: list[ClaimFacts]) -> dict[int, str]:
+        """Claim index -> its event day, for figures of an event on another day than the story's:
+        an article that dates two figures of one category to different days ("on Saturday, a
+        quake elsewhere killed a dozen") tells two events apart; the day that differs from the
+        story's most frequent event day is another incident. Cumulative tolls and updates, whose
+        dates move with the reports, are not split."""
+        days = Counter(
+            f.row.get("event_date") for f in members if f.row.get("event_date")
+        ).most_common(1)
+        if not days:
+            return {}
+        main_day = days[0][0]
+        by_doc: dict[tuple[Any, Any], set[str]] = defaultdict(set)
+        for f in members:
+            if f.row.get("event_date") and f.measure == "incident" and not f.row.get("update_cue"):
+                by_doc[(f.row.get("doc_id"), f.row.get("category"))].add(f.row["event_date"])
+        contrasted = {d for found in by_doc.values() if len(found) > 1 for d in found} - {main_day}
+        return {
+            f.index: str(f.row["event_date"])
+            for f in members
+            if f.row.get("event_date") in contrasted
+            and f.measure == "incident"
+            and not f.row.get("update_cue")
+        }
 
     def _wider(self, m: ClaimFacts, f: ClaimFacts) -> bool:
         """Whether ``m`` counts a wider victim class than ``f`` (no class: the root)."""
@@ -213,6 +273,12 @@ class IncidentFinder:
         """Claim index -> (its scope, the scope it is part of) for the claims of one story."""
         out: dict[int, tuple[Scope, Scope | None]] = {}
         rest: list[ClaimFacts] = []
+        per_sentence = Counter(
+            (f.row.get("doc_id"), f.row.get("sentence_start"), f.row.get("category"))
+            for f in members
+        )
+        self._wholes = {k for k, n in per_sentence.items() if n > 1}
+        other_days = self._other_days(members)
         for f in members:
             if not f.row.get("main_event", True):
                 out[f.index] = (("background", magnitude(f)), None)
@@ -221,14 +287,48 @@ class IncidentFinder:
             elif self.cues.other_incident(f.row):
                 where = f.place or f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"
                 out[f.index] = (("other", where), None)
+            elif f.index in other_days:
+                out[f.index] = (("period", other_days[f.index]), None)
             else:
                 rest.append(f)
         named = {f.place for f in rest if f.place}
         tops = {p for p in named if not any(a in named for a in self.places.ancestors(p))}
         place_of = self._place_scopes(rest, tops)
+        hit = self._everyone_hit(rest)
         for f in rest:
-            out[f.index] = self._part_scope(f, place_of, rest, tops)
+            if hit is not None and self._wounded_of(f, hit):
+                scope = place_of[f.index]
+                out[f.index] = (scope + ("wounded",), scope)
+            else:
+                out[f.index] = self._part_scope(f, place_of, rest, tops)
         return out
+
+    def _everyone_hit(self, rest: list[ClaimFacts]) -> float | None:
+        """The story's largest count of everyone hit ("shot three people") in an article that also
+        counts the dead, or None."""
+        cues = self.cues
+        if cues.all_hit is None or not cues.hit_category:
+            return None
+        with_dead = {
+            f.row.get("doc_id") for f in rest if f.row.get("category") == cues.hit_includes
+        }
+        counts = [
+            f.best
+            for f in rest
+            if f.row.get("category") == cues.hit_category
+            and f.best is not None
+            and f.row.get("doc_id") in with_dead
+            and cues.all_hit.search(f.row.get("evidence") or "")
+        ]
+        return max(counts) if counts else None
+
+    def _wounded_of(self, f: ClaimFacts, hit: float) -> bool:
+        """A count of the wounded below the story's count of everyone hit: the survivors."""
+        return (
+            f.row.get("category") == self.cues.hit_category
+            and f.best is not None
+            and 0 < f.best < hit
+        )
 
     def _part_scope(
         self, f: ClaimFacts, place_of: dict[int, Scope], rest: list[ClaimFacts], tops: set[str]
@@ -237,6 +337,8 @@ class IncidentFinder:
         article tells it apart from a larger whole (the village's toll beside the quake's, the
         women among the dead); a whole smaller than the part is another incident."""
         scope = place_of[f.index]
+        if self.is_subset(f):
+            return scope + ("subset", f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"), scope
         whole = [
             m
             for m in rest
@@ -251,9 +353,7 @@ class IncidentFinder:
             return scope + ("in", str(f.place)), scope if larger else None
         victims = self._narrower_victims(f)
         wider = [m for m in whole if self._wider(m, f)]
-        if victims and (
-            f.component or self.is_subset(f) or (wider and not any(m.best == f.best for m in wider))
-        ):
+        if victims and (f.component or (wider and not any(m.best == f.best for m in wider))):
             larger = not wider or any(
                 m.high is None or f.low is None or m.high >= f.low for m in wider
             )

@@ -31,6 +31,13 @@ class Explanations(StrictModel):
     attribution_mismatch: str
 
 
+class AllHit(StrictModel):
+    """Which category counts everyone hit and which category of the dead that count includes."""
+
+    category: str
+    includes: str
+
+
 class CompareRules(RuleFile):
     """Schema of ``rules/compare.toml``."""
 
@@ -40,6 +47,7 @@ class CompareRules(RuleFile):
     anchor_stopwords: list[str] = Field(default_factory=list)
     places: PlaceWords
     gazetteer: dict[str, list[str]] = Field(default_factory=dict)
+    all_hit: AllHit | None = None
     explanations: Explanations
 
     def extra_checks(self) -> list[str]:
