@@ -211,7 +211,7 @@ class Disagreement(Record):
     explanation: str = ""
     evidence: list[str] = Field(default_factory=list)
     incident_id: str | None = Field(
-        default=None, description="The incident whose figures disagree (incidents table)."
+        default=None, description="The incident whose figures disagree (incidents.group_id)."
     )
 
 
@@ -222,8 +222,11 @@ class Incident(Record):
     """One incident: the real-world set of people that its claims count (one event, place scope,
     victim scope and period), with what every claimant says about it."""
 
-    incident_id: str = Field(description="The incident's id (claims' and flags' incident_id).")
-    group_id: str | None = Field(
+    group_id: str = Field(
+        description="The incident's id: the group of claims that are compared with each other "
+        "(disagreements.incident_id refers to it)."
+    )
+    story_id: str | None = Field(
         default=None, description="The event group (story) the incident was found in."
     )
     label: str = Field(description="What the incident is, for a person: what, where, when.")
@@ -232,7 +235,7 @@ class Incident(Record):
     victims: str | None = Field(default=None, description="Who is counted, when narrower.")
     period: str | None = Field(default=None, description="The event's date(s), ISO.")
     part_of: str | None = Field(
-        default=None, description="The incident_id of the larger set this one lies inside."
+        default=None, description="The group_id of the larger incident this one lies inside."
     )
     claim_ids: list[str] = Field(description="Every claim of the incident (copies included).")
     doc_ids: list[str] = Field(description="The document of each claim in claim_ids.")

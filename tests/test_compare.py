@@ -151,7 +151,7 @@ def test_overlapping_figures_far_apart_diverge(ruleset) -> None:
     (d,) = result.disagreements
     assert d.kind == "divergence" and d.ratio == pytest.approx(4.0)
     assert "compatible only at the extremes (best estimates 4.0x apart)" in d.explanation
-    assert d.incident_id == result.incidents[0].incident_id
+    assert d.incident_id == result.incidents[0].group_id
 
 
 def test_close_figures_are_not_flagged(ruleset) -> None:
@@ -217,7 +217,7 @@ def test_a_narrower_victim_class_is_a_part_not_a_conflict(ruleset) -> None:
     )
     assert result.disagreements == []
     whole, part = result.incidents
-    assert part.victims == "security forces" and part.part_of == whole.incident_id
+    assert part.victims == "security forces" and part.part_of == whole.group_id
     assert whole.claim_ids == ["d1:c1"] and part.claim_ids == ["d1:c2"]
 
 
@@ -795,6 +795,6 @@ def test_every_claim_is_in_exactly_one_incident(ruleset) -> None:
     assert first.status == "disagree" and first.strongest_flag == "contradiction"
     assert first.severity == "high" and first.n_flags == 1
     (d,) = result.disagreements
-    assert d.incident_id == first.incident_id
+    assert d.incident_id == first.group_id
     other = next(inc for inc in result.incidents if "d3:c4" in inc.claim_ids)
     assert other.status == "single_source" and other.claim_ids == ["d3:c4"]

@@ -116,7 +116,7 @@ def test_the_wounded_inside_everyone_shot(ruleset) -> None:
         ruleset=ruleset,
     )
     wounded = incident_of(result, "b:c1")
-    assert wounded.part_of == incident_of(result, "a:c2").incident_id
+    assert wounded.part_of == incident_of(result, "a:c2").group_id
     assert "wounded" not in {d.kind for d in result.disagreements}
     (d,) = result.disagreements  # five injured is more than everyone shot: a real conflict
     assert set(d.claim_ids) == {"a:c2", "b:c2"} and d.kind == "contradiction"
@@ -135,7 +135,7 @@ def test_a_partitive_with_its_whole_beside_it_is_a_part(ruleset) -> None:
     )
     assert result.disagreements == []
     part = incident_of(result, "d1:c1")
-    assert part.part_of == incident_of(result, "b:c3").incident_id
+    assert part.part_of == incident_of(result, "b:c3").group_id
 
 
 def test_two_of_three_victims_died_counts_the_dead(ruleset) -> None:

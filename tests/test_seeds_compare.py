@@ -57,7 +57,7 @@ def test_treemseh_six_is_not_flagged_against_the_highway_twenty(seeds) -> None:
     t = seeds.tables
     six, twenty = claim_id(t, "six"), claim_id(t, "at least 20")
     assert flags_between(t, six, twenty) == []
-    assert incident_of(t, six)["incident_id"] != incident_of(t, twenty)["incident_id"]
+    assert incident_of(t, six)["group_id"] != incident_of(t, twenty)["group_id"]
 
 
 def test_hama_province_vs_treemseh_needs_review(seeds) -> None:
@@ -80,7 +80,7 @@ def test_different_victims_are_not_a_conflict(seeds) -> None:
     t = seeds.tables
     people, forces = claim_id(t, "more than 17,000"), claim_id(t, "more than 4,000")
     assert flags_between(t, people, forces) == []
-    assert incident_of(t, forces)["part_of"] == incident_of(t, people)["incident_id"]
+    assert incident_of(t, forces)["part_of"] == incident_of(t, people)["group_id"]
 
 
 def test_fares_quotes_matched_across_outlets(seeds) -> None:

@@ -449,8 +449,8 @@ def summarise_incident(
         (s for k, s in zip(inc.scope, inc.scope[1:], strict=False) if k == "victims"), None
     )
     return IncidentRow(
-        incident_id=inc.incident_id,
-        group_id=group_of.get(inc.members[0].index),
+        group_id=inc.incident_id,
+        story_id=group_of.get(inc.members[0].index),
         label=label(inc, types),
         categories=list(dict.fromkeys(str(m.row.get("category")) for m in inc.members)),
         place=places.most_common(1)[0][0] if places else None,

@@ -58,7 +58,7 @@ NATURAL = {
     "quote_matches": "match_id",
     "event_groups": "group_id",
     "disagreements": "disagreement_id",
-    "incidents": "incident_id",
+    "incidents": "group_id",
 }
 PARENTS = {
     "quotes": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
