@@ -163,3 +163,54 @@ def test_a_figure_dated_to_another_day_by_its_own_article_is_another_incident(ru
     )
     assert result.disagreements == []
     assert incident_of(result, "a:c2").claim_ids == ["a:c2"]
+
+
+def test_names_every_article_of_a_folder_shares_join_them(ruleset) -> None:
+    # a folder of one story: the names every article mentions still count (fixed background)
+    texts = {
+        d: f"Fire at the Halvard Tannery in Quimsby. {extra} Chief Petra Lund spoke."
+        for d, extra in (("a", "Smoke rose."), ("b", "Roads shut."), ("c", "Crews left."))
+    }
+    result = run(
+        [
+            claim(1, doc="a", claimant="police", value=3, location=None),
+            claim(1, doc="b", claimant="medics", value=5, location=None),
+            claim(1, doc="c", claimant="police", value=3, location=None),
+        ],
+        texts,
+        ruleset=ruleset,
+    )
+    (incident,) = result.incidents
+    assert incident.status == "disagree"
+
+
+def test_country_and_agency_names_alone_do_not_join_stories(ruleset) -> None:
+    texts = {
+        "a": "A bus crash in Greece, said the Red Cross and the Geological Survey of Europe.",
+        "b": "A mine blast in Greece, said the Red Cross and the Geological Survey of Europe.",
+    }
+    result = run(
+        [
+            claim(1, doc="a", claimant="police", value=3, location=None),
+            claim(1, doc="b", claimant="medics", value=9, location=None),
+        ],
+        texts,
+        ruleset=ruleset,
+    )
+    assert result.disagreements == [] and len(result.incidents) == 2
+
+
+def test_villagers_count_everyone_hurt_in_the_village(ruleset) -> None:
+    result = run(
+        [
+            claim(1, doc="a", value=2, victim_class="civilians", victims="villagers"),
+            claim(2, doc="a", value=6, claimant="army"),
+            claim(3, doc="a", value=1, victim_class="children", victims="children"),
+        ],
+        STORY,
+        ruleset=ruleset,
+    )
+    whole = incident_of(result, "a:c2")
+    assert "a:c1" in whole.claim_ids and whole.victims is None
+    children = incident_of(result, "a:c3")  # children are a narrower set: a part
+    assert children.victims == "children" and children.part_of == whole.group_id

@@ -181,7 +181,7 @@ class Comparer:
         self._store: SpillStore | None = None  # made by the first document (``compact`` needs none)
         self._quotes: QuoteClusters | None = None
         self.n_documents = 0
-        self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
+        self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
@@ -331,6 +331,7 @@ class Comparer:
             ),
             victim_parents(self.ruleset),
             self.rules.pattern("subset.after_count"),
+            frozenset(self.rules.victims_as_everyone),
         )
         incidents = finder.find([(gid, g.members) for gid, g in named])
         flagger.incidents(incidents, claim_pairs, group_of)

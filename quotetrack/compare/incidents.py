@@ -100,6 +100,7 @@ class IncidentFinder:
         cues: IncidentCues,
         victim_parent: dict[str, str],
         subset: regex.Pattern[str] | None = None,
+        everyone: frozenset[str] = frozenset(),
     ) -> None:
         self.places = places
         self.cues = cues
@@ -107,6 +108,7 @@ class IncidentFinder:
         roots = {p for p in victim_parent.values() if p not in victim_parent}
         self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.subset = subset
+        self.everyone = everyone  # victim classes that count everyone hurt in a place
         self._wholes: set[tuple[Any, Any, Any]] = set()  # sentences with 2+ figures of a category
 
     def is_subset(self, f: ClaimFacts) -> bool:
@@ -175,8 +177,12 @@ class IncidentFinder:
         return bool(f.place) and f.place not in tops
 
     def _narrower_victims(self, f: ClaimFacts) -> str | None:
+        """The claim's victim class when it is narrower than everyone hurt (not the root, nor a
+        class that counts everyone of a place: villagers, residents)."""
         cls = f.row.get("victim_class")
         if not cls or cls == self.victim_root or cls not in self.victim_parent:
+            return None
+        if cls in self.everyone:
             return None
         return str(cls)
 
@@ -207,8 +213,8 @@ class IncidentFinder:
 
     def _wider(self, m: ClaimFacts, f: ClaimFacts) -> bool:
         """Whether ``m`` counts a wider victim class than ``f`` (no class: the root)."""
-        cls_f = f.row.get("victim_class") or self.victim_root
-        cls_m = m.row.get("victim_class") or self.victim_root
+        cls_f = self._narrower_victims(f) or self.victim_root
+        cls_m = self._narrower_victims(m) or self.victim_root
         return bool(cls_f and cls_m and cls_m != cls_f and cls_m in self._ancestors(cls_f))
 
     def _ancestors(self, cls: str) -> list[str]:
@@ -364,9 +370,20 @@ class IncidentFinder:
     def find(self, groups: list[tuple[str, list[ClaimFacts]]]) -> list[IncidentSet]:
         """The incidents of ``groups`` (each claim in exactly one), in order of first claim."""
         story_of = self.stories(groups)
+        # a background figure (an earlier quake's toll) belongs to the story of its article's main
+        # event, where the same background event told by another article of the story meets it
+        doc_story: dict[str, str] = {}
+        for gid, members in groups:
+            for m in members:
+                if m.row.get("main_event", True):
+                    doc_story.setdefault(str(m.row.get("doc_id")), story_of[gid])
         by_story: dict[str, list[ClaimFacts]] = defaultdict(list)
         for gid, members in groups:
-            by_story[story_of[gid]].extend(members)
+            for m in members:
+                story = story_of[gid]
+                if not m.row.get("main_event", True):
+                    story = doc_story.get(str(m.row.get("doc_id")), story)
+                by_story[story].append(m)
         incidents: dict[tuple[str, Scope], IncidentSet] = {}
         parts: list[tuple[IncidentSet, tuple[str, Scope]]] = []
         for story, members in by_story.items():
