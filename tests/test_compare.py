@@ -249,7 +249,7 @@ def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
     assert d.kind == "update" and d.severity == "info"
     assert (
         d.explanation
-        == "state media raised its figure from 10 killed to 35 killed (2012-07-12 and 2012-07-13): an update, not a conflict."
+        == "state media raised its figure from 10 killed to 35 killed (reported 2012-07-12 and 2012-07-13): an update, not a conflict."
     )
 
 

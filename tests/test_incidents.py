@@ -214,3 +214,60 @@ def test_villagers_count_everyone_hurt_in_the_village(ruleset) -> None:
     assert "a:c1" in whole.claim_ids and whole.victims is None
     children = incident_of(result, "a:c3")  # children are a narrower set: a part
     assert children.victims == "children" and children.part_of == whole.group_id
+
+
+QUAKE_DAYS = [
+    (
+        "day1",
+        "2014-03-03",
+        "Quake kills five in hill town of Brelsk\n\nA strong earthquake struck the hill town of "
+        "Brelsk in northern Morvania on Monday, killing five people, the national disaster agency "
+        "said.\n\nRescue teams from Kadrov were searching collapsed houses in the old quarter of "
+        "Brelsk, agency spokesman Ilan Verko said.",
+    ),
+    (
+        "day2",
+        "2014-03-04",
+        "Brelsk quake toll climbs as rescuers dig\n\nThe death toll from Monday's earthquake in "
+        "Brelsk rose to 22, the national disaster agency said on Tuesday, raising its earlier "
+        "figure as more bodies were pulled from the rubble.\n\nTeams from Kadrov worked through "
+        "the night in the old quarter of Brelsk, spokesman Ilan Verko said.",
+    ),
+    (
+        "day3",
+        "2014-03-05",
+        "Red Crescent counts the dead of the Brelsk earthquake\n\nThe Morvanian Red Crescent said "
+        "at least 20 people were killed in Monday's earthquake in Brelsk, as rescue teams from "
+        "Kadrov ended their search of the old quarter with spokesman Ilan Verko.",
+    ),
+]
+
+
+def test_a_toll_that_rises_over_three_days_is_an_update_not_a_contradiction(tmp_path) -> None:
+    """From text: "kills five" (day 1), "rose to 22 ... raising its earlier figure" (day 2) and a
+    second claimant's "at least 20" (day 3) are one incident whose toll was updated."""
+    import json
+
+    from quotetrack.pipeline.runner import run as run_pipeline
+
+    docs = tmp_path / "quake.jsonl"
+    docs.write_text(
+        "".join(
+            json.dumps({"doc_id": d, "published": day, "outlet": f"Wire {d}", "text": text}) + "\n"
+            for d, day, text in QUAKE_DAYS
+        ),
+        encoding="utf-8",
+    )
+    tables = run_pipeline([docs]).tables
+    kinds = tables["disagreements"]["kind"].tolist()
+    assert kinds and set(kinds) == {"update"}
+    agency = [
+        d
+        for d in tables["disagreements"].to_dict("records")
+        if "raised its figure from five killed to 22 killed" in d["explanation"]
+    ]
+    assert len(agency) == 1 and "reported 2014-03-03 and 2014-03-04" in agency[0]["explanation"]
+    killed = [r for r in tables["incidents"].to_dict("records") if "killed" in r["categories"]]
+    (incident,) = killed
+    assert incident["status"] == "updated" and incident["strongest_flag"] == "update"
+    assert "22 killed" in incident["figures"] and "at least 20 killed" in incident["figures"]

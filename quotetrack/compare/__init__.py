@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
-from quotetrack.compare.dates import DateSource, article_date
+from quotetrack.compare.dates import HEAD_CHARS, DateSource, article_date
 from quotetrack.compare.events import (
     EventTyper,
     GroupingOptions,
@@ -184,6 +185,7 @@ class Comparer:
         self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
+        self.typer = EventTyper(self.rules)
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
     @property
@@ -240,6 +242,9 @@ class Comparer:
         )
         if source == "text":
             rows = [{**c, "published": published} for c in rows]
+        if rows:  # what the article is about, from its opening (its headline and first lines)
+            story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
+            rows = [{**c, "story_types": story_types} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),
@@ -295,23 +300,26 @@ class Comparer:
             if pair.syndicated:
                 syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
-        typer = EventTyper(self.rules)
+        typer = self.typer
         facts = claim_facts(list(self.positions.values()), self.places, typer)
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
         stories = StoryIndex(
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
         )
+        grouping = dataclasses.replace(
+            self.options.grouping,
+            recurring=(*self.options.grouping.recurring, *self.rules.recurring_event_families),
+        )
         claim_pairs = compatible_pairs(
             facts,
             self.places,
             typer,
-            self.options.grouping,
+            grouping,
             stories.shared,
             lambda a, b: frozenset((a, b)) in near_copies,
         )
         named = [
-            (f"g{n}", g)
-            for n, g in enumerate(group_claims(facts, claim_pairs, self.options.grouping), start=1)
+            (f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs, grouping), start=1)
         ]
         group_of = {m.index: gid for gid, g in named for m in g.members}
         flagger = Flagger(

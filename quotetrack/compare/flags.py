@@ -139,6 +139,7 @@ class Flagger:
             self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
         self.current_incident: str | None = None  # the incident of the pair being checked
+        self._rises: list[dt.date] = []  # report days of its category's raised tolls
 
     # -- helpers -------------------------------------------------------------------------------
     def _tolerance(self, a: ClaimFacts, b: ClaimFacts) -> float:
@@ -146,12 +147,12 @@ class Flagger:
         return self.options.tolerance * (self.options.vague_factor if vague else 1.0)
 
     def _when(self, a: ClaimFacts, b: ClaimFacts) -> str:
-        if a.date and b.date:
-            return (
-                ", same day"
-                if a.date == b.date
-                else f" ({a.date.isoformat()} and {b.date.isoformat()})"
-            )
+        """When the two figures were reported: ", same day" or " (reported DAY and DAY)"."""
+        day_a, day_b = report_date(a), report_date(b)
+        if day_a and day_b:
+            if day_a == day_b:
+                return ", same day"
+            return f" (reported {day_a.isoformat()} and {day_b.isoformat()})"
         return ""
 
     def _text(self, kind: str, a: ClaimFacts, b: ClaimFacts, **extra: Any) -> str:
@@ -283,7 +284,7 @@ class Flagger:
                     r,
                 )
             return
-        if b.row.get("update_cue") and (b.best or 0) > (a.best or 0):
+        if (b.best or 0) > (a.best or 0) and (b.row.get("update_cue") or self._rose_after(a, b)):
             # "the toll rose to 22": a later, higher count of the same people, not a rival figure
             text = partial(self._text, "update_by_other", a, b)
             self.add("update", [a, b], text, group_id, keys, r)
@@ -332,6 +333,15 @@ class Flagger:
             )
             self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
 
+    def _rose_after(self, a: ClaimFacts, b: ClaimFacts) -> bool:
+        """Whether the incident's toll was raised ("rose to", "raising its earlier figure") in a
+        report after ``a``'s and no later than ``b``'s: ``a`` is then an earlier count, not a rival
+        of ``b``."""
+        day_a, day_b = report_date(a), report_date(b)
+        if day_a is None or day_b is None or day_b <= day_a:
+            return False
+        return any(day_a < day <= day_b for day in self._rises)
+
     def incidents(
         self,
         incidents: Iterable[Any],
@@ -352,6 +362,11 @@ class Flagger:
             self.current_incident = inc.incident_id
             for category, members in by_category.items():
                 members.sort(key=lambda f: (report_date(f) or dt.date.min, f.index))
+                self._rises = [
+                    day
+                    for f in members
+                    if f.row.get("update_cue") and (day := report_date(f)) is not None
+                ]
                 if len(members) > max_members:
                     ids = {m.index for m in members}
                     todo = [(p.a, p.b) for p in pairs if p.a in ids and p.b in ids]

@@ -54,6 +54,7 @@ class CompareRules(RuleFile):
     event_types: dict[str, list[str]] = Field(min_length=1)
     event_families: dict[str, list[str]] = Field(default_factory=dict)
     generic_event_types: list[str] = Field(default_factory=list)
+    recurring_event_families: list[str] = Field(default_factory=list)
     anchor_stopwords: list[str] = Field(default_factory=list)
     background_names: list[str] = Field(default_factory=list)
     places: PlaceWords
