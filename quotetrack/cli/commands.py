@@ -319,3 +319,20 @@ def eval_claims(
     Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("claims", gold, inputs, rules, min_f1, json_out)
+
+
+@eval_app.command("compare")
+@handled
+def eval_compare(
+    inputs: list[str] = typer.Argument(..., help="The documents the gold incidents are about."),
+    gold: Path = GOLD,
+    rules: Path | None = RULES,
+    min_f1: float | None = MIN_F1,
+    json_out: Path | None = JSON_OUT,
+) -> None:
+    """Score disagreement flags and incidents against gold incidents (headline: F1 of flag pair
+    precision and gold disagreement recall; the metrics of score_flags.py).
+
+    Example: quotetrack eval compare --gold ../shared/eval/ecb-incidents-dev.jsonl ../shared/eval/ecb-dev-docs.jsonl
+    """
+    _evaluate("compare", gold, inputs, rules, min_f1, json_out)
