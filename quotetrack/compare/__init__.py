@@ -344,8 +344,9 @@ class Comparer:
         incidents = finder.find([(gid, g.members) for gid, g in named])
         flagger.incidents(incidents, claim_pairs, group_of)
         flagger.parts(incidents, group_of)
-        flagger.aggregates(facts, group_of)
-        flagger.attributions(facts)
+        incident_of = {m.index: inc.incident_id for inc in incidents for m in inc.members}
+        flagger.aggregates(facts, group_of, incident_of)
+        flagger.attributions(facts, incident_of)
         kinds = flagger.kinds_by_incident()
         return ComparisonStreams(
             quote_matches=matches,
@@ -353,7 +354,12 @@ class Comparer:
             disagreements=flagger.disagreements(),
             article_pairs=self.store.article_pairs(),
             incidents=(
-                summarise_incident(inc, kinds.get(inc.incident_id, []), group_of, lambda f: f.types)
+                summarise_incident(
+                    inc,
+                    kinds.get(inc.incident_id, []),
+                    group_of,
+                    lambda f: (f.types - typer.generic) or f.types,
+                )
                 for inc in incidents
             ),
         )

@@ -426,7 +426,12 @@ class Flagger:
         same_doc = part.row["doc_id"] == total.row["doc_id"]
         return same_doc and (part.place is None or self.places.is_region(part.place))
 
-    def aggregates(self, facts: list[ClaimFacts], group_of: dict[int, str]) -> None:
+    def aggregates(
+        self,
+        facts: list[ClaimFacts],
+        group_of: dict[int, str],
+        incident_of: dict[int, str] | None = None,
+    ) -> None:
         """Daily totals against the sum of each source's incidents that day inside the same place."""
         incidents: dict[tuple[str, Any], list[ClaimFacts]] = defaultdict(list)
         for f in facts:
@@ -435,6 +440,7 @@ class Flagger:
         for total in facts:
             if total.measure != "daily" or not total.date:
                 continue
+            self.current_incident = (incident_of or {}).get(total.index)
             by_source: dict[str, list[ClaimFacts]] = defaultdict(list)
             for part in incidents.get((str(total.row.get("category")), total.date), []):
                 if self._inside(part, total):
@@ -484,8 +490,11 @@ class Flagger:
                         parts_sum / total.low,
                         needs_review=review,
                     )
+        self.current_incident = None
 
-    def attributions(self, facts: list[ClaimFacts]) -> None:
+    def attributions(
+        self, facts: list[ClaimFacts], incident_of: dict[int, str] | None = None
+    ) -> None:
         """The same sentence in two articles crediting one figure to different claimants."""
         buckets: dict[tuple, list[ClaimFacts]] = defaultdict(list)
         for f in facts:
@@ -501,6 +510,7 @@ class Flagger:
                         " ".join(words(b.row.get("sentence") or "")),
                     )
                     if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
+                        self.current_incident = (incident_of or {}).get(a.index)
                         self.add(
                             "attribution_mismatch",
                             [a, b],
@@ -508,3 +518,4 @@ class Flagger:
                             None,
                             {"sentence:same"},
                         )
+        self.current_incident = None

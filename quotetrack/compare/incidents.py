@@ -405,6 +405,11 @@ class IncidentFinder:
         return ordered
 
 
+def _most_common(counts: Counter[str]) -> str:
+    """The most frequent entry, ties broken alphabetically (stable across runs)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def _gid_order(gid: str) -> tuple[int, str]:
     digits = "".join(ch for ch in gid if ch.isdigit())
     return (int(digits) if digits else 0, gid)
@@ -426,9 +431,9 @@ def label(inc: IncidentSet, types: Callable[[ClaimFacts], frozenset[str]]) -> st
     )
     text = (f"{victims} " if victims else "") + ", ".join(categories)
     if named_types:
-        text += f" in the {named_types.most_common(1)[0][0]}"
+        text += f" in the {_most_common(named_types)}"
     if places:
-        text += f" at {places.most_common(1)[0][0]}"
+        text += f" at {_most_common(places)}"
     if inc.scope[0] == "background":
         text += " (background event)"
     elif inc.scope[0] == "other":
@@ -470,7 +475,7 @@ def summarise_incident(
         story_id=group_of.get(inc.members[0].index),
         label=label(inc, types),
         categories=list(dict.fromkeys(str(m.row.get("category")) for m in inc.members)),
-        place=places.most_common(1)[0][0] if places else None,
+        place=_most_common(places) if places else None,
         victims=victims,
         period=" to ".join(sorted({dates[0].isoformat(), dates[-1].isoformat()}))
         if dates
