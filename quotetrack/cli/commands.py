@@ -36,7 +36,7 @@ from quotetrack.cli.app import (
 )
 from quotetrack.errors import QuotetrackError
 from quotetrack.pipeline.parallel import default_jobs
-from quotetrack.pipeline.runner import run_to_directory
+from quotetrack.pipeline.runner import COMPARISON_TABLES, run_to_directory
 from quotetrack.rulebook.ruleset import load_ruleset
 from quotetrack.tables.export import FORMATS, write_table, write_tables, write_to_stdout
 from quotetrack.tables.normalise import TABLES, records
@@ -187,13 +187,6 @@ def claims(
     _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet)
 
 
-COMPARISON_TABLES = (
-    "quote_matches",
-    "event_groups",
-    "disagreements",
-    "article_pairs",
-    "incidents",
-)
 KINDS = typer.Option(
     None,
     "--kind",
