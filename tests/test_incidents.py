@@ -271,3 +271,22 @@ def test_a_toll_that_rises_over_three_days_is_an_update_not_a_contradiction(tmp_
     (incident,) = killed
     assert incident["status"] == "updated" and incident["strongest_flag"] == "update"
     assert "22 killed" in incident["figures"] and "at least 20 killed" in incident["figures"]
+
+
+def test_undated_articles_are_counted_in_a_run_level_warning(ruleset) -> None:
+    from quotetrack.compare import compare
+    from quotetrack.models import Article
+    from quotetrack.tables.normalise import to_frame
+
+    texts = {
+        "a": "A blast in Varnos killed three people, police said.",
+        "b": "Posted March 4, 2011. A crash in Orlo killed two people.",
+    }
+    articles = [Article.build(doc_id=d, text=t) for d, t in texts.items()]
+    claims = [claim(1, doc=d, published=None, event_date=None) for d in texts]
+    result = compare(
+        to_frame("articles", articles), to_frame("quotes", []), to_frame("claims", claims), ruleset
+    )
+    (warning,) = result.warnings
+    assert warning.code == "undated_articles" and warning.severity == "warning"
+    assert warning.message.startswith("1 of 2 articles with claims have no date")

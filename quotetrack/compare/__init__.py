@@ -42,7 +42,14 @@ from quotetrack.compare.syndication import (
     pairs_from_postings,
 )
 from quotetrack.compare.text import words
-from quotetrack.models import ArticlePair, Disagreement, EventGroup, Incident, QuoteMatch
+from quotetrack.models import (
+    ArticlePair,
+    Disagreement,
+    EventGroup,
+    Incident,
+    Issue,
+    QuoteMatch,
+)
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.normalise import records
 
@@ -67,6 +74,7 @@ class Comparison:
     disagreements: list[Disagreement] = field(default_factory=list)
     article_pairs: list[ArticlePair] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)  # run-level (undated articles)
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
@@ -287,6 +295,23 @@ class Comparer:
                 claim[name] = sys.intern(claim[name])
         self.positions[key] = {**claim, "_copies": ClaimCopies(self.store, len(self.positions))}
 
+    def warnings(self) -> list[Issue]:
+        """Run-level warnings: the articles with claims that have no date (metadata or text),
+        which are compared with copies of themselves only."""
+        undated = self.date_sources.get("none", 0)
+        if not undated:
+            return []
+        total = sum(self.date_sources.values())
+        return [
+            Issue(
+                severity="warning",
+                code="undated_articles",
+                message=f"{undated} of {total} articles with claims have no date (metadata or "
+                "text): each is compared only with its own near-copies, never joined to another "
+                "story by shared names",
+            )
+        ]
+
     def streams(self) -> ComparisonStreams:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
         matches, event groups and disagreements come as iterators (read them before ``close``)."""
@@ -374,6 +399,7 @@ class Comparer:
                 disagreements=list(s.disagreements),
                 article_pairs=list(s.article_pairs),
                 incidents=list(s.incidents),
+                warnings=self.warnings(),
             )
         finally:
             self.close()
