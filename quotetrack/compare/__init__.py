@@ -352,6 +352,7 @@ class Comparer:
             self.places,
             syndicated,
             self.options.flags,
+            near_copies,
         )
         finder = IncidentFinder(
             self.places,

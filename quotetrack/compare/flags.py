@@ -19,7 +19,8 @@ Along ``part_of``: a part whose lower bound exceeds its whole's upper bound is
 ``part_exceeds_whole``. Across incidents: a daily aggregate whose bounds disagree with the sum of
 one source's incidents of that day in that place (``part_exceeds_whole`` / ``divergence``), and the
 same sentence crediting a figure to different claimants in two articles (``attribution_mismatch``).
-A flag that repeats between syndicated copies of one wire story is reported once.
+A flag that repeats between near-copies of one wire story (articles sharing long passages word
+for word, partial copies included) is reported once.
 """
 
 from __future__ import annotations
@@ -126,14 +127,15 @@ class Flagger:
         places: PlaceIndex,
         syndicated: set[frozenset[str]],
         options: FlagOptions | None = None,
+        near_copies: set[frozenset[str]] | None = None,
     ) -> None:
         self.templates = templates
         self.places = places
         self.syndicated = syndicated
         self.options = options or FlagOptions()
         self._open: dict[tuple, dict[str, Any]] = {}
-        self._copies: dict[str, set[str]] = defaultdict(set)  # doc -> its syndicated copies
-        for pair in syndicated:
+        self._copies: dict[str, set[str]] = defaultdict(set)  # doc -> its (near-)copies
+        for pair in near_copies if near_copies is not None else syndicated:
             a, b = tuple(pair)
             self._copies[a].add(b)
             self._copies[b].add(a)
