@@ -4,7 +4,8 @@ Figures are rivals only inside one incident and category (``quotetrack.compare.i
 figures of different incidents count different people. Each compatible pair of one incident is
 checked in this order (the first that applies):
 
-1. a breakdown part ("two women and one man"), identical intervals or two open lower bounds ("at least 7", "at least 20": both can hold) are never flagged;
+1. a breakdown part ("two women and one man"), identical intervals or two open lower bounds
+   ("at least 7", "at least 20": both can hold) are never flagged;
 2. the same claimant: ``update`` / ``revision_down`` when the later report (a later report date,
    or an update cue such as "rose to") has a higher / lower figure, else
    ``same_claimant_inconsistent``; another claimant's later, higher figure with an update cue is
@@ -434,7 +435,7 @@ class Flagger:
         group_of: dict[int, str],
         incident_of: dict[int, str] | None = None,
     ) -> None:
-        """Daily totals against the sum of each source's incidents that day inside the same place."""
+        """Daily totals against the sum of each source's incidents that day inside the place."""
         incidents: dict[tuple[str, Any], list[ClaimFacts]] = defaultdict(list)
         for f in facts:
             if f.measure == "incident" and f.date:
