@@ -587,15 +587,15 @@ class Disagreement(Record):
             "contradiction (intervals disjoint), divergence (overlapping, best figures further "
             "apart than --tolerance), part_exceeds_whole (a part, e.g. children or a district, "
             "above the whole), same_claimant_inconsistent, attribution_mismatch (one sentence "
-            "credited to different claimants), scope_mismatch (different victims: not a conflict),"
-            " update / revision_down (the same claimant later higher / lower)."
+            "credited to different claimants), update / revision_down (a later report higher / "
+            "lower)."
         )
     )
     severity: str = Field(
         description=(
             "high (contradiction, part_exceeds_whole), medium (divergence, "
-            "same_claimant_inconsistent, attribution_mismatch), low (scope_mismatch, "
-            "revision_down) or info (update)."
+            "same_claimant_inconsistent, attribution_mismatch), low (revision_down) or info "
+            "(update)."
         )
     )
     needs_review: bool = Field(
@@ -637,3 +637,50 @@ class Disagreement(Record):
     evidence: list[str] = Field(
         default_factory=list, description="The evidence text of each claim, in the same order."
     )
+    incident_id: str | None = Field(
+        default=None, description="The incident whose figures disagree (incidents.group_id)."
+    )
+
+
+IncidentStatus = Literal["agree", "disagree", "updated", "single_source"]
+
+
+class Incident(Record):
+    """One incident: the real-world set of people that its claims count (one event, place scope,
+    victim scope and period), with what every claimant says about it."""
+
+    group_id: str = Field(
+        description="The incident's id: the group of claims that are compared with each other "
+        "(disagreements.incident_id refers to it)."
+    )
+    story_id: str | None = Field(
+        default=None, description="The event group (story) the incident was found in."
+    )
+    label: str = Field(description="What the incident is, for a person: what, where, when.")
+    categories: list[str] = Field(description="The categories its claims count (killed, ...).")
+    place: str | None = Field(default=None, description="Where, as the claims write it.")
+    victims: str | None = Field(default=None, description="Who is counted, when narrower.")
+    period: str | None = Field(default=None, description="The event's date(s), ISO.")
+    part_of: str | None = Field(
+        default=None, description="The group_id of the larger incident this one lies inside."
+    )
+    claim_ids: list[str] = Field(description="Every claim of the incident (copies included).")
+    doc_ids: list[str] = Field(description="The document of each claim in claim_ids.")
+    claimants: list[str] = Field(
+        description="Each claimant (or outlet's own voice) with a figure, one per category."
+    )
+    figures: list[str] = Field(
+        description="Each claimant's latest figure as written, parallel to claimants."
+    )
+    intervals: list[str] = Field(description="The interval of each figure, parallel to figures.")
+    low: int | None = Field(default=None, description="The lowest best figure stated.")
+    high: int | None = Field(default=None, description="The highest best figure stated.")
+    status: IncidentStatus = Field(
+        description="agree, disagree (a conflict flag), updated (only changes over time) or "
+        "single_source (one claimant)."
+    )
+    strongest_flag: str | None = Field(
+        default=None, description="The most severe flag kind among the incident's claims."
+    )
+    severity: str | None = Field(default=None, description="The severity of strongest_flag.")
+    n_flags: int = Field(default=0, description="Disagreement rows within the incident.")

@@ -69,6 +69,7 @@ def test_compare_writes_comparison_tables(tmp_path: Path) -> None:
         "article_pairs.csv",
         "disagreements.csv",
         "event_groups.csv",
+        "incidents.csv",
         "quote_matches.csv",
     ]
     assert invoke("compare", str(SEEDS), "--tolerance", "0.5").exit_code == 2

@@ -103,7 +103,7 @@ def test_contradiction_same_village_same_day(ruleset) -> None:
     assert "place:equal:treemseh" in d.match_keys
 
 
-def test_divergence_at_least_7_vs_at_least_20(ruleset) -> None:
+def test_two_lower_bounds_are_compatible_and_not_flagged(ruleset) -> None:
     result = run(
         [
             claim(
@@ -131,9 +131,27 @@ def test_divergence_at_least_7_vs_at_least_20(ruleset) -> None:
         ],
         ruleset=ruleset,
     )
+    assert result.disagreements == []
+    (incident,) = result.incidents  # one incident, both figures side by side
+    assert incident.status == "agree" and incident.strongest_flag is None
+    assert incident.claimants == ["SOHR", "LCC"]
+    assert incident.intervals == ["[7, ∞)", "[20, ∞)"]
+
+
+def test_overlapping_figures_far_apart_diverge(ruleset) -> None:
+    result = run(
+        [
+            claim(1, claimant="police", qualifier="approx", value=None, low=8, high=12, best=10),
+            claim(
+                2, claimant="medics", qualifier="at_least", value=None, low=11, high=None, best=40
+            ),
+        ],
+        ruleset=ruleset,
+    )
     (d,) = result.disagreements
-    assert d.kind == "divergence" and d.ratio == pytest.approx(2.86, abs=0.01)
-    assert "compatible only at the extremes (best estimates 2.9x apart)" in d.explanation
+    assert d.kind == "divergence" and d.ratio == pytest.approx(4.0)
+    assert "compatible only at the extremes (best estimates 4.0x apart)" in d.explanation
+    assert d.incident_id == result.incidents[0].group_id
 
 
 def test_close_figures_are_not_flagged(ruleset) -> None:
@@ -163,7 +181,7 @@ def test_close_figures_are_not_flagged(ruleset) -> None:
     )
 
 
-def test_scope_mismatch_is_not_a_conflict(ruleset) -> None:
+def test_a_narrower_victim_class_is_a_part_not_a_conflict(ruleset) -> None:
     if not ruleset.files.get("victims.toml"):
         pytest.skip("needs the victim taxonomy of the claims rules")
     result = run(
@@ -197,8 +215,10 @@ def test_scope_mismatch_is_not_a_conflict(ruleset) -> None:
         ],
         ruleset=ruleset,
     )
-    assert kinds(result) == ["scope_mismatch"]
-    assert "different victims, not a conflict" in result.disagreements[0].explanation
+    assert result.disagreements == []
+    whole, part = result.incidents
+    assert part.victims == "security forces" and part.part_of == whole.group_id
+    assert whole.claim_ids == ["d1:c1"] and part.claim_ids == ["d1:c2"]
 
 
 def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
@@ -229,7 +249,7 @@ def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
     assert d.kind == "update" and d.severity == "info"
     assert (
         d.explanation
-        == "state media raised its figure from 10 killed to 35 killed (2012-07-12 and 2012-07-13): an update, not a conflict."
+        == "state media raised its figure from 10 killed to 35 killed (reported 2012-07-12 and 2012-07-13): an update, not a conflict."
     )
 
 
@@ -756,3 +776,25 @@ def test_place_relations_read_at_literal_openings_are_those_of_finditer() -> Non
         words for _, words in places.patterns
     )  # at least one pattern is read at its openings
     assert places.relations_in(text) == everywhere and ("Treemseh", "Hama") in everywhere
+
+
+def test_every_claim_is_in_exactly_one_incident(ruleset) -> None:
+    claims = [
+        claim(1, claimant="police", value=6, location="Treemseh"),
+        claim(2, doc="d2", claimant="medics", value=7, location="Treemseh"),
+        claim(3, category="injured", claimant="police", value=12, location="Treemseh"),
+        claim(4, doc="d3", claimant="army", value=2, location="Qalaat", event_date="2012-09-01"),
+    ]
+    result = run(claims, ruleset=ruleset)
+    listed = [c for inc in result.incidents for c in inc.claim_ids]
+    assert sorted(listed) == sorted(c.claim_id for c in claims)
+    first = next(inc for inc in result.incidents if "d1:c1" in inc.claim_ids)
+    # the killed and the injured of one event are one incident; its flag is its strongest
+    assert {"d1:c1", "d2:c2", "d1:c3"} <= set(first.claim_ids)
+    assert first.categories == ["killed", "injured"]
+    assert first.status == "disagree" and first.strongest_flag == "contradiction"
+    assert first.severity == "high" and first.n_flags == 1
+    (d,) = result.disagreements
+    assert d.incident_id == first.group_id
+    other = next(inc for inc in result.incidents if "d3:c4" in inc.claim_ids)
+    assert other.status == "single_source" and other.claim_ids == ["d3:c4"]

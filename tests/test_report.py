@@ -245,7 +245,7 @@ def test_one_mark_per_claim_of_the_treemseh_group(tables, page: str) -> None:
         claim = tables["claims"].set_index("claim_id").loc[html.unescape(cid)]
         assert shape_name == (
             "point"
-            if claim["low"] == claim["high"]
+            if pd.notna(claim["high"]) and claim["low"] == claim["high"]
             else "range"
             if pd.notna(claim["high"])
             else "open-up"

@@ -38,10 +38,26 @@ def test_treemseh_six_vs_seven_is_a_contradiction(seeds) -> None:
     )
 
 
-def test_north_at_least_7_vs_highway_at_least_20_diverge(seeds) -> None:
+def incident_of(tables, cid: str) -> dict:
+    (row,) = [r for r in tables["incidents"].to_dict("records") if cid in r["claim_ids"]]
+    return row
+
+
+def test_north_at_least_7_and_highway_at_least_20_are_one_incident_not_flagged(seeds) -> None:
     t = seeds.tables
-    (d,) = flags_between(t, claim_id(t, "at least seven"), claim_id(t, "at least 20"))
-    assert d["kind"] == "divergence"
+    north, highway = claim_id(t, "at least seven"), claim_id(t, "at least 20")
+    assert flags_between(t, north, highway) == []
+    incident = incident_of(t, north)
+    assert highway in incident["claim_ids"] and incident["status"] == "agree"
+    assert "at least seven killed" in incident["figures"]
+    assert "at least 20 killed" in incident["figures"]
+
+
+def test_treemseh_six_is_not_flagged_against_the_highway_twenty(seeds) -> None:
+    t = seeds.tables
+    six, twenty = claim_id(t, "six"), claim_id(t, "at least 20")
+    assert flags_between(t, six, twenty) == []
+    assert incident_of(t, six)["group_id"] != incident_of(t, twenty)["group_id"]
 
 
 def test_hama_province_vs_treemseh_needs_review(seeds) -> None:
@@ -60,10 +76,11 @@ def test_nationwide_total_is_checked_against_the_days_incidents(seeds) -> None:
     assert any("add up to at least 27" in d["explanation"] for d in flags)
 
 
-def test_different_victims_are_a_scope_mismatch_not_a_conflict(seeds) -> None:
+def test_different_victims_are_not_a_conflict(seeds) -> None:
     t = seeds.tables
-    (d,) = flags_between(t, claim_id(t, "more than 17,000"), claim_id(t, "more than 4,000"))
-    assert d["kind"] == "scope_mismatch" and d["severity"] == "low"
+    people, forces = claim_id(t, "more than 17,000"), claim_id(t, "more than 4,000")
+    assert flags_between(t, people, forces) == []
+    assert incident_of(t, forces)["part_of"] == incident_of(t, people)["group_id"]
 
 
 def test_fares_quotes_matched_across_outlets(seeds) -> None:

@@ -255,7 +255,16 @@ def claims(
     _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
 
 
-COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
+KINDS = typer.Option(
+    None,
+    "--kind",
+    help="Keep only flags of this kind (repeatable): contradiction, divergence, update, ...",
+)
+MIN_SEVERITY = typer.Option(
+    "low",
+    "--min-severity",
+    help="Keep only flags at least this severe: high, medium, low, info (info: updates too).",
+)
 
 
 @app.command("compare")
@@ -266,9 +275,17 @@ def compare_cmd(
         None,
         "--out",
         "-o",
-        help="Folder for the comparison tables (default: disagreements on stdout).",
+        help="Folder for the comparison tables (stdout gets the triage).",
     ),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json (parquet with --out)."),
+    fmt: str = typer.Option(
+        "triage",
+        "--format",
+        "-f",
+        help="triage (the incidents that disagree, one line each) or a format for the "
+        "disagreements table: csv, jsonl, json (parquet with --out).",
+    ),
+    kinds: list[str] | None = KINDS,
+    min_severity: str = MIN_SEVERITY,
     rules: Path | None = RULES,
     outlet: str | None = OUTLET,
     published: str | None = PUBLISHED,
@@ -279,11 +296,22 @@ def compare_cmd(
     syndication: float = SYNDICATION,
     quote_similarity: float = QUOTE_SIMILARITY,
 ) -> None:
-    """Compare sources: quote matches, event groups, typed disagreements, syndicated copies.
+    """Compare sources: incidents, typed disagreements, quote matches, syndicated copies. Stdout
+    opens with the incidents that disagree, most severe first, one line each.
 
-    Example: quotetrack compare seeds/ --tolerance 2 --out cmp/
+    Example: quotetrack compare seeds/ --min-severity high --out cmp/
     """
-    check_format(fmt, FORMATS if out else ("csv", "jsonl", "json"))
+    from quotetrack.pipeline.runner import COMPARISON_TABLES
+    from quotetrack.report.triage import SEVERITIES, TriageFilter, triage_text
+    from quotetrack.tables.normalise import records
+
+    check_format(fmt, ("triage", *FORMATS) if out else ("triage", "csv", "jsonl", "json"))
+    if min_severity not in SEVERITIES:
+        raise QuotetrackError(
+            f"--min-severity {min_severity!r} is not a severity",
+            hint="use one of " + ", ".join(SEVERITIES),
+        )
+    keep = TriageFilter(tuple(kinds) if kinds else None, min_severity)
     result = _run(
         inputs,
         rules,
@@ -293,10 +321,16 @@ def compare_cmd(
         quiet,
         options=compare_options(window_days, tolerance, syndication, quote_similarity),
     )
-    if out is None:
-        write_to_stdout(result.tables["disagreements"], fmt)  # type: ignore[arg-type]
-    else:
-        paths = write_tables({t: result.tables[t] for t in COMPARISON_TABLES}, out, fmt)  # type: ignore[arg-type]
+    flags = result.tables["disagreements"]
+    kept = flags[[keep.keeps(k, s) for k, s in zip(flags["kind"], flags["severity"], strict=True)]]
+    if fmt == "triage" or out is not None:
+        typer.echo(triage_text(records(result.tables["incidents"]), records(kept), keep), nl=False)
+    if out is None and fmt != "triage":
+        write_to_stdout(kept, fmt)  # type: ignore[arg-type]
+    if out is not None:
+        tables = {t: result.tables[t] for t in COMPARISON_TABLES} | {"disagreements": kept}
+        table_fmt = "csv" if fmt == "triage" else fmt
+        paths = write_tables(tables, out, table_fmt)  # type: ignore[arg-type]
         say(f"wrote {len(paths)} tables to {out}/")
     say(result.summary())
 
@@ -389,3 +423,20 @@ def eval_claims(
     Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("claims", gold, inputs, rules, min_f1, json_out)
+
+
+@eval_app.command("compare")
+@handled
+def eval_compare(
+    inputs: list[str] = typer.Argument(..., help="The documents the gold incidents are about."),
+    gold: Path = GOLD,
+    rules: Path | None = RULES,
+    min_f1: float | None = MIN_F1,
+    json_out: Path | None = JSON_OUT,
+) -> None:
+    """Score disagreement flags and incidents against gold incidents (headline: F1 of flag pair
+    precision and gold disagreement recall; the metrics of score_flags.py).
+
+    Example: quotetrack eval compare --gold ../shared/eval/ecb-incidents-dev.jsonl ../shared/eval/ecb-dev-docs.jsonl
+    """
+    _evaluate("compare", gold, inputs, rules, min_f1, json_out)

@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
+from quotetrack.compare.dates import HEAD_CHARS, DateSource, article_date
 from quotetrack.compare.events import (
     EventTyper,
     GroupingOptions,
@@ -26,6 +29,7 @@ from quotetrack.compare.events import (
     summarise,
 )
 from quotetrack.compare.flags import Flagger, FlagOptions
+from quotetrack.compare.incidents import IncidentCues, IncidentFinder, summarise_incident
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.quote_matching import QuoteClusters, QuoteMatchOptions, match_clusters
 from quotetrack.compare.rules import CompareRules
@@ -37,7 +41,15 @@ from quotetrack.compare.syndication import (
     digest,
     pairs_from_postings,
 )
-from quotetrack.models import ArticlePair, Disagreement, EventGroup, QuoteMatch
+from quotetrack.compare.text import words
+from quotetrack.models import (
+    ArticlePair,
+    Disagreement,
+    EventGroup,
+    Incident,
+    Issue,
+    QuoteMatch,
+)
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 from quotetrack.tables.normalise import records
 
@@ -61,6 +73,8 @@ class Comparison:
     event_groups: list[EventGroup] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     article_pairs: list[ArticlePair] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)  # run-level (undated articles)
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
@@ -84,6 +98,7 @@ class CompactDocument:
     place_relations: list[tuple[str, str]]
     quotes: list[dict[str, Any]]
     claims: list[dict[str, Any]]
+    date_source: DateSource = "none"
 
 
 QUOTE_FIELDS = (
@@ -147,6 +162,7 @@ class ComparisonStreams:
     event_groups: Iterator[EventGroup]
     disagreements: Iterator[Disagreement]
     article_pairs: Iterator[ArticlePair]
+    incidents: Iterator[Incident]
 
 
 class Comparer:
@@ -174,8 +190,11 @@ class Comparer:
         self._store: SpillStore | None = None  # made by the first document (``compact`` needs none)
         self._quotes: QuoteClusters | None = None
         self.n_documents = 0
-        self.anchor_stopwords = frozenset(w.lower() for w in self.rules.anchor_stopwords)
+        self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.date_pattern = self.rules.pattern("date.dateline")
+        self.typer = EventTyper(self.rules)
+        self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
     @property
     def store(self) -> SpillStore:
@@ -221,13 +240,26 @@ class Comparer:
         quotes: Iterable[dict[str, Any]],
         claims: Iterable[dict[str, Any]],
     ) -> CompactDocument:
-        """What the comparison keeps of one document (computable in a worker process)."""
+        """What the comparison keeps of one document (computable in a worker process). Claims
+        of an article whose metadata has no date take the date its text gives (``dates``)."""
+        rows = list(claims)
+        published, source = (
+            article_date(rows[0].get("published"), text, self.date_pattern)
+            if rows
+            else (None, "none")
+        )
+        if source == "text":
+            rows = [{**c, "published": published} for c in rows]
+        if rows:  # what the article is about, from its opening (its headline and first lines)
+            story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
+            rows = [{**c, "story_types": story_types} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),
             self.places.relations_in(text),
             [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
-            list(claims),
+            rows,
+            source,
         )
 
     def add_compact(self, doc: CompactDocument) -> None:
@@ -239,13 +271,21 @@ class Comparer:
         if doc.claims:  # only claims ask whether two articles tell one story
             self.store.add_anchors(d.doc_id, doc.anchors)
         self.places.add_relations(doc.place_relations)
+        if doc.claims:
+            self.date_sources[doc.date_source] += 1
         for q in doc.quotes:
             self.quotes.add(q)
         for claim in doc.claims:
             self._add_claim(claim)
 
     def _add_claim(self, claim: dict[str, Any]) -> None:
+        """Keep one claim: a new position, or one more copy of a position seen before. Identical
+        figures of two articles are one position only within one story: at the same named place
+        and date, or in the same sentence (copies of one wire story); "two killed" with no place
+        or no date in two articles may count two different events."""
         key = tuple(str(claim.get(f) or "").lower() for f in POSITION_FIELDS)
+        if not (claim.get("location") and (claim.get("event_date") or claim.get("published"))):
+            key += (" ".join(words(claim.get("sentence") or claim.get("evidence") or "")),)
         first = self.positions.get(key)
         if first is not None:
             first["_copies"].append(claim)
@@ -255,47 +295,99 @@ class Comparer:
                 claim[name] = sys.intern(claim[name])
         self.positions[key] = {**claim, "_copies": ClaimCopies(self.store, len(self.positions))}
 
+    def warnings(self) -> list[Issue]:
+        """Run-level warnings: the articles with claims that have no date (metadata or text),
+        which are compared with copies of themselves only."""
+        undated = self.date_sources.get("none", 0)
+        if not undated:
+            return []
+        total = sum(self.date_sources.values())
+        return [
+            Issue(
+                severity="warning",
+                code="undated_articles",
+                message=f"{undated} of {total} articles with claims have no date (metadata or "
+                "text): each is compared only with its own near-copies, never joined to another "
+                "story by shared names",
+            )
+        ]
+
     def streams(self) -> ComparisonStreams:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
         matches, event groups and disagreements come as iterators (read them before ``close``)."""
         self.store.flush()
         syndicated: set[frozenset[str]] = set()
+        near_copies: set[frozenset[str]] = set()  # share long passages word for word
         self.store.start_article_pairs()
         for pair in self._article_pairs():  # found once, kept in the spill store for the table
             self.store.add_article_pair(pair)
+            near_copies.add(frozenset((pair.doc_a, pair.doc_b)))
             if pair.syndicated:
                 syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
-        typer = EventTyper(self.rules)
+        typer = self.typer
         facts = claim_facts(list(self.positions.values()), self.places, typer)
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
         stories = StoryIndex(
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
         )
+        grouping = dataclasses.replace(
+            self.options.grouping,
+            recurring=(*self.options.grouping.recurring, *self.rules.recurring_event_families),
+        )
         claim_pairs = compatible_pairs(
-            facts, self.places, typer, self.options.grouping, stories.shared
+            facts,
+            self.places,
+            typer,
+            grouping,
+            stories.shared,
+            lambda a, b: frozenset((a, b)) in near_copies,
         )
         named = [
-            (f"g{n}", g)
-            for n, g in enumerate(group_claims(facts, claim_pairs, self.options.grouping), start=1)
+            (f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs, grouping), start=1)
         ]
         group_of = {m.index: gid for gid, g in named for m in g.members}
         flagger = Flagger(
             self.rules.explanations,
             self.places,
-            victim_parents(self.ruleset),
             syndicated,
             self.options.flags,
-            self.rules.pattern("subset.after_count"),
+            near_copies,
         )
-        flagger.pairs(facts, claim_pairs, group_of, {gid: g.keys for gid, g in named})
-        flagger.aggregates(facts, group_of)
-        flagger.attributions(facts)
+        finder = IncidentFinder(
+            self.places,
+            IncidentCues(
+                self.rules.pattern("incident.separate"),
+                self.rules.pattern("incident.another_count"),
+                self.rules.pattern("incident.all_hit"),
+                self.rules.all_hit.category if self.rules.all_hit else None,
+                self.rules.all_hit.includes if self.rules.all_hit else None,
+            ),
+            victim_parents(self.ruleset),
+            self.rules.pattern("subset.after_count"),
+            frozenset(self.rules.victims_as_everyone),
+        )
+        incidents = finder.find([(gid, g.members) for gid, g in named])
+        flagger.incidents(incidents, claim_pairs, group_of)
+        flagger.parts(incidents, group_of)
+        incident_of = {m.index: inc.incident_id for inc in incidents for m in inc.members}
+        flagger.aggregates(facts, group_of, incident_of)
+        flagger.attributions(facts, incident_of)
+        kinds = flagger.kinds_by_incident()
         return ComparisonStreams(
             quote_matches=matches,
             event_groups=(summarise(gid, g) for gid, g in named),
             disagreements=flagger.disagreements(),
             article_pairs=self.store.article_pairs(),
+            incidents=(
+                summarise_incident(
+                    inc,
+                    kinds.get(inc.incident_id, []),
+                    group_of,
+                    lambda f: (f.types - typer.generic) or f.types,
+                )
+                for inc in incidents
+            ),
         )
 
     def finish(self) -> Comparison:
@@ -307,6 +399,8 @@ class Comparer:
                 event_groups=list(s.event_groups),
                 disagreements=list(s.disagreements),
                 article_pairs=list(s.article_pairs),
+                incidents=list(s.incidents),
+                warnings=self.warnings(),
             )
         finally:
             self.close()
@@ -328,7 +422,8 @@ def compare(
     ruleset: RuleSet | None = None,
     options: CompareOptions | None = None,
 ) -> Comparison:
-    """Match quotes across documents, find syndicated copies, group claims and flag disagreements."""
+    """Match quotes across documents, find syndicated copies, group claims into incidents and
+    flag disagreements."""
     comparer = Comparer(ruleset, options)
     quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
     for q in records(quotes):

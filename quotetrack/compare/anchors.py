@@ -2,9 +2,12 @@
 
 An article's anchors are its capitalised words that do not start a sentence, are at least four
 letters long and are not common capitalised words (``rules/compare.toml``: days, months, titles,
-generic news words). Across a batch, an anchor is distinctive when few articles mention it
-(at most ``max_share`` of them, and at least two so that the pair can share it); two articles
-tell one story when they share at least ``min_shared`` distinctive anchors.
+generic news words) and are not in the fixed background of ``rules/compare.toml`` (regions,
+demonyms, capitals, the words of agency names, the countries lexicon), so a name's
+distinctiveness does not depend on the batch: a folder of one story groups. An anchor needs at
+least two articles to be shared (``max_share`` can further drop names that more than that share
+of a batch mentions; off by default). Two articles tell one story when they share at least
+``min_shared`` distinctive anchors.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ class AnchorOptions:
     """When shared names make two articles one story."""
 
     min_shared: int = 3
-    max_share: float = 0.2
+    max_share: float | None = None  # a share of the batch above which a name is not distinctive
 
 
 def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
@@ -47,6 +50,8 @@ def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
 
 def distinctive_range(n_documents: int, options: AnchorOptions) -> tuple[int, int]:
     """How many of ``n_documents`` articles may mention a name that is distinctive (low, high)."""
+    if options.max_share is None:
+        return 2, max(2, n_documents)
     return 2, max(2, int(options.max_share * n_documents))
 
 

@@ -45,6 +45,8 @@ class GroupingOptions:
     """How far apart claims of one event may be."""
 
     window_days: int = 1
+    report_lag_days: int = 2  # more, when a date is the report's (the text gives no event date)
+    recurring: tuple[str, ...] = ()  # event families told day by day (protests, riots)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class ClaimFacts:
     high: int | None
     best: float | None
     component: bool = False  # one part of a breakdown ("two women and one man") in its sentence
+    dated: bool = True  # its article has a date (metadata or text)
+    story_families: frozenset[str] = frozenset()  # families its article opens with
 
 
 @dataclass
@@ -180,12 +184,15 @@ def claim_facts(
                     classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
                 )
                 >= 2,
+                dated=bool(row.get("published")),
+                story_families=typer.families(frozenset(row.get("story_types") or ())),
             )
         )
     return facts
 
 
 StoryMatch = Callable[[str, str], "list[str] | None"]
+CopyMatch = Callable[[str, str], bool]
 
 
 def _compatible(
@@ -195,9 +202,19 @@ def _compatible(
     typer: EventTyper,
     options: GroupingOptions,
     story: StoryMatch | None = None,
+    copies: CopyMatch | None = None,
 ) -> list[str] | None:
     """The match keys joining ``c`` and ``m``, or None when they cannot be one event."""
     same_doc = c.row.get("doc_id") == m.row.get("doc_id")
+    copy = (
+        not same_doc
+        and copies is not None
+        and copies(str(c.row.get("doc_id")), str(m.row.get("doc_id")))
+    )
+    if not (same_doc or copy) and not (c.dated and m.dated):
+        # an undated article joins another only as a copy of it: shared names (places included)
+        # cannot tell this year's quake on an island from another year's
+        return None
     if (
         same_doc
         and c.row.get("sentence_start") is not None
@@ -205,18 +222,19 @@ def _compatible(
     ):
         return None  # two figures of one sentence count two things
     keys = []
-    if c.measure != "cumulative" and c.date and m.date:
+    limit = pair_limit(c, m, options)
+    if limit is not None and c.date and m.date:
         gap = abs((c.date - m.date).days)
-        limit = date_limit(c.measure, options)
-        if limit is not None and gap > limit:
+        if gap > limit:
             return None
         keys.append("date:same_day" if gap == 0 else f"date:within_{gap}d")
     relation = places.relation(c.place, m.place)
     if relation == "disjoint":
         return None
-    if not same_doc and relation not in ("equal", "nested") and not c.row.get("main_event", True):
+    one_story = same_doc or copy  # near-copies of one wire story need no other evidence
+    if not one_story and relation not in ("equal", "nested") and not c.row.get("main_event", True):
         return None  # background events (an earlier quake's toll) are matched by place only
-    if not same_doc and relation not in ("equal", "nested"):
+    if not one_story and relation not in ("equal", "nested"):
         # two articles need positive evidence that they tell one story: shared distinctive names
         anchors = story(str(c.row.get("doc_id")), str(m.row.get("doc_id"))) if story else None
         if not anchors:
@@ -249,39 +267,58 @@ def compatible_pairs(
     typer: EventTyper,
     options: GroupingOptions | None = None,
     story: StoryMatch | None = None,
+    copies: CopyMatch | None = None,
 ) -> list[Pair]:
     """Every pair of claims that can be about one event, compared only inside blocks and windows."""
     options = options or GroupingOptions()
-    blocks: dict[tuple[str, str, bool], list[ClaimFacts]] = defaultdict(list)
+    # a cumulative toll ("the death toll rose to 22") and an incident's figure ("kills five") can
+    # count the same people: they share a block; daily totals are a block of their own
+    blocks: dict[tuple[str, bool, bool], list[ClaimFacts]] = defaultdict(list)
     for f in facts:
-        blocks[(str(f.row.get("category")), f.measure, bool(f.row.get("main_event", True)))].append(
-            f
+        key = (
+            str(f.row.get("category")),
+            f.measure == "daily",
+            bool(f.row.get("main_event", True)),
         )
+        blocks[key].append(f)
+    widest = options.window_days + options.report_lag_days
     pairs: list[Pair] = []
-    for (_category, measure, _main), members in blocks.items():
-        dated = sorted(members, key=lambda x: (x.date or dt.date.min, x.index))
+    for members in blocks.values():
+        dated = sorted(
+            (f for f in members if f.measure != "cumulative"),
+            key=lambda x: (x.date or dt.date.min, x.index),
+        )
+        cumulative = [f for f in members if f.measure == "cumulative"]
+        candidates: list[tuple[ClaimFacts, ClaimFacts]] = []
         for i, c in enumerate(dated):
             for m in dated[i + 1 :]:
-                if (
-                    measure != "cumulative"
-                    and c.date
-                    and m.date
-                    and (m.date - c.date).days > options.window_days
-                ):
+                if c.date and m.date and (m.date - c.date).days > widest:
                     break  # sorted by date: nothing further is in the window
-                keys = _compatible(c, m, places, typer, options, story)
-                if keys is not None:
-                    a, b = sorted((c.index, m.index))
-                    pairs.append(Pair(a, b, tuple(keys)))
+                candidates.append((c, m))
+        candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
+        candidates += [(c, m) for c in cumulative for m in dated]
+        for c, m in candidates:
+            keys = _compatible(c, m, places, typer, options, story, copies)
+            if keys is not None:
+                a, b = sorted((c.index, m.index))
+                pairs.append(Pair(a, b, tuple(keys)))
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
 
 
-def date_limit(measure: str, options: GroupingOptions) -> int | None:
-    """How many days apart two dated claims of one event may be (None: any)."""
-    if measure == "cumulative":
+def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | None:
+    """How many days apart two claims of one event may be dated (None: any): two cumulative
+    tolls, any; a daily total, the same day; else the window, widened by the report lag when a
+    date is only the report's (no event date in the text: reports of one event come out over
+    several days; not for events that recur day by day, such as riots)."""
+    if c.measure == "cumulative" and m.measure == "cumulative":
         return None
-    return 0 if measure == "daily" else options.window_days
+    if "daily" in (c.measure, m.measure):
+        return 0
+    reported = not (c.row.get("event_date") and m.row.get("event_date"))
+    if set(options.recurring) & (c.families | m.families | c.story_families | m.story_families):
+        reported = False  # each night's riot is an event of its own: no lag for later reports
+    return options.window_days + (options.report_lag_days if reported else 0)
 
 
 def group_claims(
@@ -306,7 +343,7 @@ def group_claims(
         if ra == rb:
             continue
         dates = [d for d in (first[ra], last[ra], first[rb], last[rb]) if d is not None]
-        limit = date_limit(facts[p.a].measure, options)
+        limit = pair_limit(facts[p.a], facts[p.b], options)
         if limit is not None and dates and (max(dates) - min(dates)).days > limit:
             continue  # joined, the group would span more than the window
         keep, drop = min(ra, rb), max(ra, rb)

@@ -1,22 +1,27 @@
-"""Typed disagreements between claims about one event, each with a sentence a person can paste.
+"""Typed disagreements between claims of one incident, each with a sentence a person can paste.
 
-Inside an event group every pair of claims is checked in this order (the first that applies):
+Figures are rivals only inside one incident and category (``quotetrack.compare.incidents``):
+figures of different incidents count different people. Each compatible pair of one incident is
+checked in this order (the first that applies):
 
-1. different victim classes (a figure naming no victims counts the taxonomy's root, "people"):
-   ``part_exceeds_whole`` when one class lies inside the other and its
-   lower bound exceeds the whole's upper bound, else ``scope_mismatch`` (different victims, not a
-   conflict) when the figures would otherwise disagree; unrelated classes are not compared;
-2. the same claimant: ``update`` / ``revision_down`` when the later report (a later date, or an
-   update cue such as "rose to") has a higher / lower figure, else ``same_claimant_inconsistent``;
-3. nested places: ``part_exceeds_whole`` when the inner place's lower bound exceeds the outer's
-   upper bound, else ``divergence`` marked ``needs_review`` when the best figures are far apart;
+1. a breakdown part ("two women and one man"), identical intervals or two open lower bounds
+   ("at least 7", "at least 20": both can hold) are never flagged;
+2. the same claimant: ``update`` / ``revision_down`` when the later report (a later report date,
+   or an update cue such as "rose to") has a higher / lower figure, else
+   ``same_claimant_inconsistent``; another claimant's later, higher figure with an update cue is
+   an ``update`` too;
+3. nested places in two articles: ``part_exceeds_whole`` when the inner place's lower bound
+   exceeds the outer's upper bound, else ``divergence`` marked ``needs_review`` (one event or a
+   part of it: the texts do not say) when the best figures are far apart;
 4. ``contradiction`` when the intervals are disjoint, ``divergence`` when they overlap but the best
    figures are further apart than the tolerance (wider for approximate and vague figures).
 
-Across groups: a daily aggregate whose bounds disagree with the sum of one source's incidents of
-that day in that place (``part_exceeds_whole`` / ``divergence``), and the same sentence crediting a
-figure to different claimants in two articles (``attribution_mismatch``). A flag that repeats
-between syndicated copies of one wire story is reported once.
+Along ``part_of``: a part whose lower bound exceeds its whole's upper bound is
+``part_exceeds_whole``. Across incidents: a daily aggregate whose bounds disagree with the sum of
+one source's incidents of that day in that place (``part_exceeds_whole`` / ``divergence``), and the
+same sentence crediting a figure to different claimants in two articles (``attribution_mismatch``).
+A flag that repeats between near-copies of one wire story (articles sharing long passages word
+for word, partial copies included) is reported once.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quotetrack.compare.events import ClaimFacts, Pair
+from quotetrack.compare.events import ClaimFacts, Pair, parse_date
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
@@ -91,6 +96,11 @@ def figure(f: ClaimFacts) -> str:
     return f"{f.row.get('count_text')} {f.row.get('category')}"
 
 
+def report_date(f: ClaimFacts) -> dt.date | None:
+    """When the claim was reported: its article's date, else the event's (for "later" reports)."""
+    return parse_date(f.row.get("published")) or f.date
+
+
 def same_claimant(a: ClaimFacts, b: ClaimFacts) -> bool:
     """Both claims name a claimant and the names are compatible: one's words are among the other's,
     or both end in the same name ("Police Const. Tim Fanning" and "Constable Tim Fanning")."""
@@ -116,58 +126,36 @@ class Flagger:
         self,
         templates: Explanations,
         places: PlaceIndex,
-        victim_parent: dict[str, str],
         syndicated: set[frozenset[str]],
         options: FlagOptions | None = None,
-        subset_pattern: Any = None,
+        near_copies: set[frozenset[str]] | None = None,
     ) -> None:
         self.templates = templates
         self.places = places
-        self.victim_parent = victim_parent
-        self.subset_re = subset_pattern
-        roots = {p for p in victim_parent.values() if p not in victim_parent}
-        self.victim_root: str | None = roots.pop() if len(roots) == 1 else None
         self.syndicated = syndicated
         self.options = options or FlagOptions()
         self._open: dict[tuple, dict[str, Any]] = {}
-        self._copies: dict[str, set[str]] = defaultdict(set)  # doc -> its syndicated copies
-        for pair in syndicated:
+        self._copies: dict[str, set[str]] = defaultdict(set)  # doc -> its (near-)copies
+        for pair in near_copies if near_copies is not None else syndicated:
             a, b = tuple(pair)
             self._copies[a].add(b)
             self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
+        self.current_incident: str | None = None  # the incident of the pair being checked
+        self._rises: list[dt.date] = []  # report days of its category's raised tolls
 
     # -- helpers -------------------------------------------------------------------------------
-    def _victim_ancestors(self, cls: str) -> list[str]:
-        out: list[str] = []
-        while cls in self.victim_parent and len(out) < 10:
-            cls = self.victim_parent[cls]
-            out.append(cls)
-        return out
-
-    def _subset(self, f: ClaimFacts) -> bool:
-        """A partitive subset: the words after the count say it is part of a larger set ("30 of the
-        80 wounded", "several who were in critical condition")."""
-        sentence, count_end, start = (
-            f.row.get("sentence") or "",
-            f.row.get("count_end"),
-            f.row.get("sentence_start"),
-        )
-        if self.subset_re is None or count_end is None or start is None:
-            return False
-        return bool(self.subset_re.match(sentence, max(0, count_end - start)))
-
     def _tolerance(self, a: ClaimFacts, b: ClaimFacts) -> float:
         vague = a.row.get("qualifier") in VAGUE or b.row.get("qualifier") in VAGUE
         return self.options.tolerance * (self.options.vague_factor if vague else 1.0)
 
     def _when(self, a: ClaimFacts, b: ClaimFacts) -> str:
-        if a.date and b.date:
-            return (
-                ", same day"
-                if a.date == b.date
-                else f" ({a.date.isoformat()} and {b.date.isoformat()})"
-            )
+        """When the two figures were reported: ", same day" or " (reported DAY and DAY)"."""
+        day_a, day_b = report_date(a), report_date(b)
+        if day_a and day_b:
+            if day_a == day_b:
+                return ", same day"
+            return f" (reported {day_a.isoformat()} and {day_b.isoformat()})"
         return ""
 
     def _text(self, kind: str, a: ClaimFacts, b: ClaimFacts, **extra: Any) -> str:
@@ -211,11 +199,13 @@ class Flagger:
         ):
             return
         self._seen.setdefault(signature, set()).update(docs)
-        row = self._open.get((group_id, signature))
+        incident = self.current_incident
+        row = self._open.get((group_id, incident, signature))
         if row is None:
-            row = self._open[(group_id, signature)] = dict(
+            row = self._open[(group_id, incident, signature)] = dict(
                 kind=kind,
                 group_id=group_id,
+                incident_id=incident,
                 explanation=explanation(),
                 keys=set(keys),
                 ratio=r,
@@ -230,6 +220,14 @@ class Flagger:
             if m.index not in row["indices"]:
                 row["indices"].add(m.index)
                 row["members"].append(m)
+
+    def kinds_by_incident(self) -> dict[str, list[str]]:
+        """Incident id -> the kinds of the flags found inside it (or along its parts)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for row in self._open.values():
+            if row["incident_id"]:
+                out[row["incident_id"]].append(row["kind"])
+        return out
 
     def disagreements(self) -> Iterator[Disagreement]:
         """The flags as rows of the disagreements table, in the order they were first found (made
@@ -261,50 +259,22 @@ class Flagger:
                 match_keys=sorted(row["keys"]),
                 explanation=row["explanation"],
                 evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows],
+                incident_id=row["incident_id"],
             )
 
     # -- checks --------------------------------------------------------------------------------
     def pair(self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str]) -> None:
-        """Check one pair of claims of one group (``a`` reported no later than ``b``)."""
-        # a figure that names no victims counts people in general (the taxonomy's root)
+        """Check one pair of claims of one incident and category (``a`` reported no later)."""
         if a.component or b.component:
             return  # "two women and one man": the parts of a breakdown are not rival figures
-        va, vb = (
-            a.row.get("victim_class") or self.victim_root,
-            b.row.get("victim_class") or self.victim_root,
-        )
-        if va and vb and va != vb:
-            if va in self._victim_ancestors(vb) or vb in self._victim_ancestors(va):
-                whole, part = (a, b) if va in self._victim_ancestors(vb) else (b, a)
-                r = ratio(a, b)
-                if whole.high is not None and part.low is not None and part.low > whole.high:
-                    self.add(
-                        "part_exceeds_whole",
-                        [whole, part],
-                        partial(self._text, "part_exceeds_whole", whole, part),
-                        group_id,
-                        keys,
-                        r,
-                    )
-                elif disjoint(a, b) or (r is not None and r > self._tolerance(a, b)):
-                    # figures that would conflict if they counted the same people: say why they do not
-                    self.add(
-                        "scope_mismatch",
-                        [a, b],
-                        partial(self._text, "scope_mismatch", a, b),
-                        group_id,
-                        keys,
-                        r,
-                    )
-            return
         if a.low == b.low and a.high == b.high:
             return
-        if self._subset(a) or self._subset(b):
-            return  # "30 of the 80 wounded remained in hospital": a part with its own outcome
+        if a.high is None and b.high is None:
+            return  # two lower bounds ("at least 7", "at least 20") can both hold
         r = ratio(a, b)
         if same_claimant(a, b):
-            later_report = (a.date and b.date and b.date > a.date) or b.row.get("update_cue")
-            if later_report and a.row["doc_id"] != b.row["doc_id"] or b.row.get("update_cue"):
+            later = report_date(a) and report_date(b) and report_date(b) > report_date(a)
+            if b.row.get("update_cue") or (later and a.row["doc_id"] != b.row["doc_id"]):
                 kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
                 self.add(kind, [a, b], partial(self._text, kind, a, b), group_id, keys, r)
             else:
@@ -317,29 +287,13 @@ class Flagger:
                     r,
                 )
             return
+        if (b.best or 0) > (a.best or 0) and (b.row.get("update_cue") or self._rose_after(a, b)):
+            # "the toll rose to 22": a later, higher count of the same people, not a rival figure
+            text = partial(self._text, "update_by_other", a, b)
+            self.add("update", [a, b], text, group_id, keys, r)
+            return
         if self.places.relation(a.place, b.place) == "nested":
-            inner_key, outer_key = self.places.outer(a.place or "", b.place or "")
-            inner, outer = (a, b) if a.place == inner_key else (b, a)
-            if outer.high is not None and inner.low is not None and inner.low > outer.high:
-                self.add(
-                    "part_exceeds_whole",
-                    [outer, inner],
-                    partial(self._text, "part_exceeds_whole", outer, inner),
-                    group_id,
-                    keys,
-                    r,
-                )
-            elif r is None or r > self._tolerance(a, b):
-                text = partial(
-                    self._text,
-                    "divergence_nested",
-                    a,
-                    b,
-                    ratio=f"{r:.1f}" if r else "far",
-                    inner=inner.row.get("location"),
-                    outer=outer.row.get("location"),
-                )
-                self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
+            self._nested(a, b, group_id, keys, r)
             return
         if disjoint(a, b):
             self.add(
@@ -349,7 +303,6 @@ class Flagger:
                 group_id,
                 keys,
                 r,
-                needs_review=a.place is None or b.place is None,
             )
         elif r is not None and r > self._tolerance(a, b):
             self.add(
@@ -359,33 +312,111 @@ class Flagger:
                 group_id,
                 keys,
                 r,
-                needs_review=a.place is None or b.place is None,
             )
 
-    def pairs(
+    def _nested(
+        self, a: ClaimFacts, b: ClaimFacts, group_id: str, keys: set[str], r: float | None
+    ) -> None:
+        """Figures for a place and a place inside it, in different articles: one event or only
+        part of it, which the texts do not say (flagged for review, or as a part exceeding it)."""
+        inner_key, _ = self.places.outer(a.place or "", b.place or "")
+        inner, outer = (a, b) if a.place == inner_key else (b, a)
+        if outer.high is not None and inner.low is not None and inner.low > outer.high:
+            text = partial(self._text, "part_exceeds_whole", outer, inner)
+            self.add("part_exceeds_whole", [outer, inner], text, group_id, keys, r)
+        elif r is None or r > self._tolerance(a, b):
+            text = partial(
+                self._text,
+                "divergence_nested",
+                a,
+                b,
+                ratio=f"{r:.1f}" if r else "far",
+                inner=inner.row.get("location"),
+                outer=outer.row.get("location"),
+            )
+            self.add("divergence", [a, b], text, group_id, keys, r, needs_review=True)
+
+    def _rose_after(self, a: ClaimFacts, b: ClaimFacts) -> bool:
+        """Whether the incident's toll was raised ("rose to", "raising its earlier figure") in a
+        report after ``a``'s and no later than ``b``'s: ``a`` is then an earlier count, not a rival
+        of ``b``."""
+        day_a, day_b = report_date(a), report_date(b)
+        if day_a is None or day_b is None or day_b <= day_a:
+            return False
+        return any(day_a < day <= day_b for day in self._rises)
+
+    def incidents(
         self,
-        facts: list[ClaimFacts],
+        incidents: Iterable[Any],
         pairs: list[Pair],
         group_of: dict[int, str],
-        keys_of: dict[str, set[str]],
+        max_members: int = 200,
     ) -> None:
-        """Check every compatible pair of one event group (the earlier report first)."""
-        group_keys: dict[
-            str, set[str]
-        ] = {}  # a group's category and measure keys, read once per group
-        for p in pairs:
-            group_id = group_of[p.a]
-            if group_id != group_of[p.b]:
-                continue  # compatible, but their groups would together span more than the date window
-            a, b = facts[p.a], facts[p.b]
-            if (b.date or dt.date.min, b.index) < (a.date or dt.date.min, a.index):
-                a, b = b, a
-            shared = group_keys.get(group_id)
-            if shared is None:
-                shared = group_keys[group_id] = {
-                    k for k in keys_of[group_id] if k.startswith(("category:", "measure:"))
-                }
-            self.pair(a, b, group_id, set(p.keys) | shared)
+        """Check every pair of claims of one incident and category (the earlier report first):
+        the incident says they count the same people, whatever joined them. Two figures of one
+        sentence count two things and are not compared. An incident with more than
+        ``max_members`` distinct positions in a category is checked on its compatible pairs only
+        (``pairs``), so that the work stays near-linear."""
+        keys_of = {(p.a, p.b): p.keys for p in pairs}
+        for inc in incidents:
+            by_category: dict[str, list[ClaimFacts]] = defaultdict(list)
+            for m in inc.members:
+                by_category[str(m.row.get("category"))].append(m)
+            self.current_incident = inc.incident_id
+            for category, members in by_category.items():
+                members.sort(key=lambda f: (report_date(f) or dt.date.min, f.index))
+                self._rises = [
+                    day
+                    for f in members
+                    if f.row.get("update_cue") and (day := report_date(f)) is not None
+                ]
+                if len(members) > max_members:
+                    ids = {m.index for m in members}
+                    todo = [(p.a, p.b) for p in pairs if p.a in ids and p.b in ids]
+                    by_index = {m.index: m for m in members}
+                    ordered = [
+                        tuple(sorted((by_index[a], by_index[b]), key=members.index))
+                        for a, b in todo
+                    ]
+                else:
+                    ordered = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+                for a, b in ordered:
+                    if a.row.get("doc_id") == b.row.get("doc_id") and a.row.get(
+                        "sentence_start"
+                    ) == b.row.get("sentence_start"):
+                        continue
+                    pair_keys = {
+                        f"category:{category}",
+                        f"incident:{inc.incident_id}",
+                        *keys_of.get((min(a.index, b.index), max(a.index, b.index)), ()),
+                    }
+                    self.pair(a, b, group_of.get(a.index, ""), pair_keys)
+        self.current_incident = None
+
+    def parts(
+        self, incidents: Iterable[Any], group_of: dict[int, str], keys: Iterable[str] = ()
+    ) -> None:
+        """Along ``part_of``: a part whose figure exceeds its whole's (same category) is flagged
+        ``part_exceeds_whole``."""
+        by_id = {inc.incident_id: inc for inc in incidents}
+        for part_set in by_id.values():
+            whole_set = by_id.get(part_set.part_of) if part_set.part_of else None
+            if whole_set is None:
+                continue
+            for part in part_set.members:
+                for whole in whole_set.members:
+                    if part.row.get("category") != whole.row.get("category"):
+                        continue
+                    if part.component or whole.component:
+                        continue
+                    self.current_incident = whole_set.incident_id
+                    pair_keys = {f"part_of:{part_set.incident_id}<{whole_set.incident_id}", *keys}
+                    gid = group_of.get(whole.index)
+                    r = ratio(part, whole)
+                    if whole.high is not None and part.low is not None and part.low > whole.high:
+                        text = partial(self._text, "part_exceeds_whole", whole, part)
+                        self.add("part_exceeds_whole", [whole, part], text, gid, pair_keys, r)
+        self.current_incident = None
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
         """Whether an incident can count towards a daily total: inside or at its place, or (in the
@@ -398,8 +429,13 @@ class Flagger:
         same_doc = part.row["doc_id"] == total.row["doc_id"]
         return same_doc and (part.place is None or self.places.is_region(part.place))
 
-    def aggregates(self, facts: list[ClaimFacts], group_of: dict[int, str]) -> None:
-        """Daily totals against the sum of each source's incidents that day inside the same place."""
+    def aggregates(
+        self,
+        facts: list[ClaimFacts],
+        group_of: dict[int, str],
+        incident_of: dict[int, str] | None = None,
+    ) -> None:
+        """Daily totals against the sum of each source's incidents that day inside the place."""
         incidents: dict[tuple[str, Any], list[ClaimFacts]] = defaultdict(list)
         for f in facts:
             if f.measure == "incident" and f.date:
@@ -407,6 +443,7 @@ class Flagger:
         for total in facts:
             if total.measure != "daily" or not total.date:
                 continue
+            self.current_incident = (incident_of or {}).get(total.index)
             by_source: dict[str, list[ClaimFacts]] = defaultdict(list)
             for part in incidents.get((str(total.row.get("category")), total.date), []):
                 if self._inside(part, total):
@@ -456,8 +493,11 @@ class Flagger:
                         parts_sum / total.low,
                         needs_review=review,
                     )
+        self.current_incident = None
 
-    def attributions(self, facts: list[ClaimFacts]) -> None:
+    def attributions(
+        self, facts: list[ClaimFacts], incident_of: dict[int, str] | None = None
+    ) -> None:
         """The same sentence in two articles crediting one figure to different claimants."""
         buckets: dict[tuple, list[ClaimFacts]] = defaultdict(list)
         for f in facts:
@@ -473,6 +513,7 @@ class Flagger:
                         " ".join(words(b.row.get("sentence") or "")),
                     )
                     if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
+                        self.current_incident = (incident_of or {}).get(a.index)
                         self.add(
                             "attribution_mismatch",
                             [a, b],
@@ -480,3 +521,4 @@ class Flagger:
                             None,
                             {"sentence:same"},
                         )
+        self.current_incident = None

@@ -25,20 +25,42 @@ class Explanations(StrictModel):
     aggregate_exceeded: str
     aggregate_divergence: str
     update: str
+    update_by_other: str
     revision_down: str
     same_claimant_inconsistent: str
     attribution_mismatch: str
 
 
+class AllHit(StrictModel):
+    """Which category counts everyone hit and which category of the dead that count includes."""
+
+    category: str
+    includes: str
+
+
 class CompareRules(RuleFile):
     """Schema of ``rules/compare.toml``."""
+
+    def background(self) -> frozenset[str]:
+        """The lower-cased words that are never distinctive names of a story: the anchor stopwords,
+        the background names and the words of the countries lexicon."""
+        entries = [
+            *self.anchor_stopwords,
+            *self.background_names,
+            *self.lexicons.get("countries", []),
+        ]
+        return frozenset(w for entry in entries for w in entry.lower().split())
 
     event_types: dict[str, list[str]] = Field(min_length=1)
     event_families: dict[str, list[str]] = Field(default_factory=dict)
     generic_event_types: list[str] = Field(default_factory=list)
+    recurring_event_families: list[str] = Field(default_factory=list)
     anchor_stopwords: list[str] = Field(default_factory=list)
+    background_names: list[str] = Field(default_factory=list)
     places: PlaceWords
     gazetteer: dict[str, list[str]] = Field(default_factory=dict)
+    all_hit: AllHit | None = None
+    victims_as_everyone: list[str] = Field(default_factory=list)
     explanations: Explanations
 
     def extra_checks(self) -> list[str]:

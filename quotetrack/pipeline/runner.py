@@ -138,6 +138,7 @@ def build_tables(
     tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
     tables["article_pairs"] = to_frame("article_pairs", comparison.article_pairs)
+    tables["incidents"] = to_frame("incidents", comparison.incidents)
     tables["issues"] = to_frame("issues", input_issues + [i for r in results for i in r.issues])
     return tables
 
@@ -299,7 +300,13 @@ STREAMED_TABLES = ("articles", "quotes", "claims", "issues")
 COMPARISON_SLICE = 1000  # rows of a comparison table turned into a frame at a time ...
 COMPARISON_SLICE_ITEMS = 5_000  # ... or fewer, when its rows list this many quotes or claims
 LISTED_FIELDS = ("quote_ids", "claim_ids")  # what a comparison row lists (counted by ``slices``)
-COMPARISON_TABLES = ("quote_matches", "event_groups", "disagreements", "article_pairs")
+COMPARISON_TABLES = (
+    "quote_matches",
+    "event_groups",
+    "disagreements",
+    "article_pairs",
+    "incidents",
+)
 
 
 def slices(

@@ -34,9 +34,10 @@ from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
 from quotetrack.tables.normalise import TABLES, columns, to_frame
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: the tables that ``compare`` rebuilds after every batch (children before parents).
 DERIVED = (
+    "incidents",
     "toll_changes",
     "quote_match_quotes",
     "event_group_claims",
@@ -57,6 +58,7 @@ NATURAL = {
     "quote_matches": "match_id",
     "event_groups": "group_id",
     "disagreements": "disagreement_id",
+    "incidents": "group_id",
 }
 PARENTS = {
     "quotes": "doc_id REFERENCES articles(doc_id) ON DELETE CASCADE",
@@ -172,8 +174,18 @@ def _v2_tracker(con: sqlite3.Connection) -> None:
         con.execute("UPDATE issues SET batch_id = ?", (cur.lastrowid,))
 
 
+def _v3_incidents(con: sqlite3.Connection) -> None:
+    """Schema 3: the incidents table (filled by the next comparison)."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'incidents'").fetchone():
+        con.execute(_table_sql("incidents"))
+
+
 #: migration that brings the schema from version n-1 to n, in order.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial, _v2_tracker)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_initial,
+    _v2_tracker,
+    _v3_incidents,
+)
 
 
 def _reconcile(con: sqlite3.Connection) -> list[str]:
@@ -581,6 +593,7 @@ class Store:
         self._insert("disagreements", comparison.disagreements)
         self._insert("quote_matches", comparison.quote_matches)
         self._insert("article_pairs", comparison.article_pairs)
+        self._insert("incidents", comparison.incidents)
         self.con.executemany(
             "INSERT OR IGNORE INTO event_group_claims VALUES (?, ?)",
             [(g.group_id, c) for g in comparison.event_groups for c in g.claim_ids],

@@ -24,6 +24,7 @@ import pandas as pd
 import regex
 from rapidfuzz.distance import Levenshtein
 
+from quotetrack.report.triage import TriageFilter, triage
 from quotetrack.tables.export import records
 
 #: flag kind -> colour of its marks, most severe first (a claim takes the first kind it is in).
@@ -414,6 +415,28 @@ def _articles_section(
     return "".join(out)
 
 
+def _triage_section(incidents: list[dict[str, Any]], disagreements: list[dict[str, Any]]) -> str:
+    """The incidents that disagree, most severe first, one line each; the rest collapsed."""
+    rows, others = triage(incidents, disagreements, TriageFilter(min_severity="low"))
+    out = ['<section id="triage"><h2>Incidents that disagree</h2>']
+    if rows:
+        out.append('<ol class="triage">')
+        for r in rows:
+            out.append(
+                f'<li class="sev-{esc(r.severity)}"><b>{esc(r.severity.upper())}</b> '
+                f'{esc(r.label)}: {esc(r.who_says)} <span class="meta">({esc(", ".join(r.kinds))}; '
+                f"{r.n_flags} flag{'s' if r.n_flags != 1 else ''}; {esc(r.group_id)})</span></li>"
+            )
+        out.append("</ol>")
+    else:
+        out.append("<p>No incident with a flag.</p>")
+    if others:
+        rest = ", ".join(f"{n} {esc(k.replace('_', ' '))}" for k, n in sorted(others.items()))
+        out.append(f'<p class="meta">Other incidents: {rest}.</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
 def _css() -> str:
     return resources.files("quotetrack.report").joinpath("report.css").read_text(encoding="utf-8")
 
@@ -439,8 +462,10 @@ def render_report(
     )
     body = [
         f'<header><h1>{esc(title)}</h1><p class="meta">{esc(counts)}. Generated {esc(generated)} by quotetrack.</p>'
-        '<nav><a href="#groups">Event groups</a> <a href="#disagreements">Disagreements</a> '
+        '<nav><a href="#triage">Triage</a> <a href="#groups">Event groups</a> '
+        '<a href="#disagreements">Disagreements</a> '
         '<a href="#quotes">Quotes</a> <a href="#articles">Articles</a></nav></header><main>',
+        _triage_section(rows.get("incidents", []), disagreements),
         _groups_section(rows.get("event_groups", []), claim_by_id, flag_of),
         _disagreements_section(disagreements, claim_by_id),
         _quotes_section(quotes, rows.get("quote_matches", [])),

@@ -25,6 +25,7 @@ from quotetrack.models import (
     Claim,
     Disagreement,
     EventGroup,
+    Incident,
     Issue,
     Quote,
     QuoteMatch,
@@ -39,6 +40,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "event_groups": EventGroup,
     "disagreements": Disagreement,
     "article_pairs": ArticlePair,
+    "incidents": Incident,
     "issues": Issue,
 }
 
