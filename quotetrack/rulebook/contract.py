@@ -118,7 +118,16 @@ CONTRACT: dict[str, Needs] = {
     ),
     "quote_eval.toml": Needs(lexicons=("pronouns", "name_stop")),
     "quote_marks.toml": Needs(lexicons=("elisions",)),
-    "compare.toml": Needs(patterns=("subset.after_count",)),
+    "compare.toml": Needs(
+        patterns=(
+            "subset.after_count",
+            "date.dateline",
+            "incident.all_hit",
+            "incident.another_count",
+            "incident.separate",
+        ),
+        lexicons=("countries",),
+    ),
     "numbers.toml": Needs(
         lexicons=(
             "units",
