@@ -312,7 +312,7 @@ class Store:
             self.con = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_s)
             self._check_schema_version()  # before anything is written (a foreign file is left)
             self.con.execute("PRAGMA foreign_keys = ON")
-            self.con.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(busy_timeout_s)
             self.migrated = self._migrate()
         except sqlite3.OperationalError as exc:
             raise busy_or_raise(self.path, exc) from None
@@ -338,16 +338,35 @@ class Store:
         """The schema version stored in ``PRAGMA user_version``."""
         return int(self.con.execute("PRAGMA user_version").fetchone()[0])
 
+    def _use_wal(self, timeout_s: float) -> None:
+        """Switch the file to WAL mode (once per file). The switch needs the file to itself, and
+        SQLite answers "locked" at once rather than waiting while another add opens it: retry
+        until the busy timeout."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if self.con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.con.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _check_schema_version(self) -> None:
         """Reject, before writing to it, a newer store or an SQLite file quotetrack did not make."""
-        version = self.version
+        # one statement, one snapshot: another add may be creating the schema right now
+        version, n_objects = self.con.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
         if version > SCHEMA_VERSION:
             raise QuotetrackError(
                 f"{self.path}: schema version {version} is newer than this quotetrack "
                 f"({SCHEMA_VERSION})",
                 hint="upgrade quotetrack",
             )
-        if version == 0 and self.con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        if version == 0 and n_objects:
             raise QuotetrackError(
                 f"{self.path}: an SQLite file that is not a quotetrack store",
                 hint="give a new file name",
