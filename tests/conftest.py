@@ -12,8 +12,8 @@ import pytest
 
 from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
 
-# the compiled-pattern cache of this test session (and of the CLI processes it starts): compiled once
-# per run, never written to the user's own cache directory
+# the compiled-pattern cache of this test session (and of the CLI processes it starts): compiled
+# once per run, never written to the user's own cache directory
 if "QUOTETRACK_REGEX_CACHE" not in os.environ:
     os.environ["QUOTETRACK_REGEX_CACHE"] = tempfile.mkdtemp(prefix="quotetrack-test-regex-")
     atexit.register(shutil.rmtree, os.environ["QUOTETRACK_REGEX_CACHE"], True)

@@ -12,7 +12,10 @@ from quotetrack.compare.quote_matching import QuoteMatchOptions, word_diff
 from quotetrack.models import Article, Claim, Quote
 from quotetrack.tables.normalise import to_frame
 
-STORY = "The toll from the attack on the market in Rastan, reported by state media, climbed after Mayor Adnan Haddad spoke."
+STORY = (
+    "The toll from the attack on the market in Rastan, reported by state media, climbed after "
+    "Mayor Adnan Haddad spoke."
+)
 TEXT_001 = (
     "The activist group also said government shelling killed six people in what appeared to be "
     "a new offensive on the village of Treemseh, northwest of Hama."
@@ -249,7 +252,8 @@ def test_update_by_same_claimant_on_a_later_day(ruleset) -> None:
     assert d.kind == "update" and d.severity == "info"
     assert (
         d.explanation
-        == "state media raised its figure from 10 killed to 35 killed (reported 2012-07-12 and 2012-07-13): an update, not a conflict."
+        == "state media raised its figure from 10 killed to 35 killed (reported 2012-07-12 and "
+        "2012-07-13): an update, not a conflict."
     )
 
 
@@ -317,7 +321,10 @@ def test_nested_place_needs_review(ruleset) -> None:
                 best=150,
                 count_text="anywhere from 100 to 200",
                 location="the central province of Hama",
-                sentence="troops massacred anywhere from 100 to 200 people in the central province of Hama",
+                sentence=(
+                    "troops massacred anywhere from 100 to 200 people in the central province "
+                    "of Hama"
+                ),
             ),
             claim(
                 2,
@@ -482,17 +489,17 @@ def quote(
 
 def test_quote_matching_statuses(ruleset) -> None:
     long = (
-        "\u201cWhere is the honor in killing your countrymen? Where is the national allegiance? The nation is "
-        "all the people, not one person in particular. The allegiance is to the people, not to a dictator who "
-        "kills his people.\u201d"
+        "\u201cWhere is the honor in killing your countrymen? Where is the national allegiance? "
+        "The nation is all the people, not one person in particular. The allegiance is to the "
+        "people, not to a dictator who kills his people.\u201d"
     )
     quotes = [
         quote("a", 1, long),
         quote(
             "b",
             1,
-            '"Where is the honor in killing your countrymen? Where is the national allegiance? The nation '
-            'is all the people, not one person in particular,"',
+            '"Where is the honor in killing your countrymen? Where is the national allegiance? '
+            'The nation is all the people, not one person in particular,"',
             utterance=1,
         ),
         quote(
@@ -747,7 +754,10 @@ def test_sentence_words_at_once_equal_sentence_by_sentence() -> None:
     )
 
     texts = [
-        "He said: “It is over.” Then he left!\n\nΟΔΟΣ ΣΕΦΕΡΗΣ. U.S. troops\u00a0fired (twice).) Next…  end",
+        (
+            "He said: “It is over.” Then he left!\n\nΟΔΟΣ ΣΕΦΕΡΗΣ. "
+            "U.S. troops\u00a0fired (twice).) Next…  end"
+        ),
         f"Odd {SENTENCE_MARK} mark. Here, too.",
     ]
     for text in texts:

@@ -1,4 +1,5 @@
-"""The HTML report: self-contained, escaped, one mark per claim, evidence highlighted, links to spans.
+"""The HTML report: self-contained, escaped, one mark per claim, evidence highlighted, links to
+spans.
 
 The report is built from the seeds' texts with a small hand-made claims table (figures the seeds
 really contain, at their real offsets), so these tests check the report, not extraction accuracy.
@@ -45,8 +46,8 @@ SEED_CLAIMS = [
     ),
     (
         "001",
-        "Anti-regime activists reported government shelling of opposition areas and clashes that killed at least "
-        "13 people throughout Syria Thursday.",
+        "Anti-regime activists reported government shelling of opposition areas and clashes that "
+        "killed at least 13 people throughout Syria Thursday.",
         "at least 13",
         "killed",
         "at_least",
@@ -58,8 +59,8 @@ SEED_CLAIMS = [
     ),
     (
         "001",
-        "The activist group also said government shelling killed six people in what appeared to be a new offensive "
-        "on the village of Treemseh, northwest of Hama.",
+        "The activist group also said government shelling killed six people in what appeared to be "
+        "a new offensive on the village of Treemseh, northwest of Hama.",
         "six",
         "killed",
         "exact",
@@ -71,8 +72,8 @@ SEED_CLAIMS = [
     ),
     (
         "001",
-        "Another group, the Local Coordination Committees, said at least 20 people were killed in the highway "
-        "attacks and seven died in Treemseh.",
+        "Another group, the Local Coordination Committees, said at least 20 people were killed in "
+        "the highway attacks and seven died in Treemseh.",
         "seven",
         "killed",
         "exact",
@@ -84,8 +85,8 @@ SEED_CLAIMS = [
     ),
     (
         "000",
-        "Meanwhile, opposition groups in Syria said that Assad’s troops massacred anywhere from 100 to 200 people "
-        "in the central province of Hama on Thursday.",
+        "Meanwhile, opposition groups in Syria said that Assad’s troops massacred anywhere from "
+        "100 to 200 people in the central province of Hama on Thursday.",
         "anywhere from 100 to 200",
         "killed",
         "range",
@@ -96,7 +97,10 @@ SEED_CLAIMS = [
         "incident",
     ),
 ]
-QUOTE = "“There is no way that he can be pushed from power without force and the Syrian people realize this.”"
+QUOTE = (
+    "“There is no way that he can be pushed from power without force and the Syrian people "
+    "realize this.”"
+)
 
 
 def seed_articles() -> dict[str, Article]:
@@ -263,7 +267,8 @@ def test_every_claim_and_quote_is_an_anchor_in_its_article(tables, page: str) ->
 def test_contradiction_listed_with_explanation_and_highlighted_evidence(tables, page: str) -> None:
     (d,) = [d for d in tables["disagreements"].to_dict("records") if d["kind"] == "contradiction"]
     item = re.search(
-        rf'<li class="disagreement kind-contradiction" id="{anchor("d", d["disagreement_id"])}">.*?</ul></li>',
+        rf'<li class="disagreement kind-contradiction" id="{anchor("d", d["disagreement_id"])}">'
+        r".*?</ul></li>",
         page,
         re.S,
     ).group(0)

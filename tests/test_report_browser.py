@@ -135,8 +135,11 @@ def test_chart_has_one_visible_mark_per_claim_of_the_treemseh_group(
 ) -> None:
     _, tables = report_file
     group = treemseh_group(tables)
-    marks = page.js(f"""[...document.querySelectorAll('svg[data-group="{group["group_id"]}"] g.mark')].map(g => {{
-        const r = g.getBoundingClientRect(); return [g.dataset.claimId, g.dataset.flag, r.width, r.height]; }})""")
+    marks = page.js(
+        f"""[...document.querySelectorAll('svg[data-group="{group["group_id"]}"] g.mark')]
+        .map(g => {{ const r = g.getBoundingClientRect();
+        return [g.dataset.claimId, g.dataset.flag, r.width, r.height]; }})"""
+    )
     assert sorted(m[0] for m in marks) == sorted(group["claim_ids"])
     assert all(w > 0 and h > 0 for _, _, w, h in marks)
     assert "contradiction" in {m[1] for m in marks}
@@ -163,7 +166,8 @@ def test_click_on_a_row_link_shows_the_highlighted_span(
     page.screenshot(folder / "report-top.png")
     claim = tables["claims"].query("location == 'Treemseh' and count_text == 'six'").iloc[0]
     target = anchor("c", claim["claim_id"])
-    box = page.js(f"""(() => {{ const a = document.querySelector('#groups tr[data-claim-id="{claim["claim_id"]}"] a.goto');
+    box = page.js(f"""(() => {{
+        const a = document.querySelector('#groups tr[data-claim-id="{claim["claim_id"]}"] a.goto');
         a.scrollIntoView({{block: 'center'}}); const r = a.getBoundingClientRect();
         return [r.x + r.width / 2, r.y + r.height / 2]; }})()""")
     for event in ("mousePressed", "mouseReleased"):
@@ -171,7 +175,8 @@ def test_click_on_a_row_link_shows_the_highlighted_span(
             "Input.dispatchMouseEvent", type=event, x=box[0], y=box[1], button="left", clickCount=1
         )
     page.wait_for(f"location.hash === '#{target}'")
-    state = page.wait_for("""(() => { const t = document.querySelector(':target'); if (!t) return null;
+    state = page.wait_for("""(() => { const t = document.querySelector(':target');
+        if (!t) return null;
         const r = t.getBoundingClientRect(); return {id: t.id, text: t.innerText,
         bg: getComputedStyle(t).backgroundColor, top: r.top, bottom: r.bottom, h: innerHeight,
         article: t.closest('article.doc').id}; })()""")

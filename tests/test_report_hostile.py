@@ -16,7 +16,8 @@ CHROMIUM = next(
     (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
 )
 HOSTILE = (
-    "Hostile page\n\nThe minister said \"<script>document.body.setAttribute('data-pwned', '1')</script> "
+    'Hostile page\n\nThe minister said "'
+    "<script>document.body.setAttribute('data-pwned', '1')</script> "
     "we <img src=x onerror=\"document.body.setAttribute('data-pwned', '2')\"> will stay,\" "
     'on Monday. Police said three people were killed in <b onmouseover="alert(1)">Homs</b>.\n'
 )

@@ -1,4 +1,5 @@
-"""The SQLite store: batches equal one run, dedup, replacement, migrations, export round-trips, tolls over time."""
+"""The SQLite store: batches equal one run, dedup, replacement, migrations, export round-trips,
+tolls over time."""
 
 from __future__ import annotations
 
@@ -95,7 +96,10 @@ def write_article(folder: Path, name: str, text: str, published: str = "2024-03-
 def test_changed_article_replaces_its_rows_and_says_so(
     tmp_path: Path, extractor: Extractor
 ) -> None:
-    old = 'Blast in market\n\nPolice said three people were killed in the blast on Friday. "We are investigating," the chief said.\n'
+    old = (
+        "Blast in market\n\nPolice said three people were killed in the blast on Friday. "
+        '"We are investigating," the chief said.\n'
+    )
     new = "Blast in market\n\nPolice said seven people were killed in the blast on Friday.\n"
     path = write_article(tmp_path, "market", old)
     with Store(tmp_path / "t.sqlite") as store:
@@ -222,7 +226,10 @@ def toll(
     doc: str, day: str, value: int, claimant: str = "the health ministry", cue: str | None = None
 ) -> DocumentResult:
     """One article reporting a cumulative death toll (hand-made claim, real offsets)."""
-    text = f"Quake toll\n\n{claimant.capitalize()} said {value} people have died since the earthquake.\n"
+    text = (
+        f"Quake toll\n\n{claimant.capitalize()} said {value} people have died since the "
+        "earthquake.\n"
+    )
     figure = str(value)
     start = text.index(f" {figure} ") + 1
     sentence = text.split("\n\n")[1].strip()

@@ -128,7 +128,8 @@ def run(
         _check_counts(result, strict)
         say(result.summary())
         say(
-            f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ and the comparison tables)"
+            f"wrote partitioned Parquet to {out}/ (articles/, quotes/, claims/, issues/ "
+            "and the comparison tables)"
         )
         return
     display, on_item = _feedback(quiet, inputs)
@@ -359,7 +360,8 @@ def rules_check(rules: Path | None = RULES) -> None:
             f"{len(problems)} rule problems in {ruleset.directory}", hint="fix the rules above"
         )
     say(
-        f"ok: {len(ruleset.files)} files, {n_patterns} patterns, {n_examples} examples checked in {ruleset.directory}"
+        f"ok: {len(ruleset.files)} files, {n_patterns} patterns, {n_examples} examples "
+        f"checked in {ruleset.directory}"
     )
 
 
@@ -420,7 +422,8 @@ def eval_claims(
 ) -> None:
     """Score casualty claims against ECB+-style gold (headline: strict F1).
 
-    Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl ../shared/eval/ecb-dev-docs.jsonl
+    Example: quotetrack eval claims --gold ../shared/eval/ecb-dev-claims.jsonl \
+../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("claims", gold, inputs, rules, min_f1, json_out)
 
@@ -437,6 +440,7 @@ def eval_compare(
     """Score disagreement flags and incidents against gold incidents (headline: F1 of flag pair
     precision and gold disagreement recall; the metrics of score_flags.py).
 
-    Example: quotetrack eval compare --gold ../shared/eval/ecb-incidents-dev.jsonl ../shared/eval/ecb-dev-docs.jsonl
+    Example: quotetrack eval compare --gold ../shared/eval/ecb-incidents-dev.jsonl \
+../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("compare", gold, inputs, rules, min_f1, json_out)

@@ -273,7 +273,8 @@ class Flagger:
             return  # two lower bounds ("at least 7", "at least 20") can both hold
         r = ratio(a, b)
         if same_claimant(a, b):
-            later = report_date(a) and report_date(b) and report_date(b) > report_date(a)
+            date_a, date_b = report_date(a), report_date(b)
+            later = date_a is not None and date_b is not None and date_b > date_a
             if b.row.get("update_cue") or (later and a.row["doc_id"] != b.row["doc_id"]):
                 kind = "update" if (b.best or 0) > (a.best or 0) else "revision_down"
                 self.add(kind, [a, b], partial(self._text, kind, a, b), group_id, keys, r)

@@ -37,6 +37,7 @@ from quotetrack.compare.events import ClaimFacts
 from quotetrack.compare.flags import SEVERITY, interval, report_date, who
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.models import Incident as IncidentRow
+from quotetrack.models import IncidentStatus
 
 Scope = tuple[str, ...]
 MAIN: Scope = ("main",)
@@ -400,8 +401,8 @@ class IncidentFinder:
         for n, inc in enumerate(ordered, start=1):
             inc.incident_id = f"i{n}"
         for inc, whole_key in parts:
-            whole = incidents.get(whole_key)
-            inc.part_of = whole.incident_id if whole is not None else None
+            whole_inc = incidents.get(whole_key)
+            inc.part_of = whole_inc.incident_id if whole_inc is not None else None
         return ordered
 
 
@@ -459,6 +460,7 @@ def summarise_incident(
     bests = [m.best for m in inc.members if m.best is not None]
     strongest = max(kinds, key=lambda k: SEVERITY_ORDER[SEVERITY[k]], default=None)
     voices = {v for v, _ in latest}
+    status: IncidentStatus
     if any(k not in CHANGE_KINDS for k in kinds):
         status = "disagree"
     elif kinds:

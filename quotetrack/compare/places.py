@@ -36,7 +36,8 @@ def leads(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
 
 def starts_of(text: str, low: str, words: tuple[str, ...]) -> list[int]:
     """Every position of ``text`` where a match opening with one of ``words`` can begin: where one
-    of them begins in ``low`` (``text`` lower-cased, offsets kept), or in the blanks right before it."""
+    of them begins in ``low`` (``text`` lower-cased, offsets kept), or in the blanks right before
+    it."""
     found = set()
     for word in words:
         at = low.find(word)
@@ -132,7 +133,8 @@ class PlaceIndex:
 
     @staticmethod
     def is_region(key: str | None) -> bool:
-        """True for a compass region with no name ("~north"): somewhere inside the story's country."""
+        """True for a compass region with no name ("~north"): somewhere inside the story's
+        country."""
         return bool(key) and key.startswith("~")  # type: ignore[union-attr]
 
     def ancestors(self, key: str | None) -> list[str]:

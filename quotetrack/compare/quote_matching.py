@@ -1,10 +1,11 @@
 """The same quote across documents: identical, re-punctuated, split differently, truncated, altered.
 
 Method: quotes (not scare quotes) are reduced to lower-cased words; an inverted index of word
-trigrams proposes candidate pairs from different documents, and a pair stays a candidate only when it
-shares at least a quarter of the smaller wording's trigrams (``min_shared_trigrams``: two different
-quotes that share one common phrase, "we are going to", are not compared; the work is linear in the
-number of quotes plus the candidates); each candidate is then classified with rapidfuzz:
+trigrams proposes candidate pairs from different documents, and a pair stays a candidate only when
+it shares at least a quarter of the smaller wording's trigrams (``min_shared_trigrams``: two
+different quotes that share one common phrase, "we are going to", are not compared; the work is
+linear in the number of quotes plus the candidates); each candidate is then classified with
+rapidfuzz:
 
 * ``identical``: the same text once typography (curly/straight marks, dashes) is folded;
 * ``same_words``: the same words, punctuation or marks differ;
@@ -64,7 +65,8 @@ class QuoteMatchOptions:
 
 
 def names_agree(a: str | None, b: str | None) -> bool | None:
-    """Whether two speaker names can be the same person ("Fares" ~ "Nawaf Fares"); None if one is unknown."""
+    """Whether two speaker names can be the same person ("Fares" ~ "Nawaf Fares"); None if one is
+    unknown."""
     if not a or not b:
         return None
     ta, tb = set(words(a)), set(words(b))
@@ -74,7 +76,8 @@ def names_agree(a: str | None, b: str | None) -> bool | None:
 
 
 def speakers_agree(names: Sequence[str | None]) -> bool | None:
-    """True when every named speaker is compatible with every other; None when fewer than two are named."""
+    """True when every named speaker is compatible with every other; None when fewer than two are
+    named."""
     named = [n for n in names if n]
     if len(named) < 2:
         return None
@@ -127,8 +130,8 @@ class Cluster:
 
 @lru_cache(maxsize=WORDING_CACHE)
 def wording(text: str) -> tuple[str, int]:
-    """(the quote's lower-cased words joined by spaces, or "" when under ``MIN_WORDS``; a hash of its
-    typographic form) -- cached, since wire copies repeat the same quotes."""
+    """(the quote's lower-cased words joined by spaces, or "" when under ``MIN_WORDS``; a hash of
+    its typographic form) -- cached, since wire copies repeat the same quotes."""
     tokens = words(inner(text))
     return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic(text))
 

@@ -4,9 +4,9 @@ What the comparison must see of every document is kept here instead of in memory
 quote wording and the quotes of each (one row per quote), the word trigrams of the wordings and the
 candidate pairs they propose, the copies of each claim position (one row per claim that repeats a
 figure already seen), the syndication sketches (one row per document and one per sketch value)
-and the article pairs found from them, and the anchor names of every document (for their document frequency) and of the documents that
-have claims. In memory stay only caches of recently used rows and one entry per distinct claim
-position.
+and the article pairs found from them, and the anchor names of every document (for their document
+frequency) and of the documents that have claims. In memory stay only caches of recently used rows
+and one entry per distinct claim position.
 
 Rows are buffered and written in batches (``executemany``); the file is written without a
 journal or fsync (it is scratch data, deleted when the comparison ends) and SQLite's page cache
@@ -31,15 +31,16 @@ BATCH_ROWS = 5000
 CACHE_KIB = 8192  # SQLite page cache per connection
 
 SCHEMA = """
-CREATE TABLE quote_members (cluster INTEGER, doc_id TEXT, start INTEGER, "end" INTEGER, quote_id TEXT,
-                            outlet TEXT, text TEXT, speaker TEXT, reported_by TEXT);
+CREATE TABLE quote_members (cluster INTEGER, doc_id TEXT, start INTEGER, "end" INTEGER,
+                            quote_id TEXT, outlet TEXT, text TEXT, speaker TEXT, reported_by TEXT);
 CREATE TABLE claim_copies (position INTEGER, seq INTEGER, claim_id TEXT, doc_id TEXT, outlet TEXT,
                            claimant TEXT, sentence TEXT, evidence TEXT);
-CREATE TABLE digests (doc INTEGER PRIMARY KEY, doc_id TEXT, outlet TEXT, n_sentences INTEGER, sketch BLOB);
+CREATE TABLE digests (doc INTEGER PRIMARY KEY, doc_id TEXT, outlet TEXT, n_sentences INTEGER,
+                      sketch BLOB);
 CREATE TABLE sketch_values (value INTEGER, doc INTEGER);
 CREATE TABLE anchors (doc_id TEXT PRIMARY KEY, names TEXT);
-CREATE TABLE wordings (cid INTEGER PRIMARY KEY, joined TEXT UNIQUE, first_doc TEXT, multi_doc INTEGER,
-                       form INTEGER, same_form INTEGER);
+CREATE TABLE wordings (cid INTEGER PRIMARY KEY, joined TEXT UNIQUE, first_doc TEXT,
+                       multi_doc INTEGER, form INTEGER, same_form INTEGER);
 CREATE TABLE shingles (shingle TEXT, cid INTEGER);
 CREATE TABLE candidates (i INTEGER, j INTEGER);
 CREATE TABLE anchor_names (name TEXT);
@@ -89,7 +90,7 @@ class ClaimCopy:
     __slots__ = CLAIM_COPY_FIELDS
 
     def __init__(self, *values: Any) -> None:
-        for name, value in zip(CLAIM_COPY_FIELDS, values):
+        for name, value in zip(CLAIM_COPY_FIELDS, values, strict=False):
             setattr(self, name, value)
 
     def __getitem__(self, name: str) -> Any:
@@ -157,7 +158,8 @@ class SpillStore:
     def _postings(
         self, table: str, value: str, member: str, max_members: int
     ) -> Iterator[list[int]]:
-        """For every ``value`` of ``table`` held by 2 to ``max_members`` members: those members, in order."""
+        """For every ``value`` of ``table`` held by 2 to ``max_members`` members: those members, in
+        order."""
         for (members,) in self._rows(
             f"SELECT group_concat({member}) FROM (SELECT {value}, {member} FROM {table} "
             f"ORDER BY {value}, {member}) GROUP BY {value} HAVING count(*) BETWEEN 2 AND ?",
@@ -195,6 +197,7 @@ class SpillStore:
                         share(speaker, speaker),
                         share(reported_by, reported_by),
                     ),
+                    strict=True,
                 )
             )
             for doc_id, start, end, quote_id, outlet, text, speaker, reported_by in rows
@@ -239,12 +242,13 @@ class SpillStore:
         return self._postings("shingles", "shingle", "cid", max_clusters)
 
     def add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Record one shared trigram for each pair of clusters ``i < j`` (counted when read: appending
-        rows to a plain table is cheaper than updating a count in a keyed one)."""
+        """Record one shared trigram for each pair of clusters ``i < j`` (counted when read:
+        appending rows to a plain table is cheaper than updating a count in a keyed one)."""
         self.put_many("candidates", pairs)
 
     def candidates(self) -> Iterator[tuple[int, int, int]]:
-        """Every candidate pair with the number of trigrams its clusters share, in order, read a chunk at a time."""
+        """Every candidate pair with the number of trigrams its clusters share, in order, read a
+        chunk at a time."""
         return self._rows("SELECT i, j, count(*) FROM candidates GROUP BY i, j ORDER BY i, j")
 
     def add_match_group(self, sort_key: bytes, number: int, payload: bytes) -> None:
@@ -252,7 +256,8 @@ class SpillStore:
         self.put("match_groups", (sort_key, number, payload))
 
     def match_groups(self) -> Iterator[Any]:
-        """The kept groups in table order (by sort key, then number), unpickled a chunk at a time."""
+        """The kept groups in table order (by sort key, then number), unpickled a chunk at a
+        time."""
         for (payload,) in self._rows("SELECT payload FROM match_groups ORDER BY sort_key, number"):
             yield pickle.loads(payload)
 
@@ -330,7 +335,8 @@ class SpillStore:
         self._write("anchor_names")
         self.db.execute("DELETE FROM distinctive")
         self.db.execute(
-            "INSERT INTO distinctive SELECT name FROM anchor_names GROUP BY name HAVING count(*) BETWEEN ? AND ?",
+            "INSERT INTO distinctive SELECT name FROM anchor_names GROUP BY name "
+            "HAVING count(*) BETWEEN ? AND ?",
             (low, high),
         )
 

@@ -39,7 +39,8 @@ def inner(text: str) -> str:
 
 
 def typographic(text: str) -> str:
-    """``text`` with curly marks, dashes, ellipses and spaces folded (wording and punctuation kept)."""
+    """``text`` with curly marks, dashes, ellipses and spaces folded (wording and punctuation
+    kept)."""
     return SPACE_RE.sub(" ", inner(text).translate(TYPOGRAPHY)).strip()
 
 

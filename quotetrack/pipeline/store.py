@@ -145,7 +145,8 @@ _V2_SQL = """
       from_claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
       to_claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
       from_interval TEXT, to_interval TEXT, from_best INTEGER, to_best INTEGER,
-      from_date TEXT, to_date TEXT, from_doc_id TEXT, to_doc_id TEXT, from_outlet TEXT, to_outlet TEXT,
+      from_date TEXT, to_date TEXT, from_doc_id TEXT, to_doc_id TEXT,
+      from_outlet TEXT, to_outlet TEXT,
       first_batch_id INTEGER REFERENCES batches(batch_id), explanation TEXT);
     CREATE INDEX articles_batch ON articles(batch_id);
     CREATE INDEX articles_seq ON articles(seq);
@@ -373,7 +374,8 @@ class Store:
             )
 
     def _migrate(self) -> list[int]:
-        """Run the migrations the file lacks, each in its own transaction; return the versions applied."""
+        """Run the migrations the file lacks, each in its own transaction; return the versions
+        applied."""
         applied = []
         version = self.version
         for target in range(version + 1, SCHEMA_VERSION + 1):
@@ -392,7 +394,8 @@ class Store:
 
     # -- planning ------------------------------------------------------------------------------
     def plan(self, articles: Iterable[Article]) -> Plan:
-        """Sort incoming articles into new, replaced, unchanged, duplicate (same text, other doc_id)."""
+        """Sort incoming articles into new, replaced, unchanged, duplicate (same text, other
+        doc_id)."""
         stored = {
             row[0]: (row[1], row[2])
             for row in self.con.execute("SELECT doc_id, sha1, source FROM articles")
@@ -436,7 +439,8 @@ class Store:
         debug: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> BatchReport:
-        """Store one batch of ingested items: plan, extract what is new or changed, recompare, commit.
+        """Store one batch of ingested items: plan, extract what is new or changed, recompare,
+        commit.
 
         Extraction runs without a lock; the write transaction (``BEGIN IMMEDIATE``, waiting up to
         the busy timeout for another writer) plans again, so what another ``add`` stored
@@ -563,7 +567,8 @@ class Store:
     def recompare(
         self, extractor: Extractor | None = None, options: CompareOptions | None = None
     ) -> Comparison:
-        """Recompute the comparison over the whole store (e.g. with other tolerances) and store it."""
+        """Recompute the comparison over the whole store (e.g. with other tolerances) and store
+        it."""
         with self._transaction():
             previous = self._first_batches()
             self._clear_derived()
@@ -634,12 +639,15 @@ class Store:
     def _store_changes(
         self, comparison: Comparison, batch_id: int | None, previous: dict[tuple[str, str], int]
     ) -> None:
-        """One ``toll_changes`` row per update / revision_down, with both claims' dates and figures."""
+        """One ``toll_changes`` row per update / revision_down, with both claims' dates and
+        figures."""
         claims = {
             c: (doc, best, date)
             for c, doc, best, date in self.con.execute(
-                "SELECT c.claim_id, c.doc_id, c.best, coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
-                "FROM claims c JOIN articles a USING (doc_id) LEFT JOIN batches b ON a.batch_id = b.batch_id"
+                "SELECT c.claim_id, c.doc_id, c.best, "
+                "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) "
+                "FROM claims c JOIN articles a USING (doc_id) "
+                "LEFT JOIN batches b ON a.batch_id = b.batch_id"
             )
         }
         rows = []
@@ -675,9 +683,10 @@ class Store:
                 )
             )
         self.con.executemany(
-            "INSERT INTO toll_changes (kind, group_id, disagreement_id, category, claimant, from_claim_id, "
-            "to_claim_id, from_interval, to_interval, from_best, to_best, from_date, to_date, from_doc_id, "
-            "to_doc_id, from_outlet, to_outlet, first_batch_id, explanation) "
+            "INSERT INTO toll_changes (kind, group_id, disagreement_id, category, claimant, "
+            "from_claim_id, to_claim_id, from_interval, to_interval, from_best, to_best, "
+            "from_date, to_date, from_doc_id, to_doc_id, from_outlet, to_outlet, first_batch_id, "
+            "explanation) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
@@ -686,13 +695,17 @@ class Store:
     def rows(
         self, table: str, where: str = "", params: tuple[Any, ...] = ()
     ) -> list[dict[str, Any]]:
-        """Rows of a model table as plain dicts (model columns only, JSON decoded), in stored order."""
+        """Rows of a model table as plain dicts (model columns only, JSON decoded), in stored
+        order."""
         spec = columns(table)
         cols = ", ".join(f't."{c}"' for c in spec)
         if table == "articles":
             sql = f"SELECT {cols} FROM articles t {where} ORDER BY t.seq, t.rowid"
         elif table in ("quotes", "claims"):
-            sql = f"SELECT {cols} FROM {table} t JOIN articles a ON a.doc_id = t.doc_id {where} ORDER BY a.seq, t.rowid"
+            sql = (
+                f"SELECT {cols} FROM {table} t JOIN articles a ON a.doc_id = t.doc_id {where} "
+                "ORDER BY a.seq, t.rowid"
+            )
         else:
             sql = f"SELECT {cols} FROM {table} t {where} ORDER BY t.rowid"
         out = []
@@ -710,7 +723,8 @@ class Store:
         return {name: to_frame(name, self.rows(name)) for name in names}
 
     def status(self) -> dict[str, Any]:
-        """Counts for ``quotetrack status``: articles, outlets, quotes, claims, disagreements, newest article."""
+        """Counts for ``quotetrack status``: articles, outlets, quotes, claims, disagreements,
+        newest article."""
         one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
         kinds = ", ".join(f"'{k}'" for k in CHANGE_KINDS)
         newest = self.con.execute(
@@ -752,10 +766,13 @@ class Store:
         }
         linked = {c for pair in changes for c in pair}
         rows = self.con.execute(
-            "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, c.low, c.high, c.best, "
-            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, a.outlet, c.doc_id, a.seq, "
+            "SELECT g.group_id, g.category, g.location, c.claim_id, c.claimant, c.count_text, "
+            "c.low, c.high, c.best, "
+            "coalesce(c.published, a.published, substr(b.added_at, 1, 10)) AS day, "
+            "a.outlet, c.doc_id, a.seq, "
             "coalesce(c.published, a.published) AS dated, substr(b.added_at, 1, 10) "
-            "FROM event_group_claims gc JOIN event_groups g USING (group_id) JOIN claims c USING (claim_id) "
+            "FROM event_group_claims gc JOIN event_groups g USING (group_id) "
+            "JOIN claims c USING (claim_id) "
             "JOIN articles a ON a.doc_id = c.doc_id LEFT JOIN batches b ON b.batch_id = a.batch_id "
             f"{where} ORDER BY g.rowid, c.claimant, day, a.seq, c.rowid",
             params,

@@ -62,14 +62,16 @@ def anchor(kind: str, key: Any) -> str:
 
 # -- number line -------------------------------------------------------------------------------
 def nice_step(span: float, ticks: int = 6) -> float:
-    """A round tick step (1, 2 or 5 times a power of ten) giving about ``ticks`` ticks over ``span``."""
+    """A round tick step (1, 2 or 5 times a power of ten) giving about ``ticks`` ticks over
+    ``span``."""
     raw = max(span, 1.0) / ticks
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def shape(claim: dict[str, Any]) -> str:
-    """How a claim is drawn: ``point`` (exact), ``range``, ``open-up`` (at least), ``open-down`` (up to), ``unknown``."""
+    """How a claim is drawn: ``point`` (exact), ``range``, ``open-up`` (at least), ``open-down``
+    (up to), ``unknown``."""
     low, high = claim.get("low"), claim.get("high")
     if low is None and high is None:
         return "unknown"
@@ -96,7 +98,8 @@ def number_line(group_id: str, claims: list[dict[str, Any]], flag_of: dict[str, 
         return LABEL_W + plot_w * v / top
 
     parts = [
-        f'<svg class="numberline" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'<svg class="numberline" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" '
         f'aria-label="figures of {esc(group_id)} on one number line" data-group="{esc(group_id)}">'
     ]
     axis_y = height - PAD
@@ -118,8 +121,10 @@ def number_line(group_id: str, claims: list[dict[str, Any]], flag_of: dict[str, 
         if len(label) > 38:
             label = label[:37] + "…"
         tip = (
-            f"{c.get('count_text')} {c.get('category')} — {who}, {c.get('outlet') or c.get('doc_id')}"
-            f"{', ' + str(c['published']) if c.get('published') else ''}{' — ' + kind if kind else ''}"
+            f"{c.get('count_text')} {c.get('category')} — {who}, "
+            f"{c.get('outlet') or c.get('doc_id')}"
+            f"{', ' + str(c['published']) if c.get('published') else ''}"
+            f"{' — ' + kind if kind else ''}"
         )
         parts.append(
             f'<a href="#{anchor("c", c["claim_id"])}"><g class="mark mark-{shape(c)}" '
@@ -139,29 +144,38 @@ def _mark(c: dict[str, Any], x: Any, y: float, left: float, right: float) -> str
         return f'<circle cx="{x(low):.1f}" cy="{y:.1f}" r="6"/>'
     if kind == "range":
         return (
-            f'<rect x="{x(low):.1f}" y="{y - 5:.1f}" width="{max(x(high) - x(low), 2):.1f}" height="10" rx="2"/>'
+            f'<rect x="{x(low):.1f}" y="{y - 5:.1f}" '
+            f'width="{max(x(high) - x(low), 2):.1f}" height="10" rx="2"/>'
             f'<text class="value" x="{x(high) + 6:.1f}" y="{y + 4:.1f}">{low:,}–{high:,}</text>'
         )
     if kind == "open-up":
         return (
             f'<rect x="{x(low) - 1.5:.1f}" y="{y - 7:.1f}" width="3" height="14"/>'
-            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{right - 9:.1f}" y2="{y:.1f}" stroke-width="3"/>'
-            f'<polygon points="{right:.1f},{y:.1f} {right - 11:.1f},{y - 6:.1f} {right - 11:.1f},{y + 6:.1f}"/>'
+            f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{right - 9:.1f}" y2="{y:.1f}" '
+            f'stroke-width="3"/>'
+            f'<polygon points="{right:.1f},{y:.1f} {right - 11:.1f},{y - 6:.1f} '
+            f'{right - 11:.1f},{y + 6:.1f}"/>'
             f'<text class="value" x="{x(low):.1f}" y="{y - 9:.1f}">≥ {low:,}</text>'
         )
     if kind == "open-down":
         return (
             f'<rect x="{x(high) - 1.5:.1f}" y="{y - 7:.1f}" width="3" height="14"/>'
-            f'<line x1="{left + 9:.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke-width="3"/>'
-            f'<polygon points="{left:.1f},{y:.1f} {left + 11:.1f},{y - 6:.1f} {left + 11:.1f},{y + 6:.1f}"/>'
+            f'<line x1="{left + 9:.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" '
+            f'stroke-width="3"/>'
+            f'<polygon points="{left:.1f},{y:.1f} {left + 11:.1f},{y - 6:.1f} '
+            f'{left + 11:.1f},{y + 6:.1f}"/>'
             f'<text class="value" x="{x(high):.1f}" y="{y - 9:.1f}">≤ {high:,}</text>'
         )
-    return f'<text class="value unknown" x="{left + 4:.1f}" y="{y + 4:.1f}">? {esc(c.get("count_text"))}</text>'
+    return (
+        f'<text class="value unknown" x="{left + 4:.1f}" y="{y + 4:.1f}">'
+        f"? {esc(c.get('count_text'))}</text>"
+    )
 
 
 # -- highlighted text --------------------------------------------------------------------------
 def highlight(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
-    """``text`` escaped, with each ``(start, end, open_tag)`` span wrapped in its tag (``</mark>`` closes).
+    """``text`` escaped, with each ``(start, end, open_tag)`` span wrapped in its tag (``</mark>``
+    closes).
 
     Spans are nested properly; one that crosses the end of an enclosing span is clipped there.
     """
@@ -209,7 +223,8 @@ def evidence_html(claim: dict[str, Any] | None, fallback: str) -> str:
 
 
 def word_diff_html(a: str, b: str) -> str:
-    """Word-level diff from quote ``a`` to quote ``b``: removed words struck through, added ones underlined."""
+    """Word-level diff from quote ``a`` to quote ``b``: removed words struck through, added ones
+    underlined."""
     wa, wb = a.split(), b.split()
     norm = lambda ws: [_WORD_EDGE.sub("", w.casefold()) for w in ws]  # noqa: E731
     out = []
@@ -261,7 +276,8 @@ def _groups_section(
     )
     if groups:
         out.append(
-            f'<p class="legend">Marks: ● exact figure, ▬ range, ├─▶ “at least”, ◀─┤ “up to”. Colour: {legend}</p>'
+            '<p class="legend">Marks: ● exact figure, ▬ range, ├─▶ “at least”, ◀─┤ “up to”. '
+            f"Colour: {legend}</p>"
         )
     for g in sorted(groups, key=lambda g: (-len(g.get("claim_ids") or []), str(g["group_id"]))):
         members = [claims[c] for c in g.get("claim_ids") or [] if c in claims]
@@ -273,13 +289,17 @@ def _groups_section(
         )
         out.append(
             f'<article class="group" id="{anchor("g", g["group_id"])}"><h3>{title}</h3>'
-            f'<p class="meta">{len(members)} claims from {len(set(c["doc_id"] for c in members))} articles'
-            f"{' (' + esc(', '.join(outlets)) + ')' if outlets else ''}; low / best / high of what the sources say: "
-            f"{esc(g.get('low')) or '?'} / {esc(g.get('best')) or '?'} / {esc(g.get('high')) or 'open'}.</p>"
+            f'<p class="meta">{len(members)} claims from '
+            f"{len(set(c['doc_id'] for c in members))} articles"
+            f"{' (' + esc(', '.join(outlets)) + ')' if outlets else ''}; "
+            "low / best / high of what the sources say: "
+            f"{esc(g.get('low')) or '?'} / {esc(g.get('best')) or '?'} / "
+            f"{esc(g.get('high')) or 'open'}.</p>"
         )
         out.append(number_line(str(g["group_id"]), members, flag_of))
         out.append(
-            '<table class="claims"><thead><tr><th></th><th>claimant</th><th>figure</th><th>interval</th>'
+            '<table class="claims"><thead><tr><th></th><th>claimant</th><th>figure</th>'
+            "<th>interval</th>"
             "<th>outlet</th><th>date</th><th>flag</th><th></th></tr></thead><tbody>"
         )
         for c in members:
@@ -288,9 +308,12 @@ def _groups_section(
             high = "∞" if c.get("high") is None else f"{c['high']:,}"
             low = "?" if c.get("low") is None else f"{c['low']:,}"
             out.append(
-                f'<tr data-claim-id="{esc(c["claim_id"])}"><td><i class="swatch" style="background:{colour}"></i></td>'
-                f"<td>{esc(c.get('claimant')) or '<em>own voice</em>'}</td><td>{esc(c.get('count_text'))} "
-                f"{esc(c.get('category'))}</td><td>[{low}, {high}]</td><td>{esc(c.get('outlet'))}</td>"
+                f'<tr data-claim-id="{esc(c["claim_id"])}">'
+                f'<td><i class="swatch" style="background:{colour}"></i></td>'
+                f"<td>{esc(c.get('claimant')) or '<em>own voice</em>'}</td>"
+                f"<td>{esc(c.get('count_text'))} "
+                f"{esc(c.get('category'))}</td><td>[{low}, {high}]</td>"
+                f"<td>{esc(c.get('outlet'))}</td>"
                 f"<td>{esc(c.get('published'))}</td><td>{esc((kind or '').replace('_', ' '))}</td>"
                 f"<td>{_claim_link(c)}</td></tr>"
             )
@@ -310,8 +333,10 @@ def _disagreements_section(
         colour = FLAG_COLOURS.get(d["kind"], UNFLAGGED)
         review = ' <span class="review">needs review</span>' if d.get("needs_review") else ""
         out.append(
-            f'<li class="disagreement kind-{esc(d["kind"])}" id="{anchor("d", d["disagreement_id"])}">'
-            f'<p><span class="badge" style="background:{colour}">{esc(d["kind"].replace("_", " "))}</span> '
+            f'<li class="disagreement kind-{esc(d["kind"])}" '
+            f'id="{anchor("d", d["disagreement_id"])}">'
+            f'<p><span class="badge" style="background:{colour}">'
+            f"{esc(d['kind'].replace('_', ' '))}</span> "
             f'<span class="severity">{esc(d.get("severity"))}</span>{review} '
             f'<span class="explanation">{esc(d.get("explanation"))}</span></p><ul class="sides">'
         )
@@ -326,7 +351,8 @@ def _disagreements_section(
             ev = evidence[n] if n < len(evidence) else ""
             link = _claim_link(c, "show in article") if c else ""
             out.append(
-                f'<li><span class="who">{esc(who)}</span> <q class="evidence">{evidence_html(c, ev)}</q> {link}</li>'
+                f'<li><span class="who">{esc(who)}</span> '
+                f'<q class="evidence">{evidence_html(c, ev)}</q> {link}</li>'
             )
         out.append("</ul></li>")
     out.append("</ol></section>")
@@ -354,7 +380,8 @@ def _quotes_section(quotes: list[dict[str, Any]], matches: list[dict[str, Any]])
         )
         for q in rows:
             out.append(
-                f'<li class="quote" data-quote-id="{esc(q["quote_id"])}"><span class="qtext">{esc(q["text"])}</span> '
+                f'<li class="quote" data-quote-id="{esc(q["quote_id"])}">'
+                f'<span class="qtext">{esc(q["text"])}</span> '
                 f'<span class="who">{esc(q.get("outlet") or q["doc_id"])}</span> '
                 f'<a class="goto" href="#{anchor("q", q["quote_id"])}">in the article ↗</a>'
             )
@@ -366,7 +393,8 @@ def _quotes_section(quotes: list[dict[str, Any]], matches: list[dict[str, Any]])
                     other = quote_by_id[o]
                     diff = word_diff_html(q["text"], other["text"])
                     out.append(
-                        f'<div class="match"><span class="status">{esc(str(m.get("status")).replace("_", " "))}</span> '
+                        '<div class="match"><span class="status">'
+                        f"{esc(str(m.get('status')).replace('_', ' '))}</span> "
                         f"in {esc(other.get('outlet') or other['doc_id'])} "
                         f"(similarity {float(m.get('similarity') or 0):.2f}"
                         f"{', syndicated copy' if m.get('syndicated') else ''}"
@@ -408,8 +436,11 @@ def _articles_section(
             esc(v) for v in (a.get("outlet"), a.get("published"), a["doc_id"], a.get("source")) if v
         )
         out.append(
-            f'<article class="doc" id="{anchor("a", a["doc_id"])}"><h3>{esc(a.get("title") or a["doc_id"])}</h3>'
-            f'<p class="meta">{meta}</p><div class="text">{highlight(a.get("text") or "", spans[a["doc_id"]])}</div></article>'
+            f'<article class="doc" id="{anchor("a", a["doc_id"])}">'
+            f"<h3>{esc(a.get('title') or a['doc_id'])}</h3>"
+            f'<p class="meta">{meta}</p>'
+            f'<div class="text">{highlight(a.get("text") or "", spans[a["doc_id"]])}</div>'
+            "</article>"
         )
     out.append("</section>")
     return "".join(out)
@@ -457,11 +488,13 @@ def render_report(
     generated = generated or dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
     outlets = sorted({str(a["outlet"]) for a in articles if a.get("outlet")})
     counts = (
-        f"{len(articles)} articles ({len(outlets)} named outlets), {len(quotes)} quotes, {len(claims)} claims, "
+        f"{len(articles)} articles ({len(outlets)} named outlets), {len(quotes)} quotes, "
+        f"{len(claims)} claims, "
         f"{len(rows.get('event_groups', []))} event groups, {len(disagreements)} disagreements"
     )
     body = [
-        f'<header><h1>{esc(title)}</h1><p class="meta">{esc(counts)}. Generated {esc(generated)} by quotetrack.</p>'
+        f"<header><h1>{esc(title)}</h1>"
+        f'<p class="meta">{esc(counts)}. Generated {esc(generated)} by quotetrack.</p>'
         '<nav><a href="#triage">Triage</a> <a href="#groups">Event groups</a> '
         '<a href="#disagreements">Disagreements</a> '
         '<a href="#quotes">Quotes</a> <a href="#articles">Articles</a></nav></header><main>',

@@ -75,7 +75,8 @@ def triage(
     for d in disagreements:
         if d.get("incident_id") and keep.keeps(d.get("kind"), d.get("severity")):
             flags.setdefault(str(d["incident_id"]), []).append(d)
-    rows, others = [], Counter()
+    rows: list[TriageRow] = []
+    others: Counter[str] = Counter()
     for inc in incidents:
         found = flags.get(str(inc.get("group_id")))
         if not found:
