@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Style and type gate: ruff (lint and format) and mypy, as configured in pyproject.toml.
-# Not yet part of scripts/test.sh or .ci/run (switched on once every branch is merged).
+# Run by scripts/test.sh (and so by CI) before the tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -z "${VIRTUAL_ENV:-}" ] && [ -f .venv/bin/activate ]; then
