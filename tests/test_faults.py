@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
@@ -459,3 +460,25 @@ def test_csv_rows_merged_by_an_unterminated_quote_are_reported(tmp_path: Path) -
     )
     assert invoke("run", table, "--out", out, "-q").exit_code == 0
     assert not [i for i in _rows(out, "issues") if i["code"] == "merged_rows"]
+
+
+# -- exact, bounded figures ------------------------------------------------------------------------
+def test_a_figure_no_column_can_hold_is_a_bad_figure_issue_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Huge toll\n\nPolice said 9999999999999999999999 people were killed in the blast. "
+        "The mayor said 12 people were injured.\n",
+        encoding="utf-8",
+    )
+    for fmt in ("csv", "parquet", "json"):
+        out = tmp_path / f"out-{fmt}"
+        done = cli("run", folder, "--out", out, "--format", fmt, "--quiet")
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    claims = pd.read_csv(tmp_path / "out-csv" / "claims.csv")
+    assert list(claims["value"]) == [12]  # the plausible figure of the same article is kept
+    issues = pd.read_csv(tmp_path / "out-csv" / "issues.csv")
+    bad = issues[issues["code"] == "bad_figure"]
+    assert len(bad) == 1 and "9999999999999999999999" in bad["message"].iloc[0]
+    assert bad["start"].iloc[0] == len("Huge toll\n\nPolice said ")

@@ -296,3 +296,18 @@ def test_anchors_are_the_anchor_regex_starts(parser: NumberParser, text: str, cu
         assert list(parser.finditer(text, start, end, anchors)) == list(
             parser.finditer(text, start, end)
         )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [
+        ("9999999999999999999999", 9_999_999_999_999_999_999_999),
+        ("1.5 million", 1_500_000),
+        ("2.75 billion", 2_750_000_000),
+        ("12,345,678,901,234", 12_345_678_901_234),
+    ],
+)
+def test_values_are_exact_integers_never_rounded_through_float(
+    parser: NumberParser, phrase: str, value: int
+) -> None:
+    assert parser.words_to_int(phrase) == value

@@ -51,7 +51,7 @@ import regex
 from quotetrack.extract.attribution import DocumentContext, Source
 from quotetrack.extract.numbers import SPACES, Count, number_parser_for
 from quotetrack.extract.segment import Segmentation, Span
-from quotetrack.models import Article, Claim, Quote
+from quotetrack.models import Article, Claim, Issue, Quote
 from quotetrack.rulebook.claim_rules import (
     CAPTURE,
     CATEGORIES,
@@ -520,6 +520,8 @@ class ClaimExtractor:
             if not anchors:
                 continue  # no number in this sentence
             hits = self.hits(text, sentence, prefiltered=True, anchors=anchors, scans=scans)
+            if hits:
+                hits = self._countable(hits, article, seg)
             if not hits:
                 continue
             sent_text = text[sentence.start : sentence.end]
@@ -549,6 +551,32 @@ class ClaimExtractor:
                     )
                 )
         return claims
+
+    def _countable(self, hits: list[Hit], article: Article, seg: Segmentation) -> list[Hit]:
+        """The hits whose figure can count people; one above ``max_figure`` (numbers.toml) is no
+        claim but a ``bad_figure`` warning among the document's issues (never a value that no
+        table column can hold)."""
+        limit = self.numbers.rules.max_figure
+        kept = []
+        for hit in hits:
+            count = hit.count
+            if max(count.value or 0, count.value_high or 0) <= limit:
+                kept.append(hit)
+                continue
+            seg.issues.append(
+                Issue(
+                    doc_id=article.doc_id,
+                    source=article.source,
+                    line=article.line,
+                    severity="warning",
+                    code="bad_figure",
+                    message=f"{count.text!r} at character {count.start} is over {limit:,}, more "
+                    "than can count people: not taken as a claim",
+                    start=count.start,
+                    end=count.end,
+                )
+            )
+        return kept
 
     def _claim(
         self,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import ahocorasick
@@ -108,6 +109,12 @@ class NumberRules(NamedListRuleFile):
     qualifiers: QualifierTable
     vague: list[VagueQuantity] = Field(default_factory=list)
     approx_bands: list[ApproxBand] = Field(default_factory=list)
+    max_figure: int = Field(
+        default=10_000_000_000,
+        gt=0,
+        description="The largest figure that can count people (more than live on Earth is a "
+        "misreading or a typo): a count above it is no claim but a bad_figure issue.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -411,18 +418,20 @@ class NumberParser:
 
     def words_to_int(self, phrase: str) -> int | None:
         """The integer a numeral spells ("one hundred and twenty-three" -> 123, "1.5 million")."""
-        total = 0.0
-        current: float | None = None
+        # exact arithmetic (Fraction, not float): "1.5 million" is 1,500,000 and a 22-digit
+        # figure keeps every digit
+        total = Fraction(0)
+        current: Fraction | int | None = None
         seen = False
         for tok in TOKEN.findall(GROUP_SPACE.sub("", phrase.lower())):
             if tok[0].isdigit():
-                current = (current or 0) + float(tok.replace(",", ""))
+                current = (current or 0) + Fraction(tok.replace(",", ""))
                 seen = True
             elif tok in self.small:
                 current = (current or 0) + self.small[tok]
                 seen = True
             elif tok == "half":
-                current = 0.5
+                current = Fraction(1, 2)
             elif tok in ("a", "an"):
                 current = current if current is not None else 1
             elif tok in self.multipliers:
