@@ -418,6 +418,9 @@ class NumberParser:
 
     def words_to_int(self, phrase: str) -> int | None:
         """The integer a numeral spells ("one hundred and twenty-three" -> 123, "1.5 million")."""
+        digits = phrase.replace(",", "")
+        if digits.isdigit() and digits.isascii():
+            return int(digits)  # the common case, exact without any arithmetic
         # exact arithmetic (Fraction, not float): "1.5 million" is 1,500,000 and a 22-digit
         # figure keeps every digit
         total = Fraction(0)
