@@ -3,4 +3,4 @@
 # Installs quotetrack and what it needs to run, without the test tools (scripts/test.sh adds them).
 QUOTETRACK_EXTRAS="" . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 quotetrack run seeds/ --out out/
-echo "tables: $(pwd)/out/ (articles, quotes, claims, quote_matches, event_groups, disagreements, article_pairs, issues .csv)"
+echo "tables: $(pwd)/out/ (articles, quotes, claims, quote_matches, event_groups, disagreements, article_pairs, incidents, issues .csv)"
