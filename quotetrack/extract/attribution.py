@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
 import regex
 from pydantic import Field, PrivateAttr
@@ -114,31 +114,8 @@ PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "
 
 
 class NameRules(RuleFile):
-    """Schema of ``rules/names.toml`` (lexicons only)."""
-
-    required: ClassVar[tuple[str, ...]] = (
-        "titles",
-        "male_titles",
-        "female_titles",
-        "male_names",
-        "female_names",
-        "organisation_words",
-        "organisation_heads",
-        "person_heads",
-        "anonymous_heads",
-        "document_heads",
-        "not_names",
-        "determiners",
-        "prepositions",
-    )
-
-    def extra_checks(self) -> list[str]:
-        """Every lexicon the resolver reads exists."""
-        return [
-            f"{self._origin}: lexicons.{name}: missing"
-            for name in self.required
-            if name not in self.lexicons
-        ]
+    """Schema of ``rules/names.toml`` (lexicons only; the ones the resolver reads are declared in
+    ``rulebook/contract.py`` and checked when the rules load)."""
 
 
 class AttributionRules(RuleFile):
