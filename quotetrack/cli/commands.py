@@ -178,82 +178,63 @@ def _one_table(
     say(result.summary())
 
 
-@app.command()
-@handled
-def quotes(
-    inputs: list[str] = INPUTS,
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write (default: stdout)."
-    ),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    debug: bool = DEBUG,
-    quiet: bool = QUIET,
-    text_column: str | None = TEXT_COLUMN,
-    id_column: str | None = ID_COLUMN,
-    date_column: str | None = DATE_COLUMN,
-    outlet_column: str | None = OUTLET_COLUMN,
-    url_column: str | None = URL_COLUMN,
-    date_order: str | None = DATE_ORDER,
-    no_fetch: bool = NO_FETCH,
-    fetch_private: bool = FETCH_PRIVATE,
-) -> None:
+def _table_command(table: str, doc: str) -> None:
+    """Register the command that writes one extraction table (``quotes``, ``claims``): the two
+    take the same options and differ only in the table they print."""
+
+    def command(
+        inputs: list[str] = INPUTS,
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="File to write (default: stdout)."
+        ),
+        fmt: str = typer.Option(
+            "csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."
+        ),
+        rules: Path | None = RULES,
+        outlet: str | None = OUTLET,
+        published: str | None = PUBLISHED,
+        debug: bool = DEBUG,
+        quiet: bool = QUIET,
+        text_column: str | None = TEXT_COLUMN,
+        id_column: str | None = ID_COLUMN,
+        date_column: str | None = DATE_COLUMN,
+        outlet_column: str | None = OUTLET_COLUMN,
+        url_column: str | None = URL_COLUMN,
+        date_order: str | None = DATE_ORDER,
+        no_fetch: bool = NO_FETCH,
+        fetch_private: bool = FETCH_PRIVATE,
+    ) -> None:
+        reading = Reading.from_options(
+            text_column,
+            id_column,
+            date_column,
+            outlet_column,
+            url_column,
+            date_order,
+            no_fetch,
+            fetch_private,
+        )
+        _one_table(table, inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
+
+    command.__name__ = table
+    command.__doc__ = doc
+    app.command(table)(handled(command))
+
+
+_table_command(
+    "quotes",
     """Write the quotes table (one row per quoted segment, with its speaker).
 
     Example: quotetrack quotes seeds/ --format jsonl
-    """
-    reading = Reading.from_options(
-        text_column,
-        id_column,
-        date_column,
-        outlet_column,
-        url_column,
-        date_order,
-        no_fetch,
-        fetch_private,
-    )
-    _one_table("quotes", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
-
-
-@app.command()
-@handled
-def claims(
-    inputs: list[str] = INPUTS,
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write (default: stdout)."
-    ),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."),
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    debug: bool = DEBUG,
-    quiet: bool = QUIET,
-    text_column: str | None = TEXT_COLUMN,
-    id_column: str | None = ID_COLUMN,
-    date_column: str | None = DATE_COLUMN,
-    outlet_column: str | None = OUTLET_COLUMN,
-    url_column: str | None = URL_COLUMN,
-    date_order: str | None = DATE_ORDER,
-    no_fetch: bool = NO_FETCH,
-    fetch_private: bool = FETCH_PRIVATE,
-) -> None:
+    """,
+)
+_table_command(
+    "claims",
     """Write the claims table (one row per casualty figure, with its claimant).
 
     Example: quotetrack claims seeds/ -o claims.csv
-    """
-    reading = Reading.from_options(
-        text_column,
-        id_column,
-        date_column,
-        outlet_column,
-        url_column,
-        date_order,
-        no_fetch,
-        fetch_private,
-    )
-    _one_table("claims", inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
+    """,
+)
 
 
 KINDS = typer.Option(
