@@ -66,3 +66,67 @@ def test_no_private_stdlib_module_is_used() -> None:
     for path in (REPO / "quotetrack").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"\bre\._|from re import _|\bsre_", source), path
+
+
+def _edited_attribution(tmp_path: Path, old: str, new: str):
+    """The shipped rules with one edit to attribution.toml, loaded."""
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    path = rules / "attribution.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_ruleset(rules)
+
+
+def test_every_rule_pattern_reads_back_to_its_own_source(ruleset) -> None:
+    from quotetrack.rulebook.source import parse, to_source
+
+    for rules in ruleset.files.values():
+        for source in [rule.pattern for rule in rules.patterns] + list(rules.parts.values()):
+            assert to_source(parse(source)) == source
+
+
+def test_nominal_shortcuts_are_read_from_the_rules_not_copied(tmp_path: Path) -> None:
+    from quotetrack.extract.attribution import Attributor
+
+    # a new determiner (the edit issue 16 names) keeps both shortcuts on
+    loaded = _edited_attribution(tmp_path / "a", "[Ff]ormer)", "[Ff]ormer|[Ee]ach)")
+    assert loaded.warnings() == []
+    attributor = Attributor(loaded)
+    assert attributor.word_shape is not None and attributor.left_untailed_re is not None
+    text = "Each senior aide said"
+    assert attributor.subject_nominal_re.match(text) is not None
+    assert attributor._nominal_can_start(text, 0, len(text))
+    # one more capitalised modifier: the head may start one word later
+    loaded = _edited_attribution(
+        tmp_path / "b", "(?:{CAPMOD}[ \\\\t]+){0,2}", "(?:{CAPMOD}[ \\\\t]+){0,3}"
+    )
+    shape = loaded.get("attribution.toml").word_shape()
+    assert shape.max_words == 8 and loaded.warnings() == []
+    # a modifier that may hold a comma: the comma is no longer a break
+    loaded = _edited_attribution(
+        tmp_path / "c", "[\\\\p{L}\\\\d'’./\\\\-]*)", "[\\\\p{L}\\\\d'’./,\\\\-]*)"
+    )
+    assert "," not in loaded.get("attribution.toml").word_shape().breaks
+
+
+def test_an_edit_that_breaks_the_nominal_shape_turns_off_only_that_shortcut(tmp_path: Path) -> None:
+    from quotetrack.extract.attribution import Attributor
+
+    loaded = _edited_attribution(
+        tmp_path / "a", "(?:{MOD}[ \\\\t]+){0,3}{HEAD}", "(?:{MOD}[ \\\\t]+)*{HEAD}"
+    )
+    (warning,) = loaded.warnings()
+    assert "(?:{MOD}[ \\t]+)*" in warning and "not an optional, bounded repeat" in warning
+    assert "the word test before subject-nominal is off" in warning and "slower" in warning
+    attributor = Attributor(loaded)
+    assert attributor.word_shape is None and attributor.left_untailed_re is not None
+    assert attributor._nominal_can_start("nothing, here", 0, 13)  # off: never refuses
+    # a trailing phrase that opens with a class of letters: the subject-cue shortcut is off
+    loaded = _edited_attribution(
+        tmp_path / "b", "(?:[ \\\\t]+(?:for|of|at|with|from|in)", "(?:[ \\\\t]+(?:\\\\p{Ll}+)"
+    )
+    (warning,) = loaded.warnings()
+    assert "subject-cue without NOMINAL's trailing phrase is off" in warning
+    assert Attributor(loaded).left_untailed_re is None

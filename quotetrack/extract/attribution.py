@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import regex
 from pydantic import Field, PrivateAttr
@@ -58,6 +57,13 @@ from quotetrack.extract.mentions import (
 from quotetrack.extract.segment import QuoteSpan, Segmentation, Span
 from quotetrack.extract.verbs import ReportingVerbRules
 from quotetrack.models import Article
+from quotetrack.rulebook.nominal_shape import (
+    ShapeOff,
+    Tail,
+    WordShape,
+    read_tail,
+    read_word_shape,
+)
 from quotetrack.rulebook.ruleset import RuleFile, RuleSet, load_rule_file
 from quotetrack.rulebook.scan import Scanner, trie_regex
 
@@ -80,36 +86,11 @@ ASCII_NON_WORD = "".join(
 )  # [^A-Za-z0-9_] in ASCII
 NOT_SUBJECT_NEXT_RE = regex.compile(r"\s*(?:[?!,:;]|of\b)")
 THE_RE = regex.compile(r"^[Tt]he\s+")
+_T = TypeVar("_T")
 PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
-# the shape of the nominal rules that Attributor._nominal_can_start relies on
-# (rules/attribution.toml)
-NOMINAL_SHAPE = {
-    "NOMINAL": r"(?<![\p{L}\d'’\-])(?:(?:{DET}|{CAPWORD}['’]s?)[ \t]+)?(?:{CAPMOD}[ \t]+){0,2}"
-    r"(?:{MOD}[ \t]+){0,3}{HEAD}"
-    r"(?![\p{L}\d'’])(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?",
-    "CAPWORD": r"(?:\p{Lu}[\p{L}\p{M}\d'’.\-]*[\p{L}\p{M}\d.]|\p{Lu}\.?)",
-    "CAPMOD": r"(?:\p{Lu}[\p{L}\d'’.\-]*)",
-    "DET": r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|"
-    r"[Tt]wo|[Tt]hree|[Ss]everal|"
-    r"[Ss]ome|[Mm]any|[Oo]ther|[Aa]nother|[Mm]ost|[Tt]op|[Ss]enior|[Ff]ormer)",
-    "subject-nominal": r"\G[\s" + '"' + r"“‘']*(?P<nominal>{NOMINAL})(?=[ \t,]|$)",
-}
-# NOMINAL's of-phrase
-NOMINAL_TAIL = r"(?:[ \t]+(?:for|of|at|with|from|in)[ \t]+(?:the[ \t]+)?(?:{NAME}|{MOD}))?"
-NOMINAL_TAIL_START_RE = re.compile(
-    r"[ \t](?:for|of|at|with|from|in)[ \t]"
-)  # what any of-phrase holds
-NOMINAL_MOD_RE = re.compile(
-    r"\(\?:\(\?!\(\?i:([a-z]+(?:\|[a-z]+)*)\)\(\?!\[\\p\{L\}\\d\]\)\)"
-    r"\[\\p\{Ll\}\\d\]\[\\p\{L\}\\d'’\./\\-\]\*\)"
-)
-# what subject-nominal skips before the nominal ([\s"“‘']*): every str whitespace (a superset) and
-# those quotes
-NOMINAL_LEAD = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\"“‘'"
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 )
-NOMINAL_BREAKS = frozenset(',;:()"“”!?')  # characters no word before a nominal's head can hold
 PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
@@ -173,23 +154,19 @@ class AttributionRules(RuleFile):
             if entry.strip()
         )
 
-    def nominal_stop_words(self) -> frozenset[str] | None:
-        """The words part ``MOD`` refuses as a modifier, when parts ``NOMINAL``, ``CAPWORD``,
-        ``CAPMOD``, ``DET``, ``MOD`` and pattern ``subject-nominal`` are those
-        ``Attributor._nominal_can_start`` was written for (else None: the shortcut is off)."""
+    def word_shape(self) -> WordShape:
+        """The shape of the words before ``{HEAD}`` in ``NOMINAL`` and of pattern
+        ``subject-nominal`` that the nominal word test relies on (``rulebook.nominal_shape``);
+        raises ``ShapeOff`` when they lack it."""
         rule = next((r.pattern for r in self.patterns if r.id == "subject-nominal"), None)
-        stops = NOMINAL_MOD_RE.fullmatch(self.parts.get("MOD", ""))
-        if (
-            stops is None
-            or rule != NOMINAL_SHAPE["subject-nominal"]
-            or any(
-                self.parts.get(name) != source
-                for name, source in NOMINAL_SHAPE.items()
-                if name != "subject-nominal"
-            )
-        ):
-            return None
-        return frozenset(stops.group(1).split("|"))
+        if rule is None:
+            raise ShapeOff("there is no pattern subject-nominal")
+        return read_word_shape(self, rule)
+
+    def tail(self) -> Tail:
+        """``NOMINAL``'s optional trailing phrase (``rulebook.nominal_shape``); raises
+        ``ShapeOff`` when it has none of that shape."""
+        return read_tail(self)
 
     def merged_lexicons(self) -> dict[str, list[str]]:
         """Every lexicon this file can use: those of ``imports``, then its own."""
@@ -213,6 +190,14 @@ class AttributionRules(RuleFile):
         merged = RuleFile(meta=self.meta, parts=parts)
         merged._origin = self._origin
         return merged
+
+
+def _or_none(read: Callable[[], _T]) -> _T | None:
+    """``read()``, or None when the rules lack the shape it reads (``ShapeOff``)."""
+    try:
+        return read()
+    except ShapeOff:
+        return None
 
 
 def trie_alternation(entries: list[str]) -> str:
@@ -355,13 +340,15 @@ class Attributor:
         self.left_re = rules.reverse_pattern("subject-cue")
         # the same without NOMINAL's of-phrase, for windows where no of-phrase can start (see
         # _left_subject)
+        # the nominal shortcuts, each off (None) when the rules lack its shape (rules check says)
+        tail = _or_none(rules.tail)
+        self.tail_start_re = None if tail is None else tail.start
         self.left_untailed_re = (
-            rules.reverse_pattern(
-                "subject-cue", {"NOMINAL": NOMINAL_SHAPE["NOMINAL"][: -len(NOMINAL_TAIL)]}
-            )
-            if rules.nominal_stop_words() is not None
-            else None
+            None
+            if tail is None
+            else rules.reverse_pattern("subject-cue", {"NOMINAL": tail.untailed})
         )
+        shape = self.word_shape = _or_none(rules.word_shape)
         self.right_re = rules.pattern("cue-subject")
         self.according_re = rules.pattern("according-to")
         self.quoted_as_re = rules.pattern("quoted-as")
@@ -393,11 +380,10 @@ class Attributor:
         )
         self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
         head_firsts = rules.part_words("HEAD", first=True)
-        self.mod_stops = rules.nominal_stop_words()
         # None: no shape pre-check before subject-nominal (see _nominal_can_start)
         self.head_firsts = (
             head_firsts
-            if self.mod_stops is not None
+            if shape is not None
             and head_firsts is not None
             and not any("," in w for w in head_firsts)
             else None
@@ -726,7 +712,8 @@ class Attributor:
         of-phrase (the same matches; the reverse engine spends most of its time trying it)."""
         if (
             self.left_untailed_re is not None
-            and NOMINAL_TAIL_START_RE.search(text, start, cue) is None
+            and self.tail_start_re is not None
+            and self.tail_start_re.search(text, start, cue) is None
         ):
             return _search_back(self.left_untailed_re, text, start, cue)
         return _search_back(self.left_re, text, start, cue)
@@ -960,19 +947,22 @@ class Attributor:
         """False only when ``subject-nominal`` cannot match at ``pos`` (a test on words, no regex
         engine).
 
-        A nominal's head starts at one of its first seven words; each word before it is a
-        determiner, a capitalised word or a modifier, none of which holds a comma, colon,
-        parenthesis or double quote, and a modifier is not one of MOD's stop words."""
-        if self.head_firsts is None or self.mod_stops is None:
+        A nominal's head starts at one of its first ``max_words`` words; no word before it holds
+        a break character, and no such word but the first is a stop word (``NominalShape``, read
+        from the rules)."""
+        shape = self.word_shape
+        if self.head_firsts is None or shape is None:
             return True
+        n = shape.max_words
         cut = min(end, pos + 160)
-        words = text[pos:cut].lstrip(NOMINAL_LEAD).split(None, 7)
-        if cut < end and len(words) < 8:  # the seventh word may run past the cut
-            words = text[pos:end].lstrip(NOMINAL_LEAD).split(None, 7)
-        for i, word in enumerate(words[:7]):
+        words = text[pos:cut].lstrip(shape.lead).split(None, n)
+        if cut < end and len(words) <= n:  # the last word may run past the cut
+            words = text[pos:end].lstrip(shape.lead).split(None, n)
+        breaks, stops = shape.breaks, shape.stops
+        for i, word in enumerate(words[:n]):
             if word.lower().split(",", 1)[0] in self.head_firsts:
                 return True
-            if not NOMINAL_BREAKS.isdisjoint(word) or (i > 0 and word in self.mod_stops):
+            if not breaks.isdisjoint(word) or (i > 0 and word in stops):
                 return False
         return False
 

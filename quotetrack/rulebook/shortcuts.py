@@ -13,6 +13,7 @@ from typing import Any
 
 import regex
 
+from quotetrack.rulebook.nominal_shape import ShapeOff
 from quotetrack.rulebook.scan import prefilter_source
 
 CUE_COST = "the attribution stage runs about 1.3-1.6x slower"
@@ -20,6 +21,9 @@ CLAIM_COST = (
     "the rule's regex then runs at every count of every sentence with a casualty word; "
     "with no rule pre-filtered the claims stage runs about 1.5x slower"
 )
+
+WORD_TEST_COST = "the attribution stage runs about 1.05-1.1x slower"
+TAIL_COST = "the attribution stage runs about 1.03-1.05x slower"
 
 
 def cue_prefilter(files: Mapping[str, Any]) -> list[str]:
@@ -58,8 +62,27 @@ def claim_prefilters(files: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def nominal_shortcuts(files: Mapping[str, Any]) -> list[str]:
+    """Attribution's word test before ``subject-nominal`` and its ``subject-cue`` without the
+    nominal's trailing phrase (``nominal_shape``): part ``NOMINAL`` and pattern
+    ``subject-nominal`` must keep the shapes that module describes."""
+    attribution = files.get("attribution.toml")
+    if attribution is None or "subject-nominal" not in {r.id for r in attribution.patterns}:
+        return []  # the contract check reports a missing pattern
+    out = []
+    for read, shortcut, cost in (
+        (attribution.word_shape, "the word test before subject-nominal", WORD_TEST_COST),
+        (attribution.tail, "subject-cue without NOMINAL's trailing phrase", TAIL_COST),
+    ):
+        try:
+            read()
+        except ShapeOff as exc:
+            out.append(f"warning: {attribution._origin}: {exc}: {shortcut} is off ({cost})")
+    return out
+
+
 _PLAIN_FLAGS = regex.VERSION0 | regex.UNICODE  # no case folding, verbose mode ... (as Scanner)
-SHORTCUTS = (cue_prefilter, claim_prefilters)
+SHORTCUTS = (cue_prefilter, claim_prefilters, nominal_shortcuts)
 
 
 def warnings(files: Mapping[str, Any]) -> list[str]:

@@ -314,3 +314,29 @@ def _is_blank_class(item: Node) -> bool:
             return False
         item = branches[0][0]
     return item == Escape("s")
+
+
+# -- back to source -----------------------------------------------------------------------------
+def to_source(node: Node | Alternation | tuple[Node, ...]) -> str:
+    """The regex source of a tree, a node or a sequence of nodes (``parse``'s inverse:
+    ``to_source(parse(s)) == s`` for every pattern ``parse`` reads)."""
+    if isinstance(node, tuple):
+        return "".join(map(to_source, node))
+    if isinstance(node, Alternation):
+        return "|".join(map(to_source, node.branches))
+    if isinstance(node, Char):
+        return node.char
+    if isinstance(node, Escape):
+        return "\\" + node.char
+    if isinstance(node, Opaque):
+        return node.text
+    if isinstance(node, CharClass):
+        return f"[{node.members}]"
+    if isinstance(node, Reference):
+        return "{" + node.name + "}"
+    if isinstance(node, NamedList):
+        return f"\\L<{node.name}>"
+    if isinstance(node, Group):
+        # inline flags ("(?i)") keep their closing parenthesis in ``kind``
+        return "(" + node.kind if node.body is None else f"({node.kind}{to_source(node.body)})"
+    return to_source(node.item) + node.text
