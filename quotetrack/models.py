@@ -57,6 +57,17 @@ OUTLET = (
     "The publication the article came from (from its metadata or --outlet), empty when unknown."
 )
 DOC_IDS = "The doc_id of each listed quote's or claim's article, in the same order."
+#: the sentence a quotes or claims row carries as its evidence: whole up to EVIDENCE_MAX_CHARS
+#: characters; a longer one (a list of quotations or figures with no full stop) is clipped to
+#: EVIDENCE_CONTEXT_CHARS characters either side of the row's span (quotetrack.tables.evidence)
+EVIDENCE_MAX_CHARS = 1_000
+EVIDENCE_CONTEXT_CHARS = 200
+EVIDENCE_CLIP = (
+    f"a sentence longer than {EVIDENCE_MAX_CHARS:,} characters is clipped to "
+    f"{EVIDENCE_CONTEXT_CHARS} characters either side of the {{what}} (at a blank), each cut "
+    "marked with …; sentence_start and sentence_end still give the whole sentence (one over "
+    "[sentences] max_chars of rules/abbreviations.toml is read in parts, each a sentence here)"
+)
 OUTLETS = "The outlet of each listed article, in the same order (empty when unknown)."
 MATCH_KEYS = (
     "What joined the claims into one event, as kind:value: category:C, measure:M, date:same_day "
@@ -195,7 +206,7 @@ class Issue(Record):
         description=(
             "Kind of problem, stable for filtering: not_found, unreadable, not_text, bad_csv, "
             "bad_json, bad_date, decoding, duplicate_doc_id, language_unsupported, too_large, "
-            "too_long, fetch_failed..."
+            "too_long, long_sentence, fetch_failed..."
         ),
     )
     message: str = Field(default="", description="What happened, in a sentence.")
@@ -292,7 +303,13 @@ class Quote(Record):
             'Who relayed the quote when the speaker said it to someone else ("told the BBC").'
         ),
     )
-    sentence: str = Field(default="", description="The sentence holding the quote.")
+    sentence: str = Field(
+        default="",
+        description=(
+            "The sentence (or sentences) holding the quote, "
+            "article.text[sentence_start:sentence_end]; " + EVIDENCE_CLIP.format(what="quote") + "."
+        ),
+    )
     sentence_start: int | None = Field(default=None, description="Start offset of sentence.")
     sentence_end: int | None = Field(
         default=None, description=("End offset (exclusive) of sentence.")
@@ -335,7 +352,14 @@ class Claim(Record):
             "The words that make the claim, figure and casualty word: article.text[start:end]."
         )
     )
-    sentence: str = Field(default="", description="The sentence holding the claim.")
+    sentence: str = Field(
+        default="",
+        description=(
+            "The sentence holding the claim, article.text[sentence_start:sentence_end]; "
+            + EVIDENCE_CLIP.format(what="claim (start..end)")
+            + "."
+        ),
+    )
     category: str = Field(
         description="What is counted: killed, injured, missing, arrested, kidnapped or displaced."
     )

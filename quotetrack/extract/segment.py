@@ -5,6 +5,12 @@
 * Sentences end at ``.``, ``!``, ``?`` or ``…`` (plus closing marks) before whitespace and an
   upper-case letter, digit or opening mark, except after an abbreviation from
   ``rules/abbreviations.toml`` or a one-letter initial.
+* A sentence longer than ``[sentences] max_chars`` of ``rules/abbreviations.toml`` (a list of
+  figures or quotations with no full stop, a page with no punctuation) is split into parts of at
+  most that length: at the last clause boundary (a comma, semicolon, colon or dash before a blank,
+  or a line break) in the second half of each part, else at the last blank there, else at the
+  bound; a ``long_sentence`` issue row records it. Every later stage works sentence by sentence,
+  so this bounds their work on one sentence and keeps the whole document linear.
 * Quotation marks are classified (opening, closing, apostrophe) from their neighbours and paired
   per paragraph, one family at a time (double marks, then single marks outside them). A double
   quote left open at a paragraph end continues when the next paragraph opens with a mark (the
@@ -47,10 +53,21 @@ class AbbreviationLists(StrictModel):
     sentence_starters: list[str] = Field(default_factory=list)
 
 
+class SentenceLimits(StrictModel):
+    """The ``[sentences]`` table of ``rules/abbreviations.toml``."""
+
+    max_chars: int = Field(
+        default=2000,
+        ge=100,
+        description="longest sentence kept whole; a longer one is split at clause boundaries",
+    )
+
+
 class AbbreviationRules(RuleFile):
     """Schema of ``rules/abbreviations.toml``."""
 
     abbreviations: AbbreviationLists
+    sentences: SentenceLimits = Field(default_factory=SentenceLimits)
 
 
 class QuotePair(StrictModel):
@@ -126,6 +143,11 @@ class Segmenter:
         self.months = frozenset(abbrev.months)
         self.others = frozenset(a.lower() for a in abbrev.others)
         self.starters = frozenset(abbrev.sentence_starters)
+        self.max_chars = ruleset.get("abbreviations.toml").sentences.max_chars
+        # searched backwards from a long sentence's bound: a clause boundary (a comma, semicolon,
+        # colon or dash before a blank, or a line break), else a blank; a part ends at its end
+        self.clause_break_re = regex.compile(r"(?r)(?:[,;:\u2014\u2013]|(?<=\s)-)(?=\s)|\n")
+        self.blank_re = regex.compile(r"(?r)\s")
         self.line_re = regex.compile(r"[^\n]*\n?")
         self.boundary_re = regex.compile(
             r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]*[\p{Lu}\d])"
@@ -190,19 +212,67 @@ class Segmenter:
         return spans
 
     # -- sentences -----------------------------------------------------------------------------
-    def sentences(self, text: str, paragraphs: list[Span]) -> list[Span]:
-        """Sentences inside each paragraph (a sentence never crosses a paragraph)."""
+    def sentences(
+        self, text: str, paragraphs: list[Span], split: list[tuple[int, int, int]] | None = None
+    ) -> list[Span]:
+        """Sentences inside each paragraph (a sentence never crosses a paragraph); one longer
+        than ``max_chars`` is split in parts (``split`` gets its start, end and number of
+        parts)."""
         out: list[Span] = []
         for para in paragraphs:
             start = para.start
             for m in self.boundary_re.finditer(text, para.start, para.end):
                 if not self._ends_sentence(text, m.start(), m.end(), para.end):
                     continue
-                out.append(Span(start, m.end(), len(out), para.index))
+                self._add(out, text, start, m.end(), para.index, split)
                 spaces = SPACES_RE.match(text, m.end(), para.end)
                 start = spaces.end() if spaces is not None else m.end()
             if start < para.end:
-                out.append(Span(start, para.end, len(out), para.index))
+                self._add(out, text, start, para.end, para.index, split)
+        return out
+
+    def _add(
+        self,
+        out: list[Span],
+        text: str,
+        start: int,
+        end: int,
+        paragraph: int,
+        split: list[tuple[int, int, int]] | None,
+    ) -> None:
+        """Append the sentence ``[start, end)``, in parts when it is longer than ``max_chars``."""
+        if end - start <= self.max_chars:
+            out.append(Span(start, end, len(out), paragraph))
+            return
+        parts = self.parts(text, start, end)
+        if split is not None:
+            split.append((start, end, len(parts)))
+        first = len(out)
+        out.extend(Span(s, e, first + k, paragraph) for k, (s, e) in enumerate(parts))
+
+    def parts(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """``[start, end)`` cut into parts of at most ``max_chars`` characters, each (but the
+        last) at least half that long: cut after the last clause boundary of the second half of
+        a part, else at its last blank, else at the bound. Blanks at a cut belong to no part.
+        Each search scans at most half a part, so the work is linear in the length."""
+        limit = self.max_chars
+        out: list[tuple[int, int]] = []
+        pos = start
+        while end - pos > limit:
+            bound = pos + limit
+            half = pos + limit // 2
+            m = self.clause_break_re.search(text, half, bound + 1) or self.blank_re.search(
+                text, half, bound + 1
+            )
+            cut = m.end() if m is not None else bound
+            piece_end = cut
+            while piece_end > half and text[piece_end - 1].isspace():
+                piece_end -= 1
+            out.append((pos, piece_end))
+            spaces = SPACES_RE.match(text, cut, end)
+            pos = spaces.end() if spaces is not None else cut
+        if pos < end:
+            out.append((pos, end))
         return out
 
     def _ends_sentence(self, text: str, punct_start: int, punct_end: int, limit: int) -> bool:
@@ -488,9 +558,23 @@ class Segmenter:
     def segment(self, text: str, doc_id: str | None = None, source: str = "") -> Segmentation:
         """Paragraphs, sentences and quotes of one article."""
         paragraphs = self.paragraphs(text)
-        sentences = self.sentences(text, paragraphs)
+        split: list[tuple[int, int, int]] = []
+        sentences = self.sentences(text, paragraphs, split)
         headline_end = paragraphs[0].end if len(paragraphs) > 1 else 0
         quotes, issues = self.quotes(text, paragraphs, headline_end, doc_id, source)
+        issues.extend(
+            Issue(
+                doc_id=doc_id,
+                source=source,
+                severity="info",
+                code="long_sentence",
+                message=f"sentence of {end - start:,} characters at offset {start} read in "
+                f"{n} parts of at most {self.max_chars:,} (split at clause boundaries)",
+                start=start,
+                end=end,
+            )
+            for start, end, n in split
+        )
         seg = Segmentation(
             text=text, paragraphs=paragraphs, sentences=sentences, quotes=quotes, issues=issues
         )

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from quotetrack.errors import QuotetrackError
+from quotetrack.tables.evidence import clip_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +122,7 @@ def encode_rows(table: str, rows: Iterable[BaseModel | dict[str, Any]], fmt: For
     values: list[Sequence[Any]] = [
         getter(row) if type(row) is model else _row_values(row, names) for row in rows
     ]
+    values = clip_records(table, names, values)  # a long evidence sentence, bounded
     converters = [(i, convert) for i, (_, convert) in enumerate(cells) if convert is not _same]
     if converters:  # only the cells that change (most tables have none)
         values = [_converted(v, converters) for v in values]

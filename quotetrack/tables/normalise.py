@@ -30,6 +30,7 @@ from quotetrack.models import (
     Quote,
     QuoteMatch,
 )
+from quotetrack.tables.evidence import clip_records
 
 #: table name -> row model; the order is the order ``quotetrack run`` writes them in.
 TABLES: dict[str, type[BaseModel]] = {
@@ -114,6 +115,7 @@ def to_frame(table: str, rows: Iterable[BaseModel | dict[str, Any]]) -> pd.DataF
     model = TABLES[table]
     getter = operator.attrgetter(*names) if len(names) > 1 else (lambda r: (getattr(r, names[0]),))
     records = [getter(r) if type(r) is model else _values(r, names) for r in rows]
+    records = clip_records(table, names, records)  # a long evidence sentence, bounded
     cells: list[Sequence[Any]] = list(zip(*records, strict=False)) if records else [()] * len(names)
     data: dict[str, Any] = {}
     for (name, dtype), column in zip(spec.items(), cells, strict=False):
