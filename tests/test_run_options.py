@@ -56,6 +56,20 @@ def test_a_full_compare_options_is_still_accepted_and_knobs_apply_on_top() -> No
     assert result.count("disagreements") >= quotetrack.run(SEEDS).count("disagreements")
 
 
+def test_the_old_positional_parameters_still_work(tmp_path: Path) -> None:
+    """``run(inputs, rules_dir)`` and ``run_to_directory(inputs, out, fmt, jobs)`` were positional
+    before the options object."""
+    from conftest import REPO
+
+    from quotetrack.pipeline.runner import run_to_directory
+
+    rules = REPO / "rules"
+    old = quotetrack.run(SEEDS, rules)
+    assert old.tables["claims"].equals(quotetrack.run(SEEDS, rules_dir=rules).tables["claims"])
+    written = run_to_directory(SEEDS, tmp_path / "out", "csv", 1)
+    assert written.count("claims") == len(old.tables["claims"])
+
+
 def test_unknown_or_bad_run_options_are_named() -> None:
     with pytest.raises(TypeError, match="tolerence"):
         quotetrack.run(SEEDS, tolerence=2)

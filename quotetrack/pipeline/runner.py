@@ -195,7 +195,7 @@ def extract_texts(
     outlet: str | None = None,
     url: str | None = None,
     title: str | None = None,
-    options: RunOptions | None = None,
+    options: RunOptions | str | os.PathLike[str] | None = None,
     *,
     default_outlet: str | None = None,
     default_published: str | None = None,
@@ -228,6 +228,8 @@ def extract_texts(
         )
     else:
         records = data
+    if isinstance(options, str | os.PathLike):  # the old 8th parameter, rules_dir
+        options, keywords = None, {"rules_dir": options, **keywords}
     defaults = {"outlet": default_outlet, "published": default_published}
     given = {name: value for name, value in defaults.items() if value is not None}
     opts = RunOptions.of(options, **given, **keywords)
@@ -319,7 +321,7 @@ def run_to_directory(
     inputs: Inputs,
     out_dir: Path,
     fmt: Format = "csv",
-    options: RunOptions | None = None,
+    options: RunOptions | int | None = None,
     *,
     on_document: Callable[[Article | Issue], None] | None = None,
     batch_documents: int = 200,
@@ -333,6 +335,8 @@ def run_to_directory(
     and ``keywords`` are those of ``run``; ``bom`` starts each CSV file with a UTF-8 byte-order
     mark (for Excel)."""
     started = time.perf_counter()
+    if isinstance(options, int):  # the old 4th parameter, jobs
+        options, keywords = None, {"jobs": options, **keywords}
     opts = RunOptions.of(options, **keywords)
     paths = input_paths(inputs)
     created = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
