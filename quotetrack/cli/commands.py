@@ -283,9 +283,18 @@ def _evaluate(
         raise QuotetrackError(f"{kind} F1 {f1:.3f} is below --min-f1 {min_f1:.3f}")
 
 
-GOLD = typer.Option(..., "--gold", help="Gold JSONL file.")
-MIN_F1 = typer.Option(None, "--min-f1", help="Exit 1 when the headline F1 is below this.")
-JSON_OUT = typer.Option(None, "--json", help="Also write the metrics as JSON to this file.")
+GOLD = typer.Option(..., "--gold", metavar="FILE", help="Gold JSONL file.")
+MIN_F1 = typer.Option(
+    None, "--min-f1", metavar="F1", help="Exit 1 when the headline F1 is below this."
+)
+JSON_OUT = typer.Option(
+    None,
+    "--output",
+    "-o",
+    "--json",
+    metavar="FILE",
+    help="Also write the metrics as JSON to this file (--json: the older spelling).",
+)
 
 
 @eval_app.command("quotes")
