@@ -180,13 +180,27 @@ def test_version_and_lazy_help() -> None:
     version = invoke("--version")
     assert version.exit_code == 0 and version.stdout.startswith("quotetrack 0.")
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, quotetrack.cli; print(sorted(sys.modules))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from quotetrack.cli import commands; commands.app(['--help'], "
+            "standalone_mode=False); print(sorted(sys.modules))",
+        ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    for heavy in ("'pandas'", "'quotetrack.pipeline.extractor'", "'quotetrack.compare'"):
-        assert heavy not in loaded
+    assert "Commands:" in loaded  # the help was printed, with every command registered
+    heavy = ("pandas", "pydantic", "rich", "quotetrack.models", "quotetrack.pipeline.extractor")
+    for name in (*heavy, "quotetrack.compare"):
+        assert f"'{name}'" not in loaded, name  # pydantic: the models; rich: fancy help
+    bare = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "quotetrack", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert bare.stdout.startswith("quotetrack 0.") and " typer" not in bare.stderr
 
 
 def test_status_and_timeline_take_format(tmp_path: Path) -> None:

@@ -80,6 +80,9 @@ def test_datasette_metadata_describes_every_column(tmp_path: Path) -> None:
     made = runner.invoke(app, ["datasette-metadata", "--db", "track.sqlite", "-o", str(target)])
     assert made.exit_code == 0, made.output
     tables = json.loads(target.read_text(encoding="utf-8"))["databases"]["track"]["tables"]
-    assert set(tables) == set(TABLES)
+    from quotetrack.pipeline.store import STORE_DESCRIPTIONS
+
+    assert set(tables) == set(TABLES) | set(STORE_DESCRIPTIONS)  # the store's own tables and views
+    assert all(tables[name]["description"] for name in STORE_DESCRIPTIONS)
     for table, model in TABLES.items():
         assert tables[table]["columns"] == {n: f.description for n, f in model.model_fields.items()}

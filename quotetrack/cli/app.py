@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import math
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, get_args
 
@@ -22,24 +22,24 @@ import typer
 
 from quotetrack.cli.boundary import explain
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import DateOrder
 from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
-from quotetrack.tables.export import FORMATS
 
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so --help answers fast
-    from quotetrack.compare import CompareOptions
-    from quotetrack.pipeline.ingest import IngestOptions
+    from quotetrack.pipeline.options import RunOptions
     from quotetrack.pipeline.runner import Result
 
+#: plain help and usage errors (click's): rendering them with rich imports rich and markdown-it,
+#: which took half of ``quotetrack --help``'s time (benchmarks/cli_startup.py)
+PLAIN = {"rich_markup_mode": None, "no_args_is_help": True}
 app = typer.Typer(
     help="Who said what, and which casualty figures disagree: quotes, speakers and claims from "
     "news.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    **PLAIN,  # type: ignore[arg-type]
 )
-rules_app = typer.Typer(help="Inspect and check the rules files.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", no_args_is_help=True)
+rules_app = typer.Typer(help="Inspect and check the rules files.", **PLAIN)  # type: ignore[arg-type]
+eval_app = typer.Typer(help="Measure accuracy against annotated gold data.", **PLAIN)  # type: ignore[arg-type]
 
 
 def _print_version(value: bool) -> None:
@@ -66,12 +66,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 INPUTS = typer.Argument(
     ...,
+    metavar="INPUT",
     help="Files (.txt .html .json .jsonl .csv .tsv), folders, http(s):// URLs, or - for stdin.",
 )
-RULES = typer.Option(None, "--rules", help="Rules directory to use instead of the packaged rules.")
-OUTLET = typer.Option(None, "--outlet", help="Outlet for inputs whose metadata names none.")
+RULES = typer.Option(
+    None, "--rules", metavar="DIR", help="Rules directory to use instead of the packaged rules."
+)
+OUTLET = typer.Option(
+    None, "--outlet", metavar="NAME", help="Outlet for inputs whose metadata names none."
+)
 PUBLISHED = typer.Option(
-    None, "--published", help="Published date (YYYY-MM-DD) for inputs without one."
+    None,
+    "--published",
+    metavar="DATE",
+    help="Published date (YYYY-MM-DD) for inputs without one.",
 )
 TEXT_COLUMN = typer.Option(
     None,
@@ -124,10 +132,15 @@ MAX_BYTES = typer.Option(
     DEFAULT_MAX_BYTES,
     "--max-bytes",
     min=1,
+    metavar="BYTES",
     help="Largest .txt/.html file, or JSONL/CSV record, that is read (bytes).",
 )
 MAX_CHARS = typer.Option(
-    DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Longest document that is processed (characters)."
+    DEFAULT_MAX_CHARS,
+    "--max-chars",
+    min=1,
+    metavar="CHARS",
+    help="Longest document that is processed (characters).",
 )
 MAX_JOBS = 256
 MAX_TIME_BUDGET_S = 86_400.0  # one day per document; more is a typo (and overflows timers)
@@ -145,6 +158,7 @@ JOBS = typer.Option(
     "--jobs",
     "-j",
     min=0,
+    metavar="N",
     max=MAX_JOBS,
     help="Worker processes (0: one per core, or one for inputs under 2 MB).",
 )
@@ -152,35 +166,47 @@ TIME_BUDGET = typer.Option(
     DEFAULT_TIME_BUDGET_S,
     "--time-budget",
     min=0.0,
+    metavar="SECONDS",
     max=MAX_TIME_BUDGET_S,
     callback=finite,
     help="Seconds one document may take (0: no limit); a slower one becomes an issue row.",
 )
+REMEMBERED = "; a store keeps the value last used"
 WINDOW = typer.Option(
-    1, "--window-days", min=0, help="Claims of one incident may be this many days apart."
+    None,
+    "--window-days",
+    min=0,
+    metavar="DAYS",
+    help=f"Claims of one incident may be this many days apart (default 1{REMEMBERED}).",
 )
 TOLERANCE = typer.Option(
-    1.5,
+    None,
     "--tolerance",
     min=1.0,
     callback=finite,
-    help="Best-figure ratio above which overlapping figures diverge (x1.5 for vague ones).",
+    metavar="RATIO",
+    help="Best-figure ratio above which overlapping figures diverge, x1.5 for vague ones "
+    f"(default 1.5{REMEMBERED}).",
 )
 SYNDICATION = typer.Option(
-    0.8,
+    None,
     "--syndication-threshold",
     min=0.0,
     callback=finite,
     max=1.0,
-    help="Share of shared 8-word n-grams that makes two articles copies of one story.",
+    metavar="SHARE",
+    help="Share of shared 8-word n-grams that makes two articles copies of one story "
+    f"(default 0.8{REMEMBERED}).",
 )
 QUOTE_SIMILARITY = typer.Option(
-    80.0,
+    None,
     "--quote-similarity",
     min=0.0,
     callback=finite,
     max=100.0,
-    help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote.",
+    metavar="SCORE",
+    help="rapidfuzz ratio (0-100) above which two quotes count as one altered quote "
+    f"(default 80{REMEMBERED}).",
 )
 
 
@@ -203,24 +229,6 @@ def auto_jobs(inputs: list[str]) -> int:
             if total >= SMALL_INPUT_BYTES:
                 return default_jobs()
     return 1
-
-
-def compare_options(
-    window_days: int, tolerance: float, syndication: float, quote_similarity: float
-) -> CompareOptions:
-    """CompareOptions from the CLI's comparison options."""
-    from quotetrack.compare import CompareOptions
-    from quotetrack.compare.events import GroupingOptions
-    from quotetrack.compare.flags import FlagOptions
-    from quotetrack.compare.quote_matching import QuoteMatchOptions
-    from quotetrack.compare.syndication import SyndicationOptions
-
-    return CompareOptions(
-        quotes=QuoteMatchOptions(min_similarity=quote_similarity),
-        syndication=SyndicationOptions(threshold=syndication),
-        grouping=GroupingOptions(window_days=window_days),
-        flags=FlagOptions(tolerance=tolerance),
-    )
 
 
 def say(message: str) -> None:
@@ -258,8 +266,13 @@ def fail(error: QuotetrackError) -> NoReturn:
     raise typer.Exit(1) from None
 
 
-def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
-    """Validate a --format value (a usage error, exit 2, when unknown)."""
+def check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> str:
+    """Validate a --format value against ``allowed`` (default: every table format; a usage
+    error, exit 2, when unknown)."""
+    if allowed is None:
+        from quotetrack.tables.export import FORMATS
+
+        allowed = FORMATS
     if fmt not in allowed:
         raise typer.BadParameter(
             f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="--format"
@@ -267,68 +280,99 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return fmt
 
 
-@dataclass(frozen=True)
-class Reading:
-    """How inputs are read: which columns hold which field, the date order, downloading."""
+#: the flags each group of run options adds to a command: (parameter name, type, typer option).
+#: The command gets them as one ``RunOptions`` (``options``), built by ``run_options``.
+OPTION_GROUPS: dict[str, tuple[tuple[str, Any, Any], ...]] = {
+    "rules": (("rules", Path | None, RULES),),
+    "input": (
+        ("outlet", str | None, OUTLET),
+        ("published", str | None, PUBLISHED),
+        ("text_column", str | None, TEXT_COLUMN),
+        ("id_column", str | None, ID_COLUMN),
+        ("date_column", str | None, DATE_COLUMN),
+        ("outlet_column", str | None, OUTLET_COLUMN),
+        ("url_column", str | None, URL_COLUMN),
+        ("date_order", str | None, DATE_ORDER),
+        ("no_fetch", bool, NO_FETCH),
+        ("fetch_private", bool, FETCH_PRIVATE),
+        ("max_bytes", int, MAX_BYTES),
+    ),
+    "limits": (("max_chars", int, MAX_CHARS), ("time_budget", float, TIME_BUDGET)),
+    "jobs": (("jobs", int, JOBS),),
+    "compare": (
+        ("window_days", int | None, WINDOW),
+        ("tolerance", float | None, TOLERANCE),
+        ("syndication", float | None, SYNDICATION),
+        ("quote_similarity", float | None, QUOTE_SIMILARITY),
+    ),
+    "debug": (("debug", bool, DEBUG),),
+}
+#: CLI parameter -> ``RunOptions`` field, where the names differ.
+RUN_OPTION_NAMES = {
+    "rules": "rules_dir",
+    "time_budget": "time_budget_s",
+    "syndication": "syndication_threshold",
+}
+#: the column flags -> the record field each one maps.
+COLUMN_FLAGS = {
+    "text_column": "text",
+    "id_column": "doc_id",
+    "date_column": "published",
+    "outlet_column": "outlet",
+    "url_column": "url",
+}
 
-    columns: dict[str, str] = field(default_factory=dict)
-    date_order: DateOrder | None = None
-    fetch: bool = True
-    fetch_private: bool = False
 
-    @classmethod
-    def from_options(
-        cls,
-        text: str | None,
-        doc_id: str | None,
-        date: str | None,
-        outlet: str | None,
-        url: str | None,
-        date_order: str | None,
-        no_fetch: bool,
-        fetch_private: bool = False,
-    ) -> Reading:
-        """Reading from the CLI's input options (a usage error for an unknown --date-order)."""
-        order = date_order.upper() if date_order else None
+def build_run_options(flags: dict[str, Any]) -> Any:
+    """The ``RunOptions`` of a command's run flags (a usage error for an unknown --date-order)."""
+    from quotetrack.models import DateOrder
+    from quotetrack.pipeline.options import RunOptions
+
+    flags = dict(flags)
+    columns = {field: flags.pop(flag) for flag, field in COLUMN_FLAGS.items() if flag in flags}
+    values: dict[str, Any] = {"columns": {f: c for f, c in columns.items() if c}}
+    if "date_order" in flags:
+        given = flags.pop("date_order")
+        order = given.upper() if given else None
         if order not in (None, *get_args(DateOrder)):
             raise typer.BadParameter(
-                f"{date_order!r} is not one of MDY, DMY, YMD", param_hint="--date-order"
+                f"{given!r} is not one of MDY, DMY, YMD", param_hint="--date-order"
             )
-        named = {"text": text, "doc_id": doc_id, "published": date, "outlet": outlet, "url": url}
-        columns = {name: column for name, column in named.items() if column}
-        return cls(columns, order, not no_fetch, fetch_private)  # type: ignore[arg-type]
+        values["date_order"] = order
+    if "no_fetch" in flags:
+        values["fetch"] = not flags.pop("no_fetch")
+    if "time_budget" in flags:
+        values["time_budget_s"] = flags.pop("time_budget") or None
+    values |= {RUN_OPTION_NAMES.get(name, name): value for name, value in flags.items()}
+    return RunOptions.of(**values)
 
-    def keywords(self) -> dict[str, Any]:
-        """The keyword arguments of ``quotetrack.run`` for these reading options."""
-        return {
-            "columns": self.columns,
-            "date_order": self.date_order,
-            "fetch": self.fetch,
-            "fetch_private": self.fetch_private,
+
+def run_options(*groups: str) -> Callable[[F], F]:
+    """Give a command the flags of these ``OPTION_GROUPS`` and call it with them as one
+    ``RunOptions`` in its ``options`` parameter (declared once here, not in every command)."""
+    specs = [spec for group in groups for spec in OPTION_GROUPS[group]]
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func)
+        own = [p for p in signature.parameters.values() if p.name != "options"]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=kind)
+            for name, kind, info in specs
+        ]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            flags = {name: kwargs.pop(name) for name, _, _ in specs if name in kwargs}
+            return func(*args, options=build_run_options(flags), **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {  # typer resolves these; RunOptions is not imported here
+            **{k: v for k, v in func.__annotations__.items() if k != "options"},
+            **{name: kind for name, kind, _ in specs},
         }
+        return wrapper  # type: ignore[return-value]
 
-    def ingest(self, outlet: str | None, published: str | None, max_bytes: int) -> IngestOptions:
-        """IngestOptions with these reading options and the metadata defaults."""
-        from quotetrack.pipeline.ingest import IngestOptions
-
-        return IngestOptions(
-            outlet=outlet,
-            published=published,
-            max_bytes=max_bytes,
-            columns=self.columns,
-            date_order=self.date_order,
-            fetch=self.fetch,
-            fetch_private=self.fetch_private,
-        )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-document limits given on the command line."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_chars: int = DEFAULT_MAX_CHARS
-    time_budget: float = DEFAULT_TIME_BUDGET_S
+    return decorate
 
 
 def _feedback(quiet: bool, inputs: list[str] | None = None) -> tuple[Any, Callable[[Any], None]]:
@@ -395,37 +439,12 @@ def _check_counts(result: Result, strict: bool) -> None:
         )
 
 
-def _run(
-    inputs: list[str],
-    rules: Path | None,
-    outlet: str | None,
-    published: str | None,
-    debug: bool,
-    quiet: bool,
-    strict: bool = False,
-    options: CompareOptions | None = None,
-    limits: Limits = Limits(),
-    jobs: int = 1,
-    reading: Reading = Reading(),
-) -> Result:
+def _run(inputs: list[str], options: RunOptions, quiet: bool, strict: bool = False) -> Result:
     """The whole pipeline in memory (for commands that print one table)."""
     from quotetrack.pipeline.runner import run as run_pipeline
 
     display, on_item = _feedback(quiet, inputs)
     with display:
-        result = run_pipeline(
-            inputs,
-            rules_dir=rules,
-            outlet=outlet,
-            published=published,
-            debug=debug,
-            compare_options=options,
-            on_document=on_item,
-            max_bytes=limits.max_bytes,
-            max_chars=limits.max_chars,
-            time_budget_s=limits.time_budget or None,
-            jobs=jobs,
-            **reading.keywords(),
-        )
+        result = run_pipeline(inputs, options, on_document=on_item)
     _check_counts(result, strict)
     return result

@@ -4,89 +4,63 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from quotetrack.cli.app import (
-    DATE_COLUMN,
-    DATE_ORDER,
-    DEBUG,
     EXCEL,
-    FETCH_PRIVATE,
-    ID_COLUMN,
     INPUTS,
-    JOBS,
-    MAX_BYTES,
-    MAX_CHARS,
-    NO_FETCH,
-    OUTLET,
-    OUTLET_COLUMN,
-    PUBLISHED,
     QUIET,
-    QUOTE_SIMILARITY,
     RULES,
-    SYNDICATION,
-    TEXT_COLUMN,
-    TIME_BUDGET,
-    TOLERANCE,
-    URL_COLUMN,
-    WINDOW,
-    Reading,
     _check_counts,
     _feedback,
     _run,
     app,
     auto_jobs,
     check_format,
-    compare_options,
     eval_app,
     handled,
     rules_app,
+    run_options,
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.tables.export import FORMATS, write_table, write_tables, write_to_stdout
+
+if TYPE_CHECKING:
+    from quotetrack.pipeline.options import RunOptions
+
+STRICT = typer.Option(False, "--strict", help="Exit 1 when any issue was reported.")
+FORMAT_METAVAR = "csv|jsonl|json|parquet"
 
 
 @app.command()
 @handled
+@run_options("rules", "input", "limits", "jobs", "compare", "debug")
 def run(
     inputs: list[str] = INPUTS,
     out: Path = typer.Option(
-        ..., "--out", "-o", help="Folder for the tables (created if missing)."
+        ..., "--out", "-o", metavar="DIR", help="Folder for the tables (created if missing)."
     ),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
-    debug: bool = DEBUG,
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", metavar=FORMAT_METAVAR, help="Format of the tables."
+    ),
+    strict: bool = STRICT,
     quiet: bool = QUIET,
-    window_days: int = WINDOW,
-    tolerance: float = TOLERANCE,
-    syndication: float = SYNDICATION,
-    quote_similarity: float = QUOTE_SIMILARITY,
-    max_bytes: int = MAX_BYTES,
-    max_chars: int = MAX_CHARS,
-    time_budget: float = TIME_BUDGET,
-    jobs: int = JOBS,
     engine: str = typer.Option(
-        "local", "--engine", help="local (this machine's cores) or dask (a Dask cluster)."
+        "local",
+        "--engine",
+        metavar="local|dask",
+        help="local (this machine's cores) or dask (a Dask cluster).",
     ),
     scheduler: str | None = typer.Option(
         None,
         "--scheduler",
+        metavar="ADDRESS",
         help="Dask scheduler address (default: a LocalCluster of --jobs workers).",
     ),
-    text_column: str | None = TEXT_COLUMN,
-    id_column: str | None = ID_COLUMN,
-    date_column: str | None = DATE_COLUMN,
-    outlet_column: str | None = OUTLET_COLUMN,
-    url_column: str | None = URL_COLUMN,
-    date_order: str | None = DATE_ORDER,
-    no_fetch: bool = NO_FETCH,
-    fetch_private: bool = FETCH_PRIVATE,
     excel: bool = EXCEL,
+    options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
 ) -> None:
     """Extract quotes and claims, compare sources, and write every table to --out.
 
@@ -96,34 +70,19 @@ def run(
 
     Example: quotetrack run seeds/ --out out/ --jobs 2
     """
+    from quotetrack.pipeline.options import RunOptions
     from quotetrack.pipeline.parallel import default_jobs
     from quotetrack.pipeline.runner import run_to_directory
     from quotetrack.tables.normalise import TABLES
 
     check_format(fmt)
-    reading = Reading.from_options(
-        text_column,
-        id_column,
-        date_column,
-        outlet_column,
-        url_column,
-        date_order,
-        no_fetch,
-        fetch_private,
-    )
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"{engine!r} is not one of local, dask", param_hint="--engine")
-    options = compare_options(window_days, tolerance, syndication, quote_similarity)
     if engine == "dask":
         from quotetrack.pipeline.dask_engine import run_dask
 
         result = run_dask(
-            inputs,
-            out,
-            scheduler=scheduler,
-            rules_dir=rules,
-            compare_options=options,
-            workers=jobs or default_jobs(),
+            inputs, out, options, scheduler=scheduler, workers=options.jobs or default_jobs()
         )
         _check_counts(result, strict)
         say(result.summary())
@@ -132,50 +91,20 @@ def run(
             "and the comparison tables)"
         )
         return
+    options = RunOptions.of(options, jobs=options.jobs or auto_jobs(inputs))
     display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_to_directory(
             inputs,
             out,
             fmt,  # type: ignore[arg-type]  # checked by check_format above
-            jobs=jobs or auto_jobs(inputs),
-            rules_dir=rules,
-            outlet=outlet,
-            published=published,
-            debug=debug,
+            options,
             on_document=on_item,
-            compare_options=options,
-            max_bytes=max_bytes,
-            max_chars=max_chars,
-            time_budget_s=time_budget or None,
-            **reading.keywords(),
             bom=excel,
         )
     _check_counts(result, strict)
     say(result.summary())
     say(f"wrote {len(TABLES)} tables to {out}/ ({', '.join(f'{t}.{fmt}' for t in TABLES)})")
-
-
-def _one_table(
-    table: str,
-    inputs: list[str],
-    output: Path | None,
-    fmt: str,
-    rules: Path | None,
-    outlet: str | None,
-    published: str | None,
-    debug: bool,
-    quiet: bool,
-    reading: Reading,
-) -> None:
-    check_format(fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json"))
-    result = _run(inputs, rules, outlet, published, debug, quiet, reading=reading)
-    frame = result.tables[table]
-    if output is None:
-        write_to_stdout(frame, fmt)  # type: ignore[arg-type]
-    else:
-        write_table(frame, output, fmt)  # type: ignore[arg-type]
-    say(result.summary())
 
 
 def _table_command(table: str, doc: str) -> None:
@@ -185,40 +114,32 @@ def _table_command(table: str, doc: str) -> None:
     def command(
         inputs: list[str] = INPUTS,
         output: Path | None = typer.Option(
-            None, "--output", "-o", help="File to write (default: stdout)."
+            None, "--output", "-o", metavar="FILE", help="File to write (default: stdout)."
         ),
         fmt: str = typer.Option(
-            "csv", "--format", "-f", help="csv, jsonl or json (parquet with -o)."
+            "csv", "--format", "-f", metavar=FORMAT_METAVAR, help="parquet needs --output."
         ),
-        rules: Path | None = RULES,
-        outlet: str | None = OUTLET,
-        published: str | None = PUBLISHED,
-        debug: bool = DEBUG,
+        strict: bool = STRICT,
         quiet: bool = QUIET,
-        text_column: str | None = TEXT_COLUMN,
-        id_column: str | None = ID_COLUMN,
-        date_column: str | None = DATE_COLUMN,
-        outlet_column: str | None = OUTLET_COLUMN,
-        url_column: str | None = URL_COLUMN,
-        date_order: str | None = DATE_ORDER,
-        no_fetch: bool = NO_FETCH,
-        fetch_private: bool = FETCH_PRIVATE,
+        excel: bool = EXCEL,
+        options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
     ) -> None:
-        reading = Reading.from_options(
-            text_column,
-            id_column,
-            date_column,
-            outlet_column,
-            url_column,
-            date_order,
-            no_fetch,
-            fetch_private,
+        from quotetrack.tables.export import write_table, write_to_stdout
+
+        check_format(
+            fmt, ("csv", "jsonl", "json", "parquet") if output else ("csv", "jsonl", "json")
         )
-        _one_table(table, inputs, output, fmt, rules, outlet, published, debug, quiet, reading)
+        result = _run(inputs, options, quiet, strict)
+        frame = result.tables[table]
+        if output is None:
+            write_to_stdout(frame, fmt)  # type: ignore[arg-type]
+        else:
+            write_table(frame, output, fmt, excel)  # type: ignore[arg-type]
+        say(result.summary())
 
     command.__name__ = table
     command.__doc__ = doc
-    app.command(table)(handled(command))
+    app.command(table)(handled(run_options("rules", "input", "limits", "jobs", "debug")(command)))
 
 
 _table_command(
@@ -240,43 +161,43 @@ _table_command(
 KINDS = typer.Option(
     None,
     "--kind",
+    metavar="KIND",
     help="Keep only flags of this kind (repeatable): contradiction, divergence, update, ...",
 )
 MIN_SEVERITY = typer.Option(
     "low",
     "--min-severity",
+    metavar="high|medium|low|info",
     help="Keep only flags at least this severe: high, medium, low, info (info: updates too).",
 )
 
 
 @app.command("compare")
 @handled
+@run_options("rules", "input", "limits", "jobs", "compare", "debug")
 def compare_cmd(
     inputs: list[str] = INPUTS,
     out: Path | None = typer.Option(
         None,
         "--out",
         "-o",
+        metavar="DIR",
         help="Folder for the comparison tables (stdout gets the triage).",
     ),
     fmt: str = typer.Option(
         "triage",
         "--format",
         "-f",
+        metavar="triage|" + FORMAT_METAVAR,
         help="triage (the incidents that disagree, one line each) or a format for the "
-        "disagreements table: csv, jsonl, json (parquet with --out).",
+        "disagreements table (parquet with --out).",
     ),
     kinds: list[str] | None = KINDS,
     min_severity: str = MIN_SEVERITY,
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    debug: bool = DEBUG,
+    strict: bool = STRICT,
     quiet: bool = QUIET,
-    window_days: int = WINDOW,
-    tolerance: float = TOLERANCE,
-    syndication: float = SYNDICATION,
-    quote_similarity: float = QUOTE_SIMILARITY,
+    excel: bool = EXCEL,
+    options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
 ) -> None:
     """Compare sources: incidents, typed disagreements, quote matches, syndicated copies. Stdout
     opens with the incidents that disagree, most severe first, one line each.
@@ -285,6 +206,7 @@ def compare_cmd(
     """
     from quotetrack.pipeline.runner import COMPARISON_TABLES
     from quotetrack.report.triage import SEVERITIES, TriageFilter, triage_text
+    from quotetrack.tables.export import FORMATS, write_tables, write_to_stdout
     from quotetrack.tables.normalise import records
 
     check_format(fmt, ("triage", *FORMATS) if out else ("triage", "csv", "jsonl", "json"))
@@ -294,15 +216,7 @@ def compare_cmd(
             hint="use one of " + ", ".join(SEVERITIES),
         )
     keep = TriageFilter(tuple(kinds) if kinds else None, min_severity)
-    result = _run(
-        inputs,
-        rules,
-        outlet,
-        published,
-        debug,
-        quiet,
-        options=compare_options(window_days, tolerance, syndication, quote_similarity),
-    )
+    result = _run(inputs, options, quiet, strict)
     flags = result.tables["disagreements"]
     kept = flags[[keep.keeps(k, s) for k, s in zip(flags["kind"], flags["severity"], strict=True)]]
     if fmt == "triage" or out is not None:
@@ -312,7 +226,7 @@ def compare_cmd(
     if out is not None:
         tables = {t: result.tables[t] for t in COMPARISON_TABLES} | {"disagreements": kept}
         table_fmt = "csv" if fmt == "triage" else fmt
-        paths = write_tables(tables, out, table_fmt)  # type: ignore[arg-type]
+        paths = write_tables(tables, out, table_fmt, excel)  # type: ignore[arg-type]
         say(f"wrote {len(paths)} tables to {out}/")
     say(result.summary())
 
@@ -369,9 +283,18 @@ def _evaluate(
         raise QuotetrackError(f"{kind} F1 {f1:.3f} is below --min-f1 {min_f1:.3f}")
 
 
-GOLD = typer.Option(..., "--gold", help="Gold JSONL file.")
-MIN_F1 = typer.Option(None, "--min-f1", help="Exit 1 when the headline F1 is below this.")
-JSON_OUT = typer.Option(None, "--json", help="Also write the metrics as JSON to this file.")
+GOLD = typer.Option(..., "--gold", metavar="FILE", help="Gold JSONL file.")
+MIN_F1 = typer.Option(
+    None, "--min-f1", metavar="F1", help="Exit 1 when the headline F1 is below this."
+)
+JSON_OUT = typer.Option(
+    None,
+    "--output",
+    "-o",
+    "--json",
+    metavar="FILE",
+    help="Also write the metrics as JSON to this file (--json: the older spelling).",
+)
 
 
 @eval_app.command("quotes")
@@ -425,3 +348,7 @@ def eval_compare(
 ../shared/eval/ecb-dev-docs.jsonl
     """
     _evaluate("compare", gold, inputs, rules, min_f1, json_out)
+
+
+# the tracker's commands (add, export, recompare, status, timeline, report) join the same app
+from quotetrack.cli import tracker  # noqa: E402, F401

@@ -19,44 +19,40 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from quotetrack.cli.app import (
-    DATE_COLUMN,
-    DATE_ORDER,
-    DEBUG,
     EXCEL,
-    FETCH_PRIVATE,
-    ID_COLUMN,
-    MAX_BYTES,
-    MAX_CHARS,
-    NO_FETCH,
-    OUTLET,
-    OUTLET_COLUMN,
-    PUBLISHED,
     QUIET,
-    QUOTE_SIMILARITY,
-    RULES,
-    SYNDICATION,
-    TEXT_COLUMN,
-    TIME_BUDGET,
-    TOLERANCE,
-    URL_COLUMN,
-    WINDOW,
-    Reading,
     app,
     check_format,
-    compare_options,
     handled,
+    run_options,
     say,
 )
 from quotetrack.errors import QuotetrackError
-from quotetrack.models import Article, Issue
-from quotetrack.pipeline.ingest import SIDECAR_SUFFIX
-from quotetrack.tables.export import write_tables
 
-if TYPE_CHECKING:  # the pipeline and the store are imported when a command runs
+if TYPE_CHECKING:  # the models, the pipeline and the store are imported when a command runs
+    from quotetrack.models import Issue
     from quotetrack.pipeline.extractor import Extractor
+    from quotetrack.pipeline.options import RunOptions
     from quotetrack.pipeline.store import Store
 
-DB = typer.Option(..., "--db", help="The SQLite store (created by the first add).")
+DB = typer.Option(..., "--db", metavar="FILE", help="The SQLite store (created by the first add).")
+OUTPUT = typer.Option(
+    None, "--output", "-o", metavar="FILE", help="File to write (default: stdout)."
+)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """``text`` (ending in a newline) to stdout, or written to ``output`` (then said on stderr)."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+    say(f"wrote {output}")
+
+
 STORE_FORMATS = ("csv", "jsonl", "json", "parquet")
 
 
@@ -109,6 +105,8 @@ def documents_only(inputs: list[str], quiet: bool = False) -> list[str]:
 
     A shell glob such as ``seeds/000*`` names the sidecar too; it is metadata, not an article.
     """
+    from quotetrack.pipeline.ingest import SIDECAR_SUFFIX
+
     kept = [i for i in inputs if not i.endswith(SIDECAR_SUFFIX)]
     if not quiet:
         for skipped in sorted(set(inputs) - set(kept)):
@@ -130,12 +128,9 @@ def open_store(db: Path, create: bool = True) -> Store:
     return Store(db, create=create)
 
 
-def extractor_for(rules: Path | None, **limits: Any) -> Extractor:
-    """An Extractor with the rules of ``rules`` (the packaged rules when None)."""
-    from quotetrack.pipeline.extractor import Extractor
-    from quotetrack.rulebook.ruleset import load_ruleset
-
-    return Extractor(load_ruleset(rules), **limits)
+def extractor_for(options: RunOptions) -> Extractor:
+    """An Extractor with the rules and per-document limits of ``options``."""
+    return options.extractor()
 
 
 def store_summary(store: Store, seconds: float) -> str:
@@ -150,67 +145,45 @@ def store_summary(store: Store, seconds: float) -> str:
 
 @app.command()
 @handled
+@run_options("rules", "input", "limits", "compare", "debug")
 def add(
     inputs: list[str] = typer.Argument(
-        ..., help="Files (.txt .html .jsonl .csv), folders, or - for stdin."
+        ...,
+        metavar="INPUT",
+        help="Files (.txt .html .json .jsonl .csv .tsv), folders, URLs, or - for stdin.",
     ),
     db: Path = DB,
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    debug: bool = DEBUG,
+    fts: bool = typer.Option(
+        False,
+        "--fts",
+        help="Also index quotes and claim sentences for full-text search (kept up to date by "
+        "every later add; Datasette shows a search box).",
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
     quiet: bool = QUIET,
-    window_days: int = WINDOW,
-    tolerance: float = TOLERANCE,
-    syndication: float = SYNDICATION,
-    quote_similarity: float = QUOTE_SIMILARITY,
-    max_bytes: int = MAX_BYTES,
-    max_chars: int = MAX_CHARS,
-    time_budget: float = TIME_BUDGET,
-    text_column: str | None = TEXT_COLUMN,
-    id_column: str | None = ID_COLUMN,
-    date_column: str | None = DATE_COLUMN,
-    outlet_column: str | None = OUTLET_COLUMN,
-    url_column: str | None = URL_COLUMN,
-    date_order: str | None = DATE_ORDER,
-    no_fetch: bool = NO_FETCH,
-    fetch_private: bool = FETCH_PRIVATE,
+    options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
 ) -> None:
     """Add articles to the store and recompare everything stored (new, changed or unchanged: said
-    per article).
+    per article). Comparison options given here are remembered by the store.
 
     Example: quotetrack add seeds/ --db track.sqlite
     """
     started = time.perf_counter()
     inputs = documents_only(inputs, quiet)
-    extractor = extractor_for(rules, max_chars=max_chars, time_budget_s=time_budget or None)
-    reading = Reading.from_options(
-        text_column,
-        id_column,
-        date_column,
-        outlet_column,
-        url_column,
-        date_order,
-        no_fetch,
-        fetch_private,
-    )
+    extractor = extractor_for(options)
+    from quotetrack.models import Article, Issue
     from quotetrack.pipeline.ingest import read_inputs
     from quotetrack.pipeline.runner import require_processed
 
-    items = list(read_inputs(inputs, reading.ingest(outlet, published, max_bytes)))
+    items = list(read_inputs(inputs, options.ingest()))
     if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
         print_issues([item for item in items if isinstance(item, Issue)], quiet)
         require_processed(sum(1 for i in items if isinstance(i, Issue) and i.fatal), 0)
     with open_store(db) as store:
         with progress_bar(quiet) as update:
-            report = store.add(
-                items,
-                extractor,
-                compare_options(window_days, tolerance, syndication, quote_similarity),
-                inputs=inputs,
-                debug=debug,
-                progress=update,
-            )
+            report = store.add(items, extractor, options, inputs=inputs, progress=update)
+        if fts and store.enable_fts() and not quiet:
+            say(f"full-text search on: quotes_fts, claims_fts in {db}")
         print_issues(report.issues, quiet)
         for line in report.messages():
             say(line)
@@ -226,77 +199,86 @@ def add(
             f"{len(report.duplicates)} duplicates, {report.failed} failed"
         )
         say(store_summary(store, time.perf_counter() - started))
+        if strict and report.issues:
+            raise QuotetrackError(
+                f"{len(report.issues)} issues and --strict was given", hint="see the issues above"
+            )
 
 
 @app.command("datasette-metadata")
 @handled
 def datasette_metadata(
     db: Path = DB,
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write (default: stdout)."
-    ),
+    output: Path | None = OUTPUT,
 ) -> None:
     """Write Datasette's metadata.json for the store: every table and column described.
 
     Example: quotetrack datasette-metadata --db track.sqlite -o metadata.json
     """
+    from quotetrack.pipeline.store import STORE_DESCRIPTIONS
     from quotetrack.tables.dictionary import datasette_metadata as metadata
 
-    text = json.dumps(metadata(db.stem), ensure_ascii=False, indent=1) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        say(f"wrote {output}")
+    data = metadata(db.stem)
+    tables = data["databases"][db.stem]["tables"]
+    for name, description in STORE_DESCRIPTIONS.items():
+        tables.setdefault(name, {})["description"] = description
+    emit(json.dumps(data, ensure_ascii=False, indent=1) + "\n", output)
 
 
 @app.command()
 @handled
 def export(
     db: Path = DB,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the tables."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, json or parquet."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Folder for the tables."),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", metavar="csv|jsonl|json|parquet", help="Format of the tables."
+    ),
     excel: bool = EXCEL,
+    quiet: bool = QUIET,
 ) -> None:
     """Write every table of the store to --out, the same files ``quotetrack run`` writes.
 
     Example: quotetrack export --db track.sqlite --out tables/ --format jsonl
     """
+    from quotetrack.tables.export import write_tables
+
     check_format(fmt, STORE_FORMATS)
     with open_store(db, create=False) as store:
         paths = write_tables(store.tables(), out, fmt, excel)  # type: ignore[arg-type]
-    say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
+    if not quiet:
+        say(f"wrote {len(paths)} tables to {out}/ ({', '.join(p.name for p in paths)})")
 
 
 @app.command()
 @handled
+@run_options("rules", "compare")
 def recompare(
     db: Path = DB,
-    rules: Path | None = RULES,
-    window_days: int = WINDOW,
-    tolerance: float = TOLERANCE,
-    syndication: float = SYNDICATION,
-    quote_similarity: float = QUOTE_SIMILARITY,
+    quiet: bool = QUIET,
+    options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
 ) -> None:
     """Recompute quote matches, event groups and disagreements over the whole store with new
-    options.
+    options; the store remembers them for the next add.
 
     Example: quotetrack recompare --db track.sqlite --tolerance 2
     """
+    from quotetrack.pipeline.store import options_changed
+
     if not db.is_file():
         raise QuotetrackError(
             f"{db}: no such store", hint="create it with quotetrack add INPUT... --db FILE"
         )
     with open_store(db) as store:
-        comparison = store.recompare(
-            extractor_for(rules),
-            compare_options(window_days, tolerance, syndication, quote_similarity),
-        )
-        say(
-            f"recompared: {len(comparison.quote_matches)} quote matches, "
-            f"{len(comparison.event_groups)} event groups, "
-            f"{len(comparison.disagreements)} disagreements"
-        )
+        resolved, changes = store.resolve_options(options)
+        comparison = store.recompare(extractor_for(options), resolved)
+        if not quiet:
+            say(
+                f"recompared: {len(comparison.quote_matches)} quote matches, "
+                f"{len(comparison.event_groups)} event groups, "
+                f"{len(comparison.disagreements)} disagreements"
+            )
+        if changes:
+            say(options_changed(changes))
 
 
 @app.command()
@@ -305,6 +287,7 @@ def status(
     db: Path = DB,
     fmt: str = typer.Option("text", "--format", "-f", metavar="text|json", help="text or json."),
     as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
+    output: Path | None = OUTPUT,
 ) -> None:
     """Summarise the store: articles, outlets, quotes, claims, open disagreements, newest article.
 
@@ -314,7 +297,7 @@ def status(
     with open_store(db, create=False) as store:
         s = store.status()
     if fmt == "json":
-        typer.echo(json.dumps(s, indent=1))
+        emit(json.dumps(s, indent=1) + "\n", output)
         return
     newest = s["newest_article"]
     lines = [
@@ -332,7 +315,7 @@ def status(
             else f"{newest['published']} {newest['doc_id']} {newest['title'] or ''}".rstrip()
         ),
     ]
-    typer.echo("\n".join(lines))
+    emit("\n".join(lines) + "\n", output)
 
 
 def _figure(row: dict[str, Any]) -> str:
@@ -350,6 +333,7 @@ def timeline(
         "text", "--format", "-f", metavar="text|jsonl|json", help="text, jsonl or json."
     ),
     as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as --format jsonl."),
+    output: Path | None = OUTPUT,
 ) -> None:
     """Print each claimant's figures per event group in date order, marking updates and revisions
     down.
@@ -364,43 +348,50 @@ def timeline(
             f"no event group {event!r} in {db}",
             hint="see the group ids with: quotetrack timeline --db FILE",
         )
+    emit(_timeline_text(rows, fmt), output)
+
+
+def _timeline_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    """The timeline rows as json, jsonl or the text table."""
     if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
-        for row in rows:
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        return
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    lines = []
     current = None
     for row in rows:
         if row["group_id"] != current:
             current = row["group_id"]
             where = f" in {row['location']}" if row["location"] else ""
-            typer.echo(f"{current}: {row['category']}{where}")
+            lines.append(f"{current}: {row['category']}{where}")
         change = {"update": "  ↑ update", "revision_down": "  ↓ revision down"}.get(
             row["change"] or "", ""
         )
-        typer.echo(
+        lines.append(
             f"  {row['date'] or '????-??-??'}  {(row['claimant'] or '(own voice)'):<40} "
             f"{_figure(row):<28} "
             f"{row['outlet'] or row['doc_id']}{change}"
         )
+    return "".join(line + "\n" for line in lines)
 
 
 @app.command()
 @handled
+@run_options("rules", "input", "limits", "compare", "debug")
 def report(
-    inputs: list[str] | None = typer.Argument(None, help="Articles to report on (or --db)."),
+    inputs: list[str] | None = typer.Argument(
+        None, metavar="INPUT", help="Articles to report on (or --db)."
+    ),
     db: Path | None = typer.Option(None, "--db", help="Report on everything in this store."),
-    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", metavar="FILE", help="The HTML file to write."
+    ),
     title: str = typer.Option(
         "quotetrack report", "--title", help="Title at the top of the report."
     ),
-    rules: Path | None = RULES,
-    outlet: str | None = OUTLET,
-    published: str | None = PUBLISHED,
-    debug: bool = DEBUG,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any issue was reported."),
     quiet: bool = QUIET,
+    options: RunOptions = None,  # type: ignore[assignment]  # made by run_options
 ) -> None:
     """Write one self-contained HTML report: number lines per event, disagreements, quotes,
     highlighted articles.
@@ -419,12 +410,7 @@ def report(
             from quotetrack.pipeline.runner import run as run_pipeline
 
             result = run_pipeline(
-                documents_only(inputs or [], quiet),
-                rules_dir=rules,
-                outlet=outlet,
-                published=published,
-                debug=debug,
-                on_document=counter(update),
+                documents_only(inputs or [], quiet), options, on_document=counter(update)
             )
         if not quiet:
             for row in result.tables["issues"].itertuples(index=False):
@@ -443,3 +429,8 @@ def report(
     tmp.replace(output)
     say(f"{summary}; {time.perf_counter() - started:.2f} s")
     say(f"wrote {output}")
+    if strict and len(tables["issues"]):
+        raise QuotetrackError(
+            f"{len(tables['issues'])} issues and --strict was given",
+            hint="see the issues in the report",
+        )

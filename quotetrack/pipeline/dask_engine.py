@@ -24,11 +24,11 @@ from typing import Any
 
 import pandas as pd
 
-from quotetrack.compare import CompactDocument, CompareOptions, Comparer
+from quotetrack.compare import CompactDocument, Comparer
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
-from quotetrack.pipeline.extractor import Extractor
 from quotetrack.pipeline.ingest import IngestOptions, parse_jsonl, parse_record
+from quotetrack.pipeline.options import RunOptions
 from quotetrack.pipeline.runner import STREAMED_TABLES, Result, write_comparison
 from quotetrack.rulebook.ruleset import load_ruleset
 from quotetrack.tables.export import write_parquet
@@ -121,16 +121,15 @@ def _records(part: Partition) -> list[dict[str, Any]]:
 
 
 def extract_partition(
-    items: Iterable[Article | Issue],
-    rules_dir: str | Path | None = None,
-    compare_options: CompareOptions | None = None,
+    items: Iterable[Article | Issue], options: RunOptions | None = None, **keywords: Any
 ) -> PartitionResult:
     """Extract one partition's articles: every table's rows plus the compact rows for comparison.
+    ``options`` (or keywords) are those of ``quotetrack.run``.
 
     This is the function to call from a user's own Dask or Spark job (``mapPartitions``)."""
-    ruleset = load_ruleset(rules_dir)
-    extractor = Extractor(ruleset)
-    comparer = Comparer(ruleset, compare_options)
+    opts = RunOptions.of(options, **keywords)
+    extractor = opts.extractor()
+    comparer = Comparer(extractor.ruleset, opts.comparison())
     rows: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     compact: list[CompactDocument] = []
     documents_in = processed = failed = 0
@@ -141,7 +140,7 @@ def extract_partition(
             failed += int(item.fatal)
             continue
         documents_in += 1
-        result = extractor.process_safely(item)
+        result = extractor.process_safely(item, debug=opts.debug)
         rows["issues"].extend(result.issues)
         if any(i.fatal for i in result.issues):
             failed += 1
@@ -182,10 +181,10 @@ def _parquet_items(part: Partition, options: IngestOptions) -> Iterable[Article 
 
 
 def process_partition(
-    part: Partition, out_dir: str, rules_dir: str | None, compare_options: CompareOptions | None
+    part: Partition, out_dir: str, run_options: RunOptions
 ) -> tuple[list[CompactDocument], tuple[int, int, int], dict[str, int]]:
     """One Dask task: read, extract, write this partition's Parquet parts; return compact rows."""
-    options = IngestOptions()
+    options = run_options.ingest()
     if part.kind == "jsonl":
         items: Iterable[Article | Issue] = parse_jsonl(
             _lines(part),
@@ -197,7 +196,7 @@ def process_partition(
         )
     else:
         items = _parquet_items(part, options)
-    result = extract_partition(items, rules_dir, compare_options)
+    result = extract_partition(items, run_options)
     for name, frame in result.tables.items():
         target = Path(out_dir) / name / f"part-{part.index:05d}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -212,14 +211,17 @@ def process_partition(
 def run_dask(
     inputs: Iterable[str | Path],
     out_dir: Path,
+    options: RunOptions | None = None,
+    *,
     scheduler: str | None = None,
-    rules_dir: str | Path | None = None,
-    compare_options: CompareOptions | None = None,
     blocksize: int = DEFAULT_BLOCKSIZE,
     workers: int = 2,
+    **keywords: Any,
 ) -> Result:
     """Extract every partition on a Dask cluster (``scheduler`` address, or a LocalCluster of
-    ``workers`` processes), then compare on the client; write partitioned Parquet to ``out_dir``."""
+    ``workers`` processes), then compare on the client; write partitioned Parquet to ``out_dir``.
+    ``options`` (or keywords) are those of ``quotetrack.run``."""
+    opts = RunOptions.of(options, **keywords)
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -227,7 +229,8 @@ def run_dask(
             "the dask engine needs dask.distributed", hint="pip install 'quotetrack[dask]'"
         ) from None
     started = time.perf_counter()
-    ruleset = load_ruleset(rules_dir)  # validate the rules before shipping work
+    ruleset = load_ruleset(opts.rules_dir)  # validate the rules before shipping work
+    opts = RunOptions.of(opts, rules_dir=ruleset.directory)  # the workers load the same rules
     parts = plan_partitions(inputs, blocksize)
     out_dir.mkdir(parents=True, exist_ok=True)
     cluster = (
@@ -237,7 +240,7 @@ def run_dask(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
     )
-    comparer = Comparer(ruleset, compare_options)
+    comparer = Comparer(ruleset, opts.comparison())
     totals = [0, 0, 0]
     rows = {name: 0 for name in STREAMED_TABLES}
     try:
@@ -247,8 +250,7 @@ def run_dask(
                     process_partition,
                     part,
                     str(out_dir),
-                    str(ruleset.directory),
-                    compare_options,
+                    opts,
                     pure=False,
                 )
                 for part in parts

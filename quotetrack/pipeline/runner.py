@@ -28,21 +28,18 @@ from quotetrack.compare import (
     compare,
 )
 from quotetrack.errors import InputError
-from quotetrack.models import Article, DateOrder, Issue
+from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import (
-    DEFAULT_MAX_CHARS,
-    DEFAULT_TIME_BUDGET_S,
     DocumentResult,
     Extractor,
 )
 from quotetrack.pipeline.ingest import (
-    DEFAULT_MAX_BYTES,
-    IngestOptions,
     read_inputs,
     read_records,
 )
+from quotetrack.pipeline.options import RunOptions
 from quotetrack.pipeline.parallel import iter_results
-from quotetrack.rulebook.ruleset import RuleSet, load_ruleset
+from quotetrack.rulebook.ruleset import RuleSet
 from quotetrack.tables.export import (
     TEXT_ROW_FORMATS,
     Format,
@@ -168,58 +165,26 @@ def input_paths(inputs: Inputs) -> list[str | os.PathLike[str]]:
     return paths
 
 
-def _ingest_options(
-    outlet: str | None,
-    published: str | None,
-    max_bytes: int | None,
-    columns: dict[str, str] | None,
-    date_order: DateOrder | None,
-    fetch: bool = True,
-    fetch_private: bool = False,
-) -> IngestOptions:
-    return IngestOptions(
-        fetch_private=fetch_private,
-        outlet=outlet,
-        published=published,
-        columns=dict(columns or {}),
-        date_order=date_order,
-        fetch=fetch,
-        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
-    )
-
-
 def run(
     inputs: Inputs,
-    rules_dir: str | Path | None = None,
-    outlet: str | None = None,
-    published: str | None = None,
-    debug: bool = False,
+    options: RunOptions | str | os.PathLike[str] | None = None,
+    *,
     on_document: Callable[[Article | Issue], None] | None = None,
-    compare_options: CompareOptions | None = None,
-    max_bytes: int | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
-    jobs: int = 1,
-    columns: dict[str, str] | None = None,
-    date_order: DateOrder | None = None,
-    fetch: bool = True,
-    fetch_private: bool = False,
+    **keywords: Any,
 ) -> Result:
     """Read ``inputs`` (a path, or an iterable of paths: files, folders, ``-``), extract quotes
     and claims, compare across documents; return the tables.
 
-    ``columns`` maps record fields to the columns of CSV/JSON inputs (``{"text": "body"}``);
-    ``date_order`` reads ambiguous dates (``"DMY"`` for 3/4/2013 as 3 April); ``fetch=False``
-    refuses ``http(s)://`` inputs instead of downloading them; ``fetch_private=True`` allows
-    loopback and private addresses (an intranet)."""
+    ``options`` is a ``RunOptions``; its fields may also be given as keywords (on top of it):
+    ``columns`` maps record fields to the columns of CSV/JSON inputs (``{"text": "body"}``),
+    ``date_order`` reads ambiguous dates (``"DMY"`` for 3/4/2013 as 3 April), ``fetch=False``
+    refuses ``http(s)://`` inputs, ``tolerance=2`` loosens the comparison, ``rules_dir`` picks
+    other rules... ``on_document`` is called with each document's result as it is made."""
     paths = input_paths(inputs)
-    options = _ingest_options(
-        outlet, published, max_bytes, columns, date_order, fetch, fetch_private
-    )
-    items = read_inputs(paths, options)
-    return _run_items(
-        items, rules_dir, debug, on_document, compare_options, max_chars, time_budget_s, jobs
-    )
+    if isinstance(options, str | os.PathLike):  # the second parameter used to be rules_dir
+        options, keywords = None, {"rules_dir": options, **keywords}
+    opts = RunOptions.of(options, **keywords)
+    return _run_items(read_inputs(paths, opts.ingest()), opts, on_document)
 
 
 def extract_texts(
@@ -230,13 +195,11 @@ def extract_texts(
     outlet: str | None = None,
     url: str | None = None,
     title: str | None = None,
-    rules_dir: str | Path | None = None,
-    compare_options: CompareOptions | None = None,
-    date_order: DateOrder | None = None,
+    options: RunOptions | str | os.PathLike[str] | None = None,
+    *,
     default_outlet: str | None = None,
     default_published: str | None = None,
-    debug: bool = False,
-    jobs: int = 1,
+    **keywords: Any,
 ) -> Result:
     """The tables ``run`` makes, from articles in memory: a pandas DataFrame (one row per
     article), or an iterable of texts (str), ``Article``s or dicts.
@@ -244,6 +207,8 @@ def extract_texts(
     ``text``, ``id``, ``published``, ``outlet``, ``url`` and ``title`` name the columns holding
     each field (default: the field's own name or a common alias such as ``body``, ``date``,
     ``source``); other columns are kept as metadata. Dates are read as in files.
+    ``default_outlet`` and ``default_published`` fill records that give none; ``options`` (or
+    keywords such as ``tolerance=2``, ``rules_dir=...``) are those of ``run``.
 
         >>> result = extract_texts(df, text="body", id="url", published="date", outlet="source")
     """
@@ -263,27 +228,28 @@ def extract_texts(
         )
     else:
         records = data
-    options = _ingest_options(default_outlet, default_published, None, columns, date_order)
-    return _run_items(
-        read_records(records, options), rules_dir, debug, compare=compare_options, jobs=jobs
-    )
+    if isinstance(options, str | os.PathLike):  # the old 8th parameter, rules_dir
+        options, keywords = None, {"rules_dir": options, **keywords}
+    defaults = {"outlet": default_outlet, "published": default_published}
+    given = {name: value for name, value in defaults.items() if value is not None}
+    opts = RunOptions.of(options, **given, **keywords)
+    if columns:
+        opts = RunOptions.of(opts, columns=opts.columns | columns)
+    return _run_items(read_records(records, opts.ingest()), opts)
 
 
 def _run_items(
     items: Iterable[Article | Issue],
-    rules_dir: str | Path | None,
-    debug: bool,
+    options: RunOptions,
     on_document: Callable[[Article | Issue], None] | None = None,
-    compare: CompareOptions | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
-    jobs: int = 1,
 ) -> Result:
     """Extract ``items``, build and compare the tables in memory, count what happened."""
     started = time.perf_counter()
-    extractor = Extractor(load_ruleset(rules_dir), max_chars=max_chars, time_budget_s=time_budget_s)
-    results, input_issues = extract(items, extractor, debug, on_document, jobs)
-    tables = build_tables(results, input_issues, extractor.ruleset, compare_options=compare)
+    extractor = options.extractor()
+    results, input_issues = extract(items, extractor, options.debug, on_document, options.jobs)
+    tables = build_tables(
+        results, input_issues, extractor.ruleset, compare_options=options.comparison()
+    )
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
     processed = len(results) - len(failed_docs)
@@ -355,48 +321,28 @@ def run_to_directory(
     inputs: Inputs,
     out_dir: Path,
     fmt: Format = "csv",
-    jobs: int = 1,
-    rules_dir: str | Path | None = None,
-    outlet: str | None = None,
-    published: str | None = None,
-    debug: bool = False,
+    options: RunOptions | int | None = None,
+    *,
     on_document: Callable[[Article | Issue], None] | None = None,
-    compare_options: CompareOptions | None = None,
-    max_bytes: int | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-    time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
     batch_documents: int = 200,
-    columns: dict[str, str] | None = None,
-    date_order: DateOrder | None = None,
-    fetch: bool = True,
-    fetch_private: bool = False,
     bom: bool = False,
+    **keywords: Any,
 ) -> Result:
     """``run`` with bounded memory: rows are written to ``out_dir`` batch by batch as documents are
-    processed (on ``jobs`` cores), the comparison works on compact rows, and the finished tables
-    are renamed into place together at the end. A failed run, or one in which no document could
-    be processed (an ``InputError``), leaves the old tables, and no new folder. ``bom`` starts
-    each CSV file with a UTF-8 byte-order mark (for Excel)."""
+    processed (on ``options.jobs`` cores), the comparison works on compact rows, and the finished
+    tables are renamed into place together at the end. A failed run, or one in which no document
+    could be processed (an ``InputError``), leaves the old tables, and no new folder. ``options``
+    and ``keywords`` are those of ``run``; ``bom`` starts each CSV file with a UTF-8 byte-order
+    mark (for Excel)."""
     started = time.perf_counter()
+    if isinstance(options, int):  # the old 4th parameter, jobs
+        options, keywords = None, {"jobs": options, **keywords}
+    opts = RunOptions.of(options, **keywords)
+    paths = input_paths(inputs)
     created = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
     try:
         return _run_to_directory(
-            input_paths(inputs),
-            out_dir,
-            fmt,
-            jobs,
-            rules_dir,
-            _ingest_options(
-                outlet, published, max_bytes, columns, date_order, fetch, fetch_private
-            ),
-            debug,
-            on_document,
-            compare_options,
-            max_chars,
-            time_budget_s,
-            batch_documents,
-            started,
-            bom,
+            paths, out_dir, fmt, opts, on_document, batch_documents, started, bom
         )
     except BaseException:
         for folder in created:  # innermost first; only folders this run made, left empty
@@ -409,26 +355,15 @@ def _run_to_directory(
     paths: list[str | os.PathLike[str]],
     out_dir: Path,
     fmt: Format,
-    jobs: int,
-    rules_dir: str | Path | None,
-    options: IngestOptions,
-    debug: bool,
+    options: RunOptions,
     on_document: Callable[[Article | Issue], None] | None,
-    compare_options: CompareOptions | None,
-    max_chars: int,
-    time_budget_s: float | None,
     batch_documents: int,
     started: float,
     bom: bool,
 ) -> Result:
-    extractor = Extractor(
-        load_ruleset(rules_dir),
-        max_chars=max_chars,
-        time_budget_s=time_budget_s,
-        compact=True,
-        encode=fmt if fmt in TEXT_ROW_FORMATS else None,
-    )
-    comparer = Comparer(extractor.ruleset, compare_options)
+    rules_dir, jobs, debug = options.rules_dir, options.jobs, options.debug
+    extractor = options.extractor(compact=True, encode=fmt if fmt in TEXT_ROW_FORMATS else None)
+    comparer = Comparer(extractor.ruleset, options.comparison())
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
@@ -446,7 +381,9 @@ def _run_to_directory(
 
         flush()  # headers first, so that even an empty run writes every table
         pending = 0
-        for item in iter_results(read_inputs(paths, options), extractor, jobs, debug, rules_dir):
+        for item in iter_results(
+            read_inputs(paths, options.ingest()), extractor, jobs, debug, rules_dir
+        ):
             if isinstance(item, Issue):
                 batch["issues"].append(item)
                 counts["documents_in"] += int(item.fatal)

@@ -32,11 +32,18 @@ from quotetrack.compare import CompareOptions, Comparison, compare
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
+from quotetrack.pipeline.options import (
+    RunOptions,
+    compare_changes,
+    compare_options_from_json,
+    compare_options_json,
+)
 from quotetrack.tables.normalise import TABLES, columns, to_frame
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: the tables that ``compare`` rebuilds after every batch (children before parents).
 DERIVED = (
+    "outlets",
     "incidents",
     "toll_changes",
     "quote_match_quotes",
@@ -181,12 +188,81 @@ def _v3_incidents(con: sqlite3.Connection) -> None:
         con.execute(_table_sql("incidents"))
 
 
+#: schema 4: the options the store remembers, the outlets table, views for Datasette.
+_V4_SQL = """
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO settings (name, value)
+      SELECT 'compare_options', options FROM batches WHERE options IS NOT NULL
+      ORDER BY batch_id DESC LIMIT 1;
+    CREATE TABLE outlets (
+      outlet TEXT PRIMARY KEY NOT NULL, articles INTEGER NOT NULL, quotes INTEGER NOT NULL,
+      claims INTEGER NOT NULL, disagreements INTEGER NOT NULL,
+      first_published TEXT, last_published TEXT);
+    CREATE VIEW disagreement_claims_articles AS
+      SELECT d.disagreement_id, d.kind, d.severity, d.needs_review, d.group_id, d.incident_id,
+        d.explanation, dc.position, c.claim_id, c.claimant, c.category, c.count_text, c.low,
+        c.high, c.best, c.sentence, a.doc_id, a.outlet, a.published, a.title, a.url
+      FROM disagreements d
+      JOIN disagreement_claims dc ON dc.disagreement_id = d.disagreement_id
+      JOIN claims c ON c.claim_id = dc.claim_id
+      JOIN articles a ON a.doc_id = c.doc_id;
+    CREATE VIEW quote_articles AS
+      SELECT q.quote_id, q.kind, q.speaker, q.text, q.sentence, q.start, q."end", a.doc_id,
+        a.outlet, a.published, a.title, a.url
+      FROM quotes q JOIN articles a ON a.doc_id = q.doc_id
+"""
+
+#: the rows of the ``outlets`` table: counts per outlet named in the articles' metadata.
+FILL_OUTLETS = """
+    INSERT INTO outlets
+      SELECT a.outlet AS outlet, count(*) AS articles,
+        (SELECT count(*) FROM quotes q JOIN articles b ON b.doc_id = q.doc_id
+         WHERE b.outlet = a.outlet) AS quotes,
+        (SELECT count(*) FROM claims c JOIN articles b ON b.doc_id = c.doc_id
+         WHERE b.outlet = a.outlet) AS claims,
+        (SELECT count(DISTINCT dc.disagreement_id) FROM disagreement_claims dc
+         JOIN claims c ON c.claim_id = dc.claim_id JOIN articles b ON b.doc_id = c.doc_id
+         WHERE b.outlet = a.outlet) AS disagreements,
+        min(a.published) AS first_published, max(a.published) AS last_published
+      FROM articles a WHERE a.outlet IS NOT NULL GROUP BY a.outlet
+"""
+
+
+def _v4_datasette(con: sqlite3.Connection) -> None:
+    """Schema 4: remembered options (``settings``), the ``outlets`` table and the views that join
+    disagreements to their claims and articles, and quotes to their articles."""
+    for statement in _V4_SQL.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute(FILL_OUTLETS)
+
+
 #: migration that brings the schema from version n-1 to n, in order.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_tracker,
     _v3_incidents,
+    _v4_datasette,
 )
+
+#: the full-text indexes of ``add --fts``: index -> (table, indexed columns).
+FTS_INDEXES = {
+    "quotes_fts": ("quotes", ("text", "speaker", "sentence")),
+    "claims_fts": ("claims", ("sentence", "claimant", "count_text")),
+}
+#: what the store-only tables and views hold (for Datasette's metadata).
+STORE_DESCRIPTIONS = {
+    "outlets": "One row per outlet named in the articles' metadata: its articles, quotes, "
+    "claims and the disagreements its claims take part in, and its first and last published "
+    "dates.",
+    "disagreement_claims_articles": "One row per claim of each disagreement, with the claim's "
+    "figure and sentence and the article (outlet, date, title, URL) it comes from.",
+    "quote_articles": "Every quote with its speaker and the article (outlet, date, title, URL) "
+    "it comes from.",
+    "quotes_fts": "Full-text index of the quotes (text, speaker, sentence); made by add --fts.",
+    "claims_fts": "Full-text index of the claims (sentence, claimant, figure); made by add --fts.",
+    "settings": "What the store remembers: the comparison options last used, full-text search.",
+}
 
 
 def _reconcile(con: sqlite3.Connection) -> list[str]:
@@ -272,6 +348,7 @@ class BatchReport:
     issues: list[Issue]
     stored: int = 0  # new or replaced articles actually stored (not failed)
     seconds: float = 0.0
+    option_changes: list[str] = field(default_factory=list)  # "--tolerance 1.5 -> 2"
 
     @property
     def changed(self) -> bool:
@@ -291,7 +368,17 @@ class BatchReport:
             f"renamed: {o} -> {d} (a different article with this doc_id is stored)"
             for d, o in self.renamed
         ]
+        if self.option_changes:
+            lines.append(options_changed(self.option_changes))
         return lines
+
+
+def options_changed(changes: list[str]) -> str:
+    """The message for a command that changes the comparison options a store remembers."""
+    return (
+        f"comparison options changed: {', '.join(changes)} "
+        "(the store remembers them for the next add and recompare)"
+    )
 
 
 class Store:
@@ -434,13 +521,18 @@ class Store:
         self,
         items: Iterable[Article | Issue],
         extractor: Extractor | None = None,
-        options: CompareOptions | None = None,
+        options: RunOptions | CompareOptions | None = None,
         inputs: Iterable[str] = (),
         debug: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> BatchReport:
         """Store one batch of ingested items: plan, extract what is new or changed, recompare,
         commit.
+
+        ``options`` are the comparison's: a ``RunOptions`` (its comparison knobs that are None
+        keep the values the store remembers from the last add or recompare), a full
+        ``CompareOptions``, or None (the remembered options). The options used are remembered;
+        ``BatchReport.option_changes`` says what changed.
 
         Extraction runs without a lock; the write transaction (``BEGIN IMMEDIATE``, waiting up to
         the busy timeout for another writer) plans again, so what another ``add`` stored
@@ -449,6 +541,7 @@ class Store:
         """
         started = time.perf_counter()
         extractor = extractor or Extractor()
+        debug = debug or (isinstance(options, RunOptions) and options.debug)
         items = list(items)
         articles = [i for i in items if isinstance(i, Article)]
         done: dict[tuple[str, str], DocumentResult] = {}
@@ -475,7 +568,7 @@ class Store:
         input_issues: list[Issue],
         plan: Plan | None = None,
         extractor: Extractor | None = None,
-        options: CompareOptions | None = None,
+        options: RunOptions | CompareOptions | None = None,
         inputs: list[str] | None = None,
         started: float | None = None,
     ) -> BatchReport:
@@ -491,7 +584,7 @@ class Store:
         input_issues: list[Issue],
         plan: Plan | None,
         extractor: Extractor | None,
-        options: CompareOptions | None,
+        options: RunOptions | CompareOptions | None,
         inputs: list[str] | None,
         started: float | None,
     ) -> BatchReport:
@@ -517,10 +610,13 @@ class Store:
             len(failed) + sum(1 for i in input_issues if i.fatal),
             issues,
         )
+        compare_options, report.option_changes = self.resolve_options(options)
+        extractor = extractor or Extractor()
         if not results and not issues:
+            if report.option_changes:  # nothing new, but the comparison changes: redo it
+                self._recompare_locked(extractor, compare_options)
             report.seconds = time.perf_counter() - started
             return report
-        extractor = extractor or Extractor()
         batch_id = self.con.execute(
             "INSERT INTO batches (added_at, inputs, new, replaced, unchanged, duplicates, "
             "failed, options) "
@@ -533,7 +629,7 @@ class Store:
                 len(plan.unchanged),
                 len(plan.duplicates),
                 report.failed,
-                _options_json(options),
+                compare_options_json(compare_options),
             ),
         ).lastrowid
         previous = self._first_batches()
@@ -555,8 +651,9 @@ class Store:
             self._insert("quotes", result.quotes)
             self._insert("claims", result.claims)
         self._insert("issues", issues, batch_id=batch_id)
-        comparison = self._recompare(extractor, options)
+        comparison = self._recompare(extractor, compare_options)
         self._store_comparison(comparison, batch_id, previous)
+        self._remember(compare_options)
         report.batch_id = batch_id
         report.seconds = time.perf_counter() - started
         self.con.execute(
@@ -565,17 +662,85 @@ class Store:
         return report
 
     def recompare(
-        self, extractor: Extractor | None = None, options: CompareOptions | None = None
+        self,
+        extractor: Extractor | None = None,
+        options: RunOptions | CompareOptions | None = None,
     ) -> Comparison:
-        """Recompute the comparison over the whole store (e.g. with other tolerances) and store
-        it."""
+        """Recompute the comparison over the whole store (e.g. with other tolerances), store it
+        and remember its options (``options`` as in ``add``; ``resolve_options`` tells what
+        they change)."""
         with self._transaction():
-            previous = self._first_batches()
-            self._clear_derived()
-            comparison = self._recompare(extractor or Extractor(), options)
-            last = self.con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
-            self._store_comparison(comparison, last, previous)
+            resolved, _changes = self.resolve_options(options)
+            return self._recompare_locked(extractor or Extractor(), resolved)
+
+    def _recompare_locked(self, extractor: Extractor, options: CompareOptions) -> Comparison:
+        previous = self._first_batches()
+        self._clear_derived()
+        comparison = self._recompare(extractor, options)
+        last = self.con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
+        self._store_comparison(comparison, last, previous)
+        self._remember(options)
         return comparison
+
+    # -- settings ------------------------------------------------------------------------------
+    def setting(self, name: str) -> str | None:
+        """The value the store remembers under ``name`` (None when unset)."""
+        row = self.con.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set(self, name: str, value: str) -> None:
+        self.con.execute(
+            "INSERT INTO settings (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def compare_options(self) -> CompareOptions | None:
+        """The comparison options of the last add or recompare (None for a new store)."""
+        return compare_options_from_json(self.setting("compare_options"))
+
+    def resolve_options(
+        self, options: RunOptions | CompareOptions | None
+    ) -> tuple[CompareOptions, list[str]]:
+        """The comparison options a command would use, and what they change (``--tolerance 1.5
+        -> 2``) from those the store remembers (or the defaults, for a new store)."""
+        remembered = self.compare_options()
+        if isinstance(options, RunOptions):
+            resolved = options.comparison(remembered)
+        else:
+            resolved = options or remembered or CompareOptions()
+        return resolved, compare_changes(remembered or CompareOptions(), resolved)
+
+    def _remember(self, options: CompareOptions) -> None:
+        self._set("compare_options", compare_options_json(options))
+        self.con.execute(FILL_OUTLETS)
+        if self.setting("fts"):
+            self._rebuild_fts()
+
+    # -- full-text search ----------------------------------------------------------------------
+    @property
+    def has_fts(self) -> bool:
+        """Whether the store keeps full-text indexes of its quotes and claims (``add --fts``)."""
+        return self.setting("fts") is not None
+
+    def enable_fts(self) -> bool:
+        """Make the full-text indexes (SQLite FTS5, found by Datasette's search box) and keep them
+        up to date from now on; False when they were already there."""
+        with self._transaction():
+            if self.has_fts:
+                return False
+            for index, (table, cols) in FTS_INDEXES.items():
+                names = ", ".join(f'"{c}"' for c in cols)
+                self.con.execute(
+                    f'CREATE VIRTUAL TABLE {index} USING fts5({names}, content="{table}")'
+                )
+            self._set("fts", "fts5")
+            self._rebuild_fts()
+        return True
+
+    def _rebuild_fts(self) -> None:
+        for index in FTS_INDEXES:
+            self.con.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
 
     def _has_issue(self, issue: Issue) -> bool:
         values = _row_values("issues", issue)
@@ -844,14 +1009,6 @@ class _Tx:
 
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
         self.con.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def _options_json(options: CompareOptions | None) -> str | None:
-    if options is None:
-        return None
-    from dataclasses import asdict
-
-    return json.dumps(asdict(options), sort_keys=True)
 
 
 def iter_changes(store: Store) -> Iterator[dict[str, Any]]:
