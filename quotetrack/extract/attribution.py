@@ -1024,6 +1024,16 @@ class Attributor:
         )
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
+        if (
+            shape == "name"
+            and etype == "person"
+            and not speaker
+            and not role
+            and not gender
+            and " " in name
+            and _after_preposition(text, s, self.lexicon.locative)
+        ):
+            etype = "place"  # "in Santa Rosa", "at Grand Central": a place or building
         if shape == "pronoun":
             return Mention(
                 s,
@@ -1071,7 +1081,12 @@ class Attributor:
             and bare_lead
             and (
                 PARTICIPLE_WORD_RE.fullmatch(name)
-                or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                or (
+                    NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                    and not (
+                        text.startswith(",", e) and _named_mid_sentence(text, name, lead_start)
+                    )
+                )
                 or lower_words.has(name.lower())
             )
         ):
@@ -1095,7 +1110,9 @@ class Attributor:
             gender,
             False,
             si,
-            subject and not after_prep,
+            subject
+            and not after_prep
+            and (speaker or surface.split(" ", 1)[0].lower() not in self.lexicon.prepositions),
             speaker,
         )
 
@@ -1445,6 +1462,23 @@ def _with(src: Source | None, how: str) -> Source | None:
         src.rule_id,
         resolution,
     )
+
+
+def _named_mid_sentence(text: str, name: str, sentence_start: int) -> bool:
+    """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (after
+    a lower-case word, a comma or a title), as a name does and a sentence adverb ("Meanwhile,",
+    "Harsh?") does not: "Okafor, who chairs the board, said ..." keeps its subject."""
+    i = text.find(name)
+    while i >= 0:
+        after = text[i + len(name) : i + len(name) + 1]
+        if i != sentence_start and not after.isalpha():
+            m = PREV_WORD_RE.search(text, max(0, i - 30), i)
+            if m is not None and m.end(1) + 1 == i:
+                word = m.group(1)
+                if word[:1].islower() and text[m.end(1)] == " ":
+                    return True
+        i = text.find(name, i + 1)
+    return False
 
 
 class _LowerWords:

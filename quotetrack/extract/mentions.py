@@ -49,7 +49,12 @@ SPLIT_ONLY_SPACES = frozenset(
     "\x1c\x1d\x1e\x1f"
 )  # whitespace to str.split, not to the pattern's \s
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
-PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
+# a plural of nationality or group ("Americans", "Syrians", "Lebanese", "Israelis", "Saudis"), not
+# a surname of the same ending ("Davis", "Harris", "Morris", "Calabrese", "Reese"): such plurals
+# end in a vowel and one consonant before "-is", and "-ese" follows a vowel and n, m or l
+PLURAL_GROUP_RE = regex.compile(
+    r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|[aeiou](?:n|m|l)ese|(?:[aiou][lqnt]|el|en|ud|ar|sh)is)$"
+)
 DESCRIPTOR_PHRASE_RE = regex.compile(
     r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b"
 )
@@ -148,6 +153,8 @@ class NameLexicon:
         self.doc_heads = names.lexicon_set("document_heads")
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
+        self.place_firsts = names.lexicon_set("place_first_words", lower=False)
+        self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
@@ -216,17 +223,22 @@ class NameLexicon:
             rest = self._after_place(rest[1:])
         if not rest:
             return "unknown", "", None, None  # roles only ("The Democratic", "Democrat of Ohio")
+        given = rest[0] in self.male or rest[0] in self.female
         if (
             " ".join(all_tokens) in self.places
+            or " ".join(rest) in self.places  # "New Hampshire's"
             or (not role and self.places.issuperset(rest))
             or (
-                rest[-1] in self.places
+                (rest[-1] in self.places or rest[0] in self.place_firsts)
                 and not role
+                and not given
                 and len(rest) > 1
                 and rest[-1] not in self.org_words
             )
         ):
             return "place", " ".join(all_tokens), None, None
+        if len(rest) > 1 and not role and not given and all(t.isupper() for t in rest):
+            return "unknown", "", None, None  # a heading in capitals ("FULL TEXT"), not a name
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
             return "anonymous", rest[0], None, None  # "Americans", "Syrians"
         gender = self.gender_of(role, rest)
@@ -357,7 +369,10 @@ class _Resolution:
             return self._pronoun(m, at)
         if m.kind == "nominal":
             return self._nominal(m, at)
-        if m.entity_type in ("person", "unknown") and " " not in m.name:
+        if (
+            m.entity_type in ("person", "unknown")
+            or (m.entity_type == "anonymous" and m.kind == "name")
+        ) and " " not in m.name:
             full = self._surname(m.name, at) if m.name else None
             if full is not None:
                 gender = m.gender or full.gender

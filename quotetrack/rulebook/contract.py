@@ -102,6 +102,8 @@ CONTRACT: dict[str, Needs] = {
             "document_heads",
             "not_names",
             "places",
+            "place_first_words",
+            "locative_prepositions",
             "determiners",
             "prepositions",
         ),
