@@ -349,6 +349,8 @@ class Attributor:
         rules: AttributionRules = ruleset.get("attribution.toml")
         verbs: ReportingVerbRules = ruleset.get("reporting_verbs.toml")
         self.lexicon = NameLexicon(ruleset.get("names.toml"))
+        # words after which a capitalised word is a place or a modifier more often than a name
+        self.name_context_words = self.lexicon.prepositions | self.lexicon.determiners
         self.cue_re = rules.pattern("cue")
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
@@ -1031,7 +1033,9 @@ class Attributor:
             and not role
             and not gender
             and " " in name
-            and _after_preposition(text, s, self.lexicon.locative)
+            and _after_preposition(
+                text, s - 4 if text.endswith("the ", 0, s) else s, self.lexicon.locative
+            )
         ):
             etype = "place"  # "in Santa Rosa", "at Grand Central": a place or building
         if shape == "pronoun":
@@ -1084,7 +1088,11 @@ class Attributor:
                 or (
                     NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
                     and not (
-                        text.startswith(",", e) and _named_mid_sentence(text, name, lead_start)
+                        text.startswith(",", e)
+                        and (
+                            text.startswith((", who ", ", whose "), e)
+                            or _named_mid_sentence(text, name, lead_start)
+                        )
                     )
                 )
                 or lower_words.has(name.lower())
@@ -1099,6 +1107,19 @@ class Attributor:
             and self._modifies_noun(text, s, e)
         ):
             return None  # "the Mexican president": a modifier in a noun phrase, not a name
+        if (
+            etype == "unknown"
+            and subject
+            and not speaker
+            and " " not in name
+            and (
+                text.startswith((", who ", ", whose "), e)
+                or _named_mid_sentence(text, name, lead_start, self.name_context_words)
+            )
+        ):
+            # "Okafor drove home.": a one-word subject the text also names mid-sentence ("told
+            # Okafor") is a person, as much as a full name is
+            etype = "person"
         return Mention(
             s,
             e,
@@ -1464,9 +1485,11 @@ def _with(src: Source | None, how: str) -> Source | None:
     )
 
 
-def _named_mid_sentence(text: str, name: str, sentence_start: int) -> bool:
-    """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (after
-    a lower-case word, a comma or a title), as a name does and a sentence adverb ("Meanwhile,",
+def _named_mid_sentence(
+    text: str, name: str, sentence_start: int, skip: frozenset[str] = frozenset()
+) -> bool:
+    """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (right
+    after a lower-case word not in ``skip``), as a name does and a sentence adverb ("Meanwhile,",
     "Harsh?") does not: "Okafor, who chairs the board, said ..." keeps its subject."""
     i = text.find(name)
     while i >= 0:
@@ -1475,7 +1498,7 @@ def _named_mid_sentence(text: str, name: str, sentence_start: int) -> bool:
             m = PREV_WORD_RE.search(text, max(0, i - 30), i)
             if m is not None and m.end(1) + 1 == i:
                 word = m.group(1)
-                if word[:1].islower() and text[m.end(1)] == " ":
+                if word[:1].islower() and text[m.end(1)] == " " and word not in skip:
                     return True
         i = text.find(name, i + 1)
     return False
