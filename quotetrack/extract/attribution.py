@@ -575,11 +575,18 @@ class Attributor:
         sent = seg.sentences[si]
         if self.label_re.match(text, sent.start) is not None:
             return None
-        m = self.participle_subject_re.match(text, sent.start, colon_at)
-        rule_id, base = "colon-lead", 0
-        if m is None:  # a verbless line: 'Jane Doe, City Herald: "Q"'
-            rule_id, base = "colon-name", max(sent.start, colon_at - 200)
-            m = self.colon_name_re.search(text[base : colon_at + 1])
+        # a verbless line: 'Jane Doe, City Herald: "Q"'; after a dash or "from" it names the
+        # speaker even when a clause comes before ('Pollsters agree - Ann Lee: "Q"')
+        named_base = max(sent.start, colon_at - 200)
+        named = self.colon_name_re.search(text[named_base : colon_at + 1])
+        if named is not None and named.start() > 0:
+            m: regex.Match[str] | None = named
+            rule_id, base = "colon-name", named_base
+        else:
+            m = self.participle_subject_re.match(text, sent.start, colon_at)
+            rule_id, base = "colon-lead", 0
+            if m is None:
+                rule_id, base, m = "colon-name", named_base, named
         if m is None or self._not_a_source(m.group("subject")):
             return None
         return Frame(
@@ -1309,6 +1316,8 @@ class Attributor:
             if (
                 f.cue_start >= q.end
             ):  # after the quote: attached only right after it ('"Q," she said')
+                if f.rule_id == "colon-name":
+                    continue  # a verbless 'Name:' line introduces the quote after it only
                 dist = f.cue_start - q.end
                 gap = text[q.end : min(f.subj_start, f.cue_start)]
                 if not ATTACHED_AFTER_RE.fullmatch(gap):
