@@ -109,3 +109,16 @@ def test_a_name_line_does_not_attribute_a_quote_before_it(attributor, ruleset):
     by_text = {text[q.start : q.end]: ctx.quote_sources[q.index] for q in ctx.seg.quotes}
     assert by_text['"look"'] is None
     assert by_text['"Fewer people came than hoped."'].name == "Ann Lee"
+
+
+def test_a_possessed_organisation_is_named_after_its_owner(attributor, ruleset):
+    text = 'Ann Pike lost the vote on Tuesday. Her campaign wrote to supporters: "We fight on."'
+    src = quote_source(attributor, ruleset, text, "fight")
+    assert src.name == "Ann Pike's campaign" and src.source_type == "organisation"
+
+
+def test_a_possessed_document_speaks_for_its_issuer(attributor, ruleset):
+    text = 'Tom Reyes met Ann Pike at noon. "We won," his statement said.'
+    src = quote_source(attributor, ruleset, text, "won")
+    assert src.name == "Tom Reyes" and src.source_type == "person"
+    assert src.resolution.startswith("possessive")

@@ -44,6 +44,13 @@ PRONOUNS = {
     "her": ("f", False),
     "them": (None, True),
 }
+# possessive determiners: (gender, plural, the types their owner may have)
+POSSESSIVES: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {
+    "his": ("m", False, ("person",)),
+    "her": ("f", False, ("person",)),
+    "its": (None, None, ("organisation",)),
+    "their": (None, True, ("organisation", "anonymous")),
+}
 TOKEN_RE = regex.compile(r"\S+")
 SPLIT_ONLY_SPACES = frozenset(
     "\x1c\x1d\x1e\x1f"
@@ -474,9 +481,36 @@ class _Resolution:
                         return group[0] if group is cands else group[-1]
         return None
 
+    def _possessed(
+        self,
+        m: Mention,
+        at: int | None,
+        etype: str,
+        owner: tuple[str | None, bool | None, tuple[str, ...]],
+    ) -> Mention | None:
+        """ "her campaign", "his statement", "its report": the owner is found as the pronoun's
+        antecedent would be; a document speaks for its owner (the issuer), an organisation is
+        named after it ("Ann Pike's campaign"). None when no owner is in reach."""
+        gender, plural, wanted = owner
+        ante = self._antecedent(m, at, wanted, gender, plural)
+        if ante is None:
+            return None
+        how = f"possessive<-{ante.text}@{ante.start}"
+        if etype == "document":
+            return _resolved(
+                m, ante.entity_type, ante.name, how, m.text, ante.gender, ante.plural, ante.start
+            )
+        owned = f"{ante.name}'s {m.text.split(' ', 1)[1]}"
+        return _resolved(m, "organisation", owned, how, m.role, None, m.plural, ante.start)
+
     def _nominal(self, m: Mention, at: int | None) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
+        owner = POSSESSIVES.get(text.split(" ", 1)[0].lower()) if " " in text else None
+        if owner is not None and etype in ("organisation", "document"):
+            owned = self._possessed(m, at, etype, owner)
+            if owned is not None:
+                return owned
         plain = (
             text[0].lower() + text[1:]
             if text[:1].isupper() and text.split()[0].lower() in self.lex.common_starts
