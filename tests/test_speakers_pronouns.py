@@ -122,3 +122,13 @@ def test_a_possessed_document_speaks_for_its_issuer(attributor, ruleset):
     src = quote_source(attributor, ruleset, text, "won")
     assert src.name == "Tom Reyes" and src.source_type == "person"
     assert src.resolution.startswith("possessive")
+
+
+def test_a_role_written_before_a_name_takes_the_name(attributor, ruleset):
+    text = (
+        "Ann Pike arrived at noon. Campaign spokesman Don Stewart would not say when. "
+        '"Nothing yet," he said.'
+    )
+    found = mentions(attributor, ruleset, text)
+    assert found["Campaign spokesman"].name == "Don Stewart"
+    assert quote_source(attributor, ruleset, text, "Nothing").name == "Don Stewart"

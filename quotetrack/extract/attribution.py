@@ -1062,10 +1062,15 @@ class Attributor:
             )
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
+            given = named.group("name") if named is not None else None
+            if named is None and text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+                # "campaign spokesman Don Stewart": a role written before the name
+                named = self.name_re.match(text, e + 1, min(len(text), e + 80))
+                given = named.group(0) if named is not None else None
             if (
-                named is not None
+                given is not None
             ):  # "the minister of the economy, Ildefonso Guajardo,": the name is given
-                ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
+                ntype, name, role, gender = self.lexicon.type_name(given)
                 if name and ntype in ("person", "organisation", "unknown"):
                     return Mention(
                         s,
