@@ -132,3 +132,14 @@ def test_a_role_written_before_a_name_takes_the_name(attributor, ruleset):
     found = mentions(attributor, ruleset, text)
     assert found["Campaign spokesman"].name == "Don Stewart"
     assert quote_source(attributor, ruleset, text, "Nothing").name == "Don Stewart"
+
+
+def test_a_pronoun_is_a_whole_word_after_an_inverted_cue(attributor, ruleset):
+    src = quote_source(attributor, ruleset, '"We miss him," said her nephew, Omar Diaz.', "miss")
+    assert src.name == "Omar Diaz" and src.mention == "her nephew"
+
+
+@pytest.mark.parametrize("head", ["bystander", "coroner", "co-worker", "employee", "commissioner"])
+def test_people_in_crime_and_disaster_news_are_sources(attributor, ruleset, head):
+    src = quote_source(attributor, ruleset, f'"It was loud," said a {head}.', "loud")
+    assert src is not None and src.mention == f"a {head}" and src.source_type == "person"
