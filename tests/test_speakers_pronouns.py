@@ -143,3 +143,25 @@ def test_a_pronoun_is_a_whole_word_after_an_inverted_cue(attributor, ruleset):
 def test_people_in_crime_and_disaster_news_are_sources(attributor, ruleset, head):
     src = quote_source(attributor, ruleset, f'"It was loud," said a {head}.', "loud")
     assert src is not None and src.mention == f"a {head}" and src.source_type == "person"
+
+
+@pytest.mark.parametrize(
+    "text,issuer",
+    [
+        (
+            'The ministry issued a statement on Friday. "We are ready," the statement reads.',
+            "ministry",
+        ),
+        ('Ann Lee, the mayor, sent out an email. "Stay home," the email said.', "Ann Lee"),
+        ('Reyes keeps a note from Tom Pike. "You lose," the note says.', "Tom Pike"),
+    ],
+)
+def test_a_document_speaks_for_its_issuer(attributor, ruleset, text, issuer):
+    src = quote_source(attributor, ruleset, text, ',"')
+    assert issuer in src.name and src.resolution.startswith("document<-")
+
+
+def test_a_document_without_an_issuer_stays_a_document(attributor, ruleset):
+    text = 'Tom Pike issued a report. "We are ready," the statement said.'
+    src = quote_source(attributor, ruleset, text, "ready")
+    assert src.name == "the statement" and src.source_type == "document"

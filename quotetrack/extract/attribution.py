@@ -411,6 +411,7 @@ class Attributor:
         self.legal_re = rules.pattern("legal-sense-after")
         self.by_medium_re = rules.pattern("by-medium")
         self.colon_name_re = rules.pattern("colon-name")
+        self.issuer_re = rules.pattern("document-issuer")
         self.signature_re = rules.pattern("signature-line")
         self.participle_link_re = rules.pattern("participle-link")
         self.coordinated_re = rules.pattern("coordinated-subject")
@@ -1192,6 +1193,9 @@ class Attributor:
         inside = QuoteIndex(seg.quotes)
         frames = self.frames(text, seg, inside)
         subjects, reporters = self._frame_mentions(text, seg, inside, frames)
+        for k, m in enumerate(subjects):
+            if m is not None and m.kind == "nominal" and m.entity_type == "document":
+                subjects[k] = self._issued(text, seg, m) or m
         sources: list[Source | None] = []
         reporters_of: dict[
             str, str
@@ -1215,6 +1219,39 @@ class Attributor:
             sources.append(src)
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
+
+    def _issued(self, text: str, seg: Segmentation, m: Mention) -> Mention | None:
+        """A definite document as speaker ("the statement said") speaks for whoever the two
+        sentences before it say issued it ("The county issued a statement", "a note from Ann
+        Lee"); None when they name no issuer of a document with the same head noun."""
+        words = m.text.split()
+        if words[0].lower() not in ("the", "this", "that"):
+            return None
+        head = self.lexicon.type_nominal(m.text)[1]
+        floor = seg.sentences[max(0, m.sentence - 2)].start if seg.sentences else 0
+        found = None
+        for match in self.issuer_re.finditer(text, floor, m.start):
+            group = "issuer" if match.group("issuer") is not None else "sender"
+            document = match.group("document") or match.group("sent") or ""
+            if document.lower() == head:
+                found = match.span(group)
+        if found is None:
+            return None
+        issuer = self._mention(text, seg, found[0], found[1], True, _LowerWords(text))
+        if issuer is None or issuer.kind == "pronoun":
+            return None
+        try:
+            issuer = resolve_alone(self.lexicon, issuer)
+        except NeedsContext:
+            if issuer.kind != "name":
+                issuer = issuer._replace(name=THE_RE.sub("the ", issuer.text))
+        return m._replace(
+            entity_type=issuer.entity_type if issuer.entity_type != "unknown" else "person",
+            name=issuer.name,
+            role=m.text,
+            resolution=f"document<-{issuer.text}@{issuer.start}",
+            antecedent=issuer.start,
+        )
 
     def _source(self, text: str, f: Frame, m: Mention | None, r: Mention | None) -> Source | None:
         if m is None:

@@ -75,6 +75,7 @@ CONTRACT: dict[str, Needs] = {
             "participle-link",
             "reported-content",
             "signature-line",
+            "document-issuer",
         ),
     ),
     "reporting_verbs.toml": Needs(
