@@ -165,3 +165,13 @@ def test_a_document_without_an_issuer_stays_a_document(attributor, ruleset):
     text = 'Tom Pike issued a report. "We are ready," the statement said.'
     src = quote_source(attributor, ruleset, text, "ready")
     assert src.name == "the statement" and src.source_type == "document"
+
+
+def test_a_name_and_a_past_verb_are_no_nominal(attributor, ruleset):
+    text = (
+        "Gov. Tom Reyes spoke at noon. Okafor blamed local officials on Friday, and Okafor left. "
+        '"They failed," he said.'
+    )
+    found = mentions(attributor, ruleset, text)
+    assert "Okafor blamed local officials" not in found
+    assert quote_source(attributor, ruleset, text, "failed").name == "Okafor"

@@ -1061,6 +1061,17 @@ class Attributor:
                 subject,
                 speaker,
             )
+        if shape == "nominal" and surface[:1].isupper():
+            words = surface.split(None, 2)
+            if (
+                len(words) > 2
+                and words[1].endswith("ed")
+                and words[1].islower()
+                and words[0].lower() not in self.lexicon.common_starts
+                and words[0].lower() not in self.lexicon.determiners
+            ):
+                # "Trump blamed local officials": a name and a verb in the past, no nominal
+                return self._mention(text, seg, s, s + len(words[0]), speaker, lower_words, si)
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
             given = named.group("name") if named is not None else None
