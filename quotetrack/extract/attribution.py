@@ -1115,7 +1115,7 @@ class Attributor:
                         text.startswith(",", e)
                         and (
                             text.startswith((", who ", ", whose "), e)
-                            or _named_mid_sentence(text, name, lead_start)
+                            or lower_words.named_mid_sentence(name)
                         )
                     )
                 )
@@ -1138,7 +1138,7 @@ class Attributor:
             and " " not in name
             and (
                 text.startswith((", who ", ", whose "), e)
-                or _named_mid_sentence(text, name, lead_start, self.name_context_words)
+                or lower_words.named_mid_sentence(name, self.name_context_words)
             )
         ):
             # "Okafor drove home.": a one-word subject the text also names mid-sentence ("told
@@ -1240,8 +1240,14 @@ class Attributor:
             return None
         head = self.lexicon.type_nominal(m.text)[1]
         floor = seg.sentences[max(0, m.sentence - 2)].start if seg.sentences else 0
+        at = text.rfind(head, floor, m.start)  # the rule names the same head noun
+        if at < 0:
+            return None
+        sentence = seg.sentence_index_at(at)
+        if sentence is not None:
+            floor = max(floor, seg.sentences[sentence].start)
         found = None
-        for match in self.issuer_re.finditer(text, floor, m.start):
+        for match in self.issuer_re.finditer(text, floor, min(m.start, at + len(head) + 120)):
             group = "issuer" if match.group("issuer") is not None else "sender"
             document = match.group("document") or match.group("sent") or ""
             if document.lower() == head:
@@ -1547,21 +1553,22 @@ def _with(src: Source | None, how: str) -> Source | None:
     )
 
 
-def _named_mid_sentence(
-    text: str, name: str, sentence_start: int, skip: frozenset[str] = frozenset()
-) -> bool:
+def _named_mid_sentence(text: str, name: str, skip: frozenset[str] = frozenset()) -> bool:
     """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (right
-    after a lower-case word not in ``skip``), as a name does and a sentence adverb ("Meanwhile,",
-    "Harsh?") does not: "Okafor, who chairs the board, said ..." keeps its subject."""
+    after a space and a lower-case word not in ``skip``), as a name does and a sentence adverb
+    ("Meanwhile,", "Harsh?") does not: "Okafor, who chairs the board, said ..." keeps its
+    subject."""
     i = text.find(name)
     while i >= 0:
         after = text[i + len(name) : i + len(name) + 1]
-        if i != sentence_start and not after.isalpha():
-            m = PREV_WORD_RE.search(text, max(0, i - 30), i)
-            if m is not None and m.end(1) + 1 == i:
-                word = m.group(1)
-                if word[:1].islower() and text[m.end(1)] == " " and word not in skip:
-                    return True
+        j = i - 1  # the space before the name
+        if not after.isalpha() and j > 0 and text[j] == " " and text[j - 1].islower():
+            k = j - 1
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            word = text[k:j]
+            if word[:1].islower() and word not in skip:
+                return True
         i = text.find(name, i + 1)
     return False
 
@@ -1577,9 +1584,18 @@ class _LowerWords:
         self.text = text
         self.words: frozenset[str] | None = None
         self.known: dict[str, bool] = {}
+        self.mid_sentence: dict[tuple[str, int], bool] = {}
         self.budget = max(
             64, len(text) // 64
         )  # occurrences checked one by one before listing every word
+
+    def named_mid_sentence(self, name: str, skip: frozenset[str] = frozenset()) -> bool:
+        """``_named_mid_sentence`` on the text, remembered per name and ``skip`` set."""
+        key = (name, len(skip))
+        found = self.mid_sentence.get(key)
+        if found is None:
+            found = self.mid_sentence[key] = _named_mid_sentence(self.text, name, skip)
+        return found
 
     def has(self, word: str) -> bool:
         """True when ``word`` occurs in the text as a lower-case word."""
