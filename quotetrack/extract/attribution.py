@@ -334,6 +334,8 @@ class Attributor:
         rules: AttributionRules = ruleset.get("attribution.toml")
         verbs: ReportingVerbRules = ruleset.get("reporting_verbs.toml")
         self.lexicon = NameLexicon(ruleset.get("names.toml"))
+        # words after which a capitalised word is a place or a modifier more often than a name
+        self.name_context_words = self.lexicon.prepositions | self.lexicon.determiners
         self.cue_re = rules.pattern("cue")
         self.cue_scanner = Scanner(self.cue_re)
         # searched backwards from the cue: the same matches, found without trying every start
@@ -395,6 +397,7 @@ class Attributor:
         self.legal_re = rules.pattern("legal-sense-after")
         self.by_medium_re = rules.pattern("by-medium")
         self.colon_name_re = rules.pattern("colon-name")
+        self.issuer_re = rules.pattern("document-issuer")
         self.signature_re = rules.pattern("signature-line")
         self.participle_link_re = rules.pattern("participle-link")
         self.coordinated_re = rules.pattern("coordinated-subject")
@@ -559,11 +562,18 @@ class Attributor:
         sent = seg.sentences[si]
         if self.label_re.match(text, sent.start) is not None:
             return None
-        m = self.participle_subject_re.match(text, sent.start, colon_at)
-        rule_id, base = "colon-lead", 0
-        if m is None:  # a verbless line: 'Jane Doe, City Herald: "Q"'
-            rule_id, base = "colon-name", max(sent.start, colon_at - 200)
-            m = self.colon_name_re.search(text[base : colon_at + 1])
+        # a verbless line: 'Jane Doe, City Herald: "Q"'; after a dash or "from" it names the
+        # speaker even when a clause comes before ('Pollsters agree - Ann Lee: "Q"')
+        named_base = max(sent.start, colon_at - 200)
+        named = self.colon_name_re.search(text[named_base : colon_at + 1])
+        if named is not None and named.start() > 0:
+            m: regex.Match[str] | None = named
+            rule_id, base = "colon-name", named_base
+        else:
+            m = self.participle_subject_re.match(text, sent.start, colon_at)
+            rule_id, base = "colon-lead", 0
+            if m is None:
+                rule_id, base, m = "colon-name", named_base, named
         if m is None or self._not_a_source(m.group("subject")):
             return None
         return Frame(
@@ -1014,6 +1024,18 @@ class Attributor:
         )
         if after_prep and etype == "unknown":
             return None  # "in Paris": a place more often than a person
+        if (
+            shape == "name"
+            and etype == "person"
+            and not speaker
+            and not role
+            and not gender
+            and " " in name
+            and _after_preposition(
+                text, s - 4 if text.endswith("the ", 0, s) else s, self.lexicon.locative
+            )
+        ):
+            etype = "place"  # "in Santa Rosa", "at Grand Central": a place or building
         if shape == "pronoun":
             return Mention(
                 s,
@@ -1029,12 +1051,28 @@ class Attributor:
                 subject,
                 speaker,
             )
+        if shape == "nominal" and surface[:1].isupper():
+            words = surface.split(None, 2)
+            if (
+                len(words) > 2
+                and words[1].endswith("ed")
+                and words[1].islower()
+                and words[0].lower() not in self.lexicon.common_starts
+                and words[0].lower() not in self.lexicon.determiners
+            ):
+                # "Trump blamed local officials": a name and a verb in the past, no nominal
+                return self._mention(text, seg, s, s + len(words[0]), speaker, lower_words, si)
         if shape == "nominal":
             named = self.appos_name_re.match(text, e, min(len(text), e + 80))
+            given = named.group("name") if named is not None else None
+            if named is None and text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+                # "campaign spokesman Don Stewart": a role written before the name
+                named = self.name_re.match(text, e + 1, min(len(text), e + 80))
+                given = named.group(0) if named is not None else None
             if (
-                named is not None
+                given is not None
             ):  # "the minister of the economy, Ildefonso Guajardo,": the name is given
-                ntype, name, role, gender = self.lexicon.type_name(named.group("name"))
+                ntype, name, role, gender = self.lexicon.type_name(given)
                 if name and ntype in ("person", "organisation", "unknown"):
                     return Mention(
                         s,
@@ -1061,7 +1099,16 @@ class Attributor:
             and bare_lead
             and (
                 PARTICIPLE_WORD_RE.fullmatch(name)
-                or NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                or (
+                    NOT_SUBJECT_NEXT_RE.match(text, e, e + 4)
+                    and not (
+                        text.startswith(",", e)
+                        and (
+                            text.startswith((", who ", ", whose "), e)
+                            or lower_words.named_mid_sentence(name)
+                        )
+                    )
+                )
                 or lower_words.has(name.lower())
             )
         ):
@@ -1074,6 +1121,19 @@ class Attributor:
             and self._modifies_noun(text, s, e)
         ):
             return None  # "the Mexican president": a modifier in a noun phrase, not a name
+        if (
+            etype == "unknown"
+            and subject
+            and not speaker
+            and " " not in name
+            and (
+                text.startswith((", who ", ", whose "), e)
+                or lower_words.named_mid_sentence(name, self.name_context_words)
+            )
+        ):
+            # "Okafor drove home.": a one-word subject the text also names mid-sentence ("told
+            # Okafor") is a person, as much as a full name is
+            etype = "person"
         return Mention(
             s,
             e,
@@ -1085,7 +1145,9 @@ class Attributor:
             gender,
             False,
             si,
-            subject and not after_prep,
+            subject
+            and not after_prep
+            and (speaker or surface.split(" ", 1)[0].lower() not in self.lexicon.prepositions),
             speaker,
         )
 
@@ -1132,6 +1194,9 @@ class Attributor:
         inside = QuoteIndex(seg.quotes)
         frames = self.frames(text, seg, inside)
         subjects, reporters = self._frame_mentions(text, seg, inside, frames)
+        for k, m in enumerate(subjects):
+            if m is not None and m.kind == "nominal" and m.entity_type == "document":
+                subjects[k] = self._issued(text, seg, m) or m
         sources: list[Source | None] = []
         reporters_of: dict[
             str, str
@@ -1155,6 +1220,45 @@ class Attributor:
             sources.append(src)
         quote_sources, quote_frames, links = self._quote_sources(text, seg, frames, sources)
         return DocumentContext(article, seg, frames, sources, quote_sources, quote_frames, links)
+
+    def _issued(self, text: str, seg: Segmentation, m: Mention) -> Mention | None:
+        """A definite document as speaker ("the statement said") speaks for whoever the two
+        sentences before it say issued it ("The county issued a statement", "a note from Ann
+        Lee"); None when they name no issuer of a document with the same head noun."""
+        words = m.text.split()
+        if words[0].lower() not in ("the", "this", "that"):
+            return None
+        head = self.lexicon.type_nominal(m.text)[1]
+        floor = seg.sentences[max(0, m.sentence - 2)].start if seg.sentences else 0
+        at = text.rfind(head, floor, m.start)  # the rule names the same head noun
+        if at < 0:
+            return None
+        sentence = seg.sentence_index_at(at)
+        if sentence is not None:
+            floor = max(floor, seg.sentences[sentence].start)
+        found = None
+        for match in self.issuer_re.finditer(text, floor, min(m.start, at + len(head) + 120)):
+            group = "issuer" if match.group("issuer") is not None else "sender"
+            document = match.group("document") or match.group("sent") or ""
+            if document.lower() == head:
+                found = match.span(group)
+        if found is None:
+            return None
+        issuer = self._mention(text, seg, found[0], found[1], True, _LowerWords(text))
+        if issuer is None or issuer.kind == "pronoun":
+            return None
+        try:
+            issuer = resolve_alone(self.lexicon, issuer)
+        except NeedsContext:
+            if issuer.kind != "name":
+                issuer = issuer._replace(name=THE_RE.sub("the ", issuer.text))
+        return m._replace(
+            entity_type=issuer.entity_type if issuer.entity_type != "unknown" else "person",
+            name=issuer.name,
+            role=m.text,
+            resolution=f"document<-{issuer.text}@{issuer.start}",
+            antecedent=issuer.start,
+        )
 
     def _source(self, text: str, f: Frame, m: Mention | None, r: Mention | None) -> Source | None:
         if m is None:
@@ -1261,6 +1365,8 @@ class Attributor:
             if (
                 f.cue_start >= q.end
             ):  # after the quote: attached only right after it ('"Q," she said')
+                if f.rule_id == "colon-name":
+                    continue  # a verbless 'Name:' line introduces the quote after it only
                 dist = f.cue_start - q.end
                 gap = text[q.end : min(f.subj_start, f.cue_start)]
                 if not ATTACHED_AFTER_RE.fullmatch(gap):
@@ -1437,6 +1543,26 @@ def _with(src: Source | None, how: str) -> Source | None:
     )
 
 
+def _named_mid_sentence(text: str, name: str, skip: frozenset[str] = frozenset()) -> bool:
+    """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (right
+    after a space and a lower-case word not in ``skip``), as a name does and a sentence adverb
+    ("Meanwhile,", "Harsh?") does not: "Okafor, who chairs the board, said ..." keeps its
+    subject."""
+    i = text.find(name)
+    while i >= 0:
+        after = text[i + len(name) : i + len(name) + 1]
+        j = i - 1  # the space before the name
+        if not after.isalpha() and j > 0 and text[j] == " " and text[j - 1].islower():
+            k = j - 1
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            word = text[k:j]
+            if word[:1].islower() and word not in skip:
+                return True
+        i = text.find(name, i + 1)
+    return False
+
+
 class _LowerWords:
     """The words a text uses in lower case (whole runs of lower-case letters), looked up on demand.
 
@@ -1448,9 +1574,18 @@ class _LowerWords:
         self.text = text
         self.words: frozenset[str] | None = None
         self.known: dict[str, bool] = {}
+        self.mid_sentence: dict[tuple[str, int], bool] = {}
         self.budget = max(
             64, len(text) // 64
         )  # occurrences checked one by one before listing every word
+
+    def named_mid_sentence(self, name: str, skip: frozenset[str] = frozenset()) -> bool:
+        """``_named_mid_sentence`` on the text, remembered per name and ``skip`` set."""
+        key = (name, len(skip))
+        found = self.mid_sentence.get(key)
+        if found is None:
+            found = self.mid_sentence[key] = _named_mid_sentence(self.text, name, skip)
+        return found
 
     def has(self, word: str) -> bool:
         """True when ``word`` occurs in the text as a lower-case word."""

@@ -44,12 +44,24 @@ PRONOUNS = {
     "her": ("f", False),
     "them": (None, True),
 }
+# possessive determiners: (gender, plural, the types their owner may have)
+POSSESSIVES: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {
+    "his": ("m", False, ("person",)),
+    "her": ("f", False, ("person",)),
+    "its": (None, None, ("organisation",)),
+    "their": (None, True, ("organisation", "anonymous")),
+}
 TOKEN_RE = regex.compile(r"\S+")
 SPLIT_ONLY_SPACES = frozenset(
     "\x1c\x1d\x1e\x1f"
 )  # whitespace to str.split, not to the pattern's \s
 ACRONYM_RE = regex.compile(r"^\p{Lu}{2,}[\p{Lu}&.]*$")
-PLURAL_GROUP_RE = regex.compile(r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|ese|is)$")
+# a plural of nationality or group ("Americans", "Syrians", "Lebanese", "Israelis", "Saudis"), not
+# a surname of the same ending ("Davis", "Harris", "Morris", "Calabrese", "Reese"): such plurals
+# end in a vowel and one consonant before "-is", and "-ese" follows a vowel and n, m or l
+PLURAL_GROUP_RE = regex.compile(
+    r"^\p{Lu}\p{Ll}+(?:ans|ians|eans|[aeiou](?:n|m|l)ese|(?:[aiou][lqnt]|el|en|ud|ar|sh)is)$"
+)
 DESCRIPTOR_PHRASE_RE = regex.compile(
     r"(?:\p{Lu}\S*\s+)*\S+-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)\b"
 )
@@ -148,6 +160,8 @@ class NameLexicon:
         self.doc_heads = names.lexicon_set("document_heads")
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
+        self.place_firsts = names.lexicon_set("place_first_words", lower=False)
+        self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
@@ -216,17 +230,22 @@ class NameLexicon:
             rest = self._after_place(rest[1:])
         if not rest:
             return "unknown", "", None, None  # roles only ("The Democratic", "Democrat of Ohio")
+        given = rest[0] in self.male or rest[0] in self.female
         if (
             " ".join(all_tokens) in self.places
+            or " ".join(rest) in self.places  # "New Hampshire's"
             or (not role and self.places.issuperset(rest))
             or (
-                rest[-1] in self.places
+                (rest[-1] in self.places or rest[0] in self.place_firsts)
                 and not role
+                and not given
                 and len(rest) > 1
                 and rest[-1] not in self.org_words
             )
         ):
             return "place", " ".join(all_tokens), None, None
+        if len(rest) > 1 and not role and not given and all(t.isupper() for t in rest):
+            return "unknown", "", None, None  # a heading in capitals ("FULL TEXT"), not a name
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
             return "anonymous", rest[0], None, None  # "Americans", "Syrians"
         gender = self.gender_of(role, rest)
@@ -357,7 +376,10 @@ class _Resolution:
             return self._pronoun(m, at)
         if m.kind == "nominal":
             return self._nominal(m, at)
-        if m.entity_type in ("person", "unknown") and " " not in m.name:
+        if (
+            m.entity_type in ("person", "unknown")
+            or (m.entity_type == "anonymous" and m.kind == "name")
+        ) and " " not in m.name:
             full = self._surname(m.name, at) if m.name else None
             if full is not None:
                 gender = m.gender or full.gender
@@ -459,9 +481,36 @@ class _Resolution:
                         return group[0] if group is cands else group[-1]
         return None
 
+    def _possessed(
+        self,
+        m: Mention,
+        at: int | None,
+        etype: str,
+        owner: tuple[str | None, bool | None, tuple[str, ...]],
+    ) -> Mention | None:
+        """ "her campaign", "his statement", "its report": the owner is found as the pronoun's
+        antecedent would be; a document speaks for its owner (the issuer), an organisation is
+        named after it ("Ann Pike's campaign"). None when no owner is in reach."""
+        gender, plural, wanted = owner
+        ante = self._antecedent(m, at, wanted, gender, plural)
+        if ante is None:
+            return None
+        how = f"possessive<-{ante.text}@{ante.start}"
+        if etype == "document":
+            return _resolved(
+                m, ante.entity_type, ante.name, how, m.text, ante.gender, ante.plural, ante.start
+            )
+        owned = f"{ante.name}'s {m.text.split(' ', 1)[1]}"
+        return _resolved(m, "organisation", owned, how, m.role, None, m.plural, ante.start)
+
     def _nominal(self, m: Mention, at: int | None) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
+        owner = POSSESSIVES.get(text.split(" ", 1)[0].lower()) if " " in text else None
+        if owner is not None and etype in ("organisation", "document"):
+            owned = self._possessed(m, at, etype, owner)
+            if owned is not None:
+                return owned
         plain = (
             text[0].lower() + text[1:]
             if text[:1].isupper() and text.split()[0].lower() in self.lex.common_starts

@@ -75,6 +75,7 @@ CONTRACT: dict[str, Needs] = {
             "participle-link",
             "reported-content",
             "signature-line",
+            "document-issuer",
         ),
     ),
     "reporting_verbs.toml": Needs(
@@ -102,6 +103,8 @@ CONTRACT: dict[str, Needs] = {
             "document_heads",
             "not_names",
             "places",
+            "place_first_words",
+            "locative_prepositions",
             "determiners",
             "prepositions",
         ),
