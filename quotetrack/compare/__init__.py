@@ -193,6 +193,7 @@ class Comparer:
         self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
+        self.weekday_pattern = self.rules.pattern("date.weekday")
         self.typer = EventTyper(self.rules)
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
@@ -252,7 +253,8 @@ class Comparer:
             rows = [{**c, "published": published} for c in rows]
         if rows:  # what the article is about, from its opening (its headline and first lines)
             story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
-            rows = [{**c, "story_types": story_types} for c in rows]
+            days = len({m.group().lower() for m in self.weekday_pattern.finditer(text)})
+            rows = [{**c, "story_types": story_types, "days_told": days} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),
@@ -326,7 +328,12 @@ class Comparer:
                 syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = self.typer
-        facts = claim_facts(list(self.positions.values()), self.places, typer)
+        facts = claim_facts(
+            list(self.positions.values()),
+            self.places,
+            typer,
+            self.rules.pattern("breakdown.between_counts"),
+        )
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
         stories = StoryIndex(
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
@@ -362,6 +369,11 @@ class Comparer:
                 self.rules.pattern("incident.all_hit"),
                 self.rules.all_hit.category if self.rules.all_hit else None,
                 self.rules.all_hit.includes if self.rules.all_hit else None,
+                background=self.rules.pattern("incident.background"),
+                continues=self.rules.pattern("incident.continues"),
+                sub_place=self.rules.pattern("incident.sub_place"),
+                shown=self.rules.pattern("subset.shown"),
+                weekday=self.weekday_pattern,
             ),
             victim_parents(self.ruleset),
             self.rules.pattern("subset.after_count"),

@@ -67,6 +67,7 @@ class ClaimFacts:
     component: bool = False  # one part of a breakdown ("two women and one man") in its sentence
     dated: bool = True  # its article has a date (metadata or text)
     story_families: frozenset[str] = frozenset()  # families its article opens with
+    listed_as: str | None = None  # who it counts, when it is one item of a listed breakdown
 
 
 @dataclass
@@ -144,12 +145,51 @@ class EventTyper:
         )
 
 
+def _head(text: str) -> str:
+    """The first word of a victim phrase, lower case, without a plural s ("Dutch nationals" ->
+    "dutch", "Somalis" -> "somali")."""
+    found = words(text)
+    return found[0].removesuffix("s") if found else ""
+
+
+def listed_breakdowns(
+    rows: list[dict[str, Any]], between: regex.Pattern[str] | None
+) -> dict[int, str]:
+    """Row index -> who it counts, for the counts of one category that one sentence lists as the
+    parts of one set ("12 Dutch and 9 Belgian nationals"): what stands between two consecutive
+    counts matches ``between`` (rules/compare.toml ``breakdown.between_counts``)."""
+    if between is None:
+        return {}
+    by_sentence: dict[tuple[Any, Any, Any], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row.get("count_start") is not None and row.get("sentence_start") is not None:
+            by_sentence[(row.get("doc_id"), row["sentence_start"], row.get("category"))].append(i)
+    out: dict[int, str] = {}
+    for (_, start, _), found in by_sentence.items():
+        found.sort(key=lambda i: rows[i]["count_start"])
+        for i, j in zip(found, found[1:], strict=False):
+            a, b = rows[i], rows[j]
+            if a.get("count_end") is None:
+                continue
+            sentence = a.get("sentence") or ""
+            gap = sentence[a["count_end"] - start : b["count_start"] - start]
+            if gap and between.search(gap):
+                out[i] = _head(a.get("victims") or gap) or "listed"
+                after = (b.get("sentence") or "")[b.get("count_end", 0) - start :]
+                out[j] = _head(b.get("victims") or after) or "listed"
+    return out
+
+
 def claim_facts(
-    rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper
+    rows: list[dict[str, Any]],
+    places: PlaceIndex,
+    typer: EventTyper,
+    between: regex.Pattern[str] | None = None,
 ) -> list[ClaimFacts]:
     """ClaimFacts for every claim row (event types from the figure's phrase, else its sentence
     when the sentence holds no other figure of the same category). Figures of one category that
-    count different victim classes in one sentence are the parts of a breakdown (``component``)."""
+    count different victim classes in one sentence, or that one sentence lists as the parts of one
+    set (``between``: see ``listed_breakdowns``), are the parts of a breakdown (``component``)."""
     per_sentence: dict[tuple[Any, Any, Any], int] = defaultdict(int)
     classes: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
     for row in rows:
@@ -157,6 +197,7 @@ def claim_facts(
         per_sentence[key] += 1
         if row.get("victim_class"):
             classes[key].add(row["victim_class"])
+    listed = listed_breakdowns(rows, between)
     facts = []
     for i, row in enumerate(rows):
         types = typer.types(row.get("evidence") or "")
@@ -180,12 +221,12 @@ def claim_facts(
                 low=_int(row.get("low")),
                 high=_int(row.get("high")),
                 best=None if best is None else float(best),
-                component=len(
-                    classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
-                )
+                component=i in listed
+                or len(classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))])
                 >= 2,
                 dated=bool(row.get("published")),
                 story_families=typer.families(frozenset(row.get("story_types") or ())),
+                listed_as=listed.get(i),
             )
         )
     return facts
@@ -221,6 +262,20 @@ def _compatible(
         and c.row.get("sentence_start") == m.row.get("sentence_start")
     ):
         return None  # two figures of one sentence count two things
+    recurring = set(options.recurring) & (
+        c.families | m.families | c.story_families | m.story_families
+    )
+    if recurring and (c.measure == "cumulative") != (m.measure == "cumulative"):
+        return None  # "over 50 arrests in four nights of protest" is not one night's count
+    if (
+        recurring
+        and not (same_doc or copy)
+        and not (c.row.get("event_date") and c.row.get("event_date") == m.row.get("event_date"))
+        and max(c.row.get("days_told") or 0, m.row.get("days_told") or 0) >= 2
+    ):
+        # riots told night by night: when an article tells several days, its figures count the
+        # same night's people as another article's only when both texts date them to it
+        return None
     keys = []
     limit = pair_limit(c, m, options)
     if limit is not None and c.date and m.date:

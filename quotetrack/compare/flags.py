@@ -141,6 +141,7 @@ class Flagger:
             self._copies[a].add(b)
             self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
+        self._first_key: dict[tuple, tuple] = {}  # signature -> the key of its first row
         self.current_incident: str | None = None  # the incident of the pair being checked
         self._rises: list[dt.date] = []  # report days of its category's raised tolls
 
@@ -192,17 +193,19 @@ class Flagger:
             tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)),
         )
         earlier = self._seen.get(signature)
+        incident = self.current_incident
+        key = (group_id, incident, signature)
         if (
             earlier is not None
             and self._copies
             and any(self._copies.get(d, set()) & earlier for d in docs)
         ):
-            return
+            key = self._first_key[signature]  # the copy's flag joins the row reported first
         self._seen.setdefault(signature, set()).update(docs)
-        incident = self.current_incident
-        row = self._open.get((group_id, incident, signature))
+        self._first_key.setdefault(signature, key)
+        row = self._open.get(key)
         if row is None:
-            row = self._open[(group_id, incident, signature)] = dict(
+            row = self._open[key] = dict(
                 kind=kind,
                 group_id=group_id,
                 incident_id=incident,
@@ -417,7 +420,33 @@ class Flagger:
                     if whole.high is not None and part.low is not None and part.low > whole.high:
                         text = partial(self._text, "part_exceeds_whole", whole, part)
                         self.add("part_exceeds_whole", [whole, part], text, gid, pair_keys, r)
+                    elif self._unsure_part(part, whole):
+                        # "100 killed in the province" and "six in a village of it" from two
+                        # articles: one event, or only a part of it? The texts do not say
+                        text = partial(
+                            self._text,
+                            "divergence_nested",
+                            whole,
+                            part,
+                            ratio=f"{r:.1f}" if r else "far",
+                            inner=part.row.get("location"),
+                            outer=whole.row.get("location"),
+                        )
+                        nested = f"place:nested:{part.place}<{whole.place}"
+                        self.add(
+                            "divergence", [whole, part], text, gid, pair_keys | {nested}, r, True
+                        )
         self.current_incident = None
+
+    def _unsure_part(self, part: ClaimFacts, whole: ClaimFacts) -> bool:
+        """Whether a part's place lies inside its whole's, as two articles name them, with figures
+        far apart: only a person reading both can tell a part from the same event."""
+        if part.row.get("doc_id") == whole.row.get("doc_id"):
+            return False  # its own article told it apart
+        if self.places.relation(part.place, whole.place) != "nested":
+            return False
+        r = ratio(part, whole)
+        return r is None or r > self._tolerance(part, whole)
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
         """Whether an incident can count towards a daily total: inside or at its place, or (in the
