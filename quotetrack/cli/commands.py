@@ -303,6 +303,9 @@ def compare_cmd(
         quiet,
         options=compare_options(window_days, tolerance, syndication, quote_similarity),
     )
+    issues = result.tables["issues"]
+    for message in issues[issues["code"] == "undated_articles"]["message"]:
+        say(f"warning: {message}")  # run-level (the comparison's undated articles)
     flags = result.tables["disagreements"]
     kept = flags[[keep.keeps(k, s) for k, s in zip(flags["kind"], flags["severity"], strict=True)]]
     if fmt == "triage" or out is not None:
