@@ -303,9 +303,13 @@ def compare_cmd(
         quiet,
         options=compare_options(window_days, tolerance, syndication, quote_similarity),
     )
-    issues = result.tables["issues"]
-    for message in issues[issues["code"] == "undated_articles"]["message"]:
-        say(f"warning: {message}")  # run-level (the comparison's undated articles)
+    from quotetrack.compare import batch_warnings
+    from quotetrack.rulebook.ruleset import load_ruleset
+
+    for w in batch_warnings(
+        result.tables["articles"], result.tables["claims"], load_ruleset(rules)
+    ):
+        say(f"warning: {w.message}")  # run-level: the articles compared with their copies only
     flags = result.tables["disagreements"]
     kept = flags[[keep.keeps(k, s) for k, s in zip(flags["kind"], flags["severity"], strict=True)]]
     if fmt == "triage" or out is not None:

@@ -300,19 +300,7 @@ class Comparer:
     def warnings(self) -> list[Issue]:
         """Run-level warnings: the articles with claims that have no date (metadata or text),
         which are compared with copies of themselves only."""
-        undated = self.date_sources.get("none", 0)
-        if not undated:
-            return []
-        total = sum(self.date_sources.values())
-        return [
-            Issue(
-                severity="warning",
-                code="undated_articles",
-                message=f"{undated} of {total} articles with claims have no date (metadata or "
-                "text): each is compared only with its own near-copies, never joined to another "
-                "story by shared names",
-            )
-        ]
+        return undated_warnings(self.date_sources)
 
     def streams(self) -> ComparisonStreams:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
@@ -458,3 +446,36 @@ def compare(
     ):  # rows whose article is not given
         comparer.add(doc_id, None, "", quotes_by_doc.get(doc_id, []), claims_by_doc.get(doc_id, []))
     return comparer.finish()
+
+
+def undated_warnings(date_sources: Counter[str]) -> list[Issue]:
+    """The run-level warning about the articles with claims that have no date, from the count of
+    such articles by date source (metadata / text / none)."""
+    undated = date_sources.get("none", 0)
+    if not undated:
+        return []
+    total = sum(date_sources.values())
+    return [
+        Issue(
+            severity="warning",
+            code="undated_articles",
+            message=f"{undated} of {total} articles with claims have no date (metadata or "
+            "text): each is compared only with its own near-copies, never joined to another "
+            "story by shared names",
+        )
+    ]
+
+
+def batch_warnings(
+    articles: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None
+) -> list[Issue]:
+    """The run-level warnings of a finished batch, from its articles and claims tables (the
+    articles with claims that have no date in their metadata or text)."""
+    ruleset = ruleset or load_ruleset()
+    pattern = ruleset.get("compare.toml").pattern("date.dateline")
+    with_claims = set(claims["doc_id"]) if len(claims) else set()
+    sources: Counter[str] = Counter()
+    for a in records(articles):
+        if a["doc_id"] in with_claims:
+            sources[article_date(a.get("published"), a.get("text") or "", pattern)[1]] += 1
+    return undated_warnings(sources)

@@ -139,9 +139,7 @@ def build_tables(
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
     tables["article_pairs"] = to_frame("article_pairs", comparison.article_pairs)
     tables["incidents"] = to_frame("incidents", comparison.incidents)
-    tables["issues"] = to_frame(
-        "issues", input_issues + [i for r in results for i in r.issues] + comparison.warnings
-    )  # run-level warnings of the comparison (undated articles) are issues with no doc_id
+    tables["issues"] = to_frame("issues", input_issues + [i for r in results for i in r.issues])
     return tables
 
 
