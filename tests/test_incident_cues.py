@@ -136,3 +136,19 @@ def test_the_cli_warns_about_undated_articles(tmp_path) -> None:
     result = CliRunner().invoke(app, ["compare", str(docs)])
     assert result.exit_code == 0, result.output
     assert "warning: 2 of 2 articles with claims have no date" in result.output
+
+
+@pytest.mark.parametrize(("nightly", "flagged"), [(True, False), (False, True)])
+def test_riots_told_night_by_night_meet_only_on_a_dated_night(ruleset, nightly, flagged) -> None:
+    told = "Youths clashed with police in Marrow for a third night." if nightly else "Calm."
+    texts = {
+        "a": f"Rioting in Marrow after the Kessel verdict. {told}",
+        "b": "Rioting in Marrow after the Kessel verdict. Shops were looted.",
+    }
+    riot = dict(category="arrested", location="Marrow", event_date=None, sentence="rioting")
+    result = run(
+        [claim(1, doc="a", value=46, **riot), claim(1, doc="b", value=1, **riot)],
+        texts,
+        ruleset=ruleset,
+    )
+    assert bool(result.disagreements) is flagged

@@ -194,6 +194,7 @@ class Comparer:
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
         self.weekday_pattern = self.rules.pattern("date.weekday")
+        self.nightly_pattern = self.rules.pattern("incident.night_by_night")
         self.typer = EventTyper(self.rules)
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
@@ -253,8 +254,8 @@ class Comparer:
             rows = [{**c, "published": published} for c in rows]
         if rows:  # what the article is about, from its opening (its headline and first lines)
             story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
-            days = len({m.group().lower() for m in self.weekday_pattern.finditer(text)})
-            rows = [{**c, "story_types": story_types, "days_told": days} for c in rows]
+            nightly = bool(self.nightly_pattern.search(text))
+            rows = [{**c, "story_types": story_types, "told_nightly": nightly} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),

@@ -271,10 +271,10 @@ def _compatible(
         recurring
         and not (same_doc or copy)
         and not (c.row.get("event_date") and c.row.get("event_date") == m.row.get("event_date"))
-        and max(c.row.get("days_told") or 0, m.row.get("days_told") or 0) >= 2
+        and (c.row.get("told_nightly") or m.row.get("told_nightly"))
     ):
-        # riots told night by night: when an article tells several days, its figures count the
-        # same night's people as another article's only when both texts date them to it
+        # riots told night by night ("a third night of rioting"): one article's figures count
+        # the same night's people as another's only when both texts date them to it
         return None
     keys = []
     limit = pair_limit(c, m, options)

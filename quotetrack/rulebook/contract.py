@@ -131,6 +131,7 @@ CONTRACT: dict[str, Needs] = {
             "breakdown.between_counts",
             "subset.shown",
             "date.weekday",
+            "incident.night_by_night",
         ),
         lexicons=("countries",),
     ),
