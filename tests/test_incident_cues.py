@@ -152,3 +152,23 @@ def test_riots_told_night_by_night_meet_only_on_a_dated_night(ruleset, nightly, 
         ruleset=ruleset,
     )
     assert bool(result.disagreements) is flagged
+
+
+def test_needs_review_says_why(ruleset) -> None:
+    hedged = run(
+        [
+            claim(1, doc="a", value=5, location="Kell"),
+            claim(2, doc="b", value=9, location="Kell", hedge="believed to", claimant="medics"),
+        ],
+        ruleset=ruleset,
+    )
+    (d,) = hedged.disagreements
+    assert (
+        d.needs_review and "Needs review: medics hedges the figure (believed to)." in d.explanation
+    )
+    plain = run(
+        [claim(1, doc="a", value=5, location="Kell"), claim(2, doc="b", value=9, location="Kell")],
+        ruleset=ruleset,
+    )
+    (d,) = plain.disagreements
+    assert not d.needs_review and "Needs review" not in d.explanation

@@ -119,6 +119,11 @@ def _last_name(name: Any) -> str:
     return last.lower() if len(last) > 2 and last[:1].isupper() else ""
 
 
+def _then(make: Callable[[], str], suffix: str) -> Callable[[], str]:
+    """An explanation maker with ``suffix`` (the reason a flag needs review) appended."""
+    return make if not suffix else (lambda: make() + suffix)
+
+
 class Flagger:
     """Applies the checks to event groups and builds the disagreement rows."""
 
@@ -242,11 +247,21 @@ class Flagger:
             ]  # copies of a position too
             docs = [r["doc_id"] for r in rows]
             outlets = [r.get("outlet") for r in rows]
+            hedged = [m for m in members if m.row.get("hedge")]
+            explanation = " ".join(
+                [
+                    row["explanation"],
+                    *(
+                        self.templates.review_hedged.format(a=who(m), hedge=m.row["hedge"])
+                        for m in hedged
+                    ),
+                ]
+            )
             yield Disagreement(
                 disagreement_id=f"d{n}",
                 kind=row["kind"],
                 severity=SEVERITY[row["kind"]],
-                needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members),
+                needs_review=row["needs_review"] or bool(hedged),
                 group_id=row["group_id"],
                 claim_ids=[r["claim_id"] for r in rows],
                 doc_ids=docs,
@@ -260,7 +275,7 @@ class Flagger:
                 or (len(set(outlets)) == 1 and outlets[0] is not None),
                 syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated,
                 match_keys=sorted(row["keys"]),
-                explanation=row["explanation"],
+                explanation=explanation,
                 evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows],
                 incident_id=row["incident_id"],
             )
@@ -488,6 +503,7 @@ class Flagger:
                 listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
                 members = [total] + parts
                 review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
+                reason = f" {self.templates.review_other_articles}" if review else ""
                 if total.high is not None and parts_sum > total.high:
                     text = partial(
                         self._text,
@@ -497,10 +513,11 @@ class Flagger:
                         parts_sum=parts_sum,
                         parts=listing,
                     )
+                    explain = _then(text, reason)
                     self.add(
                         "part_exceeds_whole",
                         members,
-                        text,
+                        explain,
                         group_of.get(total.index),
                         keys,
                         needs_review=review,
@@ -514,10 +531,11 @@ class Flagger:
                         parts_sum=parts_sum,
                         parts=listing,
                     )
+                    explain = _then(text, reason)
                     self.add(
                         "divergence",
                         members,
-                        text,
+                        explain,
                         group_of.get(total.index),
                         keys,
                         parts_sum / total.low,

@@ -29,6 +29,10 @@ class Explanations(StrictModel):
     revision_down: str
     same_claimant_inconsistent: str
     attribution_mismatch: str
+    review_hedged: str = "Needs review: {a} hedges the figure ({hedge})."
+    review_other_articles: str = (
+        "Needs review: the incidents come from other articles than the total's."
+    )
 
 
 class AllHit(StrictModel):
