@@ -195,6 +195,11 @@ class Comparer:
         self.date_pattern = self.rules.pattern("date.dateline")
         self.weekday_pattern = self.rules.pattern("date.weekday")
         self.nightly_pattern = self.rules.pattern("incident.night_by_night")
+        self.recurring_types = frozenset(
+            t
+            for family in self.rules.recurring_event_families
+            for t in self.rules.event_families.get(family, [])
+        )
         self.typer = EventTyper(self.rules)
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
@@ -254,7 +259,11 @@ class Comparer:
             rows = [{**c, "published": published} for c in rows]
         if rows:  # what the article is about, from its opening (its headline and first lines)
             story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
-            nightly = bool(self.nightly_pattern.search(text))
+            # told night by night: only asked of an article that opens on an event told day by
+            # day (riots), the rest of the text searched once
+            nightly = bool(self.recurring_types.intersection(story_types)) and bool(
+                self.nightly_pattern.search(text)
+            )
             rows = [{**c, "story_types": story_types, "told_nightly": nightly} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
