@@ -172,3 +172,13 @@ def test_needs_review_says_why(ruleset) -> None:
     )
     (d,) = plain.disagreements
     assert not d.needs_review and "Needs review" not in d.explanation
+
+
+def test_flags_grow_with_figures_not_with_pairs(ruleset) -> None:
+    n = 120  # distinct figures for one place and day, one per article
+    result = run(
+        [claim(1, doc=f"d{k}", value=k + 1, location="Kell") for k in range(n)], ruleset=ruleset
+    )
+    assert n <= len(result.disagreements) <= 4 * n  # all pairs would be 7,140 rows
+    (incident,) = result.incidents
+    assert len(incident.claim_ids) == n

@@ -47,6 +47,7 @@ class GroupingOptions:
     window_days: int = 1
     report_lag_days: int = 2  # more, when a date is the report's (the text gives no event date)
     recurring: tuple[str, ...] = ()  # event families told day by day (protests, riots)
+    max_candidates: int = 200  # claims after one (in date order) it is compared with, at most
 
 
 @dataclass
@@ -346,9 +347,12 @@ def compatible_pairs(
         cumulative = [f for f in members if f.measure == "cumulative"]
         candidates: list[tuple[ClaimFacts, ClaimFacts]] = []
         for i, c in enumerate(dated):
-            for m in dated[i + 1 :]:
+            # sorted by date: nothing further is in the window; a window crowded with figures
+            # (a thousand for one place and day) compares each with the next few only, which
+            # still joins them into one group and keeps the work linear
+            for m in dated[i + 1 : i + 1 + options.max_candidates]:
                 if c.date and m.date and (m.date - c.date).days > widest:
-                    break  # sorted by date: nothing further is in the window
+                    break
                 candidates.append((c, m))
         candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
         candidates += [(c, m) for c in cumulative for m in dated]

@@ -61,6 +61,8 @@ class FlagOptions:
     tolerance: float = 1.5  # best-value ratio above which overlapping figures diverge
     vague_factor: float = 1.5  # tolerance multiplier when a figure is approximate or vague
     sentence_similarity: float = 85.0  # rapidfuzz ratio for "the same sentence"
+    max_positions: int = 50  # above: each figure checked against a few, not against all
+    most_cited: int = 3  # the positions every figure is checked against above max_positions
 
 
 def interval(f: ClaimFacts) -> str:
@@ -369,13 +371,13 @@ class Flagger:
         incidents: Iterable[Any],
         pairs: list[Pair],
         group_of: dict[int, str],
-        max_members: int = 200,
     ) -> None:
         """Check every pair of claims of one incident and category (the earlier report first):
         the incident says they count the same people, whatever joined them. Two figures of one
         sentence count two things and are not compared. An incident with more than
-        ``max_members`` distinct positions in a category is checked on its compatible pairs only
-        (``pairs``), so that the work stays near-linear."""
+        ``FlagOptions.max_positions`` distinct positions in a category checks each position only
+        against the report before it and the most-cited positions, so that flags grow with the
+        documents, not with the pairs of figures."""
         keys_of = {(p.a, p.b): p.keys for p in pairs}
         for inc in incidents:
             by_category: dict[str, list[ClaimFacts]] = defaultdict(list)
@@ -389,17 +391,7 @@ class Flagger:
                     for f in members
                     if f.row.get("update_cue") and (day := report_date(f)) is not None
                 ]
-                if len(members) > max_members:
-                    ids = {m.index for m in members}
-                    todo = [(p.a, p.b) for p in pairs if p.a in ids and p.b in ids]
-                    by_index = {m.index: m for m in members}
-                    ordered = [
-                        tuple(sorted((by_index[a], by_index[b]), key=members.index))
-                        for a, b in todo
-                    ]
-                else:
-                    ordered = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
-                for a, b in ordered:
+                for a, b in self._pairs_to_check(members):
                     if a.row.get("doc_id") == b.row.get("doc_id") and a.row.get(
                         "sentence_start"
                     ) == b.row.get("sentence_start"):
@@ -411,6 +403,23 @@ class Flagger:
                     }
                     self.pair(a, b, group_of.get(a.index, ""), pair_keys)
         self.current_incident = None
+
+    def _pairs_to_check(self, members: list[ClaimFacts]) -> list[tuple[ClaimFacts, ClaimFacts]]:
+        """The pairs of one incident and category to check, the earlier report first: all of
+        them, or, above ``max_positions`` positions, each position against the report before it
+        and the ``most_cited`` positions repeated by the most articles (linear in positions)."""
+        if len(members) <= self.options.max_positions:
+            return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        order = {m.index: n for n, m in enumerate(members)}
+        cited = sorted(members, key=lambda f: (-len(f.row.get("_copies") or ()), order[f.index]))
+        anchors = cited[: self.options.most_cited]
+        chosen: set[tuple[int, int]] = set()
+        for n, f in enumerate(members):
+            for other in ([members[n - 1]] if n else []) + anchors:
+                if other is not f:
+                    i, j = sorted((order[f.index], order[other.index]))
+                    chosen.add((i, j))
+        return [(members[i], members[j]) for i, j in sorted(chosen)]
 
     def parts(
         self, incidents: Iterable[Any], group_of: dict[int, str], keys: Iterable[str] = ()
