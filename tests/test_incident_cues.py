@@ -182,3 +182,28 @@ def test_flags_grow_with_figures_not_with_pairs(ruleset) -> None:
     assert n <= len(result.disagreements) <= 4 * n  # all pairs would be 7,140 rows
     (incident,) = result.incidents
     assert len(incident.claim_ids) == n
+
+
+def test_seed_targets_of_the_incident_issue() -> None:
+    from conftest import SEEDS
+
+    t = run_pipeline([SEEDS]).tables
+    claims = t["claims"]
+
+    def cid(text: str) -> str:
+        (found,) = claims[claims["count_text"] == text]["claim_id"]
+        return found
+
+    hama, six, seven = cid("anywhere from 100 to 200"), cid("six"), cid("seven")
+    treemseh = _incident(t, six)
+    assert seven in treemseh["claim_ids"] and treemseh["strongest_flag"] == "contradiction"
+    assert treemseh["part_of"] == _incident(t, hama)["group_id"] != treemseh["group_id"]
+    rows = t["disagreements"].to_dict("records")
+    hama_flags = [d for d in rows if hama in d["claim_ids"] and six in d["claim_ids"]]
+    assert [(d["kind"], d["needs_review"]) for d in hama_flags] == [("divergence", True)]
+    total = [d for d in rows if d["claim_ids"][0] == cid("at least 13")]
+    assert total and all(d["needs_review"] and "Needs review:" in d["explanation"] for d in total)
+    reviewed = [d for d in rows if d["needs_review"]]
+    assert all(
+        "Needs review" in d["explanation"] or "check by hand" in d["explanation"] for d in reviewed
+    )

@@ -511,8 +511,13 @@ class Flagger:
                 parts_sum = sum(p.low or 0 for p in parts)
                 listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
                 members = [total] + parts
-                review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
-                reason = f" {self.templates.review_other_articles}" if review else ""
+                if any(p.row["doc_id"] != total.row["doc_id"] for p in parts):
+                    reason = f" {self.templates.review_other_articles}"
+                elif not all(same_claimant(p, total) for p in parts):
+                    reason = f" {self.templates.review_other_sources}"
+                else:
+                    reason = ""
+                review = bool(reason)
                 if total.high is not None and parts_sum > total.high:
                     text = partial(
                         self._text,

@@ -33,6 +33,10 @@ class Explanations(StrictModel):
     review_other_articles: str = (
         "Needs review: the incidents come from other articles than the total's."
     )
+    review_other_sources: str = (
+        "Needs review: the total and the incidents come from different sources, which may not "
+        "count the same events."
+    )
 
 
 class AllHit(StrictModel):
