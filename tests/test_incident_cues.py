@@ -207,3 +207,19 @@ def test_seed_targets_of_the_incident_issue() -> None:
     assert all(
         "Needs review" in d["explanation"] or "check by hand" in d["explanation"] for d in reviewed
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [("Three Killed In Varnos Bank Fire Amid Protests", True), ("Three were killed.", False)],
+)
+def test_a_headlines_capitals_do_not_name_a_place(ruleset, sentence, flagged) -> None:
+    result = run(
+        [
+            claim(1, doc="a", value=3, location="Varnos Bank Fire Amid", sentence=sentence),
+            claim(1, doc="b", value=5, location="Varnos"),
+        ],
+        {d: f"Bank fire in Varnos. Manager Oona Brask of Kestrel Savings spoke. {d}" for d in "ab"},
+        ruleset=ruleset,
+    )
+    assert bool(result.disagreements) is flagged

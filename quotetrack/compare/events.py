@@ -153,6 +153,14 @@ def _head(text: str) -> str:
     return found[0].removesuffix("s") if found else ""
 
 
+def headline(sentence: str | None) -> bool:
+    """Whether a sentence is a headline in title case ("Three Killed In Athens Bank Fire Amid
+    Protests"): its capitals are no evidence of a place's name, so a location read from it is not
+    used to tell places apart."""
+    tokens = [t for t in (sentence or "").split() if len(t) > 3 and t[:1].isalpha()]
+    return len(tokens) >= 3 and sum(t[:1].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
 def listed_breakdowns(
     rows: list[dict[str, Any]], between: regex.Pattern[str] | None
 ) -> dict[int, str]:
@@ -215,7 +223,7 @@ def claim_facts(
                 index=i,
                 measure=normalise_measure(row.get("measure")),
                 date=parse_date(row.get("event_date")) or parse_date(row.get("published")),
-                place=places.key(row.get("location")),
+                place=None if headline(row.get("sentence")) else places.key(row.get("location")),
                 types=types,
                 families=typer.families(types),
                 claimant_key=claimant_key(row.get("claimant")),
@@ -375,7 +383,9 @@ def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | 
     if "daily" in (c.measure, m.measure):
         return 0
     reported = not (c.row.get("event_date") and m.row.get("event_date"))
-    if set(options.recurring) & (c.families | m.families | c.story_families | m.story_families):
+    if set(options.recurring) & (
+        c.families | m.families | c.story_families | m.story_families
+    ) and (c.row.get("told_nightly") or m.row.get("told_nightly")):
         reported = False  # each night's riot is an event of its own: no lag for later reports
     return options.window_days + (options.report_lag_days if reported else 0)
 
