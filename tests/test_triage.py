@@ -71,4 +71,4 @@ def test_report_opens_with_the_triage(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.index('id="triage"') < page.index('id="groups"')
-    assert '<li class="sev-high"><b>HIGH</b> killed in the massacre at Treemseh' in page
+    assert '<li class="sev-high"><b>HIGH</b> killed in the shelling at Treemseh' in page

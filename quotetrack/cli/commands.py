@@ -217,6 +217,13 @@ def compare_cmd(
         )
     keep = TriageFilter(tuple(kinds) if kinds else None, min_severity)
     result = _run(inputs, options, quiet, strict)
+    from quotetrack.compare import batch_warnings
+    from quotetrack.rulebook.ruleset import load_ruleset
+
+    for w in batch_warnings(
+        result.tables["articles"], result.tables["claims"], load_ruleset(options.rules_dir)
+    ):
+        say(f"warning: {w.message}")  # run-level: the articles compared with their copies only
     flags = result.tables["disagreements"]
     kept = flags[[keep.keeps(k, s) for k, s in zip(flags["kind"], flags["severity"], strict=True)]]
     if fmt == "triage" or out is not None:

@@ -193,6 +193,13 @@ class Comparer:
         self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
+        self.weekday_pattern = self.rules.pattern("date.weekday")
+        self.nightly_pattern = self.rules.pattern("incident.night_by_night")
+        self.recurring_types = frozenset(
+            t
+            for family in self.rules.recurring_event_families
+            for t in self.rules.event_families.get(family, [])
+        )
         self.typer = EventTyper(self.rules)
         self.date_sources: Counter[str] = Counter()  # articles with claims, by date source
 
@@ -252,7 +259,12 @@ class Comparer:
             rows = [{**c, "published": published} for c in rows]
         if rows:  # what the article is about, from its opening (its headline and first lines)
             story_types = sorted(self.typer.types(text[:HEAD_CHARS]))
-            rows = [{**c, "story_types": story_types} for c in rows]
+            # told night by night: only asked of an article that opens on an event told day by
+            # day (riots), the rest of the text searched once
+            nightly = bool(self.recurring_types.intersection(story_types)) and bool(
+                self.nightly_pattern.search(text)
+            )
+            rows = [{**c, "story_types": story_types, "told_nightly": nightly} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
             anchors_of(text, self.anchor_stopwords),
@@ -298,19 +310,7 @@ class Comparer:
     def warnings(self) -> list[Issue]:
         """Run-level warnings: the articles with claims that have no date (metadata or text),
         which are compared with copies of themselves only."""
-        undated = self.date_sources.get("none", 0)
-        if not undated:
-            return []
-        total = sum(self.date_sources.values())
-        return [
-            Issue(
-                severity="warning",
-                code="undated_articles",
-                message=f"{undated} of {total} articles with claims have no date (metadata or "
-                "text): each is compared only with its own near-copies, never joined to another "
-                "story by shared names",
-            )
-        ]
+        return undated_warnings(self.date_sources)
 
     def streams(self) -> ComparisonStreams:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
@@ -326,7 +326,12 @@ class Comparer:
                 syndicated.add(frozenset((pair.doc_a, pair.doc_b)))
         matches = match_clusters(self.quotes, syndicated, self.options.quotes)
         typer = self.typer
-        facts = claim_facts(list(self.positions.values()), self.places, typer)
+        facts = claim_facts(
+            list(self.positions.values()),
+            self.places,
+            typer,
+            self.rules.pattern("breakdown.between_counts"),
+        )
         self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
         stories = StoryIndex(
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
@@ -362,6 +367,11 @@ class Comparer:
                 self.rules.pattern("incident.all_hit"),
                 self.rules.all_hit.category if self.rules.all_hit else None,
                 self.rules.all_hit.includes if self.rules.all_hit else None,
+                background=self.rules.pattern("incident.background"),
+                continues=self.rules.pattern("incident.continues"),
+                sub_place=self.rules.pattern("incident.sub_place"),
+                shown=self.rules.pattern("subset.shown"),
+                weekday=self.weekday_pattern,
             ),
             victim_parents(self.ruleset),
             self.rules.pattern("subset.after_count"),
@@ -446,3 +456,36 @@ def compare(
     ):  # rows whose article is not given
         comparer.add(doc_id, None, "", quotes_by_doc.get(doc_id, []), claims_by_doc.get(doc_id, []))
     return comparer.finish()
+
+
+def undated_warnings(date_sources: Counter[str]) -> list[Issue]:
+    """The run-level warning about the articles with claims that have no date, from the count of
+    such articles by date source (metadata / text / none)."""
+    undated = date_sources.get("none", 0)
+    if not undated:
+        return []
+    total = sum(date_sources.values())
+    return [
+        Issue(
+            severity="warning",
+            code="undated_articles",
+            message=f"{undated} of {total} articles with claims have no date (metadata or "
+            "text): each is compared only with its own near-copies, never joined to another "
+            "story by shared names",
+        )
+    ]
+
+
+def batch_warnings(
+    articles: pd.DataFrame, claims: pd.DataFrame, ruleset: RuleSet | None = None
+) -> list[Issue]:
+    """The run-level warnings of a finished batch, from its articles and claims tables (the
+    articles with claims that have no date in their metadata or text)."""
+    ruleset = ruleset or load_ruleset()
+    pattern = ruleset.get("compare.toml").pattern("date.dateline")
+    with_claims = set(claims["doc_id"]) if len(claims) else set()
+    sources: Counter[str] = Counter()
+    for a in records(articles):
+        if a["doc_id"] in with_claims:
+            sources[article_date(a.get("published"), a.get("text") or "", pattern)[1]] += 1
+    return undated_warnings(sources)

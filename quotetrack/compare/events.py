@@ -47,6 +47,7 @@ class GroupingOptions:
     window_days: int = 1
     report_lag_days: int = 2  # more, when a date is the report's (the text gives no event date)
     recurring: tuple[str, ...] = ()  # event families told day by day (protests, riots)
+    max_candidates: int = 200  # claims after one (in date order) it is compared with, at most
 
 
 @dataclass
@@ -67,6 +68,7 @@ class ClaimFacts:
     component: bool = False  # one part of a breakdown ("two women and one man") in its sentence
     dated: bool = True  # its article has a date (metadata or text)
     story_families: frozenset[str] = frozenset()  # families its article opens with
+    listed_as: str | None = None  # who it counts, when it is one item of a listed breakdown
 
 
 @dataclass
@@ -144,12 +146,59 @@ class EventTyper:
         )
 
 
+def _head(text: str) -> str:
+    """The first word of a victim phrase, lower case, without a plural s ("Dutch nationals" ->
+    "dutch", "Somalis" -> "somali")."""
+    found = words(text)
+    return found[0].removesuffix("s") if found else ""
+
+
+def headline(sentence: str | None) -> bool:
+    """Whether a sentence is a headline in title case ("Three Killed In Athens Bank Fire Amid
+    Protests"): its capitals are no evidence of a place's name, so a location read from it is not
+    used to tell places apart."""
+    tokens = [t for t in (sentence or "").split() if len(t) > 3 and t[:1].isalpha()]
+    return len(tokens) >= 3 and sum(t[:1].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
+def listed_breakdowns(
+    rows: list[dict[str, Any]], between: regex.Pattern[str] | None
+) -> dict[int, str]:
+    """Row index -> who it counts, for the counts of one category that one sentence lists as the
+    parts of one set ("12 Dutch and 9 Belgian nationals"): what stands between two consecutive
+    counts matches ``between`` (rules/compare.toml ``breakdown.between_counts``)."""
+    if between is None:
+        return {}
+    by_sentence: dict[tuple[Any, Any, Any], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row.get("count_start") is not None and row.get("sentence_start") is not None:
+            by_sentence[(row.get("doc_id"), row["sentence_start"], row.get("category"))].append(i)
+    out: dict[int, str] = {}
+    for (_, start, _), found in by_sentence.items():
+        found.sort(key=lambda i: rows[i]["count_start"])
+        for i, j in zip(found, found[1:], strict=False):
+            a, b = rows[i], rows[j]
+            if a.get("count_end") is None:
+                continue
+            sentence = a.get("sentence") or ""
+            gap = sentence[a["count_end"] - start : b["count_start"] - start]
+            if gap and between.search(gap):
+                out[i] = _head(a.get("victims") or gap) or "listed"
+                after = (b.get("sentence") or "")[b.get("count_end", 0) - start :]
+                out[j] = _head(b.get("victims") or after) or "listed"
+    return out
+
+
 def claim_facts(
-    rows: list[dict[str, Any]], places: PlaceIndex, typer: EventTyper
+    rows: list[dict[str, Any]],
+    places: PlaceIndex,
+    typer: EventTyper,
+    between: regex.Pattern[str] | None = None,
 ) -> list[ClaimFacts]:
     """ClaimFacts for every claim row (event types from the figure's phrase, else its sentence
     when the sentence holds no other figure of the same category). Figures of one category that
-    count different victim classes in one sentence are the parts of a breakdown (``component``)."""
+    count different victim classes in one sentence, or that one sentence lists as the parts of one
+    set (``between``: see ``listed_breakdowns``), are the parts of a breakdown (``component``)."""
     per_sentence: dict[tuple[Any, Any, Any], int] = defaultdict(int)
     classes: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
     for row in rows:
@@ -157,6 +206,7 @@ def claim_facts(
         per_sentence[key] += 1
         if row.get("victim_class"):
             classes[key].add(row["victim_class"])
+    listed = listed_breakdowns(rows, between)
     facts = []
     for i, row in enumerate(rows):
         types = typer.types(row.get("evidence") or "")
@@ -173,19 +223,19 @@ def claim_facts(
                 index=i,
                 measure=normalise_measure(row.get("measure")),
                 date=parse_date(row.get("event_date")) or parse_date(row.get("published")),
-                place=places.key(row.get("location")),
+                place=None if headline(row.get("sentence")) else places.key(row.get("location")),
                 types=types,
                 families=typer.families(types),
                 claimant_key=claimant_key(row.get("claimant")),
                 low=_int(row.get("low")),
                 high=_int(row.get("high")),
                 best=None if best is None else float(best),
-                component=len(
-                    classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))]
-                )
+                component=i in listed
+                or len(classes[(row.get("doc_id"), row.get("sentence_start"), row.get("category"))])
                 >= 2,
                 dated=bool(row.get("published")),
                 story_families=typer.families(frozenset(row.get("story_types") or ())),
+                listed_as=listed.get(i),
             )
         )
     return facts
@@ -221,6 +271,20 @@ def _compatible(
         and c.row.get("sentence_start") == m.row.get("sentence_start")
     ):
         return None  # two figures of one sentence count two things
+    recurring = set(options.recurring) & (
+        c.families | m.families | c.story_families | m.story_families
+    )
+    if recurring and (c.measure == "cumulative") != (m.measure == "cumulative"):
+        return None  # "over 50 arrests in four nights of protest" is not one night's count
+    if (
+        recurring
+        and not (same_doc or copy)
+        and not (c.row.get("event_date") and c.row.get("event_date") == m.row.get("event_date"))
+        and (c.row.get("told_nightly") or m.row.get("told_nightly"))
+    ):
+        # riots told night by night ("a third night of rioting"): one article's figures count
+        # the same night's people as another's only when both texts date them to it
+        return None
     keys = []
     limit = pair_limit(c, m, options)
     if limit is not None and c.date and m.date:
@@ -291,9 +355,12 @@ def compatible_pairs(
         cumulative = [f for f in members if f.measure == "cumulative"]
         candidates: list[tuple[ClaimFacts, ClaimFacts]] = []
         for i, c in enumerate(dated):
-            for m in dated[i + 1 :]:
+            # sorted by date: nothing further is in the window; a window crowded with figures
+            # (a thousand for one place and day) compares each with the next few only, which
+            # still joins them into one group and keeps the work linear
+            for m in dated[i + 1 : i + 1 + options.max_candidates]:
                 if c.date and m.date and (m.date - c.date).days > widest:
-                    break  # sorted by date: nothing further is in the window
+                    break
                 candidates.append((c, m))
         candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
         candidates += [(c, m) for c in cumulative for m in dated]
@@ -316,7 +383,9 @@ def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | 
     if "daily" in (c.measure, m.measure):
         return 0
     reported = not (c.row.get("event_date") and m.row.get("event_date"))
-    if set(options.recurring) & (c.families | m.families | c.story_families | m.story_families):
+    if set(options.recurring) & (
+        c.families | m.families | c.story_families | m.story_families
+    ) and (c.row.get("told_nightly") or m.row.get("told_nightly")):
         reported = False  # each night's riot is an event of its own: no lag for later reports
     return options.window_days + (options.report_lag_days if reported else 0)
 

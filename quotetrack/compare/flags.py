@@ -61,6 +61,8 @@ class FlagOptions:
     tolerance: float = 1.5  # best-value ratio above which overlapping figures diverge
     vague_factor: float = 1.5  # tolerance multiplier when a figure is approximate or vague
     sentence_similarity: float = 85.0  # rapidfuzz ratio for "the same sentence"
+    max_positions: int = 50  # above: each figure checked against a few, not against all
+    most_cited: int = 3  # the positions every figure is checked against above max_positions
 
 
 def interval(f: ClaimFacts) -> str:
@@ -119,6 +121,11 @@ def _last_name(name: Any) -> str:
     return last.lower() if len(last) > 2 and last[:1].isupper() else ""
 
 
+def _then(make: Callable[[], str], suffix: str) -> Callable[[], str]:
+    """An explanation maker with ``suffix`` (the reason a flag needs review) appended."""
+    return make if not suffix else (lambda: make() + suffix)
+
+
 class Flagger:
     """Applies the checks to event groups and builds the disagreement rows."""
 
@@ -141,6 +148,7 @@ class Flagger:
             self._copies[a].add(b)
             self._copies[b].add(a)
         self._seen: dict[tuple, set[str]] = {}
+        self._first_key: dict[tuple, tuple] = {}  # signature -> the key of its first row
         self.current_incident: str | None = None  # the incident of the pair being checked
         self._rises: list[dt.date] = []  # report days of its category's raised tolls
 
@@ -192,17 +200,19 @@ class Flagger:
             tuple(sorted((str(m.row.get("claimant")), interval(m)) for m in members)),
         )
         earlier = self._seen.get(signature)
+        incident = self.current_incident
+        key = (group_id, incident, signature)
         if (
             earlier is not None
             and self._copies
             and any(self._copies.get(d, set()) & earlier for d in docs)
         ):
-            return
+            key = self._first_key[signature]  # the copy's flag joins the row reported first
         self._seen.setdefault(signature, set()).update(docs)
-        incident = self.current_incident
-        row = self._open.get((group_id, incident, signature))
+        self._first_key.setdefault(signature, key)
+        row = self._open.get(key)
         if row is None:
-            row = self._open[(group_id, incident, signature)] = dict(
+            row = self._open[key] = dict(
                 kind=kind,
                 group_id=group_id,
                 incident_id=incident,
@@ -239,11 +249,21 @@ class Flagger:
             ]  # copies of a position too
             docs = [r["doc_id"] for r in rows]
             outlets = [r.get("outlet") for r in rows]
+            hedged = [m for m in members if m.row.get("hedge")]
+            explanation = " ".join(
+                [
+                    row["explanation"],
+                    *(
+                        self.templates.review_hedged.format(a=who(m), hedge=m.row["hedge"])
+                        for m in hedged
+                    ),
+                ]
+            )
             yield Disagreement(
                 disagreement_id=f"d{n}",
                 kind=row["kind"],
                 severity=SEVERITY[row["kind"]],
-                needs_review=row["needs_review"] or any(m.row.get("hedge") for m in members),
+                needs_review=row["needs_review"] or bool(hedged),
                 group_id=row["group_id"],
                 claim_ids=[r["claim_id"] for r in rows],
                 doc_ids=docs,
@@ -257,7 +277,7 @@ class Flagger:
                 or (len(set(outlets)) == 1 and outlets[0] is not None),
                 syndicated=len(set(docs)) == 2 and frozenset(docs) in self.syndicated,
                 match_keys=sorted(row["keys"]),
-                explanation=row["explanation"],
+                explanation=explanation,
                 evidence=[str(r.get("sentence") or r.get("evidence")) for r in rows],
                 incident_id=row["incident_id"],
             )
@@ -351,13 +371,13 @@ class Flagger:
         incidents: Iterable[Any],
         pairs: list[Pair],
         group_of: dict[int, str],
-        max_members: int = 200,
     ) -> None:
         """Check every pair of claims of one incident and category (the earlier report first):
         the incident says they count the same people, whatever joined them. Two figures of one
         sentence count two things and are not compared. An incident with more than
-        ``max_members`` distinct positions in a category is checked on its compatible pairs only
-        (``pairs``), so that the work stays near-linear."""
+        ``FlagOptions.max_positions`` distinct positions in a category checks each position only
+        against the report before it and the most-cited positions, so that flags grow with the
+        documents, not with the pairs of figures."""
         keys_of = {(p.a, p.b): p.keys for p in pairs}
         for inc in incidents:
             by_category: dict[str, list[ClaimFacts]] = defaultdict(list)
@@ -371,17 +391,7 @@ class Flagger:
                     for f in members
                     if f.row.get("update_cue") and (day := report_date(f)) is not None
                 ]
-                if len(members) > max_members:
-                    ids = {m.index for m in members}
-                    todo = [(p.a, p.b) for p in pairs if p.a in ids and p.b in ids]
-                    by_index = {m.index: m for m in members}
-                    ordered = [
-                        tuple(sorted((by_index[a], by_index[b]), key=members.index))
-                        for a, b in todo
-                    ]
-                else:
-                    ordered = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
-                for a, b in ordered:
+                for a, b in self._pairs_to_check(members):
                     if a.row.get("doc_id") == b.row.get("doc_id") and a.row.get(
                         "sentence_start"
                     ) == b.row.get("sentence_start"):
@@ -393,6 +403,23 @@ class Flagger:
                     }
                     self.pair(a, b, group_of.get(a.index, ""), pair_keys)
         self.current_incident = None
+
+    def _pairs_to_check(self, members: list[ClaimFacts]) -> list[tuple[ClaimFacts, ClaimFacts]]:
+        """The pairs of one incident and category to check, the earlier report first: all of
+        them, or, above ``max_positions`` positions, each position against the report before it
+        and the ``most_cited`` positions repeated by the most articles (linear in positions)."""
+        if len(members) <= self.options.max_positions:
+            return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        order = {m.index: n for n, m in enumerate(members)}
+        cited = sorted(members, key=lambda f: (-len(f.row.get("_copies") or ()), order[f.index]))
+        anchors = cited[: self.options.most_cited]
+        chosen: set[tuple[int, int]] = set()
+        for n, f in enumerate(members):
+            for other in ([members[n - 1]] if n else []) + anchors:
+                if other is not f:
+                    i, j = sorted((order[f.index], order[other.index]))
+                    chosen.add((i, j))
+        return [(members[i], members[j]) for i, j in sorted(chosen)]
 
     def parts(
         self, incidents: Iterable[Any], group_of: dict[int, str], keys: Iterable[str] = ()
@@ -417,7 +444,33 @@ class Flagger:
                     if whole.high is not None and part.low is not None and part.low > whole.high:
                         text = partial(self._text, "part_exceeds_whole", whole, part)
                         self.add("part_exceeds_whole", [whole, part], text, gid, pair_keys, r)
+                    elif self._unsure_part(part, whole):
+                        # "100 killed in the province" and "six in a village of it" from two
+                        # articles: one event, or only a part of it? The texts do not say
+                        text = partial(
+                            self._text,
+                            "divergence_nested",
+                            whole,
+                            part,
+                            ratio=f"{r:.1f}" if r else "far",
+                            inner=part.row.get("location"),
+                            outer=whole.row.get("location"),
+                        )
+                        nested = f"place:nested:{part.place}<{whole.place}"
+                        self.add(
+                            "divergence", [whole, part], text, gid, pair_keys | {nested}, r, True
+                        )
         self.current_incident = None
+
+    def _unsure_part(self, part: ClaimFacts, whole: ClaimFacts) -> bool:
+        """Whether a part's place lies inside its whole's, as two articles name them, with figures
+        far apart: only a person reading both can tell a part from the same event."""
+        if part.row.get("doc_id") == whole.row.get("doc_id"):
+            return False  # its own article told it apart
+        if self.places.relation(part.place, whole.place) != "nested":
+            return False
+        r = ratio(part, whole)
+        return r is None or r > self._tolerance(part, whole)
 
     def _inside(self, part: ClaimFacts, total: ClaimFacts) -> bool:
         """Whether an incident can count towards a daily total: inside or at its place, or (in the
@@ -458,7 +511,13 @@ class Flagger:
                 parts_sum = sum(p.low or 0 for p in parts)
                 listing = f"{source}: " + " + ".join(str(p.low) for p in parts)
                 members = [total] + parts
-                review = any(p.row["doc_id"] != total.row["doc_id"] for p in parts)
+                if any(p.row["doc_id"] != total.row["doc_id"] for p in parts):
+                    reason = f" {self.templates.review_other_articles}"
+                elif not all(same_claimant(p, total) for p in parts):
+                    reason = f" {self.templates.review_other_sources}"
+                else:
+                    reason = ""
+                review = bool(reason)
                 if total.high is not None and parts_sum > total.high:
                     text = partial(
                         self._text,
@@ -468,10 +527,11 @@ class Flagger:
                         parts_sum=parts_sum,
                         parts=listing,
                     )
+                    explain = _then(text, reason)
                     self.add(
                         "part_exceeds_whole",
                         members,
-                        text,
+                        explain,
                         group_of.get(total.index),
                         keys,
                         needs_review=review,
@@ -485,10 +545,11 @@ class Flagger:
                         parts_sum=parts_sum,
                         parts=listing,
                     )
+                    explain = _then(text, reason)
                     self.add(
                         "divergence",
                         members,
-                        text,
+                        explain,
                         group_of.get(total.index),
                         keys,
                         parts_sum / total.low,

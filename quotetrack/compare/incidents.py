@@ -63,6 +63,41 @@ class IncidentCues:
     all_hit: regex.Pattern[str] | None = None
     hit_category: str | None = None  # the category of a count of everyone hit ("injured")
     hit_includes: str | None = None  # the category of the dead such a count includes ("killed")
+    background: regex.Pattern[str] | None = None  # an earlier event recalled ("in March")
+    continues: regex.Pattern[str] | None = None  # a sentence going on about the one before
+    sub_place: regex.Pattern[str] | None = None  # "people from the village of X"
+    shown: regex.Pattern[str] | None = None  # "footage showed a few wounded"
+    weekday: regex.Pattern[str] | None = None  # a day of the week named in a sentence
+
+    def day_of(self, row: dict[str, Any]) -> str | None:
+        """The figure's event day: its date, else the day of the week its sentence names."""
+        if row.get("event_date"):
+            return str(row["event_date"])
+        m = self.weekday.search(row.get("sentence") or "") if self.weekday is not None else None
+        return m.group().lower().removesuffix("s") if m else None
+
+    def recalled(self, row: dict[str, Any]) -> bool:
+        """Whether the figure's sentence recalls an earlier event (a background figure)."""
+        return self.background is not None and bool(
+            self.background.search(row.get("sentence") or "")
+        )
+
+    def continuing(self, row: dict[str, Any]) -> bool:
+        """Whether the figure's sentence goes on about the event of the sentence before it."""
+        return self.continues is not None and bool(self.continues.match(row.get("sentence") or ""))
+
+    def part_place(self, row: dict[str, Any]) -> str | None:
+        """The village or neighbourhood the figure's own words name, or None."""
+        if self.sub_place is None:
+            return None
+        m = self.sub_place.search(row.get("evidence") or "")
+        if m is None:
+            return None
+        return " ".join((m.group("place") or m.group("place2") or "").lower().split()) or None
+
+    def seen(self, row: dict[str, Any]) -> bool:
+        """Whether the figure counts the people that footage or photographs show."""
+        return self.shown is not None and bool(self.shown.search(row.get("sentence") or ""))
 
     def other_incident(self, row: dict[str, Any]) -> bool:
         """Whether the figure's sentence marks it as another incident of the story."""
@@ -191,25 +226,28 @@ class IncidentFinder:
         """Claim index -> its event day, for figures of an event on another day than the story's:
         an article that dates two figures of one category to different days ("on Saturday, a
         quake elsewhere killed a dozen") tells two events apart; the day that differs from the
-        story's most frequent event day is another incident. Cumulative tolls and updates, whose
-        dates move with the reports, are not split."""
-        days = Counter(
-            f.row.get("event_date") for f in members if f.row.get("event_date")
-        ).most_common(1)
+        story's most frequent event day is another incident. A figure's day is its event date,
+        else the weekday its sentence names (undated articles). Cumulative tolls and updates,
+        whose dates move with the reports, are not split."""
+
+        def counted(f: ClaimFacts) -> bool:
+            return f.measure == "incident" and not f.row.get("update_cue")
+
+        day_of = {f.index: self.cues.day_of(f.row) for f in members}
+        days = Counter(d for d in day_of.values() if d).most_common(1)
         if not days:
             return {}
         main_day = days[0][0]
         by_doc: dict[tuple[Any, Any], set[str]] = defaultdict(set)
         for f in members:
-            if f.row.get("event_date") and f.measure == "incident" and not f.row.get("update_cue"):
-                by_doc[(f.row.get("doc_id"), f.row.get("category"))].add(f.row["event_date"])
+            day = day_of[f.index]
+            if day and counted(f):
+                by_doc[(f.row.get("doc_id"), f.row.get("category"))].add(day)
         contrasted = {d for found in by_doc.values() if len(found) > 1 for d in found} - {main_day}
         return {
-            f.index: str(f.row["event_date"])
+            f.index: str(day_of[f.index])
             for f in members
-            if f.row.get("event_date") in contrasted
-            and f.measure == "incident"
-            and not f.row.get("update_cue")
+            if day_of[f.index] in contrasted and counted(f)
         }
 
     def _wider(self, m: ClaimFacts, f: ClaimFacts) -> bool:
@@ -243,6 +281,14 @@ class IncidentFinder:
                 for b in claims[i + 1 :]:
                     pa = top_of(a.place) if a.place else ""
                     pb = top_of(b.place) if b.place else ""
+                    if (
+                        not (pa and pb)
+                        and a.row.get("sentence_start") != b.row.get("sentence_start")
+                        and not any(f.place and f.high == 0 for f in (a, b))
+                    ):
+                        # "1 dead" in a headline, "two died" in Troy: one place; but "no one was
+                        # hurt in X" denies at X only
+                        continue
                     if pa != pb and not overlaps(a, b):
                         found.update(p for p in (pa, pb) if p)
         return found
@@ -287,7 +333,7 @@ class IncidentFinder:
         self._wholes = {k for k, n in per_sentence.items() if n > 1}
         other_days = self._other_days(members)
         for f in members:
-            if not f.row.get("main_event", True):
+            if not f.row.get("main_event", True) or self.cues.recalled(f.row):
                 out[f.index] = (("background", magnitude(f)), None)
             elif f.measure == "daily":
                 out[f.index] = (("daily", str(f.date or "")), None)
@@ -298,6 +344,7 @@ class IncidentFinder:
                 out[f.index] = (("period", other_days[f.index]), None)
             else:
                 rest.append(f)
+        rest = self._continued(members, rest, out)
         named = {f.place for f in rest if f.place}
         tops = {p for p in named if not any(a in named for a in self.places.ancestors(p))}
         place_of = self._place_scopes(rest, tops)
@@ -308,7 +355,66 @@ class IncidentFinder:
                 out[f.index] = (scope + ("wounded",), scope)
             else:
                 out[f.index] = self._part_scope(f, place_of, rest, tops)
+        self._follow_wholes(members, out)
         return out
+
+    def _continued(
+        self,
+        members: list[ClaimFacts],
+        rest: list[ClaimFacts],
+        out: dict[int, tuple[Scope, Scope | None]],
+    ) -> list[ClaimFacts]:
+        """Figures of a sentence that goes on about the one before ("It destroyed 300 homes")
+        take the incident of that sentence's figures when those are another incident, a background
+        event or another day's; the others are returned (still to be placed)."""
+        by_doc: dict[Any, list[ClaimFacts]] = defaultdict(list)
+        for f in members:
+            by_doc[f.row.get("doc_id")].append(f)
+        kept = []
+        for f in rest:
+            start = f.row.get("sentence_start")
+            before = None
+            if start is not None and self.cues.continuing(f.row):
+                before = max(
+                    (
+                        m
+                        for m in by_doc[f.row.get("doc_id")]
+                        if m.index in out
+                        and m.row.get("sentence_end") is not None
+                        and 0 <= start - m.row["sentence_end"] <= 3
+                    ),
+                    key=lambda m: m.row["sentence_end"],
+                    default=None,
+                )
+            if before is not None and out[before.index][0][0] in ("background", "other", "period"):
+                out[f.index] = out[before.index]
+            else:
+                kept.append(f)
+        return kept
+
+    def _follow_wholes(
+        self, members: list[ClaimFacts], out: dict[int, tuple[Scope, Scope | None]]
+    ) -> None:
+        """A partitive part ("injuring 40, 15 of them on the island") is a part of the incident
+        of its whole, the figure of the same category just before it in its sentence."""
+        for f in members:
+            if not self.is_subset(f) or f.row.get("count_start") is None:
+                continue
+            wholes = [
+                m
+                for m in members
+                if m.row.get("doc_id") == f.row.get("doc_id")
+                and m.row.get("sentence_start") == f.row.get("sentence_start")
+                and m.row.get("category") == f.row.get("category")
+                and m.row.get("count_start") is not None
+                and m.row["count_start"] < f.row["count_start"]
+                and not self.is_subset(m)
+            ]
+            if not wholes:
+                continue
+            base = out[max(wholes, key=lambda m: m.row["count_start"]).index][0]
+            key = f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"
+            out[f.index] = (base + ("subset", key), base)
 
     def _everyone_hit(self, rest: list[ClaimFacts]) -> float | None:
         """The story's largest count of everyone hit ("shot three people") in an article that also
@@ -344,20 +450,38 @@ class IncidentFinder:
         article tells it apart from a larger whole (the village's toll beside the quake's, the
         women among the dead); a whole smaller than the part is another incident."""
         scope = place_of[f.index]
-        if self.is_subset(f):
+        if self.is_subset(f) or self.cues.seen(f.row):
             return scope + ("subset", f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"), scope
-        whole = [
+        village = self.cues.part_place(f.row)
+        if village:
+            return scope + ("in", village), scope
+        peers = [
             m
             for m in rest
             if place_of[m.index] == scope
             and m is not f
             and m.row.get("category") == f.row.get("category")
-            and m.row.get("doc_id") == f.row.get("doc_id")
         ]
+        whole = [m for m in peers if m.row.get("doc_id") == f.row.get("doc_id")]
         outer = [m for m in whole if m.place != f.place and not self.is_inner(m, tops)]
         if self.is_inner(f, tops) and outer and not any(overlaps(f, m) for m in outer):
             larger = any(m.high is None or f.low is None or m.high >= f.low for m in outer)
             return scope + ("in", str(f.place)), scope if larger else None
+        # the whole's figure may come from another article: "100 killed in the province" beside
+        # "six killed in a village of it" counts more people than the village's (a part, for
+        # review); a whole below the part stays a rival (part_exceeds_whole)
+        elsewhere = [
+            m for m in peers if m.place != f.place and not self.is_inner(m, tops) and self._plain(m)
+        ]
+        if (
+            self.is_inner(f, tops)
+            and elsewhere
+            and f.high is not None
+            and all(m.low is not None and m.low > f.high for m in elsewhere)
+        ):
+            return scope + ("in", str(f.place)), scope
+        if f.listed_as and not self._narrower_victims(f):
+            return scope + ("victims", f.listed_as), scope
         victims = self._narrower_victims(f)
         wider = [m for m in whole if self._wider(m, f)]
         if victims and (f.component or (wider and not any(m.best == f.best for m in wider))):

@@ -29,6 +29,14 @@ class Explanations(StrictModel):
     revision_down: str
     same_claimant_inconsistent: str
     attribution_mismatch: str
+    review_hedged: str = "Needs review: {a} hedges the figure ({hedge})."
+    review_other_articles: str = (
+        "Needs review: the incidents come from other articles than the total's."
+    )
+    review_other_sources: str = (
+        "Needs review: the total and the incidents come from different sources, which may not "
+        "count the same events."
+    )
 
 
 class AllHit(StrictModel):
