@@ -214,3 +214,12 @@ def test_status_and_timeline_take_format(tmp_path: Path) -> None:
     assert [json.loads(line) for line in lines] == whole and whole
     bad = invoke("status", "--db", str(db), "--format", "xml")
     assert bad.exit_code == 2
+
+
+def test_the_package_app_is_the_typer_app_after_any_cli_import() -> None:
+    import typer
+
+    import quotetrack.cli.commands  # noqa: F401  (imports the shared shell module too)
+    from quotetrack.cli import app as package_app
+
+    assert isinstance(package_app, typer.Typer)

@@ -22,7 +22,7 @@ def main() -> None:
         print(f"quotetrack {__version__}")
         return
     from quotetrack.cli import commands  # noqa: F401  (registers every command)
-    from quotetrack.cli.app import app
+    from quotetrack.cli.shell import app
     from quotetrack.cli.boundary import exit_on_sigterm, guard_streams
 
     guard_streams()
@@ -35,6 +35,6 @@ def __getattr__(name: str) -> Any:
     if name != "app":
         raise AttributeError(f"module 'quotetrack.cli' has no attribute {name!r}")
     from quotetrack.cli import commands  # noqa: F401
-    from quotetrack.cli.app import app
+    from quotetrack.cli.shell import app
 
     return app

@@ -2,7 +2,7 @@
 ``Error: ... Hint: ...`` messages that name the path and the cause.
 
 ``explain`` turns such an exception into a ``QuotetrackError`` (or returns None for anything
-else, which stays an internal error with a traceback). ``handled`` in ``quotetrack.cli.app``
+else, which stays an internal error with a traceback). ``handled`` in ``quotetrack.cli.shell``
 calls it for every command.
 """
 

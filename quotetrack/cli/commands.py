@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from quotetrack.cli.app import (
+from quotetrack.cli.shell import (
     EXCEL,
     INPUTS,
     QUIET,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from quotetrack.cli.app import (
+from quotetrack.cli.shell import (
     EXCEL,
     QUIET,
     app,
