@@ -22,8 +22,8 @@ def main() -> None:
         print(f"quotetrack {__version__}")
         return
     from quotetrack.cli import commands  # noqa: F401  (registers every command)
-    from quotetrack.cli.shell import app
     from quotetrack.cli.boundary import exit_on_sigterm, guard_streams
+    from quotetrack.cli.shell import app
 
     guard_streams()
     exit_on_sigterm()
