@@ -452,9 +452,10 @@ def comparison_lines(issues: list[Issue]) -> list[str]:
     late = [i for i in issues if i.code == "comparison_incomplete"]
     if late:
         lines.append(
-            f"warning: the comparison ran out of time: {len(late)} incidents were not compared "
-            "(kept, without flags; see the comparison_incomplete rows of issues, or give a "
-            "larger --compare-budget)"
+            f"warning: the comparison ran out of time: {len(late)} "
+            f"{'incident was' if len(late) == 1 else 'incidents were'} not fully compared "
+            "(kept; see the comparison_incomplete rows of issues, or give a larger "
+            "--compare-budget)"
         )
     return lines
 
