@@ -206,7 +206,9 @@ class Issue(Record):
         description=(
             "Kind of problem, stable for filtering: not_found, unreadable, not_text, bad_csv, "
             "bad_json, bad_date, decoding, duplicate_doc_id, language_unsupported, too_large, "
-            "too_long, long_sentence, fetch_failed..."
+            "too_long, long_sentence, fetch_failed, comparison_capped (an incident's figures "
+            "compared with a few others each, not all), comparison_incomplete (an incident not "
+            "compared within --compare-budget)..."
         ),
     )
     message: str = Field(default="", description="What happened, in a sentence.")

@@ -102,7 +102,7 @@ def run(
             on_document=on_item,
             bom=excel,
         )
-    _check_counts(result, strict)
+    _check_counts(result, strict, quiet)
     say(result.summary())
     say(f"wrote {len(TABLES)} tables to {out}/ ({', '.join(f'{t}.{fmt}' for t in TABLES)})")
 

@@ -25,6 +25,7 @@ from quotetrack.errors import QuotetrackError
 from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
 
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so --help answers fast
+    from quotetrack.models import Issue
     from quotetrack.pipeline.options import RunOptions
     from quotetrack.pipeline.runner import Result
 
@@ -171,6 +172,17 @@ TIME_BUDGET = typer.Option(
     callback=finite,
     help="Seconds one document may take (0: no limit); a slower one becomes an issue row.",
 )
+COMPARE_BUDGET = typer.Option(
+    None,
+    "--compare-budget",
+    min=0.0,
+    metavar="SECONDS",
+    max=MAX_TIME_BUDGET_S,
+    callback=finite,
+    help="Seconds the comparison may take (0: no limit; default: 60 documents' --time-budget "
+    "+ a tenth of it per document); incidents not compared in time keep their rows, get no "
+    "flags and an issue row.",
+)
 REMEMBERED = "; a store keeps the value last used"
 WINDOW = typer.Option(
     None,
@@ -297,7 +309,11 @@ OPTION_GROUPS: dict[str, tuple[tuple[str, Any, Any], ...]] = {
         ("fetch_private", bool, FETCH_PRIVATE),
         ("max_bytes", int, MAX_BYTES),
     ),
-    "limits": (("max_chars", int, MAX_CHARS), ("time_budget", float, TIME_BUDGET)),
+    "limits": (
+        ("max_chars", int, MAX_CHARS),
+        ("time_budget", float, TIME_BUDGET),
+        ("compare_budget", float | None, COMPARE_BUDGET),
+    ),
     "jobs": (("jobs", int, JOBS),),
     "compare": (
         ("window_days", int | None, WINDOW),
@@ -311,6 +327,7 @@ OPTION_GROUPS: dict[str, tuple[tuple[str, Any, Any], ...]] = {
 RUN_OPTION_NAMES = {
     "rules": "rules_dir",
     "time_budget": "time_budget_s",
+    "compare_budget": "compare_budget_s",
     "syndication": "syndication_threshold",
 }
 #: the column flags -> the record field each one maps.
@@ -428,10 +445,28 @@ def _feedback(quiet: bool, inputs: list[str] | None = None) -> tuple[Any, Callab
     return display, on_item
 
 
-def _check_counts(result: Result, strict: bool) -> None:
+def comparison_lines(issues: list[Issue]) -> list[str]:
+    """What the user is told on stderr about the comparison's issues: each capped incident, and
+    one line for the incidents the budget left uncompared (there may be thousands)."""
+    lines = [f"{i.severity}: {i.message}" for i in issues if i.code == "comparison_capped"]
+    late = [i for i in issues if i.code == "comparison_incomplete"]
+    if late:
+        lines.append(
+            f"warning: the comparison ran out of time: {len(late)} "
+            f"{'incident was' if len(late) == 1 else 'incidents were'} not fully compared "
+            "(kept; see the comparison_incomplete rows of issues, or give a larger "
+            "--compare-budget)"
+        )
+    return lines
+
+
+def _check_counts(result: Result, strict: bool, quiet: bool = False) -> None:
     from quotetrack.pipeline.runner import require_processed
 
     require_processed(result.documents_in, result.processed)
+    if not quiet:
+        for line in comparison_lines(result.comparison_issues):
+            say(line)
     if strict and result.count("issues"):
         say(result.summary())
         raise QuotetrackError(
@@ -446,5 +481,5 @@ def _run(inputs: list[str], options: RunOptions, quiet: bool, strict: bool = Fal
     display, on_item = _feedback(quiet, inputs)
     with display:
         result = run_pipeline(inputs, options, on_document=on_item)
-    _check_counts(result, strict)
+    _check_counts(result, strict, quiet)
     return result

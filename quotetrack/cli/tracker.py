@@ -22,7 +22,9 @@ from quotetrack.cli.shell import (
     EXCEL,
     QUIET,
     app,
+    auto_jobs,
     check_format,
+    comparison_lines,
     handled,
     run_options,
     say,
@@ -145,7 +147,7 @@ def store_summary(store: Store, seconds: float) -> str:
 
 @app.command()
 @handled
-@run_options("rules", "input", "limits", "compare", "debug")
+@run_options("rules", "input", "limits", "jobs", "compare", "debug")
 def add(
     inputs: list[str] = typer.Argument(
         ...,
@@ -171,10 +173,13 @@ def add(
     started = time.perf_counter()
     inputs = documents_only(inputs, quiet)
     extractor = extractor_for(options)
+    from quotetrack.compare import COMPARISON_ISSUE_CODES
     from quotetrack.models import Article, Issue
     from quotetrack.pipeline.ingest import read_inputs
+    from quotetrack.pipeline.options import RunOptions
     from quotetrack.pipeline.runner import require_processed
 
+    options = RunOptions.of(options, jobs=options.jobs or auto_jobs(inputs))
     items = list(read_inputs(inputs, options.ingest()))
     if not any(isinstance(item, Article) for item in items):  # nothing to store: create nothing
         print_issues([item for item in items if isinstance(item, Issue)], quiet)
@@ -184,7 +189,10 @@ def add(
             report = store.add(items, extractor, options, inputs=inputs, progress=update)
         if fts and store.enable_fts() and not quiet:
             say(f"full-text search on: quotes_fts, claims_fts in {db}")
-        print_issues(report.issues, quiet)
+        print_issues([i for i in report.issues if i.code not in COMPARISON_ISSUE_CODES], quiet)
+        if not quiet:
+            for line in comparison_lines(report.issues):
+                say(line)
         for line in report.messages():
             say(line)
         if not report.stored and not report.unchanged and not report.duplicates:
@@ -272,6 +280,8 @@ def recompare(
         resolved, changes = store.resolve_options(options)
         comparison = store.recompare(extractor_for(options), resolved)
         if not quiet:
+            for line in comparison_lines(comparison.issues):
+                say(line)
             say(
                 f"recompared: {len(comparison.quote_matches)} quote matches, "
                 f"{len(comparison.event_groups)} event groups, "

@@ -19,6 +19,15 @@ from typing import Any
 import pandas as pd
 
 from quotetrack.compare.anchors import AnchorOptions, StoryIndex, anchors_of, distinctive_range
+from quotetrack.compare.budget import (
+    COMPARISON_ISSUE_CODES as COMPARISON_ISSUE_CODES,
+)
+from quotetrack.compare.budget import (
+    CompareBudget,
+    Deadline,
+    Shortfall,
+    shortfall_issues,
+)
 from quotetrack.compare.dates import HEAD_CHARS, DateSource, article_date
 from quotetrack.compare.events import (
     EventTyper,
@@ -75,6 +84,7 @@ class Comparison:
     article_pairs: list[ArticlePair] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)  # run-level (undated articles)
+    issues: list[Issue] = field(default_factory=list)  # incidents capped or not compared in time
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
@@ -181,8 +191,12 @@ class Comparer:
         ruleset: RuleSet | None = None,
         options: CompareOptions | None = None,
         scratch_dir: str | Path | None = None,
+        budget: CompareBudget | None = None,
     ) -> None:
         self.ruleset = ruleset or load_ruleset()
+        self.budget = budget or CompareBudget()
+        self.shortfalls: list[Shortfall] = []  # what ``streams`` capped or left out
+        self.deadline = Deadline()  # the last ``streams``'s
         self.options = options or CompareOptions()
         self.rules: CompareRules = self.ruleset.get("compare.toml")
         self.places = PlaceIndex(self.rules)
@@ -314,7 +328,10 @@ class Comparer:
 
     def streams(self) -> ComparisonStreams:
         """Match quotes, find syndicated copies, group claims and flag disagreements; the quote
-        matches, event groups and disagreements come as iterators (read them before ``close``)."""
+        matches, event groups and disagreements come as iterators (read them before ``close``).
+        Incidents reached after the budget's deadline get no flags; ``issues`` then lists them,
+        with the incidents whose figures were compared in part (the caps)."""
+        deadline = self.deadline = self.budget.deadline(self.n_documents)
         self.store.flush()
         syndicated: set[frozenset[str]] = set()
         near_copies: set[frozenset[str]] = set()  # share long passages word for word
@@ -340,6 +357,7 @@ class Comparer:
             self.options.grouping,
             recurring=(*self.options.grouping.recurring, *self.rules.recurring_event_families),
         )
+        crowded: dict[int, int] = {}  # claim -> later claims of its window not compared
         claim_pairs = compatible_pairs(
             facts,
             self.places,
@@ -347,6 +365,7 @@ class Comparer:
             grouping,
             stories.shared,
             lambda a, b: frozenset((a, b)) in near_copies,
+            crowded,
         )
         named = [
             (f"g{n}", g) for n, g in enumerate(group_claims(facts, claim_pairs, grouping), start=1)
@@ -358,6 +377,7 @@ class Comparer:
             syndicated,
             self.options.flags,
             near_copies,
+            deadline,
         )
         finder = IncidentFinder(
             self.places,
@@ -383,6 +403,8 @@ class Comparer:
         incident_of = {m.index: inc.incident_id for inc in incidents for m in inc.members}
         flagger.aggregates(facts, group_of, incident_of)
         flagger.attributions(facts, incident_of)
+        flagger.withdraw_late()
+        self.shortfalls = shortfalls(incidents, flagger, crowded, incident_of)
         kinds = flagger.kinds_by_incident()
         return ComparisonStreams(
             quote_matches=matches,
@@ -400,6 +422,12 @@ class Comparer:
             ),
         )
 
+    def issues(self) -> list[Issue]:
+        """The ``issues`` rows of the last ``streams``: every incident whose figures were compared
+        in part (``comparison_capped``) or not at all, the budget having run out
+        (``comparison_incomplete``)."""
+        return shortfall_issues(self.shortfalls, self.deadline.seconds)
+
     def finish(self) -> Comparison:
         """``streams`` read into lists; the scratch file is removed."""
         try:
@@ -411,6 +439,7 @@ class Comparer:
                 article_pairs=list(s.article_pairs),
                 incidents=list(s.incidents),
                 warnings=self.warnings(),
+                issues=self.issues(),
             )
         finally:
             self.close()
@@ -431,10 +460,11 @@ def compare(
     claims: pd.DataFrame,
     ruleset: RuleSet | None = None,
     options: CompareOptions | None = None,
+    budget: CompareBudget | None = None,
 ) -> Comparison:
     """Match quotes across documents, find syndicated copies, group claims into incidents and
-    flag disagreements."""
-    comparer = Comparer(ruleset, options)
+    flag disagreements (within ``budget``: see ``Comparer.streams``)."""
+    comparer = Comparer(ruleset, options, budget=budget)
     quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
     for q in records(quotes):
         quotes_by_doc.setdefault(q["doc_id"], []).append(q)
@@ -456,6 +486,46 @@ def compare(
     ):  # rows whose article is not given
         comparer.add(doc_id, None, "", quotes_by_doc.get(doc_id, []), claims_by_doc.get(doc_id, []))
     return comparer.finish()
+
+
+def shortfalls(
+    incidents: list[Any],
+    flagger: Flagger,
+    crowded: dict[int, int],
+    incident_of: dict[int, str],
+) -> list[Shortfall]:
+    """What the comparison left out, per incident in incident order: the figures compared with a
+    few others only (by the flagger's cap or the grouping window's), or the whole incident
+    (reached after the deadline)."""
+    window_pairs: Counter[str] = Counter()
+    window_claims: Counter[str] = Counter()
+    for index, skipped in crowded.items():
+        if index in incident_of:
+            window_pairs[incident_of[index]] += skipped
+            window_claims[incident_of[index]] += 1
+    out = []
+    for inc in incidents:
+        iid = inc.incident_id
+        first = inc.members[0]
+        label = ", ".join(
+            str(v) for v in (first.row.get("category"), first.row.get("location"), first.date) if v
+        )
+        if iid in flagger.late or iid in flagger.cut_short:
+            out.append(Shortfall(iid, label, incomplete=True, partial=iid in flagger.cut_short))
+        elif iid in flagger.capped or iid in window_claims:
+            figures, pairs, checked = flagger.capped.get(iid, (0, 0, 0))
+            out.append(
+                Shortfall(
+                    iid,
+                    label,
+                    figures=figures,
+                    pairs=pairs,
+                    pairs_checked=checked,
+                    window_claims=window_claims[iid],
+                    window_pairs_skipped=window_pairs[iid],
+                )
+            )
+    return out
 
 
 def undated_warnings(date_sources: Counter[str]) -> list[Issue]:

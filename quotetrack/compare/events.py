@@ -24,6 +24,7 @@ what its sources say (never presented as the truth).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
@@ -332,8 +333,11 @@ def compatible_pairs(
     options: GroupingOptions | None = None,
     story: StoryMatch | None = None,
     copies: CopyMatch | None = None,
+    crowded: dict[int, int] | None = None,
 ) -> list[Pair]:
-    """Every pair of claims that can be about one event, compared only inside blocks and windows."""
+    """Every pair of claims that can be about one event, compared only inside blocks and windows.
+    ``crowded`` (when given) receives, for each dated claim whose window held more than
+    ``max_candidates`` later claims, how many of them it was not compared with."""
     options = options or GroupingOptions()
     # a cumulative toll ("the death toll rose to 22") and an incident's figure ("kills five") can
     # count the same people: they share a block; daily totals are a block of their own
@@ -354,7 +358,13 @@ def compatible_pairs(
         )
         cumulative = [f for f in members if f.measure == "cumulative"]
         candidates: list[tuple[ClaimFacts, ClaimFacts]] = []
+        days = [f.date.toordinal() if f.date else 0 for f in dated]
         for i, c in enumerate(dated):
+            beyond = i + 1 + options.max_candidates
+            if crowded is not None and c.date and beyond < len(dated):
+                last = bisect.bisect_right(days, days[i] + widest, lo=beyond)
+                if last > beyond:
+                    crowded[c.index] = last - beyond
             # sorted by date: nothing further is in the window; a window crowded with figures
             # (a thousand for one place and day) compares each with the next few only, which
             # still joins them into one group and keeps the work linear

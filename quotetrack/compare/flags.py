@@ -35,6 +35,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from quotetrack.compare.budget import Deadline
 from quotetrack.compare.events import ClaimFacts, Pair, parse_date
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
@@ -136,8 +137,14 @@ class Flagger:
         syndicated: set[frozenset[str]],
         options: FlagOptions | None = None,
         near_copies: set[frozenset[str]] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.templates = templates
+        self.deadline = deadline or Deadline()
+        # incident -> (distinct figures, their pairs, pairs checked) of its capped categories
+        self.capped: dict[str, tuple[int, int, int]] = {}
+        self.late: set[str] = set()  # incidents reached after the deadline (``withdraw_late``)
+        self.cut_short: set[str] = set()  # incidents whose checks across incidents were not made
         self.places = places
         self.syndicated = syndicated
         self.options = options or FlagOptions()
@@ -230,6 +237,12 @@ class Flagger:
             if m.index not in row["indices"]:
                 row["indices"].add(m.index)
                 row["members"].append(m)
+
+    def withdraw_late(self) -> None:
+        """Drop the flags of the incidents reached after the deadline (flags across incidents
+        included: a few of an incident's flags would read as all of them)."""
+        self.cut_short -= self.late | {""}
+        self._open = {k: r for k, r in self._open.items() if r["incident_id"] not in self.late}
 
     def kinds_by_incident(self) -> dict[str, list[str]]:
         """Incident id -> the kinds of the flags found inside it (or along its parts)."""
@@ -380,6 +393,9 @@ class Flagger:
         documents, not with the pairs of figures."""
         keys_of = {(p.a, p.b): p.keys for p in pairs}
         for inc in incidents:
+            if self.deadline.expired():
+                self.late.add(inc.incident_id)
+                continue
             by_category: dict[str, list[ClaimFacts]] = defaultdict(list)
             for m in inc.members:
                 by_category[str(m.row.get("category"))].append(m)
@@ -391,7 +407,16 @@ class Flagger:
                     for f in members
                     if f.row.get("update_cue") and (day := report_date(f)) is not None
                 ]
-                for a, b in self._pairs_to_check(members):
+                checked = self._pairs_to_check(members)
+                if len(members) > self.options.max_positions:
+                    n = len(members)
+                    figures, n_pairs, done = self.capped.get(inc.incident_id, (0, 0, 0))
+                    self.capped[inc.incident_id] = (
+                        figures + n,
+                        n_pairs + n * (n - 1) // 2,
+                        done + len(checked),
+                    )
+                for a, b in checked:
                     if a.row.get("doc_id") == b.row.get("doc_id") and a.row.get(
                         "sentence_start"
                     ) == b.row.get("sentence_start"):
@@ -430,6 +455,9 @@ class Flagger:
         for part_set in by_id.values():
             whole_set = by_id.get(part_set.part_of) if part_set.part_of else None
             if whole_set is None:
+                continue
+            if self.deadline.expired():
+                self.cut_short.add(whole_set.incident_id)
                 continue
             for part in part_set.members:
                 for whole in whole_set.members:
@@ -498,6 +526,9 @@ class Flagger:
             if total.measure != "daily" or not total.date:
                 continue
             self.current_incident = (incident_of or {}).get(total.index)
+            if self.deadline.expired():
+                self.cut_short.add(self.current_incident or "")
+                continue
             by_source: dict[str, list[ClaimFacts]] = defaultdict(list)
             for part in incidents.get((str(total.row.get("category")), total.date), []):
                 if self._inside(part, total):
@@ -566,6 +597,10 @@ class Flagger:
             if f.claimant_key:
                 buckets[(f.row.get("category"), f.low, f.high)].append(f)
         for members in buckets.values():
+            if self.deadline.expired():
+                if len({m.row["doc_id"] for m in members}) > 1:
+                    self.cut_short.update((incident_of or {}).get(m.index, "") for m in members)
+                continue
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     if a.row["doc_id"] == b.row["doc_id"] or same_claimant(a, b):

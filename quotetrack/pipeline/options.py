@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from quotetrack.compare import CompareOptions
+from quotetrack.compare.budget import CompareBudget
 from quotetrack.models import DateOrder
 from quotetrack.pipeline.ingest import IngestOptions
 from quotetrack.pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET_S
@@ -33,6 +34,8 @@ COMPARE_KNOBS = {
     "syndication_threshold": ("syndication", "threshold", "--syndication-threshold"),
     "quote_similarity": ("quotes", "min_similarity", "--quote-similarity"),
 }
+#: the comparison's default budget, in documents' time budgets (plus a tenth per document)
+COMPARE_BUDGET_DOCUMENTS = 60
 
 
 class RunOptions(BaseModel):
@@ -76,6 +79,13 @@ class RunOptions(BaseModel):
         ge=0.0,
         description="Seconds one document may take (None or 0: no limit).",
     )
+    compare_budget_s: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Seconds the comparison may take (0: no limit; None: derived from "
+        "time_budget_s, see compare_budget); incidents not reached in time get no flags and an "
+        "issue row.",
+    )
     jobs: int = Field(default=1, ge=0, description="Worker processes (0: one per core).")
     debug: bool = Field(default=False, description="Let an internal error's traceback through.")
     window_days: int | None = Field(
@@ -103,7 +113,13 @@ class RunOptions(BaseModel):
         description="Every tolerance of the comparison (the knobs above are applied on top).",
     )
 
-    @field_validator("tolerance", "syndication_threshold", "quote_similarity", "time_budget_s")
+    @field_validator(
+        "tolerance",
+        "syndication_threshold",
+        "quote_similarity",
+        "time_budget_s",
+        "compare_budget_s",
+    )
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
         if value is not None and not math.isfinite(value):
@@ -159,6 +175,16 @@ class RunOptions(BaseModel):
     def budget(self) -> float | None:
         """The time budget for ``Extractor`` (None: no limit)."""
         return self.time_budget_s or None
+
+    def compare_budget(self) -> CompareBudget:
+        """How long the comparison may take: ``compare_budget_s`` when given, else the time of
+        ``COMPARE_BUDGET_DOCUMENTS`` documents plus a tenth of a document's per document compared
+        (``time_budget_s`` each; 30 minutes + 3 s per document by default), else no limit."""
+        if self.compare_budget_s is not None:
+            return CompareBudget(self.compare_budget_s or None)
+        if not self.budget:
+            return CompareBudget()
+        return CompareBudget(self.budget * COMPARE_BUDGET_DOCUMENTS, self.budget / 10)
 
     def comparison(self, remembered: CompareOptions | None = None) -> CompareOptions:
         """The comparison options: ``compare_options``, else ``remembered``, else the defaults,

@@ -22,6 +22,8 @@ from typing import Any
 import pandas as pd
 
 from quotetrack.compare import (
+    COMPARISON_ISSUE_CODES,
+    CompareBudget,
     CompareOptions,
     Comparer,
     Comparison,
@@ -46,7 +48,7 @@ from quotetrack.tables.export import (
     TableWriter,
     table_set,
 )
-from quotetrack.tables.normalise import TABLES, to_frame
+from quotetrack.tables.normalise import TABLES, records, to_frame
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Result:
     failed: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)  # rows per table (also for tables not held)
+    comparison_issues: list[Issue] = field(default_factory=list)  # capped / unfinished incidents
 
     def count(self, table: str) -> int:
         """Rows of ``table`` in this run."""
@@ -119,8 +122,10 @@ def build_tables(
     ruleset: RuleSet | None = None,
     comparison: Comparison | None = None,
     compare_options: CompareOptions | None = None,
+    budget: CompareBudget | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The seven tables from extraction results (and a comparison, when one was made)."""
+    """The nine tables from extraction results (and a comparison, when one was made; else one
+    made within ``budget``)."""
     failed_ids = {i.doc_id for r in results for i in r.issues if i.fatal}
     articles = [r.article for r in results if r.article.doc_id not in failed_ids]
     tables = {
@@ -129,14 +134,16 @@ def build_tables(
         "claims": to_frame("claims", [c for r in results for c in r.claims]),
     }
     comparison = comparison or compare(
-        tables["articles"], tables["quotes"], tables["claims"], ruleset, compare_options
+        tables["articles"], tables["quotes"], tables["claims"], ruleset, compare_options, budget
     )
     tables["quote_matches"] = to_frame("quote_matches", comparison.quote_matches)
     tables["event_groups"] = to_frame("event_groups", comparison.event_groups)
     tables["disagreements"] = to_frame("disagreements", comparison.disagreements)
     tables["article_pairs"] = to_frame("article_pairs", comparison.article_pairs)
     tables["incidents"] = to_frame("incidents", comparison.incidents)
-    tables["issues"] = to_frame("issues", input_issues + [i for r in results for i in r.issues])
+    tables["issues"] = to_frame(
+        "issues", input_issues + [i for r in results for i in r.issues] + comparison.issues
+    )
     return tables
 
 
@@ -248,7 +255,11 @@ def _run_items(
     extractor = options.extractor()
     results, input_issues = extract(items, extractor, options.debug, on_document, options.jobs)
     tables = build_tables(
-        results, input_issues, extractor.ruleset, compare_options=options.comparison()
+        results,
+        input_issues,
+        extractor.ruleset,
+        compare_options=options.comparison(),
+        budget=options.compare_budget(),
     )
     lost = sum(1 for i in input_issues if i.fatal)
     failed_docs = {i.doc_id for r in results for i in r.issues if i.fatal}
@@ -259,6 +270,11 @@ def _run_items(
         processed=processed,
         failed=lost + len(failed_docs),
         seconds=time.perf_counter() - started,
+        comparison_issues=[
+            Issue(**row)
+            for row in records(tables["issues"])
+            if row["code"] in COMPARISON_ISSUE_CODES
+        ],
     )
 
 
@@ -299,14 +315,20 @@ def slices(
         yield chunk
 
 
-def stream_comparison(comparer: Comparer, writers: dict[str, TableWriter]) -> None:
+def stream_comparison(comparer: Comparer, writers: dict[str, TableWriter]) -> list[Issue]:
     """Compare what ``comparer`` holds and append the comparison tables to ``writers`` in slices
-    (a table of many copies is never one frame; an empty table still gets its header)."""
+    (a table of many copies is never one frame; an empty table still gets its header), and the
+    comparison's issue rows (capped or unfinished incidents) to ``writers["issues"]`` when there
+    is one; returns those issues."""
     streams = comparer.streams()
     for name in COMPARISON_TABLES:
         writers[name].append(to_frame(name, []))
         for rows in slices(getattr(streams, name)):
             writers[name].append_rows(rows)
+    issues = comparer.issues()
+    if "issues" in writers and issues:
+        writers["issues"].append_rows(issues)
+    return issues
 
 
 def write_comparison(comparer: Comparer, out_dir: Path, fmt: Format) -> dict[str, int]:
@@ -363,7 +385,7 @@ def _run_to_directory(
 ) -> Result:
     rules_dir, jobs, debug = options.rules_dir, options.jobs, options.debug
     extractor = options.extractor(compact=True, encode=fmt if fmt in TEXT_ROW_FORMATS else None)
-    comparer = Comparer(extractor.ruleset, options.comparison())
+    comparer = Comparer(extractor.ruleset, options.comparison(), budget=options.compare_budget())
     counts = {"documents_in": 0, "processed": 0, "failed": 0}
     batch: dict[str, list] = {name: [] for name in STREAMED_TABLES}
     encoded: dict[str, list[tuple[int, str]]] = {name: [] for name in STREAMED_TABLES}
@@ -420,7 +442,9 @@ def _run_to_directory(
                 pending = 0
         flush()
         require_processed(counts["documents_in"], counts["processed"])  # else keep the old tables
-        stream_comparison(comparer, {name: writers[name] for name in COMPARISON_TABLES})
+        comparison_issues = stream_comparison(
+            comparer, {name: writers[name] for name in (*COMPARISON_TABLES, "issues")}
+        )
     rows = {name: w.rows for name, w in writers.items()}
     return Result(
         tables={},
@@ -429,4 +453,5 @@ def _run_to_directory(
         failed=counts["failed"],
         seconds=time.perf_counter() - started,
         rows=rows,
+        comparison_issues=comparison_issues,
     )

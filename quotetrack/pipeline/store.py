@@ -28,7 +28,13 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from quotetrack.compare import CompareOptions, Comparison, compare
+from quotetrack.compare import (
+    COMPARISON_ISSUE_CODES,
+    CompareBudget,
+    CompareOptions,
+    Comparison,
+    compare,
+)
 from quotetrack.errors import QuotetrackError
 from quotetrack.models import Article, Issue
 from quotetrack.pipeline.extractor import DocumentResult, Extractor
@@ -38,6 +44,7 @@ from quotetrack.pipeline.options import (
     compare_options_from_json,
     compare_options_json,
 )
+from quotetrack.pipeline.parallel import default_jobs, iter_results
 from quotetrack.tables.normalise import TABLES, columns, to_frame
 
 SCHEMA_VERSION = 4
@@ -537,17 +544,22 @@ class Store:
         Extraction runs without a lock; the write transaction (``BEGIN IMMEDIATE``, waiting up to
         the busy timeout for another writer) plans again, so what another ``add`` stored
         meanwhile is skipped (or renamed) rather than stored twice.
-        ``progress(done, total)`` is called after each extracted article.
+        ``progress(done, total)`` is called after each extracted article. With a ``RunOptions``
+        of ``jobs`` > 1 (0: one per core) the articles are extracted in that many worker
+        processes, with the same results as in one; its ``compare_budget`` bounds the comparison.
         """
         started = time.perf_counter()
         extractor = extractor or Extractor()
         debug = debug or (isinstance(options, RunOptions) and options.debug)
         items = list(items)
         articles = [i for i in items if isinstance(i, Article)]
+        jobs = options.jobs if isinstance(options, RunOptions) else 1
         done: dict[tuple[str, str], DocumentResult] = {}
         planned = self.plan(articles).to_extract
-        for n, article in enumerate(planned, start=1):
-            done[article.doc_id, article.sha1] = extractor.process_safely(article, debug=debug)
+        extracted = iter_results(planned, extractor, jobs or default_jobs(), debug)
+        for n, (article, result) in enumerate(zip(planned, extracted, strict=True), start=1):
+            assert isinstance(result, DocumentResult)  # only articles were given
+            done[article.doc_id, article.sha1] = result
             if progress is not None:
                 progress(n, len(planned))
         with self._transaction():
@@ -611,10 +623,12 @@ class Store:
             issues,
         )
         compare_options, report.option_changes = self.resolve_options(options)
+        budget = options.compare_budget() if isinstance(options, RunOptions) else None
         extractor = extractor or Extractor()
         if not results and not issues:
             if report.option_changes:  # nothing new, but the comparison changes: redo it
-                self._recompare_locked(extractor, compare_options)
+                comparison = self._recompare_locked(extractor, compare_options, budget)
+                report.issues += comparison.issues
             report.seconds = time.perf_counter() - started
             return report
         batch_id = self.con.execute(
@@ -651,8 +665,9 @@ class Store:
             self._insert("quotes", result.quotes)
             self._insert("claims", result.claims)
         self._insert("issues", issues, batch_id=batch_id)
-        comparison = self._recompare(extractor, compare_options)
+        comparison = self._recompare(extractor, compare_options, budget)
         self._store_comparison(comparison, batch_id, previous)
+        report.issues += comparison.issues
         self._remember(compare_options)
         report.batch_id = batch_id
         report.seconds = time.perf_counter() - started
@@ -668,15 +683,19 @@ class Store:
     ) -> Comparison:
         """Recompute the comparison over the whole store (e.g. with other tolerances), store it
         and remember its options (``options`` as in ``add``; ``resolve_options`` tells what
-        they change)."""
+        they change). ``Comparison.issues`` lists the incidents capped or not compared in time
+        (kept in the issues table until the next comparison)."""
+        budget = options.compare_budget() if isinstance(options, RunOptions) else None
         with self._transaction():
             resolved, _changes = self.resolve_options(options)
-            return self._recompare_locked(extractor or Extractor(), resolved)
+            return self._recompare_locked(extractor or Extractor(), resolved, budget)
 
-    def _recompare_locked(self, extractor: Extractor, options: CompareOptions) -> Comparison:
+    def _recompare_locked(
+        self, extractor: Extractor, options: CompareOptions, budget: CompareBudget | None = None
+    ) -> Comparison:
         previous = self._first_batches()
         self._clear_derived()
-        comparison = self._recompare(extractor, options)
+        comparison = self._recompare(extractor, options, budget)
         last = self.con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
         self._store_comparison(comparison, last, previous)
         self._remember(options)
@@ -771,9 +790,14 @@ class Store:
             )
         }
 
-    def _recompare(self, extractor: Extractor, options: CompareOptions | None) -> Comparison:
+    def _recompare(
+        self,
+        extractor: Extractor,
+        options: CompareOptions | None,
+        budget: CompareBudget | None = None,
+    ) -> Comparison:
         t = self.tables(("articles", "quotes", "claims"))
-        return compare(t["articles"], t["quotes"], t["claims"], extractor.ruleset, options)
+        return compare(t["articles"], t["quotes"], t["claims"], extractor.ruleset, options, budget)
 
     def _store_comparison(
         self, comparison: Comparison, batch_id: int | None, previous: dict[tuple[str, str], int]
@@ -783,6 +807,10 @@ class Store:
         self._insert("quote_matches", comparison.quote_matches)
         self._insert("article_pairs", comparison.article_pairs)
         self._insert("incidents", comparison.incidents)
+        # the comparison's issue rows describe the last comparison only
+        marks = ", ".join("?" * len(COMPARISON_ISSUE_CODES))
+        self.con.execute(f"DELETE FROM issues WHERE code IN ({marks})", COMPARISON_ISSUE_CODES)
+        self._insert("issues", comparison.issues, batch_id=batch_id)
         self.con.executemany(
             "INSERT OR IGNORE INTO event_group_claims VALUES (?, ?)",
             [(g.group_id, c) for g in comparison.event_groups for c in g.claim_ids],
