@@ -668,7 +668,7 @@ class Disagreement(Record):
     )
 
 
-IncidentStatus = Literal["agree", "disagree", "updated", "single_source"]
+IncidentStatus = Literal["agree", "disagree", "updated", "single_source", "not_compared"]
 
 
 class Incident(Record):
@@ -702,8 +702,9 @@ class Incident(Record):
     low: int | None = Field(default=None, description="The lowest best figure stated.")
     high: int | None = Field(default=None, description="The highest best figure stated.")
     status: IncidentStatus = Field(
-        description="agree, disagree (a conflict flag), updated (only changes over time) or "
-        "single_source (one claimant)."
+        description="agree, disagree (a conflict flag), updated (only changes over time), "
+        "single_source (one claimant) or not_compared (the comparison budget ran out before "
+        "it; see the comparison_incomplete issue)."
     )
     strongest_flag: str | None = Field(
         default=None, description="The most severe flag kind among the incident's claims."

@@ -128,6 +128,9 @@ def test_a_tiny_compare_budget_reports_incomplete_incidents_and_writes_every_tab
     assert late_ids and compared  # the clock ran out part of the way
     assert not late_ids & compared  # an incident not reached has no flags
     assert late_ids | compared == set(tables["incidents"]["group_id"])  # every one kept
+    status = dict(zip(tables["incidents"]["group_id"], tables["incidents"]["status"], strict=True))
+    assert {status[i] for i in late_ids} == {"not_compared"}  # never "agree" unread
+    assert "not_compared" not in {status[i] for i in compared}
     assert (late["severity"] == "warning").all()
     assert len(tables["claims"]) == len(full.tables["claims"])
     assert len(tables["incidents"]) == len(full.tables["incidents"])

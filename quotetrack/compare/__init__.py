@@ -406,6 +406,7 @@ class Comparer:
         flagger.withdraw_late()
         self.shortfalls = shortfalls(incidents, flagger, crowded, incident_of)
         kinds = flagger.kinds_by_incident()
+        skipped = {s.incident_id for s in self.shortfalls if s.incomplete and not s.partial}
         return ComparisonStreams(
             quote_matches=matches,
             event_groups=(summarise(gid, g) for gid, g in named),
@@ -417,6 +418,7 @@ class Comparer:
                     kinds.get(inc.incident_id, []),
                     group_of,
                     lambda f: (f.types - typer.generic) or f.types,
+                    inc.incident_id not in skipped,
                 )
                 for inc in incidents
             ),

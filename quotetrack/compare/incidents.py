@@ -575,8 +575,10 @@ def summarise_incident(
     kinds: list[str],
     group_of: dict[int, str],
     types: Callable[[ClaimFacts], frozenset[str]],
+    compared: bool = True,
 ) -> IncidentRow:
-    """The incidents row of ``inc``: every claimant's latest figure and what its flags say."""
+    """The incidents row of ``inc``: every claimant's latest figure and what its flags say
+    (``compared`` False: the comparison budget ran out before its figures were compared)."""
     latest: dict[tuple[str, str], ClaimFacts] = {}
     for m in sorted(inc.members, key=lambda m: (report_date(m) or dt.date.min, m.index)):
         latest[(who(m), str(m.row.get("category")))] = m
@@ -585,7 +587,9 @@ def summarise_incident(
     strongest = max(kinds, key=lambda k: SEVERITY_ORDER[SEVERITY[k]], default=None)
     voices = {v for v, _ in latest}
     status: IncidentStatus
-    if any(k not in CHANGE_KINDS for k in kinds):
+    if not compared:
+        status = "not_compared"
+    elif any(k not in CHANGE_KINDS for k in kinds):
         status = "disagree"
     elif kinds:
         status = "updated"
