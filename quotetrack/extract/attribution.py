@@ -236,6 +236,10 @@ class Source:
     reported_by: str | None = None
     rule_id: str | None = None
     resolution: str | None = None
+    # a source a quote inherited from another quote ("continuation", "floating: ..."): how many
+    # inherited steps lead back to the frame, and the resolution of the first one
+    steps: int = 0
+    first_step: str | None = None
 
 
 class Frame(NamedTuple):
@@ -1524,9 +1528,24 @@ def _other_speaker_after(
 
 
 def _with(src: Source | None, how: str) -> Source | None:
+    """``src`` inherited by another quote, with ``how`` in front of its resolution.
+
+    The resolution stays bounded however long the chain of inheriting quotes is: the first step
+    reads ``how; <frame's resolution>``, the second ``how; <first step>``, a later one ``how; N
+    more inherited steps back to: <first step>`` (never every step, which grew with the square
+    of the quotes)."""
     if src is None:
         return None
-    resolution = f"{how}; {src.resolution}" if src.resolution else how
+    if src.steps:
+        first = src.first_step
+        more = src.steps - 1
+        if more:
+            s = "s" if more > 1 else ""
+            resolution = f"{how}; {more} more inherited step{s} back to: {first}"
+        else:
+            resolution = f"{how}; {first}"
+    else:
+        resolution = first = f"{how}; {src.resolution}" if src.resolution else how
     return Source(
         src.name,
         src.mention,
@@ -1540,6 +1559,8 @@ def _with(src: Source | None, how: str) -> Source | None:
         src.reported_by,
         src.rule_id,
         resolution,
+        src.steps + 1,
+        first,
     )
 
 
