@@ -33,17 +33,6 @@ import regex
 
 from quotetrack.rulebook.ruleset import RuleFile
 
-PRONOUNS = {
-    "he": ("m", False),
-    "she": ("f", False),
-    "they": (None, True),
-    "it": (None, False),
-    "i": (None, False),
-    "we": (None, True),
-    "him": ("m", False),
-    "her": ("f", False),
-    "them": (None, True),
-}
 # possessive determiners: (gender, plural, the types their owner may have)
 POSSESSIVES: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {
     "his": ("m", False, ("person",)),
@@ -164,6 +153,31 @@ class NameLexicon:
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
+        # pronouns: (gender, plural) of each form, from the gender and number lexicons
+        masculine = names.lexicon_set("pronouns_masculine")
+        feminine = names.lexicon_set("pronouns_feminine")
+        plural = names.lexicon_set("pronouns_plural")
+        self.neuter_pronouns = names.lexicon_set("pronouns_singular_neuter")
+        self.first_person = names.lexicon_set("pronouns_first_person")
+        self.subject_pronouns = names.lexicon_set("pronouns_subject")
+        self.tracked_pronouns = names.lexicon_set("pronouns_tracked")
+        self.pronoun_forms = (
+            masculine
+            | feminine
+            | plural
+            | self.neuter_pronouns
+            | self.first_person
+            | self.subject_pronouns
+            | self.tracked_pronouns
+        )
+        self.pronouns: dict[str, tuple[str | None, bool]] = {
+            w: ("m" if w in masculine else "f" if w in feminine else None, w in plural)
+            for w in self.pronoun_forms
+        }
+        # subject pronouns of one person or thing ("he", "she", "it"): "'s" after one is a verb
+        self.singular_subject_pronouns = self.subject_pronouns & (
+            masculine | feminine | self.neuter_pronouns
+        )
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
         self.common_starts = (
             self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
@@ -399,8 +413,8 @@ class _Resolution:
 
     def _pronoun(self, m: Mention, at: int | None) -> Mention:
         word = m.text.lower()
-        gender, plural = PRONOUNS.get(word, (None, False))
-        if word in ("i", "we"):
+        gender, plural = self.lex.pronouns.get(word, (None, False))
+        if word in self.lex.first_person:
             return _resolved(
                 m,
                 "unknown",
@@ -412,13 +426,14 @@ class _Resolution:
                 m.antecedent,
             )
         wanted: tuple[str, ...]
-        if word == "it":
+        neuter = word in self.lex.neuter_pronouns
+        if neuter:
             wanted = ("organisation", "document")
         elif plural:
             wanted = ("organisation", "anonymous")
         else:
             wanted = ("person",)
-        ante = self._antecedent(m, at, wanted, gender, plural if word != "it" else None)
+        ante = self._antecedent(m, at, wanted, gender, plural if not neuter else None)
         if ante is None:
             return _resolved(
                 m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent
