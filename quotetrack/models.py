@@ -327,7 +327,11 @@ class Quote(Record):
         default=None,
         description=(
             "How speaker was resolved from speaker_mention: named, nominal, pronoun, floating "
-            "(taken from the previous quote of the paragraph)..."
+            "(taken from the previous quote of the paragraph)... A quote that inherits its "
+            "speaker from another quote (continuation, floating) names how, then the other "
+            "quote's resolution; from a chain of more than two quotes, how, the number of steps "
+            "between, and the first step with the frame's resolution ('continuation; 3 more "
+            "inherited steps back to: colon lead-in; named')."
         ),
     )
 

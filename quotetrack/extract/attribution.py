@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import repeat
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import regex
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, model_validator
 
 from quotetrack.extract.mentions import (
     CACHE_SIZE,
@@ -91,12 +91,27 @@ PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 )
-PRONOUN_FORMS = frozenset(("he", "she", "they", "it", "i", "we", "him", "her", "them"))
 
 
 class NameRules(RuleFile):
     """Schema of ``rules/names.toml`` (lexicons only; the ones the resolver reads are declared in
     ``rulebook/contract.py`` and checked when the rules load)."""
+
+    @model_validator(mode="after")
+    def _check_pronouns(self) -> NameRules:
+        """Pronouns are single words, and none is both masculine and feminine."""
+        for name, entries in self.lexicons.items():
+            if name.startswith("pronouns_"):
+                for entry in entries:
+                    if len(entry.split()) != 1:
+                        raise ValueError(f"lexicons.{name}: {entry!r} is not one word")
+        masculine = {e.lower() for e in self.lexicons.get("pronouns_masculine", [])}
+        both = masculine & {e.lower() for e in self.lexicons.get("pronouns_feminine", [])}
+        if both:
+            raise ValueError(
+                f"lexicons.pronouns_feminine: {sorted(both)[0]!r} is also in pronouns_masculine"
+            )
+        return self
 
 
 class AttributionRules(RuleFile):
@@ -236,6 +251,10 @@ class Source:
     reported_by: str | None = None
     rule_id: str | None = None
     resolution: str | None = None
+    # a source a quote inherited from another quote ("continuation", "floating: ..."): how many
+    # inherited steps lead back to the frame, and the resolution of the first one
+    steps: int = 0
+    first_step: str | None = None
 
 
 class Frame(NamedTuple):
@@ -402,7 +421,7 @@ class Attributor:
         self.participle_link_re = rules.pattern("participle-link")
         self.coordinated_re = rules.pattern("coordinated-subject")
         self.own_content_re = rules.pattern("reported-content")
-        self.pronoun_re = regex.compile(r"(?<![\p{L}'’])(?:[Hh]e|[Ss]he|[Tt]hey)(?![\p{L}'’])")
+        self.pronoun_re = pronoun_pattern(self.lexicon.tracked_pronouns)
         self.pronoun_scanner = Scanner(self.pronoun_re)
         self.inverting = verbs.lexicon_set("inverting")
         self.participles = verbs.lexicon_set("participles")
@@ -730,14 +749,18 @@ class Attributor:
 
     def _verb_reading(self, subject: str, between: str) -> bool:
         """Whether a noun-or-verb form ("claims", "state") after ``subject`` is a reporting verb."""
-        if between.lstrip().startswith(("'s", "’s")) and subject.lower() not in ("he", "she", "it"):
+        lowered = subject.lower()
+        if (
+            between.lstrip().startswith(("'s", "’s"))
+            and lowered not in self.lexicon.singular_subject_pronouns
+        ):
             return (
                 False  # "Trump's tweet", "Syria's state news agency": a possessive, not "Trump has"
             )
         if LETTER_RE.search(between.replace(",", "")) and not between.strip().startswith(","):
             return True  # an auxiliary or adverb in between: "has claimed", "also claims"
         words = subject.split()
-        if subject.lower() in ("he", "she", "they", "it", "i", "we"):
+        if lowered in self.lexicon.subject_pronouns:
             return True
         if words[-1].endswith(("'s", "’s", "'", "’")):
             return False  # "Syria's state news agency"
@@ -1165,7 +1188,7 @@ class Attributor:
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a
         name."""
-        if surface.lower() in PRONOUN_FORMS:
+        if surface.lower() in self.lexicon.pronoun_forms:
             return "pronoun", "unknown", surface, None, None
         lowered = surface[0].lower() + surface[1:]
         # a nominal ends in a head noun (or an of-phrase after it): a word of the text is a head's
@@ -1455,6 +1478,17 @@ class Attributor:
         return None, None
 
 
+def pronoun_pattern(words: Iterable[str]) -> regex.Pattern[str]:
+    """The pattern of the pronouns ``words`` (lower case) as whole words, each with a lower-case
+    or capital first letter: ``(?<![\\p{L}'’])(?:[Ss]he|[Hh]e)(?![\\p{L}'’])``, the shape the
+    scanner pre-filters word by word."""
+    forms = sorted(set(words), key=lambda w: (-len(w), w))
+    body = "|".join(f"[{w[0].upper()}{w[0]}]{regex.escape(w[1:])}" for w in forms if w)
+    if not body:
+        body = "(?!)"  # no pronoun is tracked: a pattern that never matches
+    return regex.compile(r"(?<![\p{L}'’])(?:" + body + r")(?![\p{L}'’])")
+
+
 def _after_preposition(text: str, start: int, prepositions: frozenset[str]) -> bool:
     """True when the word before ``start`` (within 20 characters, only non-word characters after it)
     is a preposition: what ``PREV_WORD_RE`` reads on the window (read with two rstrips when the
@@ -1524,9 +1558,24 @@ def _other_speaker_after(
 
 
 def _with(src: Source | None, how: str) -> Source | None:
+    """``src`` inherited by another quote, with ``how`` in front of its resolution.
+
+    The resolution stays bounded however long the chain of inheriting quotes is: the first step
+    reads ``how; <frame's resolution>``, the second ``how; <first step>``, a later one ``how; N
+    more inherited steps back to: <first step>`` (never every step, which grew with the square
+    of the quotes)."""
     if src is None:
         return None
-    resolution = f"{how}; {src.resolution}" if src.resolution else how
+    if src.steps:
+        first = src.first_step
+        more = src.steps - 1
+        if more:
+            s = "s" if more > 1 else ""
+            resolution = f"{how}; {more} more inherited step{s} back to: {first}"
+        else:
+            resolution = f"{how}; {first}"
+    else:
+        resolution = first = f"{how}; {src.resolution}" if src.resolution else how
     return Source(
         src.name,
         src.mention,
@@ -1540,6 +1589,8 @@ def _with(src: Source | None, how: str) -> Source | None:
         src.reported_by,
         src.rule_id,
         resolution,
+        src.steps + 1,
+        first,
     )
 
 

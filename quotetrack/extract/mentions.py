@@ -25,7 +25,7 @@ only (Hobbs-style recency); names of places can be taken for persons when they l
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,17 +33,6 @@ import regex
 
 from quotetrack.rulebook.ruleset import RuleFile
 
-PRONOUNS = {
-    "he": ("m", False),
-    "she": ("f", False),
-    "they": (None, True),
-    "it": (None, False),
-    "i": (None, False),
-    "we": (None, True),
-    "him": ("m", False),
-    "her": ("f", False),
-    "them": (None, True),
-}
 # possessive determiners: (gender, plural, the types their owner may have)
 POSSESSIVES: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {
     "his": ("m", False, ("person",)),
@@ -164,6 +153,31 @@ class NameLexicon:
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
+        # pronouns: (gender, plural) of each form, from the gender and number lexicons
+        masculine = names.lexicon_set("pronouns_masculine")
+        feminine = names.lexicon_set("pronouns_feminine")
+        plural = names.lexicon_set("pronouns_plural")
+        self.neuter_pronouns = names.lexicon_set("pronouns_singular_neuter")
+        self.first_person = names.lexicon_set("pronouns_first_person")
+        self.subject_pronouns = names.lexicon_set("pronouns_subject")
+        self.tracked_pronouns = names.lexicon_set("pronouns_tracked")
+        self.pronoun_forms = (
+            masculine
+            | feminine
+            | plural
+            | self.neuter_pronouns
+            | self.first_person
+            | self.subject_pronouns
+            | self.tracked_pronouns
+        )
+        self.pronouns: dict[str, tuple[str | None, bool]] = {
+            w: ("m" if w in masculine else "f" if w in feminine else None, w in plural)
+            for w in self.pronoun_forms
+        }
+        # subject pronouns of one person or thing ("he", "she", "it"): "'s" after one is a verb
+        self.singular_subject_pronouns = self.subject_pronouns & (
+            masculine | feminine | self.neuter_pronouns
+        )
         # first words that are lower-cased in a nominal's name ("Officials" -> "officials")
         self.common_starts = (
             self.anon_heads | {"the", "a", "an"} | self.person_heads | self.doc_heads
@@ -399,8 +413,8 @@ class _Resolution:
 
     def _pronoun(self, m: Mention, at: int | None) -> Mention:
         word = m.text.lower()
-        gender, plural = PRONOUNS.get(word, (None, False))
-        if word in ("i", "we"):
+        gender, plural = self.lex.pronouns.get(word, (None, False))
+        if word in self.lex.first_person:
             return _resolved(
                 m,
                 "unknown",
@@ -412,13 +426,14 @@ class _Resolution:
                 m.antecedent,
             )
         wanted: tuple[str, ...]
-        if word == "it":
+        neuter = word in self.lex.neuter_pronouns
+        if neuter:
             wanted = ("organisation", "document")
         elif plural:
             wanted = ("organisation", "anonymous")
         else:
             wanted = ("person",)
-        ante = self._antecedent(m, at, wanted, gender, plural if word != "it" else None)
+        ante = self._antecedent(m, at, wanted, gender, plural if not neuter else None)
         if ante is None:
             return _resolved(
                 m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent
@@ -646,6 +661,14 @@ class Resolver(_Resolution):
         self.surnames: dict[str, Mention] = {}
         self.genders: dict[str, str] = {}  # name -> gender learnt from titles and resolved pronouns
         self.named: dict[str, int] = {}  # name -> how many name mentions resolved to it
+        # what the nominal rules look for, indexed (``_hits``): the indices in ``resolved`` of the
+        # person names with a role and of the organisation names, and per head word the indices
+        # of those whose role or name holds it (filled lazily, as far as the candidates go)
+        self._with_role: list[int] = []
+        self._org_names: list[int] = []
+        self._role_hits: dict[str, tuple[list[int], list[int]]] = {}
+        self._org_hits: dict[str, tuple[list[int], list[int]]] = {}
+        self._stale = False  # a mention was inserted before others: the indices are rebuilt
 
     def add(self, mention: Mention) -> Mention:
         """Resolve ``mention`` against what came before it and remember it."""
@@ -666,12 +689,18 @@ class Resolver(_Resolution):
         if not self._starts or resolved.start >= self._starts[-1]:
             self._starts.append(resolved.start)  # the usual case: mentions come in document order
             self._sentences.append(resolved.sentence)
+            if resolved.kind == "name" and not self._stale:
+                if resolved.entity_type == "person" and resolved.role:
+                    self._with_role.append(len(self.resolved))
+                elif resolved.entity_type == "organisation":
+                    self._org_names.append(len(self.resolved))
             self.resolved.append(resolved)
         else:
             i = bisect.bisect_right(self._starts, resolved.start)
             self._starts.insert(i, resolved.start)
             self._sentences.insert(i, resolved.sentence)
             self.resolved.insert(i, resolved)
+            self._stale = True
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
             words = resolved.name.split()
             self.surnames[words[-1]] = resolved
@@ -690,10 +719,40 @@ class Resolver(_Resolution):
             return len(starts)  # the usual case, mentions in document order: what bisect_left gives
         return bisect.bisect_left(starts, m.start)
 
-    def _earlier(self, m: Mention, at: int | None) -> Iterator[Mention]:
-        """The resolved mentions that start before ``m``, the latest first."""
+    def _index(self) -> None:
+        """Rebuild the candidate lists after a mention was inserted before others (indices into
+        ``resolved`` moved); the usual case, mentions in document order, never needs it."""
+        self._with_role = [
+            i
+            for i, e in enumerate(self.resolved)
+            if e.kind == "name" and e.entity_type == "person" and e.role
+        ]
+        self._org_names = [i for i, e in enumerate(self.resolved) if _is_org_name(e)]
+        self._role_hits.clear()
+        self._org_hits.clear()
+        self._stale = False
+
+    def _hits(
+        self,
+        cache: dict[str, tuple[list[int], list[int]]],
+        candidates: list[int],
+        head: str,
+        holds: Callable[[Mention, str], bool],
+    ) -> list[int]:
+        """The indices (ascending) of the ``candidates`` whose mention ``holds`` ``head``: each
+        candidate is tested once per head, however many nominals ask."""
+        hits, done = cache.setdefault(head, ([], [0]))
         resolved = self.resolved
-        return (resolved[i] for i in range(self._count_before(m, at) - 1, -1, -1))
+        for i in candidates[done[0] :]:
+            if holds(resolved[i], head):
+                hits.append(i)
+        done[0] = len(candidates)
+        return hits
+
+    def _latest(self, hits: list[int], m: Mention, at: int | None) -> Mention | None:
+        """The latest of the mentions at ``hits`` that start before ``m``."""
+        k = bisect.bisect_left(hits, self._count_before(m, at))
+        return self.resolved[hits[k - 1]] if k else None
 
     def _surname(self, key: str, at: int | None) -> Mention | None:
         return self.surnames.get(key)
@@ -711,23 +770,38 @@ class Resolver(_Resolution):
         return self.resolved[lo:hi]
 
     def _org_named(self, m: Mention, at: int | None, head: str) -> Mention | None:
-        for e in self._earlier(m, at):
-            if _is_org_name(e) and head in e.name.lower().split():
-                return e
-        return None
+        if self._stale:
+            self._index()
+        hits = self._hits(self._org_hits, self._org_names, head, _name_holds)
+        return self._latest(hits, m, at)
 
     def _org_recent(self, m: Mention, at: int | None, flag: str | None) -> Mention | None:
-        for e in self._earlier(m, at):
-            if (
-                _is_org_name(e)
-                and (flag is None or getattr(e, flag))
-                and m.sentence - e.sentence <= 12
-            ):
+        if self._stale:
+            self._index()
+        orgs, resolved = self._org_names, self.resolved
+        # the organisation names before m, the latest first, until one is 12 sentences away
+        # (mentions come in document order, so every earlier one is as far at least)
+        for k in range(bisect.bisect_left(orgs, self._count_before(m, at)) - 1, -1, -1):
+            e = resolved[orgs[k]]
+            if m.sentence - e.sentence > 12:
+                break
+            if flag is None or getattr(e, flag):
                 return e
         return None
 
     def _person_with_role(self, m: Mention, at: int | None, head: str) -> Mention | None:
-        for e in self._earlier(m, at):
-            if e.entity_type == "person" and e.kind == "name" and e.role and head in e.role.lower():
-                return e
-        return None
+        if self._stale:
+            self._index()
+        hits = self._hits(self._role_hits, self._with_role, head, _role_holds)
+        return self._latest(hits, m, at)
+
+
+def _name_holds(e: Mention, head: str) -> bool:
+    """``head`` is a word of the organisation name ``e``."""
+    return head in e.name.lower().split()
+
+
+def _role_holds(e: Mention, head: str) -> bool:
+    """``head`` is in the role of the person ``e`` (as a substring: "president" in
+    "vice-president")."""
+    return head in (e.role or "").lower()

@@ -107,6 +107,13 @@ CONTRACT: dict[str, Needs] = {
             "locative_prepositions",
             "determiners",
             "prepositions",
+            "pronouns_masculine",
+            "pronouns_feminine",
+            "pronouns_plural",
+            "pronouns_singular_neuter",
+            "pronouns_first_person",
+            "pronouns_subject",
+            "pronouns_tracked",
         ),
     ),
     "scare_quotes.toml": Needs(
