@@ -1333,7 +1333,7 @@ class Attributor:
             link: int | None = None
             if src is None:
                 src, link = self._inherited(
-                    seg, q, out, last_in_para, colon_frames, frames, sources
+                    seg, q, out, last_in_para, colon_frames, frames, starts, sources
                 )
             out.append(src)
             chosen.append(k)
@@ -1427,9 +1427,12 @@ class Attributor:
         last_in_para: dict[int, int],
         colon_frames: dict[int, int],
         frames: list[Frame],
+        starts: list[int],
         sources: list[Source | None],
     ) -> tuple[Source | None, int | None]:
-        """(source, quote of the same utterance) for a quote without a frame of its own."""
+        """(source, quote of the same utterance) for a quote without a frame of its own
+        (``starts``: the frames' cue starts, in order; frames are looked up by bisection, so a
+        quote reads only the frames of its own paragraphs)."""
         if q.continued_from is not None and q.continued_from < len(out):
             return _with(out[q.continued_from], "continuation"), q.continued_from
         prev = last_in_para.get(q.paragraph)
@@ -1439,10 +1442,8 @@ class Attributor:
         si = seg.sentence_index_at(q.start) or 0
         earlier = [
             k
-            for k, f in enumerate(frames)
-            if para.start <= f.cue_start < q.start
-            and sources[k] is not None
-            and si - f.sentence <= 1
+            for k in _frames_in(starts, para.start, q.start)
+            if sources[k] is not None and si - frames[k].sentence <= 1
         ]
         if earlier and prev is None:
             return _with(sources[earlier[-1]], "floating: frame in the sentence before"), None
@@ -1458,7 +1459,7 @@ class Attributor:
             if prev is not None:
                 pq, before = seg.quotes[prev], out[prev]
                 if before is not None and not _other_speaker_after(
-                    frames, sources, before, pq.end, seg.paragraphs[pi].end
+                    sources, before, _frames_in(starts, pq.end, seg.paragraphs[pi].end)
                 ):
                     return _with(before, "floating: quote ending the previous paragraph"), None
                 return None, None
@@ -1466,8 +1467,10 @@ class Attributor:
             last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
             here = [
                 k
-                for k, f in enumerate(frames)
-                if f.paragraph == pi and sources[k] is not None and f.sentence == last_sentence
+                for k in _frames_in(starts, ppara.start, ppara.end)
+                if frames[k].paragraph == pi
+                and sources[k] is not None
+                and frames[k].sentence == last_sentence
             ]
             if here:
                 return _with(
@@ -1547,14 +1550,14 @@ def _is_headline(text: str, para: Span) -> bool:
     )
 
 
-def _other_speaker_after(
-    frames: list[Frame], sources: list[Source | None], src: Source, start: int, end: int
-) -> bool:
-    """True when a frame in ``[start, end)`` names a source other than ``src``."""
-    return any(
-        start <= f.cue_start < end and s is not None and s.name != src.name
-        for f, s in zip(frames, sources, strict=True)
-    )
+def _frames_in(starts: list[int], start: int, end: int) -> range:
+    """The indexes of the frames whose cue starts in ``[start, end)`` (``starts`` in order)."""
+    return range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))
+
+
+def _other_speaker_after(sources: list[Source | None], src: Source, frames: range) -> bool:
+    """True when one of ``frames`` (indexes) names a source other than ``src``."""
+    return any((s := sources[k]) is not None and s.name != src.name for k in frames)
 
 
 def _with(src: Source | None, how: str) -> Source | None:
