@@ -125,8 +125,24 @@ def test_an_edit_that_breaks_the_nominal_shape_turns_off_only_that_shortcut(tmp_
     assert attributor._nominal_can_start("nothing, here", 0, 13)  # off: never refuses
     # a trailing phrase that opens with a class of letters: the subject-cue shortcut is off
     loaded = _edited_attribution(
-        tmp_path / "b", "(?:[ \\\\t]+(?:for|of|at|with|from|in)", "(?:[ \\\\t]+(?:\\\\p{Ll}+)"
+        tmp_path / "b", "(?:[ \\\\t]+{of_phrase_prepositions}", "(?:[ \\\\t]+(?:\\\\p{Ll}+)"
     )
     (warning,) = loaded.warnings()
     assert "subject-cue without NOMINAL's trailing phrase is off" in warning
     assert Attributor(loaded).left_untailed_re is None
+
+
+def test_a_new_of_phrase_preposition_keeps_the_subject_cue_shortcut_on(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    names = rules / "names.toml"
+    text = names.read_text(encoding="utf-8")
+    old = 'of_phrase_prepositions = ["for", '
+    assert text.count(old) == 1
+    names.write_text(text.replace(old, 'of_phrase_prepositions = ["on", "for", '), encoding="utf-8")
+    loaded = load_ruleset(rules)
+    assert loaded.warnings() == []
+    tail = loaded.get("attribution.toml").tail()
+    assert tail.start.search("the minister on education") is not None
+    assert tail.start.search("the minister of health") is not None
+    assert tail.start.search("the minister said") is None

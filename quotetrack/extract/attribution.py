@@ -1249,7 +1249,7 @@ class Attributor:
         sentences before it say issued it ("The county issued a statement", "a note from Ann
         Lee"); None when they name no issuer of a document with the same head noun."""
         words = m.text.split()
-        if words[0].lower() not in ("the", "this", "that"):
+        if words[0].lower() not in self.lexicon.definite:
             return None
         head = self.lexicon.type_nominal(m.text)[1]
         floor = seg.sentences[max(0, m.sentence - 2)].start if seg.sentences else 0

@@ -33,13 +33,6 @@ import regex
 
 from quotetrack.rulebook.ruleset import RuleFile
 
-# possessive determiners: (gender, plural, the types their owner may have)
-POSSESSIVES: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {
-    "his": ("m", False, ("person",)),
-    "her": ("f", False, ("person",)),
-    "its": (None, None, ("organisation",)),
-    "their": (None, True, ("organisation", "anonymous")),
-}
 TOKEN_RE = regex.compile(r"\S+")
 SPLIT_ONLY_SPACES = frozenset(
     "\x1c\x1d\x1e\x1f"
@@ -153,6 +146,19 @@ class NameLexicon:
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
+        self.definite = names.lexicon_set("definite_determiners")
+        self.articles = names.lexicon_set("articles")
+        self.of_phrase = names.lexicon_set("of_phrase_prepositions")
+        # possessive determiners: (gender, plural, the types their owner may have)
+        self.possessives: dict[str, tuple[str | None, bool | None, tuple[str, ...]]] = {}
+        for words, owner in (
+            (names.lexicon_set("possessives_masculine"), ("m", False, ("person",))),
+            (names.lexicon_set("possessives_feminine"), ("f", False, ("person",))),
+            (names.lexicon_set("possessives_neuter"), (None, None, ("organisation",))),
+            (names.lexicon_set("possessives_plural"), (None, True, ("organisation", "anonymous"))),
+        ):
+            for word in words:
+                self.possessives.setdefault(word, owner)
         # pronouns: (gender, plural) of each form, from the gender and number lexicons
         masculine = names.lexicon_set("pronouns_masculine")
         feminine = names.lexicon_set("pronouns_feminine")
@@ -221,7 +227,7 @@ class NameLexicon:
         tokens = self._without_home(tokens_of(text))
         role, rest = self._split_tokens(tokens)
         function_word = self._function_word
-        all_tokens = [t for t in tokens if not function_word(t) and t not in ("the", "a", "an")]
+        all_tokens = [t for t in tokens if not function_word(t) and t not in self.articles]
         if not all_tokens:
             return "unknown", "", None, None
         org_words = self.org_words
@@ -322,12 +328,12 @@ class NameLexicon:
         head = ""
         head_index = len(words) - 1
         for i, w in enumerate(lowered):
-            if w in {"for", "of", "at", "with", "from", "in"}:
+            if w in self.of_phrase:
                 break
             head_index = i
         head = lowered[head_index] if lowered else ""
         two = " ".join(lowered[max(0, head_index - 1) : head_index + 1])
-        definite = lowered[0] in ("the", "this", "that", "these", "those") if lowered else False
+        definite = lowered[0] in self.definite if lowered else False
         if head in self.anon_heads:
             return "anonymous", head, definite
         if head in self.doc_heads:
@@ -521,7 +527,7 @@ class _Resolution:
     def _nominal(self, m: Mention, at: int | None) -> Mention:
         etype, head, definite = self.lex.type_nominal(m.text)
         text = m.text
-        owner = POSSESSIVES.get(text.split(" ", 1)[0].lower()) if " " in text else None
+        owner = self.lex.possessives.get(text.split(" ", 1)[0].lower()) if " " in text else None
         if owner is not None and etype in ("organisation", "document"):
             owned = self._possessed(m, at, etype, owner)
             if owned is not None:

@@ -114,6 +114,13 @@ CONTRACT: dict[str, Needs] = {
             "pronouns_first_person",
             "pronouns_subject",
             "pronouns_tracked",
+            "definite_determiners",
+            "articles",
+            "of_phrase_prepositions",
+            "possessives_masculine",
+            "possessives_feminine",
+            "possessives_neuter",
+            "possessives_plural",
         ),
     ),
     "scare_quotes.toml": Needs(

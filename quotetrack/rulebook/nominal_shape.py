@@ -111,7 +111,7 @@ def read_tail(rules: ExpandingRules) -> Tail:
     literal words and blanks; raises ``ShapeOff`` when it is not one."""
     items = _nominal_items(rules)
     last = items[-1] if items else None
-    start = _tail_start(last) if last is not None and _optional(last) else None
+    start = _tail_start(last, rules) if last is not None and _optional(last) else None
     if start is None:
         raise ShapeOff(
             "NOMINAL does not end in an optional group that opens with blanks, literal words "
@@ -248,7 +248,7 @@ def _opening(branch: tuple[Node, ...]) -> Node | None:
     return item
 
 
-def _tail_start(tail: Node) -> re.Pattern[str] | None:
+def _tail_start(tail: Node, rules: ExpandingRules) -> re.Pattern[str] | None:
     """A pattern for where the optional trailing group ``tail`` can begin: its opening blanks,
     literal words and blanks (None when it does not open so: no shortcut)."""
     body = tail.item if isinstance(tail, Repeat) else None
@@ -257,7 +257,10 @@ def _tail_start(tail: Node) -> re.Pattern[str] | None:
     items = body.body.branches[0]
     if len(items) < 3 or not (_blank_run(items[0]) and _blank_run(items[2])):
         return None
-    strings = finite_strings(to_source(items[1]))
+    try:
+        strings = finite_strings(rules.expand(to_source(items[1])))
+    except Exception:  # a reference the rules cannot expand: no shortcut
+        return None
     if not strings or any(not s or "\x00" in s for s in strings):
         return None
     first, last = items[0], items[2]
