@@ -349,12 +349,13 @@ class IncidentFinder:
         tops = {p for p in named if not any(a in named for a in self.places.ancestors(p))}
         place_of = self._place_scopes(rest, tops)
         hit = self._everyone_hit(rest)
+        peers = Peers(self, place_of, rest, tops)
         for f in rest:
             if hit is not None and self._wounded_of(f, hit):
                 scope = place_of[f.index]
                 out[f.index] = (scope + ("wounded",), scope)
             else:
-                out[f.index] = self._part_scope(f, place_of, rest, tops)
+                out[f.index] = self._part_scope(f, place_of, peers, tops)
         self._follow_wholes(members, out)
         return out
 
@@ -397,24 +398,26 @@ class IncidentFinder:
     ) -> None:
         """A partitive part ("injuring 40, 15 of them on the island") is a part of the incident
         of its whole, the figure of the same category just before it in its sentence."""
-        for f in members:
-            if not self.is_subset(f) or f.row.get("count_start") is None:
-                continue
+        subsets = [f for f in members if f.row.get("count_start") is not None and self.is_subset(f)]
+        if not subsets:
+            return
+        by_sentence: dict[tuple[Any, Any, Any], list[ClaimFacts]] = defaultdict(list)
+        for m in members:
+            if m.row.get("count_start") is not None:
+                key = (m.row.get("doc_id"), m.row.get("sentence_start"), m.row.get("category"))
+                by_sentence[key].append(m)
+        for f in subsets:
+            key = (f.row.get("doc_id"), f.row.get("sentence_start"), f.row.get("category"))
             wholes = [
                 m
-                for m in members
-                if m.row.get("doc_id") == f.row.get("doc_id")
-                and m.row.get("sentence_start") == f.row.get("sentence_start")
-                and m.row.get("category") == f.row.get("category")
-                and m.row.get("count_start") is not None
-                and m.row["count_start"] < f.row["count_start"]
-                and not self.is_subset(m)
+                for m in by_sentence[key]
+                if m.row["count_start"] < f.row["count_start"] and not self.is_subset(m)
             ]
             if not wholes:
                 continue
             base = out[max(wholes, key=lambda m: m.row["count_start"]).index][0]
-            key = f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"
-            out[f.index] = (base + ("subset", key), base)
+            where = f"{f.row.get('doc_id')}@{f.row.get('sentence_start')}"
+            out[f.index] = (base + ("subset", where), base)
 
     def _everyone_hit(self, rest: list[ClaimFacts]) -> float | None:
         """The story's largest count of everyone hit ("shot three people") in an article that also
@@ -444,7 +447,7 @@ class IncidentFinder:
         )
 
     def _part_scope(
-        self, f: ClaimFacts, place_of: dict[int, Scope], rest: list[ClaimFacts], tops: set[str]
+        self, f: ClaimFacts, place_of: dict[int, Scope], peers: Peers, tops: set[str]
     ) -> tuple[Scope, Scope | None]:
         """(scope, part_of) of one claim: a part of its place scope's incident when its own
         article tells it apart from a larger whole (the village's toll beside the quake's, the
@@ -455,40 +458,26 @@ class IncidentFinder:
         village = self.cues.part_place(f.row)
         if village:
             return scope + ("in", village), scope
-        peers = [
-            m
-            for m in rest
-            if place_of[m.index] == scope
-            and m is not f
-            and m.row.get("category") == f.row.get("category")
-        ]
-        whole = [m for m in peers if m.row.get("doc_id") == f.row.get("doc_id")]
-        outer = [m for m in whole if m.place != f.place and not self.is_inner(m, tops)]
-        if self.is_inner(f, tops) and outer and not any(overlaps(f, m) for m in outer):
-            larger = any(m.high is None or f.low is None or m.high >= f.low for m in outer)
-            return scope + ("in", str(f.place)), scope if larger else None
-        # the whole's figure may come from another article: "100 killed in the province" beside
-        # "six killed in a village of it" counts more people than the village's (a part, for
-        # review); a whole below the part stays a rival (part_exceeds_whole)
-        elsewhere = [
-            m for m in peers if m.place != f.place and not self.is_inner(m, tops) and self._plain(m)
-        ]
-        if (
-            self.is_inner(f, tops)
-            and elsewhere
-            and f.high is not None
-            and all(m.low is not None and m.low > f.high for m in elsewhere)
-        ):
-            return scope + ("in", str(f.place)), scope
+        if self.is_inner(f, tops):
+            outer = [m for m in peers.whole(f) if m.place != f.place and not self.is_inner(m, tops)]
+            if outer and not any(overlaps(f, m) for m in outer):
+                larger = any(m.high is None or f.low is None or m.high >= f.low for m in outer)
+                return scope + ("in", str(f.place)), scope if larger else None
+            # the whole's figure may come from another article: "100 killed in the province"
+            # beside "six killed in a village of it" counts more people than the village's (a
+            # part, for review); a whole below the part stays a rival (part_exceeds_whole)
+            if f.high is not None and peers.all_above_elsewhere(f, f.high):
+                return scope + ("in", str(f.place)), scope
         if f.listed_as and not self._narrower_victims(f):
             return scope + ("victims", f.listed_as), scope
         victims = self._narrower_victims(f)
-        wider = [m for m in whole if self._wider(m, f)]
-        if victims and (f.component or (wider and not any(m.best == f.best for m in wider))):
-            larger = not wider or any(
-                m.high is None or f.low is None or m.high >= f.low for m in wider
-            )
-            return scope + ("victims", victims), scope if larger else None
+        if victims:
+            wider = [m for m in peers.whole(f) if self._wider(m, f)]
+            if f.component or (wider and not any(m.best == f.best for m in wider)):
+                larger = not wider or any(
+                    m.high is None or f.low is None or m.high >= f.low for m in wider
+                )
+                return scope + ("victims", victims), scope if larger else None
         return scope, None
 
     # -- incidents ---------------------------------------------------------------------------
@@ -623,3 +612,55 @@ def summarise_incident(
         severity=SEVERITY[strongest] if strongest else None,
         n_flags=len(kinds),
     )
+
+
+class Peers:
+    """The claims of one story's place scope and category, indexed once for ``_part_scope``
+    (which asked every claim of the story for each claim: work that grew with the square of the
+    claims)."""
+
+    def __init__(
+        self,
+        finder: IncidentFinder,
+        place_of: dict[int, Scope],
+        rest: list[ClaimFacts],
+        tops: set[str],
+    ) -> None:
+        self.finder, self.place_of, self.tops = finder, place_of, tops
+        self.by_doc: dict[tuple[Scope, Any, Any], list[ClaimFacts]] = defaultdict(list)
+        self.by_key: dict[tuple[Scope, Any], list[ClaimFacts]] = defaultdict(list)
+        for m in rest:
+            key = (place_of[m.index], m.row.get("category"))
+            self.by_key[key].append(m)
+            self.by_doc[(*key, m.row.get("doc_id"))].append(m)
+        self._lowest: dict[tuple[Scope, Any], list[tuple[float, str | None]]] = {}
+
+    def whole(self, f: ClaimFacts) -> list[ClaimFacts]:
+        """The other claims of ``f``'s place scope and category in ``f``'s article."""
+        key = (self.place_of[f.index], f.row.get("category"), f.row.get("doc_id"))
+        return [m for m in self.by_doc[key] if m is not f]
+
+    def all_above_elsewhere(self, f: ClaimFacts, high: float) -> bool:
+        """Whether some claim of ``f``'s place scope and category stands at another place than
+        ``f``'s, is not inside a top-level place and counts everyone hurt, and every such claim's
+        lower bound is above ``high``."""
+        key = (self.place_of[f.index], f.row.get("category"))
+        lowest = self._lowest.get(key)
+        if lowest is None:
+            lowest = self._lowest[key] = self._lowest_by_place(key)
+        for low, place in lowest:  # at most two: the lowest two places
+            if place != f.place:
+                return low > high
+        return False
+
+    def _lowest_by_place(self, key: tuple[Scope, Any]) -> list[tuple[float, str | None]]:
+        """(lowest lower bound, place) of the two places whose claims' bounds are lowest (an
+        unknown bound counts as lowest of all)."""
+        finder, tops = self.finder, self.tops
+        by_place: dict[str | None, float] = {}
+        for m in self.by_key[key]:
+            if finder.is_inner(m, tops) or not finder._plain(m):
+                continue
+            low = float("-inf") if m.low is None else m.low
+            by_place[m.place] = min(low, by_place.get(m.place, float("inf")))
+        return sorted(((low, place) for place, low in by_place.items()), key=lambda lp: lp[0])[:2]
