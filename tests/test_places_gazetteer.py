@@ -4,6 +4,7 @@ nests in which, ambiguous names, loading once and fast. Places are invented."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from pathlib import Path
 
@@ -142,3 +143,13 @@ def test_a_country_alone_never_joins_two_articles(tmp_path: Path) -> None:
     assert not joined("qarsland", "qarsland")
     assert joined("dunmere", "ostrava hills")  # a city and its province: one place's story
     assert joined("dunmere", "dunmere")
+
+
+def test_the_file_beside_compare_toml_wins_over_the_shipped_one(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), folder, ignore=shutil.ignore_patterns("gazetteer.tsv"))
+    shipped = gazetteer_path(load_ruleset(folder).get("compare.toml"))
+    assert shipped == default_rules_dir() / "gazetteer.tsv"
+    (folder / "gazetteer.tsv").write_text("\n".join(ROWS) + "\n", encoding="utf-8")
+    places = PlaceIndex(load_ruleset(folder).get("compare.toml"))
+    assert places.ancestors("dunmere") == ["ostrava hills", "qarsland"]
