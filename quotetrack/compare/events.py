@@ -297,7 +297,8 @@ def _compatible(
     if relation == "disjoint":
         return None
     one_story = same_doc or copy  # near-copies of one wire story need no other evidence
-    # a place inside a country is no evidence of one story: "Jakarta" and "Indonesia" can be two
+    # a country (both in it, or one place inside it) is no evidence of one story: two articles on
+    # "Indonesia", or on "Jakarta" and "Indonesia", may tell two stories
     placed = (relation == "equal" and not places.is_country(c.place)) or (
         relation == "nested"
         and not places.is_country(places.outer(c.place or "", m.place or "")[1])
