@@ -297,9 +297,15 @@ def _compatible(
     if relation == "disjoint":
         return None
     one_story = same_doc or copy  # near-copies of one wire story need no other evidence
-    if not one_story and relation not in ("equal", "nested") and not c.row.get("main_event", True):
+    # a country (both in it, or one place inside it) is no evidence of one story: two articles on
+    # "Indonesia", or on "Jakarta" and "Indonesia", may tell two stories
+    placed = (relation == "equal" and not places.is_country(c.place)) or (
+        relation == "nested"
+        and not places.is_country(places.outer(c.place or "", m.place or "")[1])
+    )
+    if not one_story and not placed and not c.row.get("main_event", True):
         return None  # background events (an earlier quake's toll) are matched by place only
-    if not one_story and relation not in ("equal", "nested"):
+    if not one_story and not placed:
         # two articles need positive evidence that they tell one story: shared distinctive names
         anchors = story(str(c.row.get("doc_id")), str(m.row.get("doc_id"))) if story else None
         if not anchors:

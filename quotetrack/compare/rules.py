@@ -67,6 +67,7 @@ class CompareRules(RuleFile):
     background_names: list[str] = Field(default_factory=list)
     places: PlaceWords
     gazetteer: dict[str, list[str]] = Field(default_factory=dict)
+    gazetteer_file: str = "gazetteer.tsv"
     all_hit: AllHit | None = None
     victims_as_everyone: list[str] = Field(default_factory=list)
     explanations: Explanations
