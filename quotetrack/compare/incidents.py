@@ -277,20 +277,7 @@ class IncidentFinder:
                 by_doc[(f.row.get("doc_id"), f.row.get("category"))].append(f)
         found: set[str] = set()
         for claims in by_doc.values():
-            for i, a in enumerate(claims):
-                for b in claims[i + 1 :]:
-                    pa = top_of(a.place) if a.place else ""
-                    pb = top_of(b.place) if b.place else ""
-                    if (
-                        not (pa and pb)
-                        and a.row.get("sentence_start") != b.row.get("sentence_start")
-                        and not any(f.place and f.high == 0 for f in (a, b))
-                    ):
-                        # "1 dead" in a headline, "two died" in Troy: one place; but "no one was
-                        # hurt in X" denies at X only
-                        continue
-                    if pa != pb and not overlaps(a, b):
-                        found.update(p for p in (pa, pb) if p)
+            found |= contrasted_places(claims, top_of)
         return found
 
     def _place_scopes(self, rest: list[ClaimFacts], tops: set[str]) -> dict[int, Scope]:
@@ -664,3 +651,58 @@ class Peers:
             low = float("-inf") if m.low is None else m.low
             by_place[m.place] = min(low, by_place.get(m.place, float("inf")))
         return sorted(((low, place) for place, low in by_place.items()), key=lambda lp: lp[0])[:2]
+
+
+INF = float("inf")
+
+
+def contrasted_places(claims: list[ClaimFacts], top_of: Callable[[str], str]) -> set[str]:
+    """The top-level places of one article's figures of one category that some other figure of
+    it cannot hold with: two figures at different places whose intervals cannot both hold, or a
+    figure at a place against one with no place in the same sentence ("1 dead" in a headline,
+    "two died" in Troy: one place) or against a denial there ("no one was hurt in X" denies at X
+    only). Computed from each place's lowest upper and highest lower bound, so the work grows
+    with the figures, not with their pairs; a figure with no lower bound can hold with any."""
+    bounded = [
+        (c, top_of(c.place) if c.place else "", float(c.low)) for c in claims if c.low is not None
+    ]
+    found: set[str] = set()
+    extremes: dict[str, tuple[float, float]] = {}  # place -> (lowest high, highest low)
+    for c, place, c_low in bounded:
+        if place:
+            high, low = extremes.get(place, (INF, -INF))
+            extremes[place] = (min(high, INF if c.high is None else c.high), max(low, c_low))
+    if len(extremes) > 1:
+        top_lows = sorted(((low, p) for p, (_, low) in extremes.items()), reverse=True)[:2]
+        bottom_highs = sorted((high, p) for p, (high, _) in extremes.items())[:2]
+        for place, (high, low) in extremes.items():
+            other_low = next(v for v, p in top_lows if p != place)
+            other_high = next(v for v, p in bottom_highs if p != place)
+            if high < other_low or other_high < low:
+                found.add(place)
+    unplaced = [c for c, place, _ in bounded if not place]
+    if not unplaced:
+        return found
+    everywhere = _extremes(unplaced)
+    by_sentence: dict[Any, list[ClaimFacts]] = defaultdict(list)
+    for c in unplaced:
+        by_sentence[c.row.get("sentence_start")].append(c)
+    sentence_extremes = {s: _extremes(cs) for s, cs in by_sentence.items()}
+    for c, place, c_low in bounded:
+        if not place or place in found:
+            continue
+        high = INF if c.high is None else c.high
+        sides = [sentence_extremes.get(c.row.get("sentence_start"))]
+        if c.high == 0:
+            sides.append(everywhere)
+        if any(x is not None and (high < x[1] or x[0] < c_low) for x in sides):
+            found.add(place)
+    return found
+
+
+def _extremes(claims: list[ClaimFacts]) -> tuple[float, float]:
+    """(lowest upper bound, highest lower bound) of figures that all have a lower bound."""
+    return (
+        min(INF if c.high is None else c.high for c in claims),
+        max(float(c.low) for c in claims if c.low is not None),
+    )
