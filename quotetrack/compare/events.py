@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,7 +324,7 @@ def _compatible(
     return keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pair:
     """Two claims that can be about one event, and why."""
 
@@ -363,23 +364,11 @@ def compatible_pairs(
             key=lambda x: (x.date or dt.date.min, x.index),
         )
         cumulative = [f for f in members if f.measure == "cumulative"]
-        candidates: list[tuple[ClaimFacts, ClaimFacts]] = []
-        days = [f.date.toordinal() if f.date else 0 for f in dated]
-        for i, c in enumerate(dated):
-            beyond = i + 1 + options.max_candidates
-            if crowded is not None and c.date and beyond < len(dated):
-                last = bisect.bisect_right(days, days[i] + widest, lo=beyond)
-                if last > beyond:
-                    crowded[c.index] = last - beyond
-            # sorted by date: nothing further is in the window; a window crowded with figures
-            # (a thousand for one place and day) compares each with the next few only, which
-            # still joins them into one group and keeps the work linear
-            for m in dated[i + 1 : i + 1 + options.max_candidates]:
-                if c.date and m.date and (m.date - c.date).days > widest:
-                    break
-                candidates.append((c, m))
-        candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
-        candidates += [(c, m) for c in cumulative for m in dated]
+        candidates = itertools.chain(
+            _windowed(dated, options, widest, crowded),
+            ((c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]),
+            ((c, m) for c in cumulative for m in dated),
+        )  # made one at a time: a crowded block has a million of them
         for c, m in candidates:
             keys = _compatible(c, m, places, typer, options, story, copies)
             if keys is not None:
@@ -387,6 +376,27 @@ def compatible_pairs(
                 pairs.append(Pair(a, b, tuple(keys)))
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
+
+
+def _windowed(
+    dated: list[ClaimFacts], options: GroupingOptions, widest: int, crowded: dict[int, int] | None
+) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
+    """Each dated claim (sorted by date) with the later ones inside its window, at most
+    ``max_candidates`` of them; ``crowded`` receives how many a crowded window left out."""
+    days = [f.date.toordinal() if f.date else 0 for f in dated]
+    for i, c in enumerate(dated):
+        beyond = i + 1 + options.max_candidates
+        if crowded is not None and c.date and beyond < len(dated):
+            last = bisect.bisect_right(days, days[i] + widest, lo=beyond)
+            if last > beyond:
+                crowded[c.index] = last - beyond
+        # sorted by date: nothing further is in the window; a window crowded with figures (a
+        # thousand for one place and day) compares each with the next few only, which still
+        # joins them into one group and keeps the work linear
+        for m in dated[i + 1 : i + 1 + options.max_candidates]:
+            if c.date and m.date and (m.date - c.date).days > widest:
+                break
+            yield c, m
 
 
 def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | None:
