@@ -358,13 +358,14 @@ class Comparer:
             recurring=(*self.options.grouping.recurring, *self.rules.recurring_event_families),
         )
         crowded: dict[int, int] = {}  # claim -> later claims of its window not compared
+        copied = {doc for pair in near_copies for doc in pair}  # asked before the pair is made
         claim_pairs = compatible_pairs(
             facts,
             self.places,
             typer,
             grouping,
             stories.shared,
-            lambda a, b: frozenset((a, b)) in near_copies,
+            lambda a, b: a in copied and b in copied and frozenset((a, b)) in near_copies,
             crowded,
         )
         named = [

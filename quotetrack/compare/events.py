@@ -375,6 +375,12 @@ def compatible_pairs(
         candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
         candidates += [(c, m) for c in cumulative for m in dated]
         for c, m in candidates:
+            if not (c.dated and m.dated):
+                # what _compatible asks first, without its call: an undated claim joins only the
+                # claims of its own article or of a near-copy (most of a window's candidates)
+                doc_c, doc_m = c.row.get("doc_id"), m.row.get("doc_id")
+                if doc_c != doc_m and not (copies is not None and copies(str(doc_c), str(doc_m))):
+                    continue
             keys = _compatible(c, m, places, typer, options, story, copies)
             if keys is not None:
                 a, b = sorted((c.index, m.index))

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quotetrack.compare.spill import SpillStore, WordingRow
-from quotetrack.compare.text import inner, shingles, typographic, words
+from quotetrack.compare.text import inner, shingles, typographic_inner, words
 from quotetrack.models import QuoteMatch
 
 SHINGLE = 3
@@ -132,8 +132,9 @@ class Cluster:
 def wording(text: str) -> tuple[str, int]:
     """(the quote's lower-cased words joined by spaces, or "" when under ``MIN_WORDS``; a hash of
     its typographic form) -- cached, since wire copies repeat the same quotes."""
-    tokens = words(inner(text))
-    return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic(text))
+    stripped = inner(text)  # once for both forms
+    tokens = words(stripped)
+    return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic_inner(stripped))
 
 
 class QuoteClusters:

@@ -120,7 +120,10 @@ class SpillStore:
 
     def put(self, table: str, row: tuple[Any, ...]) -> None:
         """Queue one row for ``table`` (written with the next batch)."""
-        self.put_many(table, (row,))
+        pending = self.pending[table]
+        pending.append(row)
+        if len(pending) >= BATCH_ROWS:
+            self._write(table)
 
     def put_many(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Queue rows for ``table`` (written with the next batch)."""
