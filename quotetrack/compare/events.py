@@ -368,16 +368,25 @@ def compatible_pairs(
             # sorted by date: nothing further is in the window; a window crowded with figures
             # (a thousand for one place and day) compares each with the next few only, which
             # still joins them into one group and keeps the work linear
-            for m in dated[i + 1 : i + 1 + options.max_candidates]:
-                if c.date and m.date and (m.date - c.date).days > widest:
-                    break
-                candidates.append((c, m))
+            end = beyond
+            if c.date:  # every later claim is dated too (undated ones sort first)
+                end = min(end, bisect.bisect_right(days, days[i] + widest, lo=i + 1))
+            if c.dated:
+                candidates.extend((c, m) for m in dated[i + 1 : end])
+            else:  # what _compatible asks first: an undated claim joins only its own article's
+                # claims or a near-copy's (most of a window's candidates are neither)
+                doc = c.row.get("doc_id")
+                candidates.extend(
+                    (c, m)
+                    for m in dated[i + 1 : end]
+                    if m.row.get("doc_id") == doc
+                    or (copies is not None and copies(str(doc), str(m.row.get("doc_id"))))
+                )
         candidates += [(c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]]
         candidates += [(c, m) for c in cumulative for m in dated]
         for c, m in candidates:
             if not (c.dated and m.dated):
-                # what _compatible asks first, without its call: an undated claim joins only the
-                # claims of its own article or of a near-copy (most of a window's candidates)
+                # the same question, without _compatible's call, for the other candidates
                 doc_c, doc_m = c.row.get("doc_id"), m.row.get("doc_id")
                 if doc_c != doc_m and not (copies is not None and copies(str(doc_c), str(doc_m))):
                     continue
