@@ -697,6 +697,11 @@ def test_quote_matching_reads_wordings_back_from_the_scratch_store(ruleset, monk
     monkeypatch.setattr(quote_matching, "CLUSTER_CACHE", 1)
     one_at_hand = [m.model_dump() for m in run([], quotes=quotes, ruleset=ruleset).quote_matches]
     assert one_at_hand == everything_at_hand
+    # a filter of the wordings seen of 8 bits: new wordings look like ones seen before and are
+    # looked up in the scratch file (and not found), which changes no match
+    monkeypatch.setattr(quote_matching, "SEEN_BITS", 8)
+    one_bit = [m.model_dump() for m in run([], quotes=quotes, ruleset=ruleset).quote_matches]
+    assert one_bit == everything_at_hand
     assert {m["status"] for m in one_at_hand} >= {"identical", "same_words", "altered", "truncated"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -60,3 +61,55 @@ def test_dask_rows_equal_the_local_engine(corpus: Path, tmp_path: Path) -> None:
             plain(pd.read_parquet(tmp_path / "dask" / f"{table}.parquet")),
             plain(pd.read_parquet(tmp_path / "local" / f"{table}.parquet")),
         )
+
+
+def test_dask_engine_keeps_the_compare_budget_and_reports_what_it_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As tests/test_compare_budget.py for the local engine: the client's comparison stops at
+    ``compare_budget_s`` (a fake clock, one second per reading), keeps every incident, and the
+    incidents it did not reach are ``comparison_incomplete`` rows of the issues table."""
+    import quotetrack.compare.budget as budget
+    from quotetrack.compare import COMPARISON_ISSUE_CODES
+
+    cities = ("Karachi", "Lahore", "Quetta", "Peshawar", "Multan", "Sialkot")
+    records = [
+        {
+            "id": f"{city.lower()}-{side}",
+            "outlet": f"Outlet {side}",
+            "published": f"2024-03-{10 + n:02d}",
+            "text": f"{city.upper()} - A bomb blast in {city} on Tuesday killed {figure} people, "
+            "police said.\n",
+        }
+        for n, city in enumerate(cities)
+        for side, figure in (("a", 4), ("b", 40))
+    ]
+    inputs = tmp_path / "blasts.jsonl"
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 1.0
+        return now[0]
+
+    monkeypatch.setattr(budget, "CLOCK", clock)  # the comparison runs in this (client) process
+    out = tmp_path / "dask"
+    result = run_dask([inputs], out, workers=1, compare_budget_s=3)
+    issues = pd.concat(
+        [pd.read_parquet(p) for p in sorted((out / "issues").glob("part-*.parquet"))],
+        ignore_index=True,
+    )
+    late = issues[issues["code"] == "comparison_incomplete"]
+    late_ids = {m.split()[1] for m in late["message"] if "was not compared" in m}
+    compared = set(pd.read_parquet(out / "disagreements.parquet")["incident_id"])
+    incidents = pd.read_parquet(out / "incidents.parquet")
+    assert late_ids and compared  # the clock ran out part of the way
+    assert not late_ids & compared
+    assert late_ids | compared == set(incidents["group_id"])  # every incident kept
+    assert {i.code for i in result.comparison_issues} <= set(COMPARISON_ISSUE_CODES)
+    assert len(result.comparison_issues) == len(late) == result.count("issues")
+    full = run_dask([inputs], tmp_path / "full", workers=1, compare_budget_s=0)  # no limit
+    assert full.comparison_issues == []
+    assert set(pd.read_parquet(tmp_path / "full" / "disagreements.parquet")["incident_id"]) == (
+        set(incidents["group_id"])
+    )

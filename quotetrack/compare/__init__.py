@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -85,6 +87,19 @@ class Comparison:
     incidents: list[Incident] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)  # run-level (undated articles)
     issues: list[Issue] = field(default_factory=list)  # incidents capped or not compared in time
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Run the block with the objects made before it left out of the garbage collector's full
+    passes (``gc.freeze``; unfrozen after): the comparison makes many objects, and each full
+    pass would otherwise walk the whole heap of the extraction and the rules again. No object is
+    kept longer than the block."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def victim_parents(ruleset: RuleSet) -> dict[str, str]:
@@ -358,13 +373,14 @@ class Comparer:
             recurring=(*self.options.grouping.recurring, *self.rules.recurring_event_families),
         )
         crowded: dict[int, int] = {}  # claim -> later claims of its window not compared
+        copied = {doc for pair in near_copies for doc in pair}  # asked before the pair is made
         claim_pairs = compatible_pairs(
             facts,
             self.places,
             typer,
             grouping,
             stories.shared,
-            lambda a, b: frozenset((a, b)) in near_copies,
+            lambda a, b: a in copied and b in copied and frozenset((a, b)) in near_copies,
             crowded,
         )
         named = [
@@ -433,16 +449,17 @@ class Comparer:
     def finish(self) -> Comparison:
         """``streams`` read into lists; the scratch file is removed."""
         try:
-            s = self.streams()
-            return Comparison(
-                quote_matches=list(s.quote_matches),
-                event_groups=list(s.event_groups),
-                disagreements=list(s.disagreements),
-                article_pairs=list(s.article_pairs),
-                incidents=list(s.incidents),
-                warnings=self.warnings(),
-                issues=self.issues(),
-            )
+            with frozen_heap():
+                s = self.streams()
+                return Comparison(
+                    quote_matches=list(s.quote_matches),
+                    event_groups=list(s.event_groups),
+                    disagreements=list(s.disagreements),
+                    article_pairs=list(s.article_pairs),
+                    incidents=list(s.incidents),
+                    warnings=self.warnings(),
+                    issues=self.issues(),
+                )
         finally:
             self.close()
 

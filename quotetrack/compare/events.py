@@ -365,11 +365,16 @@ def compatible_pairs(
         )
         cumulative = [f for f in members if f.measure == "cumulative"]
         candidates = itertools.chain(
-            _windowed(dated, options, widest, crowded),
+            _windowed(dated, options, widest, crowded, copies),
             ((c, m) for i, c in enumerate(cumulative) for m in cumulative[i + 1 :]),
             ((c, m) for c in cumulative for m in dated),
         )  # made one at a time: a crowded block has a million of them
         for c, m in candidates:
+            if not (c.dated and m.dated):
+                # the same question, without _compatible's call, for the other candidates
+                doc_c, doc_m = c.row.get("doc_id"), m.row.get("doc_id")
+                if doc_c != doc_m and not (copies is not None and copies(str(doc_c), str(doc_m))):
+                    continue
             keys = _compatible(c, m, places, typer, options, story, copies)
             if keys is not None:
                 a, b = sorted((c.index, m.index))
@@ -379,7 +384,11 @@ def compatible_pairs(
 
 
 def _windowed(
-    dated: list[ClaimFacts], options: GroupingOptions, widest: int, crowded: dict[int, int] | None
+    dated: list[ClaimFacts],
+    options: GroupingOptions,
+    widest: int,
+    crowded: dict[int, int] | None,
+    copies: CopyMatch | None,
 ) -> Iterator[tuple[ClaimFacts, ClaimFacts]]:
     """Each dated claim (sorted by date) with the later ones inside its window, at most
     ``max_candidates`` of them; ``crowded`` receives how many a crowded window left out."""
@@ -393,10 +402,20 @@ def _windowed(
         # sorted by date: nothing further is in the window; a window crowded with figures (a
         # thousand for one place and day) compares each with the next few only, which still
         # joins them into one group and keeps the work linear
-        for m in dated[i + 1 : i + 1 + options.max_candidates]:
-            if c.date and m.date and (m.date - c.date).days > widest:
-                break
-            yield c, m
+        end = beyond
+        if c.date:  # every later claim is dated too (undated ones sort first)
+            end = min(end, bisect.bisect_right(days, days[i] + widest, lo=i + 1))
+        if c.dated:
+            for m in dated[i + 1 : end]:
+                yield c, m
+        else:  # what _compatible asks first: an undated claim joins only its own article's
+            # claims or a near-copy's (most of a window's candidates are neither)
+            doc = c.row.get("doc_id")
+            for m in dated[i + 1 : end]:
+                if m.row.get("doc_id") == doc or (
+                    copies is not None and copies(str(doc), str(m.row.get("doc_id")))
+                ):
+                    yield c, m
 
 
 def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | None:

@@ -601,14 +601,17 @@ class Flagger:
                 if len({m.row["doc_id"] for m in members}) > 1:
                     self.cut_short.update((incident_of or {}).get(m.index, "") for m in members)
                 continue
+            if len(members) < 2:
+                continue
+            # each sentence's words once, not once per pair (a bucket of n claims has n²/2 pairs)
+            said = [" ".join(words(m.row.get("sentence") or "")) for m in members]
             for i, a in enumerate(members):
-                for b in members[i + 1 :]:
+                sa = said[i]
+                for k in range(i + 1, len(members)):
+                    b = members[k]
                     if a.row["doc_id"] == b.row["doc_id"] or same_claimant(a, b):
                         continue
-                    sa, sb = (
-                        " ".join(words(a.row.get("sentence") or "")),
-                        " ".join(words(b.row.get("sentence") or "")),
-                    )
+                    sb = said[k]
                     if sa and sb and fuzz.ratio(sa, sb) >= self.options.sentence_similarity:
                         self.current_incident = (incident_of or {}).get(a.index)
                         self.add(

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quotetrack.compare.spill import SpillStore, WordingRow
-from quotetrack.compare.text import inner, shingles, typographic, words
+from quotetrack.compare.text import inner, shingles, typographic_inner, words
 from quotetrack.models import QuoteMatch
 
 SHINGLE = 3
@@ -46,6 +46,7 @@ MIN_WORDS = 3
 MAX_POSTING = 200  # clusters a trigram may be in and still propose pairs
 CLUSTER_CACHE = 1 << 14  # wordings kept at hand (by words while adding, by number while matching)
 WORDING_CACHE = 1 << 13  # quote texts whose wording is remembered (copies of recent stories)
+SEEN_BITS = 1 << 23  # a 1 MB filter of the wordings seen: a new one is not looked up on disk
 MEMBER_CACHE_ROWS = 4096  # quotes of the clusters read most recently, kept at hand while matching
 
 
@@ -132,8 +133,9 @@ class Cluster:
 def wording(text: str) -> tuple[str, int]:
     """(the quote's lower-cased words joined by spaces, or "" when under ``MIN_WORDS``; a hash of
     its typographic form) -- cached, since wire copies repeat the same quotes."""
-    tokens = words(inner(text))
-    return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic(text))
+    stripped = inner(text)  # once for both forms
+    tokens = words(stripped)
+    return (" ".join(tokens) if len(tokens) >= MIN_WORDS else ""), hash(typographic_inner(stripped))
 
 
 class QuoteClusters:
@@ -152,6 +154,9 @@ class QuoteClusters:
             OrderedDict()
         )  # cid -> its quotes, least recent first
         self._member_rows = 0  # quotes held in ``_members``
+        # one bit per hash of a wording seen (a Bloom filter with one hash): a clear bit means a
+        # new wording, so most new wordings skip the look-up in the spill store
+        self._seen = bytearray(SEEN_BITS // 8)
 
     def __len__(self) -> int:
         return self.count
@@ -173,6 +178,8 @@ class QuoteClusters:
             cluster = Cluster(self.count, joined, sys.intern(doc_id), form)
             self.count += 1
             self.store.add_wording((cluster.cid, joined, cluster.first_doc, False, form, True))
+            bit = hash(joined) % SEEN_BITS
+            self._seen[bit >> 3] |= 1 << (bit & 7)
             self._remember(self.recent, joined, cluster)
         else:
             multi_doc = cluster.multi_doc or doc_id != cluster.first_doc
@@ -187,6 +194,9 @@ class QuoteClusters:
         if cluster is not None:
             self.recent.move_to_end(joined)
             return cluster
+        bit = hash(joined) % SEEN_BITS
+        if not self._seen[bit >> 3] & (1 << (bit & 7)):
+            return None  # never seen
         row = self.store.wording(joined)
         if row is None:
             return None

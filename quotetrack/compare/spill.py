@@ -64,6 +64,7 @@ INSERTS = {
     "candidates": "INSERT INTO candidates VALUES (?, ?)",
     "anchor_names": "INSERT INTO anchor_names VALUES (?)",
     "match_groups": "INSERT INTO match_groups VALUES (?, ?, ?)",
+    "wordings": "INSERT INTO wordings VALUES (?, ?, ?, ?, ?, ?)",
     "article_pairs": "INSERT INTO article_pairs VALUES (?, ?, ?, ?, ?, ?, ?)",
 }
 WordingRow = tuple[
@@ -120,7 +121,10 @@ class SpillStore:
 
     def put(self, table: str, row: tuple[Any, ...]) -> None:
         """Queue one row for ``table`` (written with the next batch)."""
-        self.put_many(table, (row,))
+        pending = self.pending[table]
+        pending.append(row)
+        if len(pending) >= BATCH_ROWS:
+            self._write(table)
 
     def put_many(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Queue rows for ``table`` (written with the next batch)."""
@@ -205,11 +209,13 @@ class SpillStore:
 
     # -- quote wordings, their trigrams and the candidate pairs ---------------------------------
     def add_wording(self, row: WordingRow) -> None:
-        """Remember one new distinct wording (written at once: the next quote may look it up)."""
-        self.db.execute("INSERT INTO wordings VALUES (?, ?, ?, ?, ?, ?)", row)
+        """Remember one new distinct wording (queued: every read of the wordings writes the queue
+        first)."""
+        self.put("wordings", row)
 
     def update_wording(self, cid: int, multi_doc: bool, same_form: bool) -> None:
         """Record that a wording's quotes are now in several documents or in several forms."""
+        self._write("wordings")
         self.db.execute(
             "UPDATE wordings SET multi_doc = ?, same_form = ? WHERE cid = ?",
             (multi_doc, same_form, cid),
@@ -217,10 +223,12 @@ class SpillStore:
 
     def wording(self, joined: str) -> WordingRow | None:
         """The wording row whose words are ``joined`` (None when new)."""
+        self._write("wordings")
         return self.db.execute("SELECT * FROM wordings WHERE joined = ?", (joined,)).fetchone()
 
     def wording_by_id(self, cid: int) -> WordingRow:
         """The wording row of cluster ``cid``."""
+        self._write("wordings")
         return self.db.execute("SELECT * FROM wordings WHERE cid = ?", (cid,)).fetchone()
 
     def wordings(self) -> Iterator[WordingRow]:

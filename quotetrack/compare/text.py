@@ -33,21 +33,43 @@ TYPOGRAPHY = str.maketrans(
 SPACE_RE = regex.compile(r"\s+")
 
 
+EDGE_MARKS = frozenset("\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`")
+
+
+def _plain_edge(char: str) -> bool:
+    """True when ``char`` is neither a mark MARK_EDGES_RE strips nor a space (``str.isspace``
+    holds for every character that ``\\s`` matches)."""
+    return char not in EDGE_MARKS and not char.isspace()
+
+
 def inner(text: str) -> str:
     """The quoted words without the surrounding quotation marks and spaces."""
+    if not text or (_plain_edge(text[0]) and _plain_edge(text[-1])):
+        return text  # nothing to strip: the regular expression is not run
     return MARK_EDGES_RE.sub("", text)
 
 
 def typographic(text: str) -> str:
     """``text`` with curly marks, dashes, ellipses and spaces folded (wording and punctuation
     kept)."""
-    return SPACE_RE.sub(" ", inner(text).translate(TYPOGRAPHY)).strip()
+    return typographic_inner(inner(text))
+
+
+def typographic_inner(text: str) -> str:
+    """``typographic`` of a text already stripped by ``inner``."""
+    return SPACE_RE.sub(" ", text.translate(TYPOGRAPHY)).strip()
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` (editorial brackets dropped, apostrophes folded)."""
-    cleaned = EDITORIAL_RE.sub(" ", text.replace("\u2019", "'"))
-    return [w.lower() for w in WORD_RE.findall(cleaned)]
+    text = text.replace("\u2019", "'")
+    if "[" in text or "]" in text:  # every editorial mark holds a bracket
+        text = EDITORIAL_RE.sub(" ", text)
+    return WORD_RE.findall(text.lower()) if text.isascii() else _lowered(text)
+
+
+def _lowered(text: str) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(text)]
 
 
 def shingles(tokens: list[str], size: int) -> set[tuple[str, ...]]:

@@ -240,7 +240,7 @@ def run_dask(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
     )
-    comparer = Comparer(ruleset, opts.comparison())
+    comparer = Comparer(ruleset, opts.comparison(), budget=opts.compare_budget())
     totals = [0, 0, 0]
     rows = {name: 0 for name in STREAMED_TABLES}
     try:
@@ -264,6 +264,12 @@ def run_dask(
                 for name, n in sizes.items():
                     rows[name] += n
         rows.update(write_comparison(comparer, out_dir, "parquet"))
+        comparison_issues = comparer.issues()  # capped or unfinished incidents
+        if comparison_issues:  # one more part of the issues table, after the partitions'
+            target = out_dir / "issues" / f"part-{len(parts):05d}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_parquet(to_frame("issues", comparison_issues), target, arrow_schema("issues"))
+            rows["issues"] += len(comparison_issues)
     finally:
         comparer.close()
         if cluster is not None:
@@ -275,4 +281,5 @@ def run_dask(
         failed=totals[2],
         seconds=time.perf_counter() - started,
         rows=rows,
+        comparison_issues=comparison_issues,
     )

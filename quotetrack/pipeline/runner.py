@@ -28,6 +28,7 @@ from quotetrack.compare import (
     Comparer,
     Comparison,
     compare,
+    frozen_heap,
 )
 from quotetrack.errors import InputError
 from quotetrack.models import Article, Issue
@@ -320,11 +321,12 @@ def stream_comparison(comparer: Comparer, writers: dict[str, TableWriter]) -> li
     (a table of many copies is never one frame; an empty table still gets its header), and the
     comparison's issue rows (capped or unfinished incidents) to ``writers["issues"]`` when there
     is one; returns those issues."""
-    streams = comparer.streams()
-    for name in COMPARISON_TABLES:
-        writers[name].append(to_frame(name, []))
-        for rows in slices(getattr(streams, name)):
-            writers[name].append_rows(rows)
+    with frozen_heap():
+        streams = comparer.streams()
+        for name in COMPARISON_TABLES:
+            writers[name].append(to_frame(name, []))
+            for rows in slices(getattr(streams, name)):
+                writers[name].append_rows(rows)
     issues = comparer.issues()
     if "issues" in writers and issues:
         writers["issues"].append_rows(issues)
