@@ -28,6 +28,7 @@ import bisect
 import datetime as dt
 import itertools
 import statistics
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -379,7 +380,7 @@ def compatible_pairs(
             if keys is not None:
                 a, b = sorted((c.index, m.index))
                 pairs.append(Pair(a, b, tuple(keys)))
-    pairs.sort(key=lambda p: (p.a, p.b))
+    pairs.sort(key=pair_order)  # one int per pair: a tuple each held 100 MB for a crowded story
     return pairs
 
 
@@ -416,6 +417,24 @@ def _windowed(
                     copies is not None and copies(str(doc), str(m.row.get("doc_id")))
                 ):
                     yield c, m
+
+
+def pair_order(p: Pair) -> int:
+    """The sort key of a pair, (a, b) as one integer (claim indexes are below 2**32)."""
+    return p.a << 32 | p.b
+
+
+def pair_keys_lookup(pairs: list[Pair]) -> Callable[[int, int], tuple[str, ...]]:
+    """The match keys of claims (a, b), a < b, looked up by bisection in ``pairs`` (sorted by
+    ``pair_order``, as ``compatible_pairs`` returns them): eight bytes per pair, where a dict
+    held about 130 (a story of 6,000 figures has 800,000 pairs); () for a pair not in it."""
+    order = array("q", map(pair_order, pairs))
+
+    def keys(a: int, b: int) -> tuple[str, ...]:
+        i = bisect.bisect_right(order, a << 32 | b) - 1
+        return pairs[i].keys if i >= 0 and order[i] == a << 32 | b else ()
+
+    return keys
 
 
 def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | None:

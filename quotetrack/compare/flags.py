@@ -36,7 +36,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from quotetrack.compare.budget import Deadline
-from quotetrack.compare.events import ClaimFacts, Pair, parse_date
+from quotetrack.compare.events import ClaimFacts, Pair, pair_keys_lookup, parse_date
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
@@ -391,7 +391,7 @@ class Flagger:
         ``FlagOptions.max_positions`` distinct positions in a category checks each position only
         against the report before it and the most-cited positions, so that flags grow with the
         documents, not with the pairs of figures."""
-        keys_of = {(p.a, p.b): p.keys for p in pairs}
+        keys_of = pair_keys_lookup(pairs)
         for inc in incidents:
             if self.deadline.expired():
                 self.late.add(inc.incident_id)
@@ -424,7 +424,7 @@ class Flagger:
                     pair_keys = {
                         f"category:{category}",
                         f"incident:{inc.incident_id}",
-                        *keys_of.get((min(a.index, b.index), max(a.index, b.index)), ()),
+                        *keys_of(min(a.index, b.index), max(a.index, b.index)),
                     }
                     self.pair(a, b, group_of.get(a.index, ""), pair_keys)
         self.current_incident = None
