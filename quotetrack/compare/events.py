@@ -30,7 +30,7 @@ import itertools
 import statistics
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,8 +342,9 @@ def compatible_pairs(
     story: StoryMatch | None = None,
     copies: CopyMatch | None = None,
     crowded: dict[int, int] | None = None,
-) -> list[Pair]:
-    """Every pair of claims that can be about one event, compared only inside blocks and windows.
+) -> PairTable:
+    """Every pair of claims that can be about one event, compared only inside blocks and windows
+    (in order of the claims' indexes).
     ``crowded`` (when given) receives, for each dated claim whose window held more than
     ``max_candidates`` later claims, how many of them it was not compared with."""
     options = options or GroupingOptions()
@@ -358,7 +359,7 @@ def compatible_pairs(
         )
         blocks[key].append(f)
     widest = options.window_days + options.report_lag_days
-    pairs: list[Pair] = []
+    pairs = PairTable()
     for members in blocks.values():
         dated = sorted(
             (f for f in members if f.measure != "cumulative"),
@@ -379,9 +380,8 @@ def compatible_pairs(
             keys = _compatible(c, m, places, typer, options, story, copies)
             if keys is not None:
                 a, b = sorted((c.index, m.index))
-                pairs.append(Pair(a, b, tuple(keys)))
-    pairs.sort(key=pair_order)  # one int per pair: a tuple each held 100 MB for a crowded story
-    return pairs
+                pairs.add(a, b, tuple(keys))
+    return pairs.sorted()
 
 
 def _windowed(
@@ -419,22 +419,55 @@ def _windowed(
                     yield c, m
 
 
-def pair_order(p: Pair) -> int:
-    """The sort key of a pair, (a, b) as one integer (claim indexes are below 2**32)."""
-    return p.a << 32 | p.b
+class PairTable:
+    """Compatible pairs of claims, kept compactly: a story of 6,000 figures has 800,000 of them.
 
+    A pair is two machine integers: (a, b) packed in one, and the index of its match keys (one
+    shared tuple per distinct list of keys), 16 bytes where a ``Pair`` object took about 90, and
+    they are sorted without a Python object per pair. ``add`` the pairs, then ``sorted()``;
+    iterating gives ``Pair``s in order of (a, b), and ``keys_of(a, b)`` finds a pair's keys by
+    bisection."""
 
-def pair_keys_lookup(pairs: list[Pair]) -> Callable[[int, int], tuple[str, ...]]:
-    """The match keys of claims (a, b), a < b, looked up by bisection in ``pairs`` (sorted by
-    ``pair_order``, as ``compatible_pairs`` returns them): eight bytes per pair, where a dict
-    held about 130 (a story of 6,000 figures has 800,000 pairs); () for a pair not in it."""
-    order = array("q", map(pair_order, pairs))
+    def __init__(self) -> None:
+        self._key_index: dict[tuple[str, ...], int] = {}
+        self.key_lists: list[tuple[str, ...]] = []
+        self.order = array("Q")  # a << 32 | b (claim indexes are below 2**32)
+        self.keys_at = array("Q")  # index into key_lists, parallel to order
 
-    def keys(a: int, b: int) -> tuple[str, ...]:
-        i = bisect.bisect_right(order, a << 32 | b) - 1
-        return pairs[i].keys if i >= 0 and order[i] == a << 32 | b else ()
+    def add(self, a: int, b: int, keys: tuple[str, ...]) -> None:
+        """One pair, a < b (claim indexes)."""
+        k = self._key_index.get(keys)
+        if k is None:
+            k = self._key_index[keys] = len(self.key_lists)
+            self.key_lists.append(keys)
+        self.order.append(a << 32 | b)
+        self.keys_at.append(k)
 
-    return keys
+    def sorted(self) -> PairTable:
+        """This table with its pairs in order of (a, b)."""
+        import numpy as np  # pandas's own dependency: a sort without an object per pair
+
+        order = np.frombuffer(self.order, dtype=np.uint64)
+        keys_at = np.frombuffer(self.keys_at, dtype=np.uint64)
+        by = np.argsort(order, kind="stable")
+        self.order, self.keys_at = array("Q"), array("Q")
+        self.order.frombytes(order[by].tobytes())
+        self.keys_at.frombytes(keys_at[by].tobytes())
+        return self
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[Pair]:
+        lists = self.key_lists
+        for ab, k in zip(self.order, self.keys_at, strict=True):
+            yield Pair(ab >> 32, ab & 0xFFFFFFFF, lists[k])
+
+    def keys_of(self, a: int, b: int) -> tuple[str, ...]:
+        """The match keys of claims (a, b), a < b; () when they are no pair."""
+        ab = a << 32 | b
+        i = bisect.bisect_right(self.order, ab) - 1
+        return self.key_lists[self.keys_at[i]] if i >= 0 and self.order[i] == ab else ()
 
 
 def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | None:
@@ -455,7 +488,7 @@ def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | 
 
 
 def group_claims(
-    facts: list[ClaimFacts], pairs: list[Pair], options: GroupingOptions | None = None
+    facts: list[ClaimFacts], pairs: Iterable[Pair], options: GroupingOptions | None = None
 ) -> list[Group]:
     """Event groups: the compatible pairs joined, in order, as long as a group's dated claims stay
     within the date window of each other (each claim in one group). Without that bound, reports of

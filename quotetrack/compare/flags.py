@@ -36,7 +36,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from quotetrack.compare.budget import Deadline
-from quotetrack.compare.events import ClaimFacts, Pair, pair_keys_lookup, parse_date
+from quotetrack.compare.events import ClaimFacts, PairTable, parse_date
 from quotetrack.compare.places import PlaceIndex
 from quotetrack.compare.rules import Explanations
 from quotetrack.compare.text import words
@@ -382,7 +382,7 @@ class Flagger:
     def incidents(
         self,
         incidents: Iterable[Any],
-        pairs: list[Pair],
+        pairs: PairTable,
         group_of: dict[int, str],
     ) -> None:
         """Check every pair of claims of one incident and category (the earlier report first):
@@ -391,7 +391,6 @@ class Flagger:
         ``FlagOptions.max_positions`` distinct positions in a category checks each position only
         against the report before it and the most-cited positions, so that flags grow with the
         documents, not with the pairs of figures."""
-        keys_of = pair_keys_lookup(pairs)
         for inc in incidents:
             if self.deadline.expired():
                 self.late.add(inc.incident_id)
@@ -424,7 +423,7 @@ class Flagger:
                     pair_keys = {
                         f"category:{category}",
                         f"incident:{inc.incident_id}",
-                        *keys_of(min(a.index, b.index), max(a.index, b.index)),
+                        *pairs.keys_of(min(a.index, b.index), max(a.index, b.index)),
                     }
                     self.pair(a, b, group_of.get(a.index, ""), pair_keys)
         self.current_incident = None
