@@ -32,6 +32,7 @@ from typing import Protocol
 
 import regex
 
+from quotetrack.errors import RulesError
 from quotetrack.rulebook.source import (
     Alternation,
     Char,
@@ -259,7 +260,7 @@ def _tail_start(tail: Node, rules: ExpandingRules) -> re.Pattern[str] | None:
         return None
     try:
         strings = finite_strings(rules.expand(to_source(items[1])))
-    except Exception:  # a reference the rules cannot expand: no shortcut
+    except RulesError:  # a reference the rules cannot expand: no shortcut
         return None
     if not strings or any(not s or "\x00" in s for s in strings):
         return None
