@@ -219,6 +219,7 @@ class Comparer:
         self._store: SpillStore | None = None  # made by the first document (``compact`` needs none)
         self._quotes: QuoteClusters | None = None
         self.n_documents = 0
+        self.n_claim_documents = 0  # documents with claims (whose anchor names are counted)
         self.anchor_stopwords = self.rules.background()
         self.positions: dict[tuple[str, ...], dict[str, Any]] = {}
         self.date_pattern = self.rules.pattern("date.dateline")
@@ -296,7 +297,9 @@ class Comparer:
             rows = [{**c, "story_types": story_types, "told_nightly": nightly} for c in rows]
         return CompactDocument(
             digest(doc_id, outlet, text),
-            anchors_of(text, self.anchor_stopwords),
+            # only articles with claims are asked whether they tell one story: the others' names
+            # are not read (a name is distinctive among the articles with claims)
+            anchors_of(text, self.anchor_stopwords) if rows else (),
             self.places.relations_in(text),
             [{k: q.get(k) for k in QUOTE_FIELDS} for q in quotes if q.get("kind") != "scare"],
             rows,
@@ -308,8 +311,9 @@ class Comparer:
         d = doc.digest
         self.store.add_digest(self.n_documents, d.doc_id, d.outlet, d.n_sentences, d.sketch)
         self.n_documents += 1
-        self.store.count_anchor_names(doc.anchors)
         if doc.claims:  # only claims ask whether two articles tell one story
+            self.n_claim_documents += 1
+            self.store.count_anchor_names(doc.anchors)
             self.store.add_anchors(d.doc_id, doc.anchors)
         self.places.add_relations(doc.place_relations)
         if doc.claims:
@@ -364,7 +368,8 @@ class Comparer:
             typer,
             self.rules.pattern("breakdown.between_counts"),
         )
-        self.store.keep_distinctive(*distinctive_range(self.n_documents, self.options.anchors))
+        low, high = distinctive_range(self.n_claim_documents, self.options.anchors)
+        self.store.keep_distinctive(low, high)
         stories = StoryIndex(
             lambda doc: self.store.distinctive(self.store.anchors(doc)), self.options.anchors
         )

@@ -6,8 +6,9 @@ generic news words) and are not in the fixed background of ``rules/compare.toml`
 demonyms, capitals, the words of agency names, the countries lexicon), so a name's
 distinctiveness does not depend on the batch: a folder of one story groups. An anchor needs at
 least two articles to be shared (``max_share`` can further drop names that more than that share
-of a batch mentions; off by default). Two articles tell one story when they share at least
-``min_shared`` distinctive anchors.
+of a batch's articles with claims mention; off by default). Only articles with claims are asked
+whether they tell one story, so only theirs are read and counted. Two articles tell one story
+when they share at least ``min_shared`` distinctive anchors.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class AnchorOptions:
     """When shared names make two articles one story."""
 
     min_shared: int = 3
-    max_share: float | None = None  # a share of the batch above which a name is not distinctive
+    max_share: float | None = None  # a share of the articles with claims above which a name is
+    # not distinctive
 
 
 def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
@@ -49,7 +51,8 @@ def anchors_of(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
 
 
 def distinctive_range(n_documents: int, options: AnchorOptions) -> tuple[int, int]:
-    """How many of ``n_documents`` articles may mention a name that is distinctive (low, high)."""
+    """How many of ``n_documents`` articles (those with claims) may mention a name that is
+    distinctive (low, high)."""
     if options.max_share is None:
         return 2, max(2, n_documents)
     return 2, max(2, int(options.max_share * n_documents))

@@ -2,8 +2,11 @@
 
 News texts open with a dateline or a byline date ("JAKARTA, July 2 (Reuters) -", "Posted
 11/28/05 7:21 AM", "Tuesday, 2 July 2013"). The first date that the ``date.dateline`` pattern of
-``rules/compare.toml`` finds near the top of the text is parsed with dateparser (English, month
-first for numeric dates, strict: a date needs a day, a month and a year). Where a date came from
+``rules/compare.toml`` finds near the top of the text is parsed with python-dateutil (month first
+for numeric dates, strict: a date needs a day, a month and a year). The pattern fixes the shapes a
+date can have, so dateutil's parser (about 0.2 ms a date) does the job of dateparser's (about
+15 ms, as it also reads relative dates, time zones and other languages, which a dateline never
+needs). Where a date came from
 is kept beside it (``DATE_SOURCES``), so that a report can say which dates were read, not given.
 """
 
@@ -20,17 +23,23 @@ DATE_SOURCES: tuple[DateSource, ...] = ("metadata", "text", "none")
 HEAD_CHARS = 400  # how far into the text a dateline or byline date is looked for
 
 
+#: two fill-in dates differing in year, month and day: a date read the same against both has
+#: all three written (dateutil fills what is missing from its ``default``)
+_FILL_INS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+
+
 @lru_cache(maxsize=4096)
 def parse_date_text(text: str) -> dt.date | None:
     """A date from a date as written ("Nov 27, 2005", "11 / 28 / 05"), None when not one."""
-    import dateparser  # imported on first use: only undated articles need it
+    from dateutil import parser  # imported on first use: only undated articles need it
 
-    found = dateparser.parse(
-        " ".join(text.split()),
-        languages=["en"],
-        settings={"STRICT_PARSING": True, "DATE_ORDER": "MDY", "PREFER_DAY_OF_MONTH": "first"},
-    )
-    return found.date() if found is not None else None
+    written = " ".join(text.split())
+    try:
+        read = [parser.parse(written, default=fill_in, dayfirst=False) for fill_in in _FILL_INS]
+    except (ValueError, OverflowError):  # no date, or no such day ("2/30/2013")
+        return None
+    days = {r.date() for r in read}
+    return days.pop() if len(days) == 1 else None
 
 
 def text_date(text: str, pattern: regex.Pattern[str]) -> dt.date | None:

@@ -11,10 +11,6 @@ import regex
 
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*")
 EDITORIAL_RE = regex.compile(r"\[(?:\.\.\.|\u2026|sic)\]|[\[\]]", regex.IGNORECASE)
-MARK_EDGES_RE = regex.compile(
-    r"^[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+|"
-    r"[\s\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`]+$"
-)
 TYPOGRAPHY = str.maketrans(
     {
         "\u201c": '"',
@@ -30,23 +26,21 @@ TYPOGRAPHY = str.maketrans(
         "\u00a0": " ",
     }
 )
-SPACE_RE = regex.compile(r"\s+")
-
-
-EDGE_MARKS = frozenset("\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`")
-
-
-def _plain_edge(char: str) -> bool:
-    """True when ``char`` is neither a mark MARK_EDGES_RE strips nor a space (``str.isspace``
-    holds for every character that ``\\s`` matches)."""
-    return char not in EDGE_MARKS and not char.isspace()
+#: the quotation marks ``inner`` strips from a quote's ends
+EDGE_MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2039\u203a`"
+#: the characters of Unicode's White_Space property (what ``\s`` of the regex module matches)
+WHITE_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+#: what ``inner`` strips from both ends
+EDGE_CHARS = EDGE_MARKS + WHITE_SPACE
 
 
 def inner(text: str) -> str:
     """The quoted words without the surrounding quotation marks and spaces."""
-    if not text or (_plain_edge(text[0]) and _plain_edge(text[-1])):
-        return text  # nothing to strip: the regular expression is not run
-    return MARK_EDGES_RE.sub("", text)
+    return text.strip(EDGE_CHARS)
 
 
 def typographic(text: str) -> str:
@@ -57,7 +51,8 @@ def typographic(text: str) -> str:
 
 def typographic_inner(text: str) -> str:
     """``typographic`` of a text already stripped by ``inner``."""
-    return SPACE_RE.sub(" ", text.translate(TYPOGRAPHY)).strip()
+    # split() breaks at what ``\s`` matches (and four control characters news never holds)
+    return " ".join(text.translate(TYPOGRAPHY).split())
 
 
 def words(text: str) -> list[str]:
