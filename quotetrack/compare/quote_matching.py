@@ -13,25 +13,23 @@ rapidfuzz:
 * ``truncated``: one quote's words lie inside the other's;
 * ``altered``: similar wording (rapidfuzz ratio at or above the threshold), with a word diff.
 
-Memory: the wordings (one ``Cluster`` each), their quotes, the trigram index and the candidate
-pairs are in the comparison's spill store (``quotetrack.compare.spill``); only the wordings used
-most recently are kept at hand. Quotes are read back cluster by cluster when a row is made, so
-rows come one at a time (``match_clusters`` is a generator); what grows in memory is the rows
+Memory: the wordings (one ``Cluster`` each) and their quotes are in the comparison's spill store
+(``quotetrack.compare.spill``); only the wordings used most recently are kept at hand. The trigram
+index pairs wordings in memory while it is small and in the spill store past that
+(``quotetrack.compare.trigram_index``). Quotes are read back cluster by cluster when a row is made,
+so rows come one at a time (``match_clusters`` is a generator); what grows in memory is the rows
 found (one entry per quote_matches row until they are sorted). A piece that many copies of a story
-quote inside one longer quote is one row listing every copy.
-"""
+quote inside one longer quote is one row listing every copy."""
 
 from __future__ import annotations
 
 import heapq
 import pickle
 import sys
-from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -39,6 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from quotetrack.compare.spill import SpillStore, WordingRow
 from quotetrack.compare.text import inner, shingles, typographic_inner, words
+from quotetrack.compare.trigram_index import TrigramIndex
 from quotetrack.models import QuoteMatch
 
 SHINGLE = 3
@@ -311,25 +310,19 @@ def match_clusters(
         )
         found += number is None
 
-    trigram_counts = array("I")  # distinct trigrams of each cluster, by cluster number
+    # a phrase in more than MAX_POSTING wordings is too common to propose ("we are going to")
+    index = TrigramIndex(store, MAX_POSTING)
     for c in quote_clusters:
         if c.multi_doc:
             keep(_Group("identical" if c.same_form else "same_words", 1.0, None, (c.cid,)))
-        trigrams = shingles(c.tokens, SHINGLE)
-        trigram_counts.append(len(trigrams))
-        store.add_shingles(c.cid, (" ".join(sh) for sh in trigrams))
-    for posting in store.shingle_postings(
-        MAX_POSTING
-    ):  # a phrase in more is too common ("we are going to")
-        store.add_candidates(combinations(posting, 2))
+        index.add(c.cid, shingles(c.tokens, SHINGLE))
     reps = quote_clusters.get
 
     contained_in: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(
         list
     )  # (long, doc) -> (start, short)
-    for i, j, shared in store.candidates():
-        if shared < options.min_shared_trigrams * min(trigram_counts[i], trigram_counts[j]):
-            continue  # one common phrase ("we are going to") in two different quotes
+    # pairs sharing one common phrase ("we are going to") in two different quotes are not proposed
+    for i, j in index.candidates(options.min_shared_trigrams):
         a, b = reps(i), reps(j)
         short, long_ = (i, j) if len(a.joined) <= len(b.joined) else (j, i)
         s_text, l_text = reps(short).joined, reps(long_).joined

@@ -2,11 +2,11 @@
 
 What the comparison must see of every document is kept here instead of in memory: every distinct
 quote wording and the quotes of each (one row per quote), the word trigrams of the wordings and the
-candidate pairs they propose, the copies of each claim position (one row per claim that repeats a
-figure already seen), the syndication sketches (one row per document and one per sketch value)
-and the article pairs found from them, and the anchor names of every document (for their document
-frequency) and of the documents that have claims. In memory stay only caches of recently used rows
-and one entry per distinct claim position.
+candidate pairs they propose (when there are too many to pair in memory), the copies of each claim
+position (one row per claim that repeats a figure already seen), the syndication sketches (one row
+per document and one per sketch value) and the article pairs found from them, and the anchor names
+of the documents that have claims (for their document frequency and their stories). In memory
+stay only caches of recently used rows and one entry per distinct claim position.
 
 Rows are buffered and written in batches (``executemany``); the file is written without a
 journal or fsync (it is scratch data, deleted when the comparison ends) and SQLite's page cache
@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ CREATE TABLE sketch_values (value INTEGER, doc INTEGER);
 CREATE TABLE anchors (doc_id TEXT PRIMARY KEY, names TEXT);
 CREATE TABLE wordings (cid INTEGER PRIMARY KEY, joined TEXT UNIQUE, first_doc TEXT,
                        multi_doc INTEGER, form INTEGER, same_form INTEGER);
-CREATE TABLE shingles (shingle TEXT, cid INTEGER);
+CREATE TABLE shingles (shingle INTEGER, cid INTEGER);
 CREATE TABLE candidates (i INTEGER, j INTEGER);
 CREATE TABLE anchor_names (name TEXT);
 CREATE TABLE distinctive (name TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -241,18 +242,23 @@ class SpillStore:
             self.pending[table].clear()
             self.db.execute(f"DELETE FROM {table}")
 
-    def add_shingles(self, cid: int, shingles: Iterator[str]) -> None:
-        """Remember the word trigrams of cluster ``cid``."""
+    def add_shingles(self, cid: int, shingles: Iterable[int]) -> None:
+        """Remember the word trigrams (their hashes) of cluster ``cid``."""
         self.put_many("shingles", ((shingle, cid) for shingle in shingles))
+
+    def add_shingle_rows(self, rows: Iterable[tuple[int, int]]) -> None:
+        """Remember (trigram hash, cluster) rows."""
+        self.put_many("shingles", rows)
 
     def shingle_postings(self, max_clusters: int) -> Iterator[list[int]]:
         """For every trigram held by 2 to ``max_clusters`` clusters: those clusters, in order."""
         return self._postings("shingles", "shingle", "cid", max_clusters)
 
-    def add_candidates(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Record one shared trigram for each pair of clusters ``i < j`` (counted when read:
-        appending rows to a plain table is cheaper than updating a count in a keyed one)."""
-        self.put_many("candidates", pairs)
+    def add_candidate_pairs(self, posting: list[int]) -> None:
+        """Record one shared trigram for each pair ``i < j`` of the ascending clusters
+        ``posting`` (counted when read: appending rows to a plain table is cheaper than updating
+        a count in a keyed one)."""
+        self.put_many("candidates", combinations(posting, 2))
 
     def candidates(self) -> Iterator[tuple[int, int, int]]:
         """Every candidate pair with the number of trigrams its clusters share, in order, read a
