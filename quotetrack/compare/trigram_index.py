@@ -25,8 +25,9 @@ import numpy as np
 
 from quotetrack.compare.spill import SpillStore
 
-MAX_TRIGRAMS = 4_000_000  # trigrams kept in memory (12 bytes each) before the spill store is used
-MAX_PAIRS = 4_000_000  # pairs a trigram run may expand to in memory (about 50 MB while counted)
+MAX_TRIGRAMS = 1_000_000  # trigrams kept in memory (12 bytes each, 3x that while sorted) before
+# the spill store is used (about 65,000 distinct quotes: a batch of some 7,000 articles)
+MAX_PAIRS = 2_000_000  # pairs the trigrams may expand to in memory (about 40 MB while counted)
 
 
 class TrigramIndex:
