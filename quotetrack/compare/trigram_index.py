@@ -25,9 +25,12 @@ import numpy as np
 
 from quotetrack.compare.spill import SpillStore
 
-MAX_TRIGRAMS = 1_000_000  # trigrams kept in memory (12 bytes each, 3x that while sorted) before
-# the spill store is used (about 65,000 distinct quotes: a batch of some 7,000 articles)
-MAX_PAIRS = 2_000_000  # pairs the trigrams may expand to in memory (about 40 MB while counted)
+MAX_TRIGRAMS = 500_000  # trigrams kept in memory (12 bytes each, about 3x that while sorted)
+# before the spill store takes them (some 30,000 distinct quotes: a batch of 3,000 articles)
+MAX_PAIRS = 300_000  # pairs the trigrams may expand to in memory (about 40 bytes each while
+# counted: 12 MB); a batch of 1,000 political articles has about 130,000
+
+SPILL_ROWS = 5_000  # trigrams handed to the spill store at a time
 
 
 class TrigramIndex:
@@ -62,7 +65,10 @@ class TrigramIndex:
             self._spill()
 
     def _spill(self) -> None:
-        self.store.add_shingle_rows(zip(self._hashes, self._clusters, strict=True))
+        hashes, clusters = self._hashes, self._clusters
+        for at in range(0, len(hashes), SPILL_ROWS):  # a slice at a time: no list of them all
+            end = at + SPILL_ROWS
+            self.store.add_shingle_rows(zip(hashes[at:end], clusters[at:end], strict=True))
         self._hashes, self._clusters = array("q"), array("i")
         self.spilled = True
 
