@@ -813,3 +813,19 @@ def test_every_claim_is_in_exactly_one_incident(ruleset) -> None:
     assert d.incident_id == first.group_id
     other = next(inc for inc in result.incidents if "d3:c4" in inc.claim_ids)
     assert other.status == "single_source" and other.claim_ids == ["d3:c4"]
+
+
+def test_story_names_are_read_from_articles_with_claims_only(ruleset) -> None:
+    """Only articles with claims are asked whether they tell one story: the names of the others
+    are neither read nor counted towards a name's document frequency."""
+    from quotetrack.compare import Comparer
+
+    comparer = Comparer(ruleset)
+    with_claim = comparer.compact("d1", "A", STORY, [], [claim(1).model_dump()])
+    without = comparer.compact("d2", "B", STORY, [], [])
+    assert "haddad" in with_claim.anchors
+    assert without.anchors == ()
+    comparer.add_compact(with_claim)
+    comparer.add_compact(without)
+    assert comparer.n_documents == 2 and comparer.n_claim_documents == 1
+    comparer.close()
