@@ -28,6 +28,7 @@ from quotetrack.compare.rules import CompareRules
 from quotetrack.errors import RulesError
 from quotetrack.rulebook.keywords import pattern_literals, prefilterable
 from quotetrack.rulebook.ruleset import default_rules_dir
+from quotetrack.rulebook.segments import SegmentSearch
 
 TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'\u2019\-]*")
 POSSESSIVE = ("'s", "\u2019s")
@@ -227,6 +228,15 @@ class PlaceIndex:
             for rule, compiled in rules.compiled_patterns()
             if rule.id.startswith("place.")
         ]
+        # a pattern that opens with a class, not a literal ("{PLACE} in ... province") is tried
+        # by the engine at every position: it is searched only where its literals are instead
+        self.segment_searches = {
+            id(compiled): search
+            for compiled, words in self.patterns
+            if words is None
+            and pattern_literals(compiled.pattern, compiled.flags).lead is None
+            and (search := SegmentSearch.from_pattern(compiled)) is not None
+        }
         for text in texts:
             self.learn(text)
 
@@ -247,11 +257,13 @@ class PlaceIndex:
             text, low
         )  # a literal's offsets in ``low`` are its offsets in ``text``
         for pattern, words in self.patterns:
-            hits = (
-                pattern.finditer(text)
-                if words is None or not literal
-                else matches_at(pattern, text, starts_of(text, low, words))
-            )
+            segments = self.segment_searches.get(id(pattern)) if literal else None
+            if segments is not None:
+                hits = segments.finditer(text, low)
+            elif words is None or not literal:
+                hits = pattern.finditer(text)
+            else:
+                hits = matches_at(pattern, text, starts_of(text, low, words))
             for m in hits:
                 groups = m.groupdict()
                 parent = groups.get("parent") or groups.get("parent2")
