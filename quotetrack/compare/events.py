@@ -32,6 +32,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -51,6 +52,22 @@ class GroupingOptions:
     report_lag_days: int = 2  # more, when a date is the report's (the text gives no event date)
     recurring: tuple[str, ...] = ()  # event families told day by day (protests, riots)
     max_candidates: int = 200  # claims after one (in date order) it is compared with, at most
+
+    @cached_property
+    def recurring_families(self) -> frozenset[str]:
+        """``recurring`` as a set (asked of every pair of claims compared)."""
+        return frozenset(self.recurring)
+
+    def recurs(self, c: ClaimFacts, m: ClaimFacts) -> bool:
+        """Whether either claim, or either's article, is of an event family that recurs day by
+        day."""
+        families = self.recurring_families
+        return bool(families) and not (
+            families.isdisjoint(c.families)
+            and families.isdisjoint(m.families)
+            and families.isdisjoint(c.story_families)
+            and families.isdisjoint(m.story_families)
+        )
 
 
 @dataclass
@@ -274,9 +291,7 @@ def _compatible(
         and c.row.get("sentence_start") == m.row.get("sentence_start")
     ):
         return None  # two figures of one sentence count two things
-    recurring = set(options.recurring) & (
-        c.families | m.families | c.story_families | m.story_families
-    )
+    recurring = options.recurs(c, m)
     if recurring and (c.measure == "cumulative") != (m.measure == "cumulative"):
         return None  # "over 50 arrests in four nights of protest" is not one night's count
     if (
@@ -480,9 +495,7 @@ def pair_limit(c: ClaimFacts, m: ClaimFacts, options: GroupingOptions) -> int | 
     if "daily" in (c.measure, m.measure):
         return 0
     reported = not (c.row.get("event_date") and m.row.get("event_date"))
-    if set(options.recurring) & (
-        c.families | m.families | c.story_families | m.story_families
-    ) and (c.row.get("told_nightly") or m.row.get("told_nightly")):
+    if options.recurs(c, m) and (c.row.get("told_nightly") or m.row.get("told_nightly")):
         reported = False  # each night's riot is an event of its own: no lag for later reports
     return options.window_days + (options.report_lag_days if reported else 0)
 
