@@ -829,3 +829,40 @@ def test_story_names_are_read_from_articles_with_claims_only(ruleset) -> None:
     comparer.add_compact(without)
     assert comparer.n_documents == 2 and comparer.n_claim_documents == 1
     comparer.close()
+
+
+def test_one_articles_own_figures_with_no_place_are_not_rivals(ruleset) -> None:
+    """An article that recalls several events in its own voice ("three killed" in one paragraph,
+    "14" in another) is not contradicting itself."""
+    result = run(
+        [
+            claim(1, claimant=None, location=None, value=3, sentence="Three people were killed."),
+            claim(2, claimant=None, location=None, value=14, sentence="It left 14 people dead."),
+        ],
+        ruleset=ruleset,
+    )
+    assert result.disagreements == []
+
+
+def test_one_articles_figures_for_two_countries_are_not_rivals(ruleset) -> None:
+    """Figures one article gives for places in two countries count two sets of people, even when
+    its figures with no place join them in one story."""
+    result = run(
+        [
+            claim(
+                1,
+                location="Olympia",
+                count_text="at least nine",
+                qualifier="at_least",
+                value=9,
+                high=None,
+                sentence="At least nine were killed at Olympia.",
+            ),
+            claim(2, location="Nice", value=84, sentence="In Nice, 84 were killed."),
+            # the injured with no place join both in the article's story
+            claim(3, category="injured", value=200, qualifier="approx", sentence="200 were hurt."),
+        ],
+        ruleset=ruleset,
+    )
+    both = {"d1:c1", "d1:c2"}
+    assert not [d for d in result.disagreements if both <= set(d.claim_ids)]

@@ -335,6 +335,20 @@ class PlaceIndex:
         readings = () if inner in self.parent else self.known.choices.get(inner, ())
         return any(outer == r or outer in self.ancestors(r) for r in readings)
 
+    def country_of(self, key: str | None) -> str | None:
+        """The country a place key lies in (itself, for a country), None when not known."""
+        if not key:
+            return None
+        if self.is_country(key):
+            return key
+        return next((a for a in self.ancestors(key) if self.is_country(a)), None)
+
+    def in_other_countries(self, a: str | None, b: str | None) -> bool:
+        """Whether two places are known to lie in two different countries (then no figure of
+        one counts the people of the other)."""
+        country_a = self.country_of(a)
+        return country_a is not None and country_a != (self.country_of(b) or country_a)
+
     def outer(self, a: str, b: str) -> tuple[str, str]:
         """(inner, outer) of two nested keys."""
         return (b, a) if self._contains(a, b) else (a, b)
