@@ -175,3 +175,35 @@ def test_a_name_and_a_past_verb_are_no_nominal(attributor, ruleset):
     found = mentions(attributor, ruleset, text)
     assert "Okafor blamed local officials" not in found
     assert quote_source(attributor, ruleset, text, "failed").name == "Okafor"
+
+
+# -- frames whose subject the speaker rules must find first ------------------------------------
+
+FRAME_SUBJECTS = [
+    # a no-break or thin space is a space
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u00a0said.', "Ann Lee"),
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u202fsaid.', "Ann Lee"),
+    ('Ann Lee chairs the board.\n\n"We vote today,"\u2009Lee said.', "Ann Lee"),
+    # an inverted cue after a clause and its comma, its subject closing the sentence
+    (
+        'Tom Reyes wants "a fair deal" for Ann Pike, said Dana Wills, a former aide. '
+        '"We vote today," he said.',
+        "Dana Wills",
+    ),
+    # ... not when the subject runs on into the sentence
+    ('The plan failed, said Dana Wills to the crowd in the hall. "We vote today."', None),
+    # ... and a subject with an appositive before the cue keeps its frame
+    ('"We vote today," Dana Wills, a former aide, told the Daily Post.', "Dana Wills"),
+    # a title word before lower-case role words and a name is not the speaker: the name is
+    (
+        'Republican presidential candidate Ann Pike took to the radio, saying: "We vote today."',
+        "Ann Pike",
+    ),
+    ('"We vote today," said undecided Democratic voter Ann Pike of Marlow.', "Ann Pike"),
+]
+
+
+@pytest.mark.parametrize("text,name", FRAME_SUBJECTS)
+def test_the_frame_gives_the_speaker(attributor, ruleset, text, name):
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert (src.name if src is not None else None) == name, src

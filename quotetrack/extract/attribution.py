@@ -91,6 +91,13 @@ PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 )
+SENTENCE_CLOSERS = " \t\n.!?;)\"'”’"  # what may follow the last word of a sentence
+# spaces that do not break a line (no-break, narrow no-break, figure, thin, hair, en and em
+# spaces): to the attribution rules a space like any other ("Ann Lee\u00a0said"); one character
+# each, so offsets do not move
+BLANKS = str.maketrans(
+    dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006", " ")
+)
 
 
 class NameRules(RuleFile):
@@ -410,6 +417,7 @@ class Attributor:
             else None
         )
         self.appos_name_re = rules.pattern("appositive-name")
+        self.role_name_re = rules.pattern("role-before-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
         self.passive_re = rules.pattern("passive-before-cue")
@@ -497,8 +505,23 @@ class Attributor:
                         q.paragraph,
                     )
                 )
+        frames = [self._name_after_role(text, f) for f in frames]
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _name_after_role(self, text: str, f: Frame) -> Frame:
+        """The frame with the name as its subject when the subject is only a title word before a
+        role and a name ("Republican presidential candidate Jane Doe": "Republican" alone names
+        no one); the words before the name become its role."""
+        words = text[f.subj_start : f.subj_end].split()
+        if len(words) != 1 or words[0] not in self.lexicon.titles:
+            return f
+        limit = f.cue_start if f.cue_start > f.subj_end else len(text)
+        m = self.role_name_re.match(text, f.subj_end, min(limit, f.subj_end + 120))
+        if m is None:
+            return f
+        s, e = m.span("name")
+        return f._replace(subj_start=s, subj_end=e, appos=f.appos or text[f.subj_start : s].strip())
 
     def _signatures(self, text: str, seg: Segmentation) -> list[Frame]:
         """'"Q" / Jane Doe, a nurse.': a paragraph that only names the speaker of the quote
@@ -624,17 +647,7 @@ class Attributor:
             m = self.according_re.match(text, ce, min(sent.end, ce + 200))
             if m is None or self._not_a_source(m.group("subject")):
                 return None
-            return Frame(
-                cs,
-                ce,
-                m.start("subject"),
-                m.end("subject"),
-                "according-to",
-                si,
-                sent.paragraph,
-                m.group("appos"),
-                colon=colon(),
-            )
+            return _subject_frame(m, cs, ce, "according-to", si, sent.paragraph, colon)
         left = text[ws:cs]
         if cue in self.participles:
             if not left.rstrip().endswith((",", ";")):
@@ -658,19 +671,9 @@ class Attributor:
             return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
-            m = self.right_re.match(text, ce, min(sent.end, ce + 200))
-            if m is not None and not self._not_a_source(m.group("subject")):
-                return Frame(
-                    cs,
-                    ce,
-                    m.start("subject"),
-                    m.end("subject"),
-                    "cue-subject",
-                    si,
-                    sent.paragraph,
-                    m.group("appos") or m.group("role"),
-                    colon=colon(),
-                )
+            frame = self._inverted(text, sent, si, cs, ce, colon, closing=False)
+            if frame is not None:
+                return frame
         if (
             BY_RE.match(text, ce, ce + 5)
             and cue not in self.intransitive
@@ -692,11 +695,36 @@ class Attributor:
         if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
             m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
         if m is None or self._not_a_source(m.group("subject")):
+            if cue in self.inverting and not after_quote and left.rstrip().endswith(","):
+                # 'He will win, said Ann Lee, an aide.': inverted after a clause and its comma
+                # (no subject before the cue), when the subject then closes the sentence
+                return self._inverted(text, sent, si, cs, ce, colon, closing=True)
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
         return Frame(cs, ce, s, e, rule_id, si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _inverted(
+        self,
+        text: str,
+        sent: Span,
+        si: int,
+        cs: int,
+        ce: int,
+        colon: Callable[[], bool],
+        closing: bool,
+    ) -> Frame | None:
+        """'"Q," said S': the subject right after an inverting cue (with ``closing``, only a
+        subject that ends its sentence)."""
+        m = self.right_re.match(text, ce, min(sent.end, ce + 200))
+        if (
+            m is None
+            or self._not_a_source(m.group("subject"))
+            or (closing and not _closes_sentence(text, m.end(), sent.end))
+        ):
+            return None
+        return _subject_frame(m, cs, ce, "cue-subject", si, sent.paragraph, colon, "role")
 
     def _participle_frame(
         self,
@@ -723,17 +751,7 @@ class Attributor:
             or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
         ):
             return None  # "Chastened by the analyses, ...": an opening participle is not a subject
-        return Frame(
-            cs,
-            ce,
-            m.start("subject"),
-            m.end("subject"),
-            "participle",
-            si,
-            sent.paragraph,
-            m.group("appos"),
-            colon=colon(),
-        )
+        return _subject_frame(m, cs, ce, "participle", si, sent.paragraph, colon)
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
         """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
@@ -1213,7 +1231,7 @@ class Attributor:
     # -- sources -------------------------------------------------------------------------------
     def document(self, article: Article, seg: Segmentation) -> DocumentContext:
         """Analyse one article's mentions and attribution frames."""
-        text = article.text
+        text = blank_spaces(article.text)
         inside = QuoteIndex(seg.quotes)
         frames = self.frames(text, seg, inside)
         subjects, reporters = self._frame_mentions(text, seg, inside, frames)
@@ -1479,6 +1497,44 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _subject_frame(
+    m: regex.Match[str],
+    cs: int,
+    ce: int,
+    rule_id: str,
+    sentence: int,
+    paragraph: int,
+    colon: Callable[[], bool],
+    role: str | None = None,
+) -> Frame:
+    """The frame of the cue at ``[cs, ce)`` whose subject (and appositive, else ``role``) are
+    groups of ``m``."""
+    appos = m.group("appos") or (m.group(role) if role else None)
+    return Frame(
+        cs,
+        ce,
+        m.start("subject"),
+        m.end("subject"),
+        rule_id,
+        sentence,
+        paragraph,
+        appos,
+        colon=colon(),
+    )
+
+
+def _closes_sentence(text: str, end: int, sentence_end: int) -> bool:
+    """True when only closing punctuation (and quote marks or spaces) stands between ``end`` and
+    the end of its sentence."""
+    return not text[end:sentence_end].strip(SENTENCE_CLOSERS)
+
+
+def blank_spaces(text: str) -> str:
+    """``text`` with its non-breaking and typographic spaces as plain spaces (``BLANKS``; the
+    same length, so every offset stays valid)."""
+    return text.translate(BLANKS) if not text.isascii() else text
 
 
 def pronoun_pattern(words: Iterable[str]) -> regex.Pattern[str]:

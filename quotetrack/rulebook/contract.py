@@ -65,6 +65,7 @@ CONTRACT: dict[str, Needs] = {
             "nominal-mention",
             "subject-nominal",
             "appositive-name",
+            "role-before-name",
             "dateline",
             "name-participle",
             "passive-before-cue",
