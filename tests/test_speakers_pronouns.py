@@ -183,7 +183,7 @@ FRAME_SUBJECTS = [
     # a no-break or thin space is a space
     ('Ann Lee chairs the board.\n\n"We vote today," Lee\u00a0said.', "Ann Lee"),
     ('Ann Lee chairs the board.\n\n"We vote today," Lee\u202fsaid.', "Ann Lee"),
-    ('Ann Lee chairs the board.\n\n"We vote today,"\u2009Lee said.', "Ann Lee"),
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u2009said.', "Ann Lee"),
     # an inverted cue after a clause and its comma, its subject closing the sentence
     (
         'Tom Reyes wants "a fair deal" for Ann Pike, said Dana Wills, a former aide. '
@@ -200,7 +200,51 @@ FRAME_SUBJECTS = [
         "Ann Pike",
     ),
     ('"We vote today," said undecided Democratic voter Ann Pike of Marlow.', "Ann Pike"),
+    # a name ending like a participle is still a name when it is a given name or a surname
+    ('Warren endorsed the plan, saying, "We vote today."', "Warren"),
+    ('Dana Golden spoke. Golden endorsed the plan, saying, "We vote today."', "Dana Golden"),
+    ('Chastened by the loss, the mayor left, saying, "We vote today."', "the mayor"),
+    # verbs of reacting and recalling invert like "said"
+    ('"We vote today," reacted Tom Reyes.', "Tom Reyes"),
+    ('"We vote today," remembered Tom Reyes, a former aide.', "Tom Reyes"),
+    # an adviser "to" someone is named by the one advised
+    ('"We vote today," said a longtime adviser to Ann Pike.', "a longtime adviser to Ann Pike"),
 ]
+
+
+def test_a_dash_line_after_a_quote_paragraph_signs_it(attributor, ruleset):
+    text = 'The plan passed.\n\n"We vote today."\n\n- Ann Lee, speaking in Marlow.\n\nRain fell.'
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert src is not None and src.name == "Ann Lee" and src.rule_id == "signature-line"
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # the subject of the sentence before beats a person named earlier in the pronoun's own
+        # sentence who is not its subject
+        (
+            "Dana Wills chaired the hearing. In a talk with Robin Okafor on Friday, she said: "
+            '"We vote today."',
+            "Dana Wills",
+        ),
+        # ... and a subject in the pronoun's own sentence comes first
+        (
+            "Dana Wills chaired the hearing. Robin Okafor spoke to the board, and she said: "
+            '"We vote today."',
+            "Robin Okafor",
+        ),
+        # with no subject or speaker that close, the nearest person still wins
+        (
+            'Ann Pike spoke first. The vote was held. The crowd cheered for Dana Wills. "We '
+            'vote today," she said.',
+            "Dana Wills",
+        ),
+    ],
+)
+def test_a_pronoun_looks_for_a_subject_next_door_first(attributor, ruleset, text, name):
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert src is not None and src.name == name, src
 
 
 @pytest.mark.parametrize("text,name", FRAME_SUBJECTS)

@@ -748,10 +748,21 @@ class Attributor:
         if (
             m is None
             or self._not_a_source(m.group("subject"))
-            or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
+            or self._opening_participle(text, m.group("subject"))
         ):
             return None  # "Chastened by the analyses, ...": an opening participle is not a subject
         return _subject_frame(m, cs, ce, "participle", si, sent.paragraph, colon)
+
+    def _opening_participle(self, text: str, word: str) -> bool:
+        """True when ``word`` looks like a participle ("Chastened", "Speaking") and is no name:
+        not a given name ("Warren", "Karen") nor a surname the text gives with a first name
+        ("Ann Golden ... Golden told")."""
+        if not PARTICIPLE_WORD_RE.fullmatch(word) or self.lexicon.given_name(word):
+            return False
+        return (
+            regex.search(r"\p{Lu}[\p{L}.]*[ \t]+" + regex.escape(word) + r"(?![\p{L}])", text)
+            is None
+        )
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
         """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of

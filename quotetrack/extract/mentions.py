@@ -6,10 +6,12 @@ A *mention* is a capitalised name sequence ("French Foreign Minister Laurent Fab
 name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in document order:
 
 * a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it;
-* he/she -> a compatible person: earlier in the same sentence, then sentence by sentence backwards
-  (speakers and sentence subjects first, then other persons, left to right), gender from given
-  names, titles and earlier pronouns; they -> a group or organisation; it -> an organisation or
-  document;
+* he/she -> a compatible person: a speaker or sentence subject of its own or the sentence before
+  it (``SALIENT_BACK``: "Ann Lee spoke. Tom Reyes met her. Ann Lee's ... she said" skips the
+  object of the nearer sentence only when a subject is that close), else earlier in the same
+  sentence, then sentence by sentence backwards (speakers and sentence subjects first, then other
+  persons, left to right), gender from given names, titles and earlier pronouns; they -> a group
+  or organisation; it -> an organisation or document;
 * a definite nominal ("the ministry", "the activist group") -> the most recent organisation whose
   name holds the head word, else the most recent organisation speaker;
 * plural group nouns ("officials", "activists") stay as they are (type ``anonymous``).
@@ -49,6 +51,9 @@ DESCRIPTOR_PHRASE_RE = regex.compile(
 )
 DESCRIPTOR_RE = regex.compile(
     r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$"
+)
+SALIENT_BACK = (
+    1  # sentences back (besides its own) where a he/she looks for a subject or speaker first
 )
 UNTYPED = "named (untyped)"  # resolution of a single capitalised word typed by nothing
 CACHE_SIZE = (
@@ -439,7 +444,9 @@ class _Resolution:
             wanted = ("organisation", "anonymous")
         else:
             wanted = ("person",)
-        ante = self._antecedent(m, at, wanted, gender, plural if not neuter else None)
+        ante = self._antecedent(
+            m, at, wanted, gender, plural if not neuter else None, salient_first=True
+        )
         if ante is None:
             return _resolved(
                 m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent
@@ -463,6 +470,7 @@ class _Resolution:
         gender: str | None,
         plural: bool | None,
         max_back: int = 6,
+        salient_first: bool = False,
     ) -> Mention | None:
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
@@ -485,8 +493,18 @@ class _Resolution:
 
         # a single untyped word named once ("Salem", "Revolution") or a possessive ("Ohio's")
         # only when no other person is in reach
-        for test in (strong, ok) if wanted == ("person",) else (ok,):
-            for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
+        def salient(e: Mention) -> bool:
+            return (e.speaker or e.subject) and strong(e)
+
+        passes = (
+            ((salient, SALIENT_BACK), (strong, max_back), (ok, max_back))
+            if wanted == ("person",) and salient_first
+            else ((strong, max_back), (ok, max_back))
+            if wanted == ("person",)
+            else ((ok, max_back),)
+        )
+        for test, back in passes:
+            for s in range(m.sentence, max(m.sentence - back - 1, -1), -1):
                 cands = [e for e in self._sentence(m, at, s) if test(e)]
                 if not cands:
                     continue
@@ -553,7 +571,8 @@ class _Resolution:
             "two",
             "three",
         )
-        if etype == "person" and not indefinite and " for " not in text:
+        for_whom = " for " in text or " to " in text  # "a spokesman for X", "an adviser to X"
+        if etype == "person" and not indefinite and not for_whom:
             # "the judge": the person whose role names the head, before the most salient one
             ante = self._person_with_role(m, at, head) if definite else None
             how = "role"
@@ -576,7 +595,7 @@ class _Resolution:
         if (
             not definite
             or " of " in text
-            or " for " in text
+            or for_whom
             or any(w[:1].isupper() for w in undescribed.split()[1:])
         ):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
