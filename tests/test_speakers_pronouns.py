@@ -209,7 +209,46 @@ FRAME_SUBJECTS = [
     ('"We vote today," remembered Tom Reyes, a former aide.', "Tom Reyes"),
     # an adviser "to" someone is named by the one advised
     ('"We vote today," said a longtime adviser to Ann Pike.', "a longtime adviser to Ann Pike"),
+    # a nominal given a name ("named", "known as", "calling himself") speaks as that name
+    ('"We vote today," wrote a man calling himself Tom Reyes.', "Tom Reyes"),
+    ('"We vote today," said the nurse known as Okafor.', "Okafor"),
+    # the sentence after a quote that opens its own gives the quote's frame
+    ('"We vote today?" Tom Reyes asked. "Soon."', "Tom Reyes"),
 ]
+
+
+COMMON_WORDS = (
+    "Tom West met Dan Pike at noon. West walked out. The west wing was shut. "
+    'Harsh words followed. The talk was harsh. "No," Dan Pike said.'
+)
+
+
+def test_a_common_word_opening_a_sentence_is_a_name_when_it_ends_one(attributor, ruleset):
+    found = mentions(attributor, ruleset, COMMON_WORDS)
+    # "West" ends the name "Tom West"; "Harsh", a common word that ends no name, stays out
+    assert found["West"].name == "Tom West" and "Harsh" not in found
+
+
+def test_a_surname_keeps_the_person_the_text_keeps_naming(attributor, ruleset):
+    text = (
+        "Dan Murphy chairs the board. Murphy spoke first. Murphy met Ann Murphy, a teacher, "
+        'at noon. "We vote today," Murphy said.'
+    )
+    assert quote_source(attributor, ruleset, text, "vote today").name == "Dan Murphy"
+
+
+@pytest.mark.parametrize("name", ["Election Day", "Vietnam War", "Marlow Accord", "Art Deco"])
+def test_an_event_or_a_law_is_no_antecedent(attributor, ruleset, name):
+    text = f'Tom Reyes spoke at noon. Crowds came for {name}. "We vote today," he said.'
+    assert quote_source(attributor, ruleset, text, "vote today").name == "Tom Reyes"
+
+
+def test_a_long_opening_phrase_leaves_the_subject_after_it(attributor, ruleset):
+    text = (
+        "Noting that Dana Wills had fought the plan for years and lost twice, Ann Pike stood "
+        'up. "We vote today," she said.'
+    )
+    assert quote_source(attributor, ruleset, text, "vote today").name == "Ann Pike"
 
 
 def test_a_dash_line_after_a_quote_paragraph_signs_it(attributor, ruleset):

@@ -75,7 +75,7 @@ BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 AND_BEFORE_RE = regex.compile(r"(?<![\p{L}])and(?:[ \t]+then)?[ \t]+$")
 LOWER_NEXT_RE = regex.compile(r"[ \t]\p{Ll}")
-INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
+INTRO_RE = regex.compile(r"[^,\n]{0,120},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 )
@@ -759,10 +759,7 @@ class Attributor:
         ("Ann Golden ... Golden told")."""
         if not PARTICIPLE_WORD_RE.fullmatch(word) or self.lexicon.given_name(word):
             return False
-        return (
-            regex.search(r"\p{Lu}[\p{L}.]*[ \t]+" + regex.escape(word) + r"(?![\p{L}])", text)
-            is None
-        )
+        return not _ends_a_name(text, word, self.lexicon.not_names)
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
         """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
@@ -1121,6 +1118,8 @@ class Attributor:
                 # "campaign spokesman Don Stewart": a role written before the name
                 named = self.name_re.match(text, e + 1, min(len(text), e + 80))
                 given = named.group(0) if named is not None else None
+            if given is not None and given.endswith(".") and FINAL_PERIOD_RE.search(given):
+                given = given[:-1]  # "a man calling himself Tom Reyes.": not the name's period
             if (
                 given is not None
             ):  # "the minister of the economy, Ildefonso Guajardo,": the name is given
@@ -1163,8 +1162,10 @@ class Attributor:
                 )
                 or lower_words.has(name.lower())
             )
+            and not lower_words.ends_a_name(name, self.lexicon.not_names)
         ):
-            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere,
+            # unless the text names someone with it ("Tom West ... West said")
             return None
         if (
             not speaker
@@ -1664,6 +1665,17 @@ def _with(src: Source | None, how: str) -> Source | None:
     )
 
 
+def _ends_a_name(text: str, word: str, not_names: frozenset[str]) -> bool:
+    """True when ``word`` stands in ``text`` as the last word of a name, after a capitalised word
+    that is not in ``not_names`` ("Tom West", not "The West")."""
+    for m in regex.finditer(
+        r"(\p{Lu}[\p{L}.’']*)[ \t]+" + regex.escape(word) + r"(?![\p{L}])", text
+    ):
+        if m.group(1) not in not_names:
+            return True
+    return False
+
+
 def _named_mid_sentence(text: str, name: str, skip: frozenset[str] = frozenset()) -> bool:
     """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (right
     after a space and a lower-case word not in ``skip``), as a name does and a sentence adverb
@@ -1696,6 +1708,7 @@ class _LowerWords:
         self.words: frozenset[str] | None = None
         self.known: dict[str, bool] = {}
         self.mid_sentence: dict[tuple[str, int], bool] = {}
+        self.name_ends: dict[str, bool] = {}
         self.budget = max(
             64, len(text) // 64
         )  # occurrences checked one by one before listing every word
@@ -1706,6 +1719,13 @@ class _LowerWords:
         found = self.mid_sentence.get(key)
         if found is None:
             found = self.mid_sentence[key] = _named_mid_sentence(self.text, name, skip)
+        return found
+
+    def ends_a_name(self, word: str, not_names: frozenset[str]) -> bool:
+        """``_ends_a_name`` on the text, remembered per word."""
+        found = self.name_ends.get(word)
+        if found is None:
+            found = self.name_ends[word] = _ends_a_name(self.text, word, not_names)
         return found
 
     def has(self, word: str) -> bool:

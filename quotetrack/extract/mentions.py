@@ -5,7 +5,9 @@ A *mention* is a capitalised name sequence ("French Foreign Minister Laurent Fab
 ``rules/names.toml`` (titles and roles, given names by gender, organisation words) and split into
 name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in document order:
 
-* a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it;
+* a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it,
+  unless the surname already names someone the text has named twice or more (a relative or
+  namesake introduced later does not take it over);
 * he/she -> a compatible person: a speaker or sentence subject of its own or the sentence before
   it (``SALIENT_BACK``: "Ann Lee spoke. Tom Reyes met her. Ann Lee's ... she said" skips the
   object of the nearer sentence only when a subject is that close), else earlier in the same
@@ -148,6 +150,7 @@ class NameLexicon:
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
         self.place_firsts = names.lexicon_set("place_first_words", lower=False)
+        self.event_words = names.lexicon_set("event_words", lower=False)
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
@@ -269,6 +272,8 @@ class NameLexicon:
             )
         ):
             return "place", " ".join(all_tokens), None, None
+        if len(rest) > 1 and not role and not given and rest[-1] in self.event_words:
+            return "place", " ".join(all_tokens), None, None  # "Election Day": no one speaks
         if len(rest) > 1 and not role and not given and all(t.isupper() for t in rest):
             return "unknown", "", None, None  # a heading in capitals ("FULL TEXT"), not a name
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
@@ -728,8 +733,10 @@ class Resolver(_Resolution):
             self._stale = True
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
             words = resolved.name.split()
-            self.surnames[words[-1]] = resolved
-            self.surnames[words[0]] = resolved
+            for key in (words[-1], words[0]):
+                held = self.surnames.get(key)
+                if held is None or held.name == resolved.name or self.named.get(held.name, 0) < 2:
+                    self.surnames[key] = resolved
         return resolved
 
     def resolve(self, m: Mention, at: int | None = None) -> Mention:

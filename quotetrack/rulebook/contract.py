@@ -105,6 +105,7 @@ CONTRACT: dict[str, Needs] = {
             "not_names",
             "places",
             "place_first_words",
+            "event_words",
             "locative_prepositions",
             "determiners",
             "prepositions",
