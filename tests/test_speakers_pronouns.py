@@ -204,6 +204,8 @@ FRAME_SUBJECTS = [
     ('Warren endorsed the plan, saying, "We vote today."', "Warren"),
     ('Dana Golden spoke. Golden endorsed the plan, saying, "We vote today."', "Dana Golden"),
     ('Chastened by the loss, the mayor left, saying, "We vote today."', "the mayor"),
+    # a participle after "upon" links to the main clause like one after "before"
+    ('Ann Pike, a nurse, drew boos upon saying "We vote today."', "Ann Pike"),
     # verbs of reacting and recalling invert like "said"
     ('"We vote today," reacted Tom Reyes.', "Tom Reyes"),
     ('"We vote today," remembered Tom Reyes, a former aide.', "Tom Reyes"),
