@@ -95,9 +95,7 @@ SENTENCE_CLOSERS = " \t\n.!?;)\"'”’"  # what may follow the last word of a s
 # spaces that do not break a line (no-break, narrow no-break, figure, thin, hair, en and em
 # spaces): to the attribution rules a space like any other ("Ann Lee\u00a0said"); one character
 # each, so offsets do not move
-BLANKS = str.maketrans(
-    dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006", " ")
-)
+BLANKS = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006"
 
 
 class NameRules(RuleFile):
@@ -846,7 +844,9 @@ class Attributor:
             else 0
         )
         spans.extend(
-            self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit)
+            self._mention_spans(
+                text, seg, inside, self.name_re.finditer(text, body), "name", limit, self.name_re
+            )
         )
         spans.extend(
             self._mention_spans(
@@ -940,9 +940,11 @@ class Attributor:
         matches: Iterator[regex.Match[str]],
         kind: str,
         limit: int,
+        rest: regex.Pattern[str] | None = None,
     ) -> list[tuple[int, int, str, int]]:
         """(start, end, kind, sentence index) of the name or pronoun ``matches`` outside quotes, cut
-        at the sentence end, up to ``limit``."""
+        at the sentence end, up to ``limit``; ``rest``: the pattern that finds the names in the
+        part of a match cut off (a name that runs on past a sentence's final period)."""
         out: list[tuple[int, int, str, int]] = []
         starts = seg._sentence_starts
         sentence_ends = [sent.end for sent in seg.sentences]
@@ -950,8 +952,15 @@ class Attributor:
         bisect_right = bisect.bisect_right
         dateline = self.dateline_re.match
         append = out.append
-        for m in matches:
-            s, e = m.span()
+        cut: list[tuple[int, int]] = []  # names in the rest of a match cut at its sentence end
+        while True:
+            if cut:
+                s, e = cut.pop()
+            else:
+                m = next(matches, None)
+                if m is None:
+                    break
+                s, e = m.span()
             if s > limit:
                 break
             q = bisect_right(quote_starts, s) - 1
@@ -963,6 +972,10 @@ class Attributor:
             if sentence_ends:
                 sent_end = sentence_ends[si]
                 if e > sent_end:
+                    if rest is not None and si + 1 < len(starts) and starts[si + 1] < e:
+                        # "... met Dan Pike. Reyes said": the name after the period is one too
+                        found = [r.span() for r in rest.finditer(text, starts[si + 1], e)]
+                        cut.extend(reversed(found))  # popped next, in text order
                     e = sent_end
                     while e > s and text[e - 1] in ". ":
                         e -= 1
@@ -1044,6 +1057,8 @@ class Attributor:
             and text[s:e].split()[-1] not in self.lexicon.titles
         ):
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
+        if text.endswith(("'s", "’s"), s, e) and self._has_after(text, e):
+            e -= 2  # "Lee's been saying": "'s" is "has", not a possessive
         surface = text[s:e]
         shape, etype, name, role, gender = self._surface(surface)
         if shape == "name" and not name:
@@ -1203,6 +1218,11 @@ class Attributor:
             and (speaker or surface.split(" ", 1)[0].lower() not in self.lexicon.prepositions),
             speaker,
         )
+
+    def _has_after(self, text: str, e: int) -> bool:
+        """True when the word right after ``e`` makes the "'s" before it "has" ("Lee's been")."""
+        words = text[e : e + 12].split(None, 1)
+        return text.startswith(" ", e) and bool(words) and words[0] in self.lexicon.has_participles
 
     def _modifies_noun(self, text: str, s: int, e: int) -> bool:
         """True when the word at ``[s, e)`` stands between a determiner and a lower-case word
@@ -1546,7 +1566,12 @@ def _closes_sentence(text: str, end: int, sentence_end: int) -> bool:
 def blank_spaces(text: str) -> str:
     """``text`` with its non-breaking and typographic spaces as plain spaces (``BLANKS``; the
     same length, so every offset stays valid)."""
-    return text.translate(BLANKS) if not text.isascii() else text
+    if text.isascii():
+        return text
+    for blank in BLANKS:
+        if blank in text:  # a search in C; most texts hold none or one kind
+            text = text.replace(blank, " ")
+    return text
 
 
 def pronoun_pattern(words: Iterable[str]) -> regex.Pattern[str]:
@@ -1666,13 +1691,23 @@ def _with(src: Source | None, how: str) -> Source | None:
 
 
 def _ends_a_name(text: str, word: str, not_names: frozenset[str]) -> bool:
-    """True when ``word`` stands in ``text`` as the last word of a name, after a capitalised word
-    that is not in ``not_names`` ("Tom West", not "The West")."""
-    for m in regex.finditer(
-        r"(\p{Lu}[\p{L}.’']*)[ \t]+" + regex.escape(word) + r"(?![\p{L}])", text
-    ):
-        if m.group(1) not in not_names:
-            return True
+    """True when ``word`` stands in ``text`` as the last word of a name, right after a blank and a
+    capitalised word that is not in ``not_names`` ("Tom West", not "The West")."""
+    n = len(word)
+    i = text.find(word, 1)
+    while i >= 0:
+        after = text[i + n : i + n + 1]
+        if text[i - 1] in " \t" and not after.isalpha():
+            k = i - 1
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
+            j = k
+            while j > 0 and not text[j - 1].isspace():
+                j -= 1
+            before = text[j:k]
+            if before[:1].isupper() and before not in not_names:
+                return True
+        i = text.find(word, i + 1)
     return False
 
 

@@ -151,6 +151,7 @@ class NameLexicon:
         self.places = names.lexicon_set("places", lower=False)
         self.place_firsts = names.lexicon_set("place_first_words", lower=False)
         self.event_words = names.lexicon_set("event_words", lower=False)
+        self.has_participles = names.lexicon_set("has_participles")
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")

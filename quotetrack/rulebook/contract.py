@@ -106,6 +106,7 @@ CONTRACT: dict[str, Needs] = {
             "places",
             "place_first_words",
             "event_words",
+            "has_participles",
             "locative_prepositions",
             "determiners",
             "prepositions",
