@@ -175,3 +175,136 @@ def test_a_name_and_a_past_verb_are_no_nominal(attributor, ruleset):
     found = mentions(attributor, ruleset, text)
     assert "Okafor blamed local officials" not in found
     assert quote_source(attributor, ruleset, text, "failed").name == "Okafor"
+
+
+# -- frames whose subject the speaker rules must find first ------------------------------------
+
+FRAME_SUBJECTS = [
+    # a no-break or thin space is a space
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u00a0said.', "Ann Lee"),
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u202fsaid.', "Ann Lee"),
+    ('Ann Lee chairs the board.\n\n"We vote today," Lee\u2009said.', "Ann Lee"),
+    # an inverted cue after a clause and its comma, its subject closing the sentence
+    (
+        'Tom Reyes wants "a fair deal" for Ann Pike, said Dana Wills, a former aide. '
+        '"We vote today," he said.',
+        "Dana Wills",
+    ),
+    # ... not when the subject runs on into the sentence
+    ('The plan failed, said Dana Wills to the crowd in the hall. "We vote today."', None),
+    # ... and a subject with an appositive before the cue keeps its frame
+    ('"We vote today," Dana Wills, a former aide, told the Daily Post.', "Dana Wills"),
+    # a title word before lower-case role words and a name is not the speaker: the name is
+    (
+        'Republican presidential candidate Ann Pike took to the radio, saying: "We vote today."',
+        "Ann Pike",
+    ),
+    ('"We vote today," said undecided Democratic voter Ann Pike of Marlow.', "Ann Pike"),
+    # a name ending like a participle is still a name when it is a given name or a surname
+    ('Warren endorsed the plan, saying, "We vote today."', "Warren"),
+    ('Dana Golden spoke. Golden endorsed the plan, saying, "We vote today."', "Dana Golden"),
+    ('Chastened by the loss, the mayor left, saying, "We vote today."', "the mayor"),
+    # a participle after "upon" links to the main clause like one after "before"
+    ('Ann Pike, a nurse, drew boos upon saying "We vote today."', "Ann Pike"),
+    # verbs of reacting and recalling invert like "said"
+    ('"We vote today," reacted Tom Reyes.', "Tom Reyes"),
+    ('"We vote today," remembered Tom Reyes, a former aide.', "Tom Reyes"),
+    # an adviser "to" someone is named by the one advised
+    ('"We vote today," said a longtime adviser to Ann Pike.', "a longtime adviser to Ann Pike"),
+    # a nominal given a name ("named", "known as", "calling himself") speaks as that name
+    ('"We vote today," wrote a man calling himself Tom Reyes.', "Tom Reyes"),
+    ('"We vote today," said the nurse known as Okafor.', "Okafor"),
+    # the sentence after a quote that opens its own gives the quote's frame
+    ('"We vote today?" Tom Reyes asked. "Soon."', "Tom Reyes"),
+]
+
+
+COMMON_WORDS = (
+    "Tom West met Dan Pike at noon. West walked out. The west wing was shut. "
+    'Harsh words followed. The talk was harsh. "No," Dan Pike said.'
+)
+
+
+def test_a_common_word_opening_a_sentence_is_a_name_when_it_ends_one(attributor, ruleset):
+    found = mentions(attributor, ruleset, COMMON_WORDS)
+    # "West" ends the name "Tom West"; "Harsh", a common word that ends no name, stays out
+    assert found["West"].name == "Tom West" and "Harsh" not in found
+
+
+def test_a_name_opening_a_sentence_after_a_name_is_a_mention(attributor, ruleset):
+    found = mentions(attributor, ruleset, 'Tom Reyes met Dan Pike. Reyes left. "No," Pike said.')
+    assert found["Reyes"].name == "Tom Reyes"
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # "'s" before "been" is "has": the name is the sentence's subject, not a possessive
+        (
+            "Tom Reyes met Dan Pike at noon. Reyes's been pressing Pike for weeks. "
+            '"We vote today," he said.',
+            "Tom Reyes",
+        ),
+        # a surname keeps the person the text keeps naming when a namesake comes in
+        (
+            "Dan Murphy chairs the board. Murphy spoke first. Murphy met Ann Murphy, a teacher, "
+            'at noon. "We vote today," Murphy said.',
+            "Dan Murphy",
+        ),
+        # a long opening phrase leaves the subject after it
+        (
+            "Noting that Dana Wills had fought the plan for years and lost twice, Ann Pike stood "
+            'up. "We vote today," she said.',
+            "Ann Pike",
+        ),
+    ],
+)
+def test_the_speaker_the_text_keeps_to(attributor, ruleset, text, name):
+    assert quote_source(attributor, ruleset, text, "vote today").name == name
+
+
+@pytest.mark.parametrize("name", ["Election Day", "Vietnam War", "Marlow Accord", "Art Deco"])
+def test_an_event_or_a_law_is_no_antecedent(attributor, ruleset, name):
+    text = f'Tom Reyes spoke at noon. Crowds came for {name}. "We vote today," he said.'
+    assert quote_source(attributor, ruleset, text, "vote today").name == "Tom Reyes"
+
+
+def test_a_dash_line_after_a_quote_paragraph_signs_it(attributor, ruleset):
+    text = 'The plan passed.\n\n"We vote today."\n\n- Ann Lee, speaking in Marlow.\n\nRain fell.'
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert src is not None and src.name == "Ann Lee" and src.rule_id == "signature-line"
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # the subject of the sentence before beats a person named earlier in the pronoun's own
+        # sentence who is not its subject
+        (
+            "Dana Wills chaired the hearing. In a talk with Robin Okafor on Friday, she said: "
+            '"We vote today."',
+            "Dana Wills",
+        ),
+        # ... and a subject in the pronoun's own sentence comes first
+        (
+            "Dana Wills chaired the hearing. Robin Okafor spoke to the board, and she said: "
+            '"We vote today."',
+            "Robin Okafor",
+        ),
+        # with no subject or speaker that close, the nearest person still wins
+        (
+            'Ann Pike spoke first. The vote was held. The crowd cheered for Dana Wills. "We '
+            'vote today," she said.',
+            "Dana Wills",
+        ),
+    ],
+)
+def test_a_pronoun_looks_for_a_subject_next_door_first(attributor, ruleset, text, name):
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert src is not None and src.name == name, src
+
+
+@pytest.mark.parametrize("text,name", FRAME_SUBJECTS)
+def test_the_frame_gives_the_speaker(attributor, ruleset, text, name):
+    src = quote_source(attributor, ruleset, text, "vote today")
+    assert (src.name if src is not None else None) == name, src

@@ -75,7 +75,7 @@ BY_RE = regex.compile(r"\s+by\b")
 LETTER_RE = regex.compile(r"\p{L}")
 AND_BEFORE_RE = regex.compile(r"(?<![\p{L}])and(?:[ \t]+then)?[ \t]+$")
 LOWER_NEXT_RE = regex.compile(r"[ \t]\p{Ll}")
-INTRO_RE = regex.compile(r"[^,\n]{0,60},\s*")
+INTRO_RE = regex.compile(r"[^,\n]{0,120},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 )
@@ -91,6 +91,11 @@ PART_LEXICONS_RE = regex.compile(r"\(\?:\{\w+\}(?:\|\{\w+\})*\)")
 HEAD_WORD_PUNCTUATION = (
     ",.;:!?\"'“”‘’()"  # stripped off the first words before looking for a head noun
 )
+SENTENCE_CLOSERS = " \t\n.!?;)\"'”’"  # what may follow the last word of a sentence
+# spaces that do not break a line (no-break, narrow no-break, figure, thin, hair, en and em
+# spaces): to the attribution rules a space like any other ("Ann Lee\u00a0said"); one character
+# each, so offsets do not move
+BLANKS = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006"
 
 
 class NameRules(RuleFile):
@@ -410,6 +415,7 @@ class Attributor:
             else None
         )
         self.appos_name_re = rules.pattern("appositive-name")
+        self.role_name_re = rules.pattern("role-before-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
         self.passive_re = rules.pattern("passive-before-cue")
@@ -497,8 +503,23 @@ class Attributor:
                         q.paragraph,
                     )
                 )
+        frames = [self._name_after_role(text, f) for f in frames]
         frames.sort(key=lambda f: f.cue_start)
         return frames
+
+    def _name_after_role(self, text: str, f: Frame) -> Frame:
+        """The frame with the name as its subject when the subject is only a title word before a
+        role and a name ("Republican presidential candidate Jane Doe": "Republican" alone names
+        no one); the words before the name become its role."""
+        words = text[f.subj_start : f.subj_end].split()
+        if len(words) != 1 or words[0] not in self.lexicon.titles:
+            return f
+        limit = f.cue_start if f.cue_start > f.subj_end else len(text)
+        m = self.role_name_re.match(text, f.subj_end, min(limit, f.subj_end + 120))
+        if m is None:
+            return f
+        s, e = m.span("name")
+        return f._replace(subj_start=s, subj_end=e, appos=f.appos or text[f.subj_start : s].strip())
 
     def _signatures(self, text: str, seg: Segmentation) -> list[Frame]:
         """'"Q" / Jane Doe, a nurse.': a paragraph that only names the speaker of the quote
@@ -624,17 +645,7 @@ class Attributor:
             m = self.according_re.match(text, ce, min(sent.end, ce + 200))
             if m is None or self._not_a_source(m.group("subject")):
                 return None
-            return Frame(
-                cs,
-                ce,
-                m.start("subject"),
-                m.end("subject"),
-                "according-to",
-                si,
-                sent.paragraph,
-                m.group("appos"),
-                colon=colon(),
-            )
+            return _subject_frame(m, cs, ce, "according-to", si, sent.paragraph, colon)
         left = text[ws:cs]
         if cue in self.participles:
             if not left.rstrip().endswith((",", ";")):
@@ -658,19 +669,9 @@ class Attributor:
             return self._participle_frame(text, seg, inside, ws, si, cs, ce, colon)
         after_quote = ws > sent.start and left.strip(" \t,\u00a0") == ""
         if cue in self.inverting and (after_quote or (left.strip() == "" and ws == sent.start)):
-            m = self.right_re.match(text, ce, min(sent.end, ce + 200))
-            if m is not None and not self._not_a_source(m.group("subject")):
-                return Frame(
-                    cs,
-                    ce,
-                    m.start("subject"),
-                    m.end("subject"),
-                    "cue-subject",
-                    si,
-                    sent.paragraph,
-                    m.group("appos") or m.group("role"),
-                    colon=colon(),
-                )
+            frame = self._inverted(text, sent, si, cs, ce, colon, closing=False)
+            if frame is not None:
+                return frame
         if (
             BY_RE.match(text, ce, ce + 5)
             and cue not in self.intransitive
@@ -692,11 +693,36 @@ class Attributor:
         if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
             m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
         if m is None or self._not_a_source(m.group("subject")):
+            if cue in self.inverting and not after_quote and left.rstrip().endswith(","):
+                # 'He will win, said Ann Lee, an aide.': inverted after a clause and its comma
+                # (no subject before the cue), when the subject then closes the sentence
+                return self._inverted(text, sent, si, cs, ce, colon, closing=True)
             return None
         s, e = m.span("subject")
         if cue in self.ambiguous and not self._verb_reading(m.group("subject"), text[e:cs]):
             return None
         return Frame(cs, ce, s, e, rule_id, si, sent.paragraph, m.group("appos"), colon=colon())
+
+    def _inverted(
+        self,
+        text: str,
+        sent: Span,
+        si: int,
+        cs: int,
+        ce: int,
+        colon: Callable[[], bool],
+        closing: bool,
+    ) -> Frame | None:
+        """'"Q," said S': the subject right after an inverting cue (with ``closing``, only a
+        subject that ends its sentence)."""
+        m = self.right_re.match(text, ce, min(sent.end, ce + 200))
+        if (
+            m is None
+            or self._not_a_source(m.group("subject"))
+            or (closing and not _closes_sentence(text, m.end(), sent.end))
+        ):
+            return None
+        return _subject_frame(m, cs, ce, "cue-subject", si, sent.paragraph, colon, "role")
 
     def _participle_frame(
         self,
@@ -720,20 +746,18 @@ class Attributor:
         if (
             m is None
             or self._not_a_source(m.group("subject"))
-            or PARTICIPLE_WORD_RE.fullmatch(m.group("subject"))
+            or self._opening_participle(text, m.group("subject"))
         ):
             return None  # "Chastened by the analyses, ...": an opening participle is not a subject
-        return Frame(
-            cs,
-            ce,
-            m.start("subject"),
-            m.end("subject"),
-            "participle",
-            si,
-            sent.paragraph,
-            m.group("appos"),
-            colon=colon(),
-        )
+        return _subject_frame(m, cs, ce, "participle", si, sent.paragraph, colon)
+
+    def _opening_participle(self, text: str, word: str) -> bool:
+        """True when ``word`` looks like a participle ("Chastened", "Speaking") and is no name:
+        not a given name ("Warren", "Karen") nor a surname the text gives with a first name
+        ("Ann Golden ... Golden told")."""
+        if not PARTICIPLE_WORD_RE.fullmatch(word) or self.lexicon.given_name(word):
+            return False
+        return not _ends_a_name(text, word, self.lexicon.not_names)
 
     def _left_subject(self, text: str, start: int, cue: int) -> regex.Match[str] | None:
         """``left_re`` matched backwards from the cue. A nominal's of-phrase needs a blank, one of
@@ -820,7 +844,9 @@ class Attributor:
             else 0
         )
         spans.extend(
-            self._mention_spans(text, seg, inside, self.name_re.finditer(text, body), "name", limit)
+            self._mention_spans(
+                text, seg, inside, self.name_re.finditer(text, body), "name", limit, self.name_re
+            )
         )
         spans.extend(
             self._mention_spans(
@@ -914,9 +940,11 @@ class Attributor:
         matches: Iterator[regex.Match[str]],
         kind: str,
         limit: int,
+        rest: regex.Pattern[str] | None = None,
     ) -> list[tuple[int, int, str, int]]:
         """(start, end, kind, sentence index) of the name or pronoun ``matches`` outside quotes, cut
-        at the sentence end, up to ``limit``."""
+        at the sentence end, up to ``limit``; ``rest``: the pattern that finds the names in the
+        part of a match cut off (a name that runs on past a sentence's final period)."""
         out: list[tuple[int, int, str, int]] = []
         starts = seg._sentence_starts
         sentence_ends = [sent.end for sent in seg.sentences]
@@ -924,8 +952,15 @@ class Attributor:
         bisect_right = bisect.bisect_right
         dateline = self.dateline_re.match
         append = out.append
-        for m in matches:
-            s, e = m.span()
+        cut: list[tuple[int, int]] = []  # names in the rest of a match cut at its sentence end
+        while True:
+            if cut:
+                s, e = cut.pop()
+            else:
+                m = next(matches, None)
+                if m is None:
+                    break
+                s, e = m.span()
             if s > limit:
                 break
             q = bisect_right(quote_starts, s) - 1
@@ -937,6 +972,10 @@ class Attributor:
             if sentence_ends:
                 sent_end = sentence_ends[si]
                 if e > sent_end:
+                    if rest is not None and si + 1 < len(starts) and starts[si + 1] < e:
+                        # "... met Dan Pike. Reyes said": the name after the period is one too
+                        found = [r.span() for r in rest.finditer(text, starts[si + 1], e)]
+                        cut.extend(reversed(found))  # popped next, in text order
                     e = sent_end
                     while e > s and text[e - 1] in ". ":
                         e -= 1
@@ -1018,6 +1057,8 @@ class Attributor:
             and text[s:e].split()[-1] not in self.lexicon.titles
         ):
             e -= 1  # "said Jane Doe." : the sentence's period is not part of the name
+        if text.endswith(("'s", "’s"), s, e) and self._has_after(text, e):
+            e -= 2  # "Lee's been saying": "'s" is "has", not a possessive
         surface = text[s:e]
         shape, etype, name, role, gender = self._surface(surface)
         if shape == "name" and not name:
@@ -1092,6 +1133,8 @@ class Attributor:
                 # "campaign spokesman Don Stewart": a role written before the name
                 named = self.name_re.match(text, e + 1, min(len(text), e + 80))
                 given = named.group(0) if named is not None else None
+            if given is not None and given.endswith(".") and FINAL_PERIOD_RE.search(given):
+                given = given[:-1]  # "a man calling himself Tom Reyes.": not the name's period
             if (
                 given is not None
             ):  # "the minister of the economy, Ildefonso Guajardo,": the name is given
@@ -1134,8 +1177,10 @@ class Attributor:
                 )
                 or lower_words.has(name.lower())
             )
+            and not lower_words.ends_a_name(name, self.lexicon.not_names)
         ):
-            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere
+            # a capitalised first word ("Harsh?", "Economic ...") that is a common word elsewhere,
+            # unless the text names someone with it ("Tom West ... West said")
             return None
         if (
             not speaker
@@ -1173,6 +1218,11 @@ class Attributor:
             and (speaker or surface.split(" ", 1)[0].lower() not in self.lexicon.prepositions),
             speaker,
         )
+
+    def _has_after(self, text: str, e: int) -> bool:
+        """True when the word right after ``e`` makes the "'s" before it "has" ("Lee's been")."""
+        words = text[e : e + 12].split(None, 1)
+        return text.startswith(" ", e) and bool(words) and words[0] in self.lexicon.has_participles
 
     def _modifies_noun(self, text: str, s: int, e: int) -> bool:
         """True when the word at ``[s, e)`` stands between a determiner and a lower-case word
@@ -1213,7 +1263,7 @@ class Attributor:
     # -- sources -------------------------------------------------------------------------------
     def document(self, article: Article, seg: Segmentation) -> DocumentContext:
         """Analyse one article's mentions and attribution frames."""
-        text = article.text
+        text = blank_spaces(article.text)
         inside = QuoteIndex(seg.quotes)
         frames = self.frames(text, seg, inside)
         subjects, reporters = self._frame_mentions(text, seg, inside, frames)
@@ -1481,6 +1531,49 @@ class Attributor:
         return None, None
 
 
+def _subject_frame(
+    m: regex.Match[str],
+    cs: int,
+    ce: int,
+    rule_id: str,
+    sentence: int,
+    paragraph: int,
+    colon: Callable[[], bool],
+    role: str | None = None,
+) -> Frame:
+    """The frame of the cue at ``[cs, ce)`` whose subject (and appositive, else ``role``) are
+    groups of ``m``."""
+    appos = m.group("appos") or (m.group(role) if role else None)
+    return Frame(
+        cs,
+        ce,
+        m.start("subject"),
+        m.end("subject"),
+        rule_id,
+        sentence,
+        paragraph,
+        appos,
+        colon=colon(),
+    )
+
+
+def _closes_sentence(text: str, end: int, sentence_end: int) -> bool:
+    """True when only closing punctuation (and quote marks or spaces) stands between ``end`` and
+    the end of its sentence."""
+    return not text[end:sentence_end].strip(SENTENCE_CLOSERS)
+
+
+def blank_spaces(text: str) -> str:
+    """``text`` with its non-breaking and typographic spaces as plain spaces (``BLANKS``; the
+    same length, so every offset stays valid)."""
+    if text.isascii():
+        return text
+    for blank in BLANKS:
+        if blank in text:  # a search in C; most texts hold none or one kind
+            text = text.replace(blank, " ")
+    return text
+
+
 def pronoun_pattern(words: Iterable[str]) -> regex.Pattern[str]:
     """The pattern of the pronouns ``words`` (lower case) as whole words, each with a lower-case
     or capital first letter: ``(?<![\\p{L}'’])(?:[Ss]he|[Hh]e)(?![\\p{L}'’])``, the shape the
@@ -1597,6 +1690,27 @@ def _with(src: Source | None, how: str) -> Source | None:
     )
 
 
+def _ends_a_name(text: str, word: str, not_names: frozenset[str]) -> bool:
+    """True when ``word`` stands in ``text`` as the last word of a name, right after a blank and a
+    capitalised word that is not in ``not_names`` ("Tom West", not "The West")."""
+    n = len(word)
+    i = text.find(word, 1)
+    while i >= 0:
+        after = text[i + n : i + n + 1]
+        if text[i - 1] in " \t" and not after.isalpha():
+            k = i - 1
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
+            j = k
+            while j > 0 and not text[j - 1].isspace():
+                j -= 1
+            before = text[j:k]
+            if before[:1].isupper() and before not in not_names:
+                return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _named_mid_sentence(text: str, name: str, skip: frozenset[str] = frozenset()) -> bool:
     """True when ``name`` also stands capitalised in the middle of a sentence of ``text`` (right
     after a space and a lower-case word not in ``skip``), as a name does and a sentence adverb
@@ -1629,6 +1743,7 @@ class _LowerWords:
         self.words: frozenset[str] | None = None
         self.known: dict[str, bool] = {}
         self.mid_sentence: dict[tuple[str, int], bool] = {}
+        self.name_ends: dict[str, bool] = {}
         self.budget = max(
             64, len(text) // 64
         )  # occurrences checked one by one before listing every word
@@ -1639,6 +1754,13 @@ class _LowerWords:
         found = self.mid_sentence.get(key)
         if found is None:
             found = self.mid_sentence[key] = _named_mid_sentence(self.text, name, skip)
+        return found
+
+    def ends_a_name(self, word: str, not_names: frozenset[str]) -> bool:
+        """``_ends_a_name`` on the text, remembered per word."""
+        found = self.name_ends.get(word)
+        if found is None:
+            found = self.name_ends[word] = _ends_a_name(self.text, word, not_names)
         return found
 
     def has(self, word: str) -> bool:

@@ -5,11 +5,15 @@ A *mention* is a capitalised name sequence ("French Foreign Minister Laurent Fab
 ``rules/names.toml`` (titles and roles, given names by gender, organisation words) and split into
 name and role ("Laurent Fabius" / "French Foreign Minister"). Resolution, in document order:
 
-* a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it;
-* he/she -> a compatible person: earlier in the same sentence, then sentence by sentence backwards
-  (speakers and sentence subjects first, then other persons, left to right), gender from given
-  names, titles and earlier pronouns; they -> a group or organisation; it -> an organisation or
-  document;
+* a surname or titled surname ("Fares", "Mr. Fares") -> the most recent full name ending in it,
+  unless the surname already names someone the text has named twice or more (a relative or
+  namesake introduced later does not take it over);
+* he/she -> a compatible person: a speaker or sentence subject of its own or the sentence before
+  it (``SALIENT_BACK``: "Ann Lee spoke. Tom Reyes met her. Ann Lee's ... she said" skips the
+  object of the nearer sentence only when a subject is that close), else earlier in the same
+  sentence, then sentence by sentence backwards (speakers and sentence subjects first, then other
+  persons, left to right), gender from given names, titles and earlier pronouns; they -> a group
+  or organisation; it -> an organisation or document;
 * a definite nominal ("the ministry", "the activist group") -> the most recent organisation whose
   name holds the head word, else the most recent organisation speaker;
 * plural group nouns ("officials", "activists") stay as they are (type ``anonymous``).
@@ -49,6 +53,9 @@ DESCRIPTOR_PHRASE_RE = regex.compile(
 )
 DESCRIPTOR_RE = regex.compile(
     r"^\p{Lu}[\p{L}.]*-(?:based|led|backed|born|run|owned|funded|linked|allied|affiliated)$"
+)
+SALIENT_BACK = (
+    1  # sentences back (besides its own) where a he/she looks for a subject or speaker first
 )
 UNTYPED = "named (untyped)"  # resolution of a single capitalised word typed by nothing
 CACHE_SIZE = (
@@ -143,6 +150,8 @@ class NameLexicon:
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
         self.place_firsts = names.lexicon_set("place_first_words", lower=False)
+        self.event_words = names.lexicon_set("event_words", lower=False)
+        self.has_participles = names.lexicon_set("has_participles")
         self.locative = names.lexicon_set("locative_prepositions")
         self.determiners = names.lexicon_set("determiners")
         self.prepositions = names.lexicon_set("prepositions")
@@ -264,6 +273,8 @@ class NameLexicon:
             )
         ):
             return "place", " ".join(all_tokens), None, None
+        if len(rest) > 1 and not role and not given and rest[-1] in self.event_words:
+            return "place", " ".join(all_tokens), None, None  # "Election Day": no one speaks
         if len(rest) > 1 and not role and not given and all(t.isupper() for t in rest):
             return "unknown", "", None, None  # a heading in capitals ("FULL TEXT"), not a name
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):
@@ -439,7 +450,9 @@ class _Resolution:
             wanted = ("organisation", "anonymous")
         else:
             wanted = ("person",)
-        ante = self._antecedent(m, at, wanted, gender, plural if not neuter else None)
+        ante = self._antecedent(
+            m, at, wanted, gender, plural if not neuter else None, salient_first=True
+        )
         if ante is None:
             return _resolved(
                 m, "unknown", m.text, "unresolved pronoun", m.role, gender, plural, m.antecedent
@@ -463,6 +476,7 @@ class _Resolution:
         gender: str | None,
         plural: bool | None,
         max_back: int = 6,
+        salient_first: bool = False,
     ) -> Mention | None:
         def ok(e: Mention) -> bool:
             if e.entity_type not in wanted or not e.name or e.resolution.startswith("unresolved"):
@@ -485,8 +499,18 @@ class _Resolution:
 
         # a single untyped word named once ("Salem", "Revolution") or a possessive ("Ohio's")
         # only when no other person is in reach
-        for test in (strong, ok) if wanted == ("person",) else (ok,):
-            for s in range(m.sentence, max(m.sentence - max_back - 1, -1), -1):
+        def salient(e: Mention) -> bool:
+            return (e.speaker or e.subject) and strong(e)
+
+        passes = (
+            ((salient, SALIENT_BACK), (strong, max_back), (ok, max_back))
+            if wanted == ("person",) and salient_first
+            else ((strong, max_back), (ok, max_back))
+            if wanted == ("person",)
+            else ((ok, max_back),)
+        )
+        for test, back in passes:
+            for s in range(m.sentence, max(m.sentence - back - 1, -1), -1):
                 cands = [e for e in self._sentence(m, at, s) if test(e)]
                 if not cands:
                     continue
@@ -553,7 +577,8 @@ class _Resolution:
             "two",
             "three",
         )
-        if etype == "person" and not indefinite and " for " not in text:
+        for_whom = " for " in text or " to " in text  # "a spokesman for X", "an adviser to X"
+        if etype == "person" and not indefinite and not for_whom:
             # "the judge": the person whose role names the head, before the most salient one
             ante = self._person_with_role(m, at, head) if definite else None
             how = "role"
@@ -576,7 +601,7 @@ class _Resolution:
         if (
             not definite
             or " of " in text
-            or " for " in text
+            or for_whom
             or any(w[:1].isupper() for w in undescribed.split()[1:])
         ):
             # indefinite ("a spokesman for X") or named by its modifiers ("the Syrian government")
@@ -709,8 +734,10 @@ class Resolver(_Resolution):
             self._stale = True
         if resolved.entity_type == "person" and resolved.kind == "name" and " " in resolved.name:
             words = resolved.name.split()
-            self.surnames[words[-1]] = resolved
-            self.surnames[words[0]] = resolved
+            for key in (words[-1], words[0]):
+                held = self.surnames.get(key)
+                if held is None or held.name == resolved.name or self.named.get(held.name, 0) < 2:
+                    self.surnames[key] = resolved
         return resolved
 
     def resolve(self, m: Mention, at: int | None = None) -> Mention:
