@@ -329,18 +329,13 @@ class Flagger:
         if self.places.relation(a.place, b.place) == "nested":
             self._nested(a, b, group_id, keys, r)
             return
-        if a.row.get("doc_id") == b.row.get("doc_id") and self.places.in_other_countries(
-            a.place, b.place
-        ):
-            return  # one article's figures for two countries count two sets of people
-        if (
-            a.row.get("doc_id") == b.row.get("doc_id")
-            and not (a.place or b.place)
-            and not (a.row.get("claimant") or b.row.get("claimant"))
-        ):
-            # the writer's own two figures with no place ("three killed" in one paragraph, "14"
-            # in another) count two things: a writer does not contradict itself unawares
-            return
+        if a.row.get("doc_id") == b.row.get("doc_id"):
+            if self.places.in_other_countries(a.place, b.place):
+                return  # one article's figures for two countries count two sets of people
+            if not (a.place or b.place or a.row.get("claimant") or b.row.get("claimant")):
+                # the writer's own two figures with no place ("three killed" in one paragraph,
+                # "14" in another) count two things: a writer does not contradict itself unawares
+                return
         if disjoint(a, b):
             self.add(
                 "contradiction",
