@@ -6,16 +6,14 @@ advances one second), never the wall clock."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import BLAST_CITIES, several_incidents, write_jsonl
 from typer.testing import CliRunner
 
 import quotetrack
-import quotetrack.compare.budget as budget
 from quotetrack.cli.commands import app
 from quotetrack.compare import COMPARISON_ISSUE_CODES
 from quotetrack.pipeline.options import RunOptions
@@ -24,12 +22,6 @@ from quotetrack.tables.normalise import TABLES
 
 runner = CliRunner()
 FIGURES = 1000
-CITIES = ("Karachi", "Lahore", "Quetta", "Peshawar", "Multan", "Sialkot")
-
-
-def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -46,35 +38,6 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for n in range(FIGURES)
     ]
     return write_jsonl(tmp_path_factory.mktemp("crowded") / "blast.jsonl", records)
-
-
-def several_incidents(folder: Path) -> Path:
-    """One blast per city, each told by two outlets with figures far apart (a flag each)."""
-    records = [
-        {
-            "id": f"{city.lower()}-{side}",
-            "outlet": f"Outlet {side}",
-            "published": f"2024-03-{10 + n:02d}",
-            "text": f"{city.upper()} - A bomb blast in {city} on Tuesday killed {figure} people, "
-            "police said.\n",
-        }
-        for n, city in enumerate(CITIES)
-        for side, figure in (("a", 4), ("b", 40))
-    ]
-    return write_jsonl(folder / "blasts.jsonl", records)
-
-
-@pytest.fixture
-def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """A clock that advances one second each time it is read."""
-    now = [0.0]
-
-    def clock() -> float:
-        now[0] += 1.0
-        return now[0]
-
-    monkeypatch.setattr(budget, "CLOCK", clock)
-    yield now
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame]:
@@ -114,7 +77,7 @@ def test_a_tiny_compare_budget_reports_incomplete_incidents_and_writes_every_tab
     inputs = several_incidents(tmp_path)
     full = quotetrack.run(inputs, compare_budget_s=0)  # 0: no limit
     flagged = set(full.tables["disagreements"]["incident_id"])
-    assert len(flagged) == len(CITIES)  # without a deadline every incident is flagged
+    assert len(flagged) == len(BLAST_CITIES)  # without a deadline every incident is flagged
     out = tmp_path / "out"
     args = ["run", str(inputs), "--out", str(out), "--jobs", "1", "--compare-budget", "3"]
     result = runner.invoke(app, args)
@@ -144,7 +107,7 @@ def test_the_library_reports_incomplete_incidents(tmp_path: Path, ticking: list[
     assert late
     issues = result.tables["issues"]
     assert (issues["code"] == "comparison_incomplete").sum() == len(late)
-    assert len(result.tables["incidents"]) == len(CITIES)
+    assert len(result.tables["incidents"]) == len(BLAST_CITIES)
 
 
 def test_the_store_keeps_only_the_last_comparisons_issues(

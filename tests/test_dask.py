@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from conftest import SHARED  # noqa: E402
+from conftest import SHARED, several_incidents  # noqa: E402
 
 from quotetrack.pipeline.dask_engine import plan_partitions, run_dask  # noqa: E402
 from quotetrack.pipeline.runner import COMPARISON_TABLES, STREAMED_TABLES, run_to_directory  # noqa: E402
@@ -64,35 +63,15 @@ def test_dask_rows_equal_the_local_engine(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_dask_engine_keeps_the_compare_budget_and_reports_what_it_left(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ticking: list[float]
 ) -> None:
     """As tests/test_compare_budget.py for the local engine: the client's comparison stops at
-    ``compare_budget_s`` (a fake clock, one second per reading), keeps every incident, and the
-    incidents it did not reach are ``comparison_incomplete`` rows of the issues table."""
-    import quotetrack.compare.budget as budget
+    ``compare_budget_s`` (a fake clock, one second per reading: the comparison runs in this,
+    the client's, process), keeps every incident, and the incidents it did not reach are
+    ``comparison_incomplete`` rows of the issues table."""
     from quotetrack.compare import COMPARISON_ISSUE_CODES
 
-    cities = ("Karachi", "Lahore", "Quetta", "Peshawar", "Multan", "Sialkot")
-    records = [
-        {
-            "id": f"{city.lower()}-{side}",
-            "outlet": f"Outlet {side}",
-            "published": f"2024-03-{10 + n:02d}",
-            "text": f"{city.upper()} - A bomb blast in {city} on Tuesday killed {figure} people, "
-            "police said.\n",
-        }
-        for n, city in enumerate(cities)
-        for side, figure in (("a", 4), ("b", 40))
-    ]
-    inputs = tmp_path / "blasts.jsonl"
-    inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    now = [0.0]
-
-    def clock() -> float:
-        now[0] += 1.0
-        return now[0]
-
-    monkeypatch.setattr(budget, "CLOCK", clock)  # the comparison runs in this (client) process
+    inputs = several_incidents(tmp_path)
     out = tmp_path / "dask"
     result = run_dask([inputs], out, workers=1, compare_budget_s=3)
     issues = pd.concat(
