@@ -231,7 +231,7 @@ class PlaceIndex:
         # a pattern that opens with a class, not a literal ("{PLACE} in ... province") is tried
         # by the engine at every position: it is searched only where its literals are instead
         self.segment_searches = {
-            id(compiled): search
+            compiled: search
             for compiled, words in self.patterns
             if words is None
             and pattern_literals(compiled.pattern, compiled.flags).lead is None
@@ -257,7 +257,7 @@ class PlaceIndex:
             text, low
         )  # a literal's offsets in ``low`` are its offsets in ``text``
         for pattern, words in self.patterns:
-            segments = self.segment_searches.get(id(pattern)) if literal else None
+            segments = self.segment_searches.get(pattern) if literal else None
             if segments is not None:
                 hits = segments.finditer(text, low)
             elif words is None or not literal:
