@@ -111,6 +111,11 @@ def test_hard_wrapped_lines_are_joined(ruleset) -> None:
             "''I would call it 'brave,' '' she said. ''Truly.''".replace("' ''", "'''"),
             ["''I would call it 'brave,'''", "''Truly.''"],
         ),
+        # text tokenised the Penn Treebank way: `` '' for double marks, ` ' for single ones
+        (
+            "``We will not back down,'' said Ann Lee. The navy sank a `mother ship ' there.",
+            ["``We will not back down,''", "`mother ship '"],
+        ),
     ],
 )
 def test_quote_pairing_for_each_style(text: str, expected: list[str], ruleset) -> None:
@@ -123,6 +128,9 @@ def test_quote_pairing_for_each_style(text: str, expected: list[str], ruleset) -
         "The Assads' regime and the rebels' positions didn't change in the '90s.",
         "It's the ministry\u2019s view that Fares\u2019 remarks weren\u2019t helpful.",
         "Rock 'n' roll fans loved 'em.",
+        # tokenised text: a spaced plural possessive, a clitic after a blank or an abbreviation
+        "The prosecutors ' offer reached the victims ' families.",
+        "The sheriff 's office and the D.A.'s release agreed.",
     ],
 )
 def test_apostrophes_are_not_quotes(text: str, ruleset) -> None:

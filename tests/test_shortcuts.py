@@ -100,10 +100,10 @@ def test_nominal_shortcuts_are_read_from_the_rules_not_copied(tmp_path: Path) ->
     assert attributor._nominal_can_start(text, 0, len(text))
     # one more capitalised modifier: the head may start one word later
     loaded = _edited_attribution(
-        tmp_path / "b", "(?:{CAPMOD}[ \\\\t]+){0,2}", "(?:{CAPMOD}[ \\\\t]+){0,3}"
+        tmp_path / "b", "(?:{CAPMOD}[ \\\\t]+){0,3}", "(?:{CAPMOD}[ \\\\t]+){0,4}"
     )
     shape = loaded.get("attribution.toml").word_shape()
-    assert shape.max_words == 8 and loaded.warnings() == []
+    assert shape.max_words == 10 and loaded.warnings() == []
     # a modifier that may hold a comma: the comma is no longer a break
     loaded = _edited_attribution(
         tmp_path / "c", "[\\\\p{L}\\\\d'’./\\\\-]*)", "[\\\\p{L}\\\\d'’./,\\\\-]*)"

@@ -415,6 +415,7 @@ class Attributor:
             else None
         )
         self.appos_name_re = rules.pattern("appositive-name")
+        self.appos_role_re = rules.pattern("appositive-role")
         self.role_name_re = rules.pattern("role-before-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -749,7 +750,32 @@ class Attributor:
             or self._opening_participle(text, m.group("subject"))
         ):
             return None  # "Chastened by the analyses, ...": an opening participle is not a subject
+        named = self._named_before_appositive(text, start, m)
+        if named is not None:
+            appos = m.group("subject")
+            return Frame(cs, ce, *named, "participle", si, sent.paragraph, appos, colon=colon())
         return _subject_frame(m, cs, ce, "participle", si, sent.paragraph, colon)
+
+    def _named_before_appositive(
+        self, text: str, start: int, m: regex.Match[str]
+    ) -> tuple[int, int] | None:
+        """The span of the name that opens the clause when the nominal subject found after it
+        stands in apposition to it or follows its appositive ("Ann Lee, a former party chairman,
+        walked out, saying"; "Ann Lee, an aide to the mayor, emailed staff, telling"): the
+        clause's first comma-separated part is only that name (its first word no sentence
+        opener: "On Thursday, the ministry ..." keeps the ministry), and every part after it
+        opens in lower case."""
+        ss = m.start("subject")
+        if text[ss : ss + 1].isupper() or not text.endswith(", ", start, ss):
+            return None
+        first = text.find(",", start, ss)
+        name = self.name_re.fullmatch(text, start, first)
+        if name is None or text[start:first].split(" ", 1)[0] in self.lexicon.not_names:
+            return None
+        parts = text[first + 1 : ss].split(",")
+        if not all(p.strip()[:1].islower() for p in parts if p.strip()):
+            return None
+        return start, first
 
     def _opening_participle(self, text: str, word: str) -> bool:
         """True when ``word`` looks like a participle ("Chastened", "Speaking") and is no name:
@@ -1000,6 +1026,8 @@ class Attributor:
             if sent.start > limit:
                 break
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
+            if comma > 0 and self.name_re.fullmatch(text, sent.start, comma):
+                comma = -1  # "Ann Lee, the party chairwoman, ...": the name's appositive role
             for pos in (sent.start, comma + 1) if comma > 0 else (sent.start,):
                 words = text[pos : pos + 90].lower().split(None, 7)[:7]
                 if head_words.isdisjoint(map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, 7))):
@@ -1011,6 +1039,8 @@ class Attributor:
                     m is not None
                     and not inside.holds(m.start("nominal"))
                     and m.start("nominal") <= limit
+                    # "Outside the plant, ...": a phrase that opens with a preposition is no subject
+                    and m.group("nominal").split(" ", 1)[0].lower() not in self.lexicon.prepositions
                 ):
                     out.append((m.start("nominal"), m.end("nominal"), "nominal", -1))
         return out
@@ -1202,6 +1232,10 @@ class Attributor:
             # "Okafor drove home.": a one-word subject the text also names mid-sentence ("told
             # Okafor") is a person, as much as a full name is
             etype = "person"
+        if role is None and etype in ("person", "unknown") and text.startswith(", ", e):
+            appos = self.appos_role_re.match(text, e, min(len(text), e + 90))
+            if appos is not None and self.lexicon.type_nominal(appos.group("role"))[0] == "person":
+                role, etype = appos.group("role"), "person"  # "Karl Stein, the bishop, ..."
         return Mention(
             s,
             e,
@@ -1226,9 +1260,12 @@ class Attributor:
 
     def _modifies_noun(self, text: str, s: int, e: int) -> bool:
         """True when the word at ``[s, e)`` stands between a determiner and a lower-case word
-        ("the Mexican president", "a Democratic senator")."""
+        ("the Mexican president", "a Democratic senator") or before a lower-case role and a
+        name ("Democratic front-runner Ann Pike": the name is the mention)."""
         if not LOWER_NEXT_RE.match(text, e, e + 3):
             return False
+        if self.role_name_re.match(text, e, min(len(text), e + 120)) is not None:
+            return True
         before = text[max(0, s - 12) : s]
         if not before.endswith(" "):
             return False
@@ -1246,7 +1283,15 @@ class Attributor:
         may_be_nominal = self.head_ends is None or not self.head_ends.isdisjoint(
             lowered.lower().split()
         )
-        if may_be_nominal and self.nominal_fullmatch(lowered):
+        if (
+            may_be_nominal
+            and self.nominal_fullmatch(lowered)
+            and not (
+                " " not in surface
+                and surface[:1].isupper()
+                and self.lexicon.type_nominal(lowered)[0] == "person"
+            )
+        ):  # a capitalised word alone is a name ("Baker said"), a singular role needs a word before
             typed = self.lexicon.type_name(surface) if surface[:1].isupper() else None
             if (
                 typed is not None
@@ -1389,6 +1434,14 @@ class Attributor:
             chosen.append(k)
             links.append(link)
             last_in_para[q.paragraph] = q.index
+        # a quote that runs on over paragraphs and is attributed only at its end: every earlier
+        # paragraph of it has that speaker (the latest first, so that a chain passes it back)
+        for q in reversed(seg.quotes):
+            before = q.continued_from
+            if before is not None and out[before] is None and out[q.index] is not None:
+                out[before] = _with(out[q.index], "continued in the next paragraph")
+                if links[q.index] is None:
+                    links[q.index] = before
         return out, chosen, links
 
     def _frame_for(
@@ -1506,15 +1559,25 @@ class Attributor:
             if pi in colon_frames:
                 return _with(sources[colon_frames[pi]], "colon lead-in"), None
             prev = last_in_para.get(pi)
-            if prev is not None:
-                pq, before = seg.quotes[prev], out[prev]
-                if before is not None and not _other_speaker_after(
-                    sources, before, _frames_in(starts, pq.end, seg.paragraphs[pi].end)
-                ):
-                    return _with(before, "floating: quote ending the previous paragraph"), None
-                return None, None
             ppara = seg.paragraphs[pi]
             last_sentence = seg.sentence_index_at(max(ppara.start, ppara.end - 1))
+            if prev is not None:
+                pq, before = seg.quotes[prev], out[prev]
+                after = _frames_in(starts, pq.end, ppara.end)
+                if before is not None and not _other_speaker_after(sources, before, after):
+                    return _with(before, "floating: quote ending the previous paragraph"), None
+                # '..., calling him "a bully," Ann Lee said as she left.' / '"Q"': the speaker
+                # of the frame that ends the paragraph after its last quote
+                here = [
+                    k
+                    for k in after
+                    if sources[k] is not None and frames[k].sentence == last_sentence
+                ]
+                if here and before is not None and seg.sentence_index_at(pq.start) == last_sentence:
+                    return _with(
+                        sources[here[-1]], "floating: frame ending the previous paragraph"
+                    ), None
+                return None, None
             here = [
                 k
                 for k in _frames_in(starts, ppara.start, ppara.end)

@@ -58,6 +58,8 @@ SALIENT_BACK = (
     1  # sentences back (besides its own) where a he/she looks for a subject or speaker first
 )
 UNTYPED = "named (untyped)"  # resolution of a single capitalised word typed by nothing
+INDEFINITE = "indefinite nominal"  # resolution of a nominal that introduces someone unnamed
+UNNAMED_BACK = 12  # sentences back where "the member" looks for "a member" met unnamed
 CACHE_SIZE = (
     1 << 16
 )  # distinct name and nominal strings remembered per lexicon (typing is a pure function)
@@ -526,6 +528,21 @@ class _Resolution:
                         return group[0] if group is cands else group[-1]
         return None
 
+    def _unnamed_with_head(self, m: Mention, at: int | None, head: str) -> Mention | None:
+        """The latest person met as an indefinite nominal with the head ``head`` ("a party
+        member", "a man") in the sentences before ``m`` (as far as a nominal looks back), or
+        None."""
+        for s in range(m.sentence, max(m.sentence - UNNAMED_BACK - 1, -1), -1):
+            for e in reversed(self._sentence(m, at, s)):
+                if (
+                    e.kind == "nominal"
+                    and e.resolution == INDEFINITE
+                    and e.entity_type == "person"
+                    and self.lex.type_nominal(e.text)[1] == head
+                ):
+                    return e
+        return None
+
     def _possessed(
         self,
         m: Mention,
@@ -581,6 +598,19 @@ class _Resolution:
         if etype == "person" and not indefinite and not for_whom:
             # "the judge": the person whose role names the head, before the most salient one
             ante = self._person_with_role(m, at, head) if definite else None
+            unnamed = self._unnamed_with_head(m, at, head) if definite else None
+            if unnamed is not None and (ante is None or ante.start < unnamed.start):
+                # "a party member ... the member said": the unnamed person met before
+                return _resolved(
+                    m,
+                    "person",
+                    plain,
+                    f"nominal<-{unnamed.text}@{unnamed.start} (same head)",
+                    m.role,
+                    m.gender,
+                    m.plural,
+                    unnamed.start,
+                )
             how = "role"
             if ante is None or m.sentence - ante.sentence > 12:
                 ante = self._antecedent(m, at, ("person",), None, False, max_back=3)
@@ -609,7 +639,7 @@ class _Resolution:
                 m,
                 etype if etype != "unknown" else "anonymous",
                 plain,
-                "indefinite nominal",
+                INDEFINITE,
                 m.role,
                 m.gender,
                 m.plural,

@@ -37,6 +37,8 @@ from quotetrack.rulebook.ruleset import RuleFile, RuleSet, StrictModel, lexicon_
 SPACES_RE = re.compile(r"\s*")  # the stdlib's \s is exactly str.isspace
 
 
+#: marks written with two characters, read as the one mark they stand for
+TWO_CHARACTER_MARKS = {"''": '"', "``": "\u201c"}
 MAX_STRAY_ISSUES = 3  # per paragraph; the rest of a paragraph's stray marks share one issue row
 # a markup tag with attributes ("<tweet id=\"42\" author=\"x\">", "</a>"): its marks are not quotes
 TAG_RE = regex.compile(
@@ -163,10 +165,11 @@ class Segmenter:
         all_marks = (
             {p.open for p in marks.pairs} | {c for p in marks.pairs for c in p.close} | {'"', "'"}
         )
-        # Two apostrophes ('') stand for a double mark in some archives (the New York Times).
+        # Two apostrophes ('') stand for a double mark in some archives (the New York Times),
+        # two grave accents (``) for an opening one in text tokenised the Penn Treebank way.
         # Three after a word close a single quote, then the double one: 'old-school,'''
         self.mark_re = regex.compile(
-            "(?<=\\S)'(?='')|''|[" + regex.escape("".join(sorted(all_marks))) + "]"
+            "(?<=\\S)'(?='')|''|``|[" + regex.escape("".join(sorted(all_marks))) + "]"
         )
         self.double_marks = frozenset(
             {p.open for p in marks.pairs if p.family == "double"}
@@ -309,7 +312,7 @@ class Segmenter:
         carry: int | None = None  # index of a segment left open at the previous paragraph's end
         for para in paragraphs:
             marks = [
-                (m.start(), '"' if m.group() == "''" else m.group(), m.end())
+                (m.start(), TWO_CHARACTER_MARKS.get(m.group(), m.group()), m.end())
                 for m in self.mark_re.finditer(text, para.start, para.end)
             ]
             if marks and text.find("<", para.start, para.end) >= 0:
@@ -490,12 +493,14 @@ class Segmenter:
             if ch == "'" or ch == "\u2019":
                 if (
                     self.elision_re is not None
-                    and (prev.isspace() or pos == para.start)
+                    and (prev.isspace() or prev == "." or pos == para.start)
                     and self.elision_re.match(text, pos, para.end)
                 ):
                     return "apostrophe"
                 if nxt.isdigit() and (prev.isspace() or pos == para.start):
                     return "apostrophe"  # '90s
+                if prev.isspace() and nxt.isspace() and text[pos - 2 : pos - 1] in ("s", "S"):
+                    return "apostrophe"  # "the victims ' families": a spaced plural possessive
         if ch in ('"', "'"):
             if left_open and not right_close:
                 return "open"

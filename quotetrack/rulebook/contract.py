@@ -65,6 +65,7 @@ CONTRACT: dict[str, Needs] = {
             "nominal-mention",
             "subject-nominal",
             "appositive-name",
+            "appositive-role",
             "role-before-name",
             "dateline",
             "name-participle",
