@@ -79,6 +79,8 @@ INTRO_RE = regex.compile(r"[^,\n]{0,120},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 )
+#: what may stand between a sentence's start and a quote that opens it (blanks, marks, dashes)
+SENTENCE_LEAD = " \t\n\u00a0\"'“‘([-\u2013\u2014"
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
 ASCII_LETTERS = string.ascii_letters
 ASCII_NON_WORD = "".join(
@@ -1539,7 +1541,15 @@ class Attributor:
         if q.continued_from is not None and q.continued_from < len(out):
             return _with(out[q.continued_from], "continuation"), q.continued_from
         prev = last_in_para.get(q.paragraph)
-        if prev is not None and out[prev] is not None:
+        if prev is not None and out[prev] is None and _opens_sentence(seg, q):
+            # past quoted terms no one speaks ('... the "mother ship". "Q"'): the last speaker
+            for j in range(prev - 1, -1, -1):
+                if seg.quotes[j].paragraph != q.paragraph:
+                    break
+                if out[j] is not None:
+                    prev = j
+                    break
+        if prev is not None and out[prev] is not None and _may_float(seg, q, seg.quotes[prev]):
             return _with(out[prev], "floating: previous quote in the paragraph"), prev
         para = seg.paragraphs[q.paragraph]
         si = seg.sentence_index_at(q.start) or 0
@@ -1592,6 +1602,24 @@ class Attributor:
             if back == 1:
                 break
         return None, None
+
+
+def _may_float(seg: Segmentation, q: QuoteSpan, previous: QuoteSpan) -> bool:
+    """Whether ``q`` may take the speaker of the paragraph's ``previous`` quote: it opens its
+    sentence, or it stands in the sentence of that quote or the next. Quoted words inside a
+    sentence of the writer's own further on ('the ship was "launched" at noon') are not the
+    last speaker's."""
+    si = seg.sentence_index_at(q.start)
+    sp = seg.sentence_index_at(max(previous.start, previous.end - 1))
+    return si is None or sp is None or si - sp <= 1 or _opens_sentence(seg, q)
+
+
+def _opens_sentence(seg: Segmentation, q: QuoteSpan) -> bool:
+    """Whether only blanks, marks and dashes stand between ``q``'s sentence start and ``q``."""
+    si = seg.sentence_index_at(q.start)
+    if si is None:
+        return False
+    return seg.text[seg.sentences[si].start : q.start].strip(SENTENCE_LEAD) == ""
 
 
 def _subject_frame(

@@ -152,6 +152,7 @@ class NameLexicon:
         self.not_names = names.lexicon_set("not_names", lower=False)
         self.places = names.lexicon_set("places", lower=False)
         self.place_firsts = names.lexicon_set("place_first_words", lower=False)
+        self.vessel_prefixes = names.lexicon_set("vessel_prefixes", lower=False)
         self.event_words = names.lexicon_set("event_words", lower=False)
         self.has_participles = names.lexicon_set("has_participles")
         self.locative = names.lexicon_set("locative_prepositions")
@@ -275,8 +276,13 @@ class NameLexicon:
             )
         ):
             return "place", " ".join(all_tokens), None, None
-        if len(rest) > 1 and not role and not given and rest[-1] in self.event_words:
-            return "place", " ".join(all_tokens), None, None  # "Election Day": no one speaks
+        if (
+            len(rest) > 1
+            and not role
+            and not given
+            and (rest[-1] in self.event_words or rest[0] in self.vessel_prefixes)
+        ):
+            return "place", " ".join(all_tokens), None, None  # "Election Day", "USS Cole"
         if len(rest) > 1 and not role and not given and all(t.isupper() for t in rest):
             return "unknown", "", None, None  # a heading in capitals ("FULL TEXT"), not a name
         if len(rest) == 1 and not role and PLURAL_GROUP_RE.match(rest[0]):

@@ -106,6 +106,7 @@ CONTRACT: dict[str, Needs] = {
             "not_names",
             "places",
             "place_first_words",
+            "vessel_prefixes",
             "event_words",
             "has_participles",
             "locative_prepositions",
