@@ -4,8 +4,11 @@ Every quoted segment the segmenter pairs becomes a ``Quote`` with its speaker fr
 attribution module (``DocumentContext.quote_sources``). The kind comes from
 ``rules/scare_quotes.toml``:
 
-* ``scare``: a term or title ('so-called "X"', 'the show "Fox News Sunday"'), a nickname inside a
-  name, or a short quote (at most ``max_scare_words`` words) that no frame attributes; no speaker;
+* ``scare``: a term or title ('so-called "X"', 'the show "Fox News Sunday"'), a name ('the trawler
+  "Sea Lark"', '"The Harbour Trading Company"'), a slogan on a sign ('a banner reading "X"'), an
+  item listed right after one of these ('known as "Red" and "The Ghost"'), a nickname inside a
+  name, an apostrophe or a markup attribute value mistaken for a quote, or a short quote (at most
+  ``max_scare_words`` words) that no frame attributes; no speaker;
 * ``partial``: a few quoted words that run on from the writer's own words
   ('the ministry said Fares had been "relieved of his duties"');
 * ``direct``: anything else (a quoted statement).
@@ -28,6 +31,7 @@ from quotetrack.rulebook.ruleset import RuleFile, RuleSet
 WORD_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’\-]*")
 CAPITAL_NEXT_RE = regex.compile(r"[ \u00a0]+\p{Lu}")
 TRIM = " \t\n\u00a0\"'`“”‘’„«»‹›"
+UNATTRIBUTED_SHORT = "short quote with no attribution"
 
 
 class ScareQuoteRules(RuleFile):
@@ -49,6 +53,13 @@ class QuoteExtractor:
         self.title_case = rules.pattern("title-case")
         self.nickname = rules.pattern("nickname")
         self.partial_context = rules.pattern("partial-context")
+        self.name_head = rules.pattern("name-head")
+        self.name_first_word = rules.pattern("name-first-word")
+        self.glued_mark = rules.pattern("glued-mark")
+        self.markup_attribute = rules.pattern("markup-attribute")
+        self.modifier_before = rules.pattern("modifier-before")
+        self.running_text = rules.pattern("running-text")
+        self.list_link = rules.pattern("list-link")
 
     def extract(self, article: Article, seg: Segmentation, ctx: DocumentContext) -> list[Quote]:
         """Every quoted segment of ``article`` with its kind and speaker."""
@@ -57,9 +68,18 @@ class QuoteExtractor:
         utterance_of: list[int] = []
         frame_utterance: dict[tuple[int, int], int] = {}
         n_utterances = 0
+        last_scare: QuoteSpan | None = None
         for q in seg.quotes:
             src = ctx.quote_sources[q.index]
             kind, reason = self.kind(text, seg, q, src)
+            if (
+                kind != "scare"
+                and last_scare is not None
+                and self.listed_after(text, last_scare, q)
+            ):
+                kind, reason = "scare", "listed with a term or title quoted before it"
+            if kind == "scare" and reason != UNATTRIBUTED_SHORT:
+                last_scare = q  # a term or title, not just a stray short quote
             link = ctx.quote_links[q.index]
             frame = ctx.quote_frames[q.index]
             if link is not None and kind != "scare":
@@ -92,6 +112,10 @@ class QuoteExtractor:
         after = text[q.end : min(para.end, q.end + 3)]
         if n_words == 0:
             return "scare", "empty quote"
+        if self.glued_mark.search(text, max(0, q.start - 2), q.start + 3):
+            return "scare", "an apostrophe, not a quotation mark"
+        if self.markup_attribute.search(before):
+            return "scare", "an attribute value in markup"
         if self.term_cue.search(before):
             return "scare", "term or title introduced by a cue word"
         if n_words <= 7 and self.title_case.match(content):
@@ -101,10 +125,24 @@ class QuoteExtractor:
                 return "scare", "title of a work"
             if q.start <= para.start + 1 and q.end >= para.end - 1 and para.index > 0:
                 return "scare", "a heading in quotation marks"
+            if (
+                n_words >= 2
+                and self.name_head.search(content)
+                and self.in_running_text(text, sent.end if sent else para.end, lead_start, q)
+            ):
+                return "scare", "a name with its own head word"
+            if self.name_first_word.search(before):
+                return "scare", "a name after its head word"
+        if (
+            2 <= n_words <= 7
+            and self.modifier_before.search(before)
+            and self.work_after.match(text, q.end, min(para.end, q.end + 30))
+        ):
+            return "scare", "title of a work"
         if n_words <= 3 and self.nickname.search(before) and CAPITAL_NEXT_RE.match(after):
             return "scare", "nickname inside a name"
         if src is None and n_words <= self.max_scare_words:
-            return "scare", "short quote with no attribution"
+            return "scare", UNATTRIBUTED_SHORT
         if self.partial_context.search(before):
             if (
                 content[:1].isupper()
@@ -116,6 +154,26 @@ class QuoteExtractor:
                 return "direct", None  # 'S said "Q"'
             return "partial", "quoted words inside the writer's sentence"
         return "direct", None if src is not None else "no attribution found"
+
+    def listed_after(self, text: str, prev: QuoteSpan, q: QuoteSpan) -> bool:
+        """Whether ``q`` is a short item listed right after the quoted term or title ``prev``
+        ('known as "Red" and "The Ghost"')."""
+        if prev.paragraph != q.paragraph or prev.end > q.start:
+            return False
+        between = text[prev.end : q.start]
+        if not self.list_link.match(between):
+            return False
+        comma_inside = text[prev.start : prev.end].rstrip(TRIM).endswith(",")
+        content = text[q.start : q.end].strip(TRIM)
+        return bool(between.strip() or comma_inside) and len(WORD_RE.findall(content)) <= 7
+
+    def in_running_text(self, text: str, sent_end: int, sent_start: int, q: QuoteSpan) -> bool:
+        """Whether the sentence around ``q`` (outside the quote) reads as running text, not as a
+        title-case headline."""
+        return bool(
+            self.running_text.search(text, sent_start, q.start)
+            or self.running_text.search(text, q.end, sent_end)
+        )
 
     def _row(
         self,
