@@ -406,6 +406,7 @@ class Attributor:
         self.head_words = frozenset(
             h.split()[-1] for h in lex.org_heads | lex.person_heads | lex.anon_heads | lex.doc_heads
         )
+        self.person_head_words = frozenset(h.split()[-1] for h in lex.person_heads)
         self.head_ends = rules.part_words("HEAD")  # None: no shortcut for nominal look-ups
         head_firsts = rules.part_words("HEAD", first=True)
         # None: no shape pre-check before subject-nominal (see _nominal_can_start)
@@ -1028,14 +1029,14 @@ class Attributor:
             if sent.start > limit:
                 break
             comma = text.find(",", sent.start, min(sent.end, sent.start + 80))
-            if comma > 0 and self.name_re.fullmatch(text, sent.start, comma):
-                comma = -1  # "Ann Lee, the party chairwoman, ...": the name's appositive role
             for pos in (sent.start, comma + 1) if comma > 0 else (sent.start,):
                 words = text[pos : pos + 90].lower().split(None, 7)[:7]
                 if head_words.isdisjoint(map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, 7))):
                     continue  # no head noun near the start: no nominal subject (cheap pre-check)
                 if not self._nominal_can_start(text, pos, sent.end):
                     continue
+                if pos > sent.start and self.name_re.fullmatch(text, sent.start, comma):
+                    continue  # "Ann Lee, the party chairwoman, ...": the name's appositive
                 m = self.subject_nominal_re.match(text, pos, sent.end)
                 if (
                     m is not None
@@ -1234,7 +1235,12 @@ class Attributor:
             # "Okafor drove home.": a one-word subject the text also names mid-sentence ("told
             # Okafor") is a person, as much as a full name is
             etype = "person"
-        if role is None and etype in ("person", "unknown") and text.startswith(", ", e):
+        if (
+            role is None
+            and etype in ("person", "unknown")
+            and text.startswith(", ", e)
+            and self._person_head_near(text, e + 2, 7)
+        ):
             appos = self.appos_role_re.match(text, e, min(len(text), e + 90))
             if appos is not None and self.lexicon.type_nominal(appos.group("role"))[0] == "person":
                 role, etype = appos.group("role"), "person"  # "Karl Stein, the bishop, ..."
@@ -1266,13 +1272,22 @@ class Attributor:
         name ("Democratic front-runner Ann Pike": the name is the mention)."""
         if not LOWER_NEXT_RE.match(text, e, e + 3):
             return False
-        if self.role_name_re.match(text, e, min(len(text), e + 120)) is not None:
-            return True
         before = text[max(0, s - 12) : s]
-        if not before.endswith(" "):
-            return False
         word = before.rstrip().rsplit(None, 1)[-1:] if before.strip() else []
-        return bool(word) and word[0].lower() in self.determiners
+        if before.endswith(" ") and word and word[0].lower() in self.determiners:
+            return True
+        return (
+            self._person_head_near(text, e, 5)
+            and self.role_name_re.match(text, e, min(len(text), e + 120)) is not None
+        )
+
+    def _person_head_near(self, text: str, start: int, n: int) -> bool:
+        """Whether one of the ``n`` words after ``start`` is the last word of a person head (a
+        test on words before a pattern that needs one)."""
+        words = text[start : start + 16 * n].lower().split(None, n)[:n]
+        return not self.person_head_words.isdisjoint(
+            map(str.strip, words, repeat(HEAD_WORD_PUNCTUATION, n))
+        )
 
     def _surface_uncached(self, surface: str) -> tuple[str, str, str, str | None, str | None]:
         """(shape, entity type, name, role, gender) of a mention's text: a pronoun, a nominal or a
