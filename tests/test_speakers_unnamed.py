@@ -97,6 +97,20 @@ CLAUSE_SUBJECTS = [
         "Get him",
         "Dan Ruiz",
     ),
+    # a participle after a reported clause with its own reporting verb is that clause's ...
+    (
+        'Sheriff Tom Reyes told reporters that Ann Lee called 911, saying "someone is inside."',
+        "someone",
+        "Ann Lee",
+    ),
+    # ... but not after a reported clause without one
+    (
+        'Mayor Ann Pike said that the plan had failed, adding, "We will try again."',
+        "try",
+        "Ann Pike",
+    ),
+    # a capitalised role word before a name is no part of it
+    ('Reporter Dana Wills asked Mayor Ann Pike, "Will you run again?"', "run again", "Dana Wills"),
     # a new manner verb
     ("Senator Amy Pike cracked, “I am a progressive who acts.”", "progressive", "Amy Pike"),
 ]

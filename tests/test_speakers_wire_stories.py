@@ -45,3 +45,21 @@ def test_a_ships_name_is_no_antecedent(extractor):
         '"We fired warning shots," he said.'
     )
     assert quote_with(extractor, text, "warning shots").speaker == "Ravi Menon"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        # a nickname in quotation marks inside the name
+        ('Joaquin "El Rayo" Guzman told the court, "I regret nothing."', "regret", "Guzman"),
+        ('Ana "Tiny" Ruiz said, "We saw the smoke first."', "smoke", "Ana"),
+        # four lower-case words of role before the name
+        ('"We are ready," said regional flood agency spokesman Budi Santoso.', "ready", "Budi"),
+    ],
+)
+def test_the_speakers_name_holds_its_nickname_and_loses_its_role(
+    extractor, text, fragment, speaker
+):
+    q = quote_with(extractor, text, fragment)
+    assert q.speaker is not None and speaker in q.speaker and "spokesman" not in q.speaker
+    assert len(q.speaker.split()) >= 2

@@ -79,6 +79,11 @@ INTRO_RE = regex.compile(r"[^,\n]{0,120},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 )
+#: a nickname in quotation marks inside a name ('Marcia "Cia" Price'): a capitalised word and
+#: a blank before it, one or two capitalised words inside, a blank and a capital after it
+NICKNAME_AROUND_RE = regex.compile(r"[ \u00a0]\p{Lu}")
+NICKNAME_BEFORE_RE = regex.compile(r"\p{Lu}[\p{L}.'’\-]*[ \u00a0]$")
+NICKNAME_WORDS_RE = regex.compile(r"\W\p{Lu}[\p{L}.'’\-]*(?: \p{Lu}[\p{L}.'’\-]*)?\W")
 #: what may stand between a sentence's start and a quote that opens it (blanks, marks, dashes)
 SENTENCE_LEAD = " \t\n\u00a0\"'“‘([-\u2013\u2014"
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
@@ -438,6 +443,7 @@ class Attributor:
         self.ambiguous = verbs.lexicon_set("ambiguous")
         self.quoted_as = verbs.lexicon_set("quoted_as")
         self.intransitive = verbs.lexicon_set("intransitive")
+        self.complementizers = verbs.lexicon_set("complementizers")
         self.legal_senses = verbs.lexicon_set("legal_senses")
         self.determiners = self.lexicon.determiners
 
@@ -641,6 +647,8 @@ class Attributor:
         sent = seg.sentences[si]
         para = seg.paragraphs[sent.paragraph] if seg.paragraphs else sent
         ws = max(sent.start, inside.last_end_before(cs, sent.start))
+        if ws > sent.start and NICKNAME_AROUND_RE.match(text, ws, ws + 2):
+            ws = self._before_nickname(text, inside, ws, sent.start)
 
         def colon() -> bool:  # 'S said:' (asked only of the frames kept)
             return self.colon_re.match(text, ce, para.end) is not None
@@ -728,6 +736,19 @@ class Attributor:
             return None
         return _subject_frame(m, cs, ce, "cue-subject", si, sent.paragraph, colon, "role")
 
+    def _before_nickname(self, text: str, inside: QuoteIndex, ws: int, floor: int) -> int:
+        """Where the subject window starts when the quote ending at ``ws`` is a nickname inside
+        a name ('Marcia "Cia" Price said'): before that quote, so that the name holds it."""
+        start = inside.start_of_quote_ending_at(ws)
+        if (
+            start is None
+            or start <= floor
+            or not NICKNAME_BEFORE_RE.search(text, max(floor, start - 40), start)
+            or not NICKNAME_WORDS_RE.fullmatch(text, start, ws)
+        ):
+            return ws
+        return max(floor, inside.last_end_before(start, floor))
+
     def _participle_frame(
         self,
         text: str,
@@ -753,11 +774,31 @@ class Attributor:
             or self._opening_participle(text, m.group("subject"))
         ):
             return None  # "Chastened by the analyses, ...": an opening participle is not a subject
+        inner = self._complement_speaker(text, m.end("subject"), cs)
+        if inner is not None:
+            return Frame(cs, ce, *inner, "participle", si, sent.paragraph, colon=colon())
         named = self._named_before_appositive(text, start, m)
         if named is not None:
             appos = m.group("subject")
             return Frame(cs, ce, *named, "participle", si, sent.paragraph, appos, colon=colon())
         return _subject_frame(m, cs, ce, "participle", si, sent.paragraph, colon)
+
+    def _complement_speaker(self, text: str, start: int, cs: int) -> tuple[int, int] | None:
+        """The subject of a reported clause that has its own reporting verb right before the
+        participle ("X told police that Ann Lee called 911, saying ..."): the participle is that
+        clause's; None when the last cue before ``cs`` opens no such clause."""
+        last = None
+        for c in self.cue_re.finditer(text, start, cs):
+            last = c
+        if last is None:
+            return None
+        sub = self._left_subject(text, start, last.start())
+        if sub is None or self._not_a_source(sub.group("subject")):
+            return None
+        words = text[max(start, sub.start("subject") - 16) : sub.start("subject")].split()
+        if not words or words[-1].lower() not in self.complementizers:
+            return None
+        return sub.span("subject")
 
     def _named_before_appositive(
         self, text: str, start: int, m: regex.Match[str]
@@ -1906,6 +1947,15 @@ class QuoteIndex:
         """True when ``offset`` lies inside a quoted segment (marks included)."""
         i = bisect.bisect_right(self.starts, offset) - 1
         return i >= 0 and offset < self.ends[i]
+
+    def start_of_quote_ending_at(self, end: int) -> int | None:
+        """The start of the quote that ends at ``end``, or None."""
+        i = bisect.bisect_right(self.starts, end) - 1
+        while i >= 0 and self.ends[i] != end:
+            if self.ends[i] < end:
+                return None
+            i -= 1
+        return self.starts[i] if i >= 0 else None
 
     def last_end_before(self, offset: int, floor: int) -> int:
         """End of the last quote that ends at or before ``offset`` (``floor`` if none after it)."""

@@ -88,6 +88,7 @@ CONTRACT: dict[str, Needs] = {
             "ambiguous",
             "quoted_as",
             "intransitive",
+            "complementizers",
             "legal_senses",
         ),
     ),
