@@ -109,6 +109,19 @@ CLAUSE_SUBJECTS = [
         "try",
         "Ann Pike",
     ),
+    # an appositive holding its own quotation between the subject and the cue
+    (
+        'Mayor Ruth Okafor, who wore a shirt reading "Rebuild Now," told the crowd, "We will be '
+        'back by spring."',
+        "back by spring",
+        "Ruth Okafor",
+    ),
+    (
+        '"We have had better fairs," county delegate Bill Eastman, wearing a straw hat and "Vote '
+        'Lee" pins, said as the rain fell.',
+        "better fairs",
+        "Bill Eastman",
+    ),
     # a capitalised role word before a name is no part of it
     ('Reporter Dana Wills asked Mayor Ann Pike, "Will you run again?"', "run again", "Dana Wills"),
     # a new manner verb
@@ -129,3 +142,11 @@ def test_a_capitalised_modifier_before_a_role_and_a_name_is_no_one(extractor):
         "“Proud of my friend,” she wrote."
     )
     assert speaker_of(extractor, text, "Proud")[0] == "Ann Pike"
+
+
+def test_a_quotation_inside_the_speakers_appositive_speaks_for_no_one(extractor):
+    text = (
+        '"We have had better fairs," county delegate Bill Eastman, wearing a straw hat and "Vote '
+        'Lee" pins, said as the rain fell.'
+    )
+    assert speaker_of(extractor, text, "Vote Lee")[0] is None

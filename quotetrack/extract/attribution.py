@@ -435,6 +435,7 @@ class Attributor:
         self.signature_re = rules.pattern("signature-line")
         self.participle_link_re = rules.pattern("participle-link")
         self.coordinated_re = rules.pattern("coordinated-subject")
+        self.quoted_appos_re = rules.reverse_pattern("quoted-appositive-subject")
         self.own_content_re = rules.pattern("reported-content")
         self.pronoun_re = pronoun_pattern(self.lexicon.tracked_pronouns)
         self.pronoun_scanner = Scanner(self.pronoun_re)
@@ -704,6 +705,10 @@ class Attributor:
         rule_id = "subject-cue"
         if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
             m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
+        if m is None and ws > sent.start:
+            # 'Ann Lee, who wore a shirt reading "Rebuild," told ...': an appositive holding its
+            # own quote between the subject and the cue
+            m = _search_back(self.quoted_appos_re, text, max(sent.start, cs - 250), cs)
         if m is None or self._not_a_source(m.group("subject")):
             if cue in self.inverting and not after_quote and left.rstrip().endswith(","):
                 # 'He will win, said Ann Lee, an aide.': inverted after a clause and its comma
@@ -1484,7 +1489,7 @@ class Attributor:
             k = self._frame_for(text, seg, q, frames, starts, sources)
             src: Source | None = sources[k] if k is not None else None
             link: int | None = None
-            if src is None:
+            if src is None and not self._inside_a_subject(text, q, frames, starts):
                 src, link = self._inherited(
                     seg, q, out, last_in_para, colon_frames, frames, starts, sources
                 )
@@ -1544,8 +1549,8 @@ class Attributor:
                 if q.start <= f.subj_start <= q.start + 2:
                     return k
                 continue
-            if q.start <= f.cue_start < q.end:
-                continue
+            if q.start <= f.cue_start < q.end or self._in_subject(text, q, f):
+                continue  # a quote inside the frame's cue, or inside its subject or appositive
             if (
                 f.cue_start >= q.end
             ):  # after the quote: attached only right after it ('"Q," she said')
@@ -1560,6 +1565,27 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, k)
         return best[1] if best is not None else None
+
+    def _inside_a_subject(
+        self, text: str, q: QuoteSpan, frames: list[Frame], starts: list[int]
+    ) -> bool:
+        """Whether ``q`` stands inside the subject or appositive of a frame whose cue follows it
+        (within a sentence's reach): a slogan on the speaker's badge speaks for no one."""
+        lo = bisect.bisect_left(starts, q.end)
+        hi = bisect.bisect_left(starts, q.end + 250)
+        return any(self._in_subject(text, q, frames[k]) for k in range(lo, hi))
+
+    def _in_subject(self, text: str, q: QuoteSpan, f: Frame) -> bool:
+        """Whether ``q`` stands inside the subject of ``f`` ('Ann "Tiny" Ruiz') or inside its
+        appositive ('Ann Lee, wearing "Vote Lee" pins, said'): words of the subject, not its
+        speech."""
+        if f.subj_start <= q.start < f.subj_end:
+            return True
+        return (
+            f.appos is not None
+            and f.subj_end <= q.start < f.cue_start
+            and text[q.start : q.end] in f.appos
+        )
 
     def _signed(
         self,
@@ -1614,7 +1640,7 @@ class Attributor:
             for k in _frames_in(starts, para.start, q.start)
             if sources[k] is not None and si - frames[k].sentence <= 1
         ]
-        if earlier and prev is None:
+        if earlier and (prev is None or out[prev] is None):
             return _with(sources[earlier[-1]], "floating: frame in the sentence before"), None
         if q.start - para.start > 2:
             return None, None

@@ -66,6 +66,7 @@ CONTRACT: dict[str, Needs] = {
             "subject-nominal",
             "appositive-name",
             "appositive-role",
+            "quoted-appositive-subject",
             "role-before-name",
             "dateline",
             "name-participle",
