@@ -38,20 +38,16 @@ UNNAMED = [
         "answers",
         "a prominent Town Party Committee member",
     ),
-]
-
-
-def test_the_unnamed_person_met_before_is_not_the_salient_name(extractor):
-    text = (
+    # the unnamed person met before, not the salient name ...
+    (
         "Mayor Ann Pike spent heavily this year. “I would want answers,” said a prominent party "
-        "member. “Nobody cares when you spend your own money,” the party member said."
-    )
-    assert speaker_of(extractor, text, "Nobody cares")[0] == "the party member"
-
-
-def test_a_definite_role_still_names_the_person_who_holds_it(extractor):
-    text = "Mayor Ann Pike met the press on Monday. “We are fine,” the mayor said."
-    assert speaker_of(extractor, text, "fine")[0] == "Ann Pike"
+        "member. “Nobody cares when you spend your own money,” the party member said.",
+        "Nobody cares",
+        "the party member",
+    ),
+    # ... while a definite role still names the person who holds it
+    ("Mayor Ann Pike met the press on Monday. “We are fine,” the mayor said.", "fine", "Ann Pike"),
+]
 
 
 def test_a_bare_nominal_with_capitalised_modifiers_is_not_the_salient_person(extractor):
@@ -124,6 +120,20 @@ CLAUSE_SUBJECTS = [
     ),
     # a capitalised role word before a name is no part of it
     ('Reporter Dana Wills asked Mayor Ann Pike, "Will you run again?"', "run again", "Dana Wills"),
+    # a capitalised modifier before a role and a name is no one
+    (
+        "Democratic front-runner Ann Pike was the first to weigh in on Friday.\n\n"
+        "“Proud of my friend,” she wrote.",
+        "Proud",
+        "Ann Pike",
+    ),
+    # a quotation inside the speaker's appositive speaks for no one
+    (
+        '"We have had better fairs," county delegate Bill Eastman, wearing a straw hat and "Vote '
+        'Lee" pins, said as the rain fell.',
+        "Vote Lee",
+        None,
+    ),
     # a new manner verb
     ("Senator Amy Pike cracked, “I am a progressive who acts.”", "progressive", "Amy Pike"),
 ]
@@ -134,19 +144,3 @@ def test_the_speaker_is_the_unnamed_nominal_or_the_clause_subject(
     extractor, text, fragment, speaker
 ):
     assert speaker_of(extractor, text, fragment)[0] == speaker
-
-
-def test_a_capitalised_modifier_before_a_role_and_a_name_is_no_one(extractor):
-    text = (
-        "Democratic front-runner Ann Pike was the first to weigh in on Friday.\n\n"
-        "“Proud of my friend,” she wrote."
-    )
-    assert speaker_of(extractor, text, "Proud")[0] == "Ann Pike"
-
-
-def test_a_quotation_inside_the_speakers_appositive_speaks_for_no_one(extractor):
-    text = (
-        '"We have had better fairs," county delegate Bill Eastman, wearing a straw hat and "Vote '
-        'Lee" pins, said as the rain fell.'
-    )
-    assert speaker_of(extractor, text, "Vote Lee")[0] is None

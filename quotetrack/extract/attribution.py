@@ -79,11 +79,12 @@ INTRO_RE = regex.compile(r"[^,\n]{0,120},\s*")
 OPENING_CHARS = (
     " \"'“‘\u00a0"  # what may stand before a mention at a sentence start (quote marks, spaces)
 )
-#: a nickname in quotation marks inside a name ('Marcia "Cia" Price'): a capitalised word and
-#: a blank before it, one or two capitalised words inside, a blank and a capital after it
+#: where a nickname in quotation marks stands inside a name ('Marcia "Cia" Price'): a blank and
+#: a capital after it, a capitalised word and a blank before it (the nickname is part NICK)
 NICKNAME_AROUND_RE = regex.compile(r"[ \u00a0]\p{Lu}")
 NICKNAME_BEFORE_RE = regex.compile(r"\p{Lu}[\p{L}.'’\-]*[ \u00a0]$")
-NICKNAME_WORDS_RE = regex.compile(r"\W\p{Lu}[\p{L}.'’\-]*(?: \p{Lu}[\p{L}.'’\-]*)?\W")
+#: how far before its cue a subject (with its appositive) may start, in characters
+SUBJECT_REACH = 250
 #: what may stand between a sentence's start and a quote that opens it (blanks, marks, dashes)
 SENTENCE_LEAD = " \t\n\u00a0\"'“‘([-\u2013\u2014"
 PREV_WORD_RE = regex.compile(r"(?r)(\p{L}+)\W*$")  # searched backwards from the end of the window
@@ -424,6 +425,8 @@ class Attributor:
         )
         self.appos_name_re = rules.pattern("appositive-name")
         self.appos_role_re = rules.pattern("appositive-role")
+        # the nickname NAME may hold; without one, no subject window reaches back over a quote
+        self.nickname_re = regex.compile(rules.expand("{NICK}")) if "NICK" in rules.parts else None
         self.role_name_re = rules.pattern("role-before-name")
         self.dateline_re = rules.pattern("dateline")
         self.name_participle_re = rules.pattern("name-participle")
@@ -701,14 +704,14 @@ class Attributor:
             and self.legal_re.match(text, ce, min(sent.end, ce + 80)) is not None
         ):
             return None  # "police charged the man with murder", "the man accused of arson"
-        m = self._left_subject(text, max(ws, cs - 250), cs)
+        m = self._left_subject(text, max(ws, cs - SUBJECT_REACH), cs)
         rule_id = "subject-cue"
         if m is None and AND_BEFORE_RE.search(text, max(ws, cs - 12), cs):
             m, rule_id = self.coordinated_re.match(text, ws, cs), "coordinated-subject"
         if m is None and ws > sent.start:
             # 'Ann Lee, who wore a shirt reading "Rebuild," told ...': an appositive holding its
             # own quote between the subject and the cue
-            m = _search_back(self.quoted_appos_re, text, max(sent.start, cs - 250), cs)
+            m = _search_back(self.quoted_appos_re, text, max(sent.start, cs - SUBJECT_REACH), cs)
         if m is None or self._not_a_source(m.group("subject")):
             if cue in self.inverting and not after_quote and left.rstrip().endswith(","):
                 # 'He will win, said Ann Lee, an aide.': inverted after a clause and its comma
@@ -746,10 +749,11 @@ class Attributor:
         a name ('Marcia "Cia" Price said'): before that quote, so that the name holds it."""
         start = inside.start_of_quote_ending_at(ws)
         if (
-            start is None
+            self.nickname_re is None
+            or start is None
             or start <= floor
             or not NICKNAME_BEFORE_RE.search(text, max(floor, start - 40), start)
-            or not NICKNAME_WORDS_RE.fullmatch(text, start, ws)
+            or not self.nickname_re.fullmatch(text, start, ws)
         ):
             return ws
         return max(floor, inside.last_end_before(start, floor))
@@ -1572,7 +1576,7 @@ class Attributor:
         """Whether ``q`` stands inside the subject or appositive of a frame whose cue follows it
         (within a sentence's reach): a slogan on the speaker's badge speaks for no one."""
         lo = bisect.bisect_left(starts, q.end)
-        hi = bisect.bisect_left(starts, q.end + 250)
+        hi = bisect.bisect_left(starts, q.end + SUBJECT_REACH)
         return any(self._in_subject(text, q, frames[k]) for k in range(lo, hi))
 
     def _in_subject(self, text: str, q: QuoteSpan, f: Frame) -> bool:

@@ -7,7 +7,7 @@ attribution module (``DocumentContext.quote_sources``). The kind comes from
 * ``scare``: a term or title ('so-called "X"', 'the show "Fox News Sunday"'), a name ('the trawler
   "Sea Lark"', '"The Harbour Trading Company"'), a slogan on a sign ('a banner reading "X"'), an
   item listed right after one of these ('known as "Red" and "The Ghost"'), a nickname inside a
-  name, an apostrophe or a markup attribute value mistaken for a quote, or a short quote (at most
+  name, a markup attribute value mistaken for a quote, or a short quote (at most
   ``max_scare_words`` words) that no frame attributes; no speaker;
 * ``partial``: a few quoted words that run on from the writer's own words
   ('the ministry said Fares had been "relieved of his duties"');
@@ -55,7 +55,6 @@ class QuoteExtractor:
         self.partial_context = rules.pattern("partial-context")
         self.name_head = rules.pattern("name-head")
         self.name_first_word = rules.pattern("name-first-word")
-        self.glued_mark = rules.pattern("glued-mark")
         self.markup_attribute = rules.pattern("markup-attribute")
         self.modifier_before = rules.pattern("modifier-before")
         self.running_text = rules.pattern("running-text")
@@ -112,8 +111,6 @@ class QuoteExtractor:
         after = text[q.end : min(para.end, q.end + 3)]
         if n_words == 0:
             return "scare", "empty quote"
-        if self.glued_mark.search(text, max(0, q.start - 2), q.start + 3):
-            return "scare", "an apostrophe, not a quotation mark"
         if self.markup_attribute.search(before):
             return "scare", "an attribute value in markup"
         if self.term_cue.search(before):

@@ -140,7 +140,6 @@ CONTRACT: dict[str, Needs] = {
             "partial-context",
             "name-head",
             "name-first-word",
-            "glued-mark",
             "markup-attribute",
             "modifier-before",
             "running-text",
